@@ -1,0 +1,105 @@
+"""ccroles: customer-center roles, permissions and the features they give.
+
+>>> from ccroles import CUSTOMER_CENTER
+>>> CUSTOMER_CENTER.customize("Buyer", levels={"TRAN_CUSTPYMT": "None"}).has_feature(
+...     "Make a Payment"
+... )
+False
+"""
+
+from ccroles.exceptions import (
+    CapabilityNotOnRootError,
+    CCRolesError,
+    CenterTypeMismatchError,
+    DuplicateNameError,
+    EscalationError,
+    InvalidLevelError,
+    InvalidNameError,
+    InvalidPermissionKeyError,
+    LevelAboveRootError,
+    PermissionNotOnRootError,
+    UnknownCapabilityError,
+    UnknownFeatureError,
+    UnknownNameError,
+    UnknownPermissionError,
+    UnknownRoleError,
+)
+from ccroles.features import (
+    FEATURES,
+    AllOf,
+    AnyOf,
+    AtLeast,
+    Excluded,
+    Feature,
+    FeatureCatalogue,
+    FeatureMatrix,
+    Grants,
+    Has,
+    MissingCapability,
+    Not,
+    Requirement,
+    Shortfall,
+    Unmet,
+    feature_matrix,
+)
+from ccroles.permissions import PERMISSIONS, Level, Permission, PermissionCatalogue
+from ccroles.render import Format, render_matrix, render_role
+from ccroles.roles import (
+    ADVANCED_CUSTOMER_CENTER,
+    BUILTIN_ROLES,
+    CUSTOMER_CENTER,
+    PREMIUM_CUSTOMER_CENTER,
+    Capability,
+    CenterType,
+    LevelsInput,
+    Role,
+)
+
+__all__ = [
+    "ADVANCED_CUSTOMER_CENTER",
+    "BUILTIN_ROLES",
+    "CUSTOMER_CENTER",
+    "FEATURES",
+    "PERMISSIONS",
+    "PREMIUM_CUSTOMER_CENTER",
+    "AllOf",
+    "AnyOf",
+    "AtLeast",
+    "CCRolesError",
+    "Capability",
+    "CapabilityNotOnRootError",
+    "CenterType",
+    "CenterTypeMismatchError",
+    "DuplicateNameError",
+    "EscalationError",
+    "Excluded",
+    "Feature",
+    "FeatureCatalogue",
+    "FeatureMatrix",
+    "Format",
+    "Grants",
+    "Has",
+    "InvalidLevelError",
+    "InvalidNameError",
+    "InvalidPermissionKeyError",
+    "Level",
+    "LevelAboveRootError",
+    "LevelsInput",
+    "MissingCapability",
+    "Not",
+    "Permission",
+    "PermissionCatalogue",
+    "PermissionNotOnRootError",
+    "Requirement",
+    "Role",
+    "Shortfall",
+    "UnknownCapabilityError",
+    "UnknownFeatureError",
+    "UnknownNameError",
+    "UnknownPermissionError",
+    "UnknownRoleError",
+    "Unmet",
+    "feature_matrix",
+    "render_matrix",
+    "render_role",
+]

@@ -1,0 +1,351 @@
+"""Roles: the three built-in customer center roles and custom copies of them.
+
+A custom role is made by copying a role and changing levels on the copy; it
+can lower any level and raise it back, but never above what its *root*
+built-in role holds, and never add a permission or capability the root lacks.
+
+>>> accountant = CUSTOMER_CENTER.customize(
+...     "Accountant", levels={"TRAN_SALESORD": "None"}
+... )
+>>> accountant.level("TRAN_SALESORD"), accountant.root.name
+(<Level.NONE: 0>, 'Customer Center')
+>>> accountant.has_feature("Enter an Order")
+False
+"""
+
+from __future__ import annotations
+
+import enum
+import types
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Final
+
+import attrs
+
+from ccroles.exceptions import (
+    CapabilityNotOnRootError,
+    CenterTypeMismatchError,
+    InvalidNameError,
+    LevelAboveRootError,
+    PermissionNotOnRootError,
+    UnknownCapabilityError,
+)
+from ccroles.permissions import PERMISSIONS, Level, Permission
+
+if TYPE_CHECKING:
+    from ccroles.features import Feature
+
+__all__ = [
+    "ADVANCED_CUSTOMER_CENTER",
+    "BUILTIN_ROLES",
+    "CUSTOMER_CENTER",
+    "PREMIUM_CUSTOMER_CENTER",
+    "Capability",
+    "CenterType",
+    "LevelsInput",
+    "Role",
+]
+
+
+class CenterType(enum.Enum):
+    """The center a role logs in to; the form rules depend on it.
+
+    Customer center roles are one type; every other type is an internal
+    (staff) center.
+    """
+
+    CUSTOMER = "Customer Center"
+    CLASSIC = "Classic Center"
+    ACCOUNTING = "Accounting Center"
+    SALES = "Sales Center"
+    SUPPORT = "Support Center"
+    MARKETING = "Marketing Center"
+    EMPLOYEE = "Employee Center"
+    PARTNER = "Partner Center"
+    VENDOR = "Vendor Center"
+
+    def __str__(self) -> str:
+        """Return the center's name."""
+        return self.value
+
+    @property
+    def is_customer_center(self) -> bool:
+        """Whether this is the customer center (not an internal center)."""
+        return self is CenterType.CUSTOMER
+
+
+class Capability(enum.Enum):
+    """Something a role can do that is not a permission level."""
+
+    WEBSITE = "website"
+    """The "My Account" area of a hosted web store."""
+    QUOTE_REQUESTS = "quote_requests"
+    """Full quote handling, from request to approval."""
+    SCRIPTABLE_CART = "scriptable_cart"
+    """A cart that the web store's scripts can change."""
+    WISH_LISTS = "wish_lists"
+    """Saved item lists."""
+    STORE_LOCATOR = "store_locator"
+    """Finding stores near the customer, shown on a map."""
+
+    def __str__(self) -> str:
+        """Return the capability's name, as written in files."""
+        return self.value
+
+    @classmethod
+    def parse(cls, text: str | Capability) -> Capability:
+        """Return the capability named *text* (any case).
+
+        Raises:
+            UnknownCapabilityError: No capability has that name.
+
+        >>> Capability.parse("Wish_Lists")
+        <Capability.WISH_LISTS: 'wish_lists'>
+        """
+        if isinstance(text, Capability):
+            return text
+        try:
+            return cls(text.strip().casefold())
+        except (ValueError, AttributeError):
+            raise UnknownCapabilityError(text, [c.value for c in cls]) from None
+
+
+LevelsInput = (
+    Mapping[str, Level | str]
+    | Mapping[Permission, Level | str]
+    | Mapping[str | Permission, Level | str]
+)
+"""What a role's levels may be given as: keys or permissions to levels or text."""
+
+
+def _freeze_levels(levels: LevelsInput) -> Mapping[str, Level]:
+    """Check keys and levels, and freeze them in catalogue order."""
+    parsed = {
+        PERMISSIONS.key_of(key): Level.parse(level) for key, level in levels.items()
+    }
+    return types.MappingProxyType(
+        {key: parsed[key] for key in PERMISSIONS if key in parsed}
+    )
+
+
+def _freeze_capabilities(
+    capabilities: Iterable[Capability | str],
+) -> frozenset[Capability]:
+    return frozenset(map(Capability.parse, capabilities))
+
+
+def _check_name(_: object, __: attrs.Attribute[str], name: str) -> None:
+    if not name.strip():
+        raise InvalidNameError("role", name)
+
+
+@attrs.frozen(repr=False)
+class Role:
+    """A role: a name, a center type, permission levels and capabilities.
+
+    A role without a *base* is a root role (the built-ins, or a staff role a
+    portal defines). A role with a *base* is a custom copy; building one checks
+    that it grants nothing its root lacks, so an escalated role cannot exist.
+    Prefer :meth:`customize` to calling the constructor with a *base*.
+
+    Attributes:
+        name: The role's name, as administrators see it.
+        center_type: The center the role logs in to.
+        levels: Permission key to level, in catalogue order, read-only.
+        capabilities: What the role can do beyond permission levels.
+        base: The role this one was copied from, or ``None``.
+
+    Raises:
+        InvalidNameError: The name is blank.
+        UnknownPermissionError: A key is not in the permission catalogue.
+        InvalidLevelError: A level is not a spelling of a level.
+        UnknownCapabilityError: A capability is not known.
+        EscalationError: A copy grants more than its root (see :meth:`customize`).
+    """
+
+    name: str = attrs.field(validator=_check_name)
+    center_type: CenterType = CenterType.CUSTOMER
+    levels: Mapping[str, Level] = attrs.field(
+        factory=dict, converter=_freeze_levels, hash=False
+    )
+    capabilities: frozenset[Capability] = attrs.field(
+        factory=frozenset, converter=_freeze_capabilities
+    )
+    base: Role | None = None
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse a copy that grants more than its root built-in role."""
+        if self.base is None:
+            return
+        root = self.base.root
+        for key, level in self.levels.items():
+            held = root.levels.get(key)
+            if held is None:
+                raise PermissionNotOnRootError(
+                    role=self.name, root=root.name, permission=key, requested=level
+                )
+            if level > held:
+                raise LevelAboveRootError(
+                    role=self.name,
+                    root=root.name,
+                    permission=key,
+                    root_level=held,
+                    requested=level,
+                )
+        for capability in sorted(self.capabilities - root.capabilities, key=str):
+            raise CapabilityNotOnRootError(
+                role=self.name, root=root.name, capability=capability
+            )
+        if self.center_type is not root.center_type:
+            raise CenterTypeMismatchError(
+                role=self.name,
+                root=root.name,
+                center_type=self.center_type,
+                root_center_type=root.center_type,
+            )
+
+    def __repr__(self) -> str:
+        """Show the name and what it was copied from, not every level."""
+        base = f", base={self.base.name!r}" if self.base is not None else ""
+        return f"Role({self.name!r}{base})"
+
+    @property
+    def root(self) -> Role:
+        """The root role this one descends from (itself for a root role)."""
+        role = self
+        while role.base is not None:
+            role = role.base
+        return role
+
+    @property
+    def is_custom(self) -> bool:
+        """Whether this role is a copy of another role."""
+        return self.base is not None
+
+    def level(self, permission: str | Permission) -> Level | None:
+        """Return the level held on *permission*, or ``None`` if the role lacks it.
+
+        A role that holds a permission at ``Level.NONE`` still has it (a later
+        copy may raise it back); ``None`` means the permission is not on the
+        role at all.
+
+        Raises:
+            UnknownPermissionError: The key is not in the catalogue.
+
+        >>> CUSTOMER_CENTER.level("TRAN_CUSTPYMT")
+        <Level.EDIT: 3>
+        >>> print(CUSTOMER_CENTER.level("LIST_LOCATION"))
+        None
+        """
+        return self.levels.get(PERMISSIONS.key_of(permission))
+
+    def customize(
+        self,
+        name: str,
+        levels: LevelsInput | None = None,
+        capabilities: Iterable[Capability | str] | None = None,
+    ) -> Role:
+        """Return a copy of this role named *name* with *levels* changed.
+
+        Levels may go down to ``None`` and back up to what the root built-in
+        role holds. *capabilities*, when given, replaces the set (it may only
+        drop capabilities the root has). A copy of a copy keeps the same root.
+
+        Raises:
+            PermissionNotOnRootError: A permission the root lacks is asked for.
+            LevelAboveRootError: A level above the root's is asked for.
+            CapabilityNotOnRootError: A capability the root lacks is asked for.
+
+        >>> CUSTOMER_CENTER.customize("Payer", levels={"TRAN_CUSTPYMT": "Full"})
+        Traceback (most recent call last):
+        ...
+        ccroles.exceptions.LevelAboveRootError: role 'Payer' cannot raise 'TRAN_CUSTPYMT' to Full: its root role 'Customer Center' holds it at Edit
+        """  # noqa: E501
+        changed = _freeze_levels(levels or {})
+        return Role(
+            name=name,
+            center_type=self.center_type,
+            levels={**self.levels, **changed},
+            capabilities=self.capabilities if capabilities is None else capabilities,
+            base=self,
+        )
+
+    def has_feature(self, feature: str | Feature) -> bool:
+        """Whether this role has *feature* (a name from the feature matrix).
+
+        Raises:
+            UnknownFeatureError: No feature has that name.
+
+        >>> PREMIUM_CUSTOMER_CENTER.has_feature("Wish Lists")
+        True
+        """
+        from ccroles.features import FEATURES  # noqa: PLC0415 (features imports roles)
+
+        return FEATURES.allows(self, feature)
+
+    def features(self) -> tuple[str, ...]:
+        """Return the names of the features this role has, in matrix order.
+
+        >>> ADVANCED_CUSTOMER_CENTER.features()
+        ('Mapping Store Locations',)
+        """
+        from ccroles.features import FEATURES  # noqa: PLC0415 (features imports roles)
+
+        return tuple(f.name for f in FEATURES.values() if FEATURES.allows(self, f))
+
+
+_STANDARD_LEVELS: Final = {
+    "TRAN_CUSTPYMT": Level.EDIT,
+    "TRAN_ESTIMATE": Level.VIEW,
+    "TRAN_SALESORD": Level.EDIT,
+    "TRAN_CUSTINVC": Level.VIEW,
+    "TRAN_CASHSALE": Level.VIEW,
+    "TRAN_RTNAUTH": Level.CREATE,
+    "TRAN_STATEMENT": Level.CREATE,
+    "TRAN_FIND": Level.FULL,
+    "TRAN_CUSTCRED": Level.VIEW,
+    "TRAN_CUSTDEP": Level.VIEW,
+    "TRAN_DEPAPPL": Level.CREATE,
+    "TRAN_ITEMSHIP": Level.CREATE,
+    "LIST_CASE": Level.EDIT,
+    "LIST_ISSUE": Level.VIEW,
+    "LIST_CRMMESSAGE": Level.VIEW,
+    "LIST_ITEM": Level.VIEW,
+    "LIST_CONTACT": Level.EDIT,
+    "LIST_CUSTPROFILE": Level.EDIT,
+    "LIST_FIND": Level.FULL,
+    "LIST_EXPORT": Level.CREATE,
+    "REGT_ACCTREC": Level.VIEW,
+    "REGT_NONPOSTING": Level.VIEW,
+}
+
+CUSTOMER_CENTER: Final = Role(
+    "Customer Center", levels=_STANDARD_LEVELS, capabilities={Capability.WEBSITE}
+)
+"""The standard Customer Center role."""
+
+PREMIUM_CUSTOMER_CENTER: Final = Role(
+    "Premium Customer Center",
+    levels={**_STANDARD_LEVELS, "TRAN_ESTIMATE": Level.CREATE},
+    capabilities={
+        Capability.WEBSITE,
+        Capability.QUOTE_REQUESTS,
+        Capability.SCRIPTABLE_CART,
+        Capability.WISH_LISTS,
+    },
+)
+"""The standard role plus quotes, a scriptable cart and wish lists."""
+
+ADVANCED_CUSTOMER_CENTER: Final = Role(
+    "Advanced Customer Center",
+    levels={"LIST_LOCATION": Level.VIEW},
+    capabilities={Capability.STORE_LOCATOR},
+)
+"""The role that runs a website's store locator, and nothing else."""
+
+BUILTIN_ROLES: Final = (
+    CUSTOMER_CENTER,
+    PREMIUM_CUSTOMER_CENTER,
+    ADVANCED_CUSTOMER_CENTER,
+)
+"""The three built-in customer center roles, in the matrix's column order."""

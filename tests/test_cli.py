@@ -1,0 +1,72 @@
+import json
+import runpy
+import sys
+
+import pytest
+
+from ccroles.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI and return its exit status, stdout and stderr."""
+    try:
+        status = main(list(argv))
+    except SystemExit as exit_:
+        status = int(exit_.code or 0)
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_matrix_json(capsys: pytest.CaptureFixture[str]) -> None:
+    """`ccroles matrix --format json` prints the documented JSON document."""
+    status, out, _ = run(capsys, "matrix", "--format", "json")
+    assert status == 0
+    assert (
+        json.loads(out)["features"][-1]["allowed"]["Advanced Customer Center"] is True
+    )
+
+
+def test_matrix_text_is_the_default(capsys: pytest.CaptureFixture[str]) -> None:
+    """Without --format the matrix is a text table."""
+    status, out, _ = run(capsys, "matrix")
+    assert status == 0
+    assert out.splitlines()[2].split() == ["Billing", "Yes", "Yes", "No"]
+
+
+def test_role_page(capsys: pytest.CaptureFixture[str]) -> None:
+    """`ccroles role NAME` prints the role's page; names match ignoring case."""
+    status, out, _ = run(capsys, "role", "premium customer center")
+    assert status == 0
+    assert out.startswith("Premium Customer Center\n")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["role", "Customer Centre"], "unknown role 'Customer Centre'; did you mean"),
+        (["matrix", "--format", "xml"], "invalid choice: 'xml'"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+        ([], "the following arguments are required: COMMAND"),
+    ],
+)
+def test_bad_arguments_are_one_line_and_status_2(
+    capsys: pytest.CaptureFixture[str], argv: list[str], message: str
+) -> None:
+    """Bad arguments give one line on stderr, exit status 2, no traceback."""
+    status, out, err = run(capsys, *argv)
+    assert status == 2
+    assert out == ""
+    assert len(err.splitlines()) == 1
+    assert err.startswith("ccroles")
+    assert message in err
+
+
+def test_python_dash_m(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m ccroles` runs the same command line."""
+    monkeypatch.setattr(sys, "argv", ["ccroles", "matrix", "--format", "csv"])
+    with pytest.raises(SystemExit) as caught:
+        runpy.run_module("ccroles", run_name="__main__")
+    assert caught.value.code == 0
+    assert capsys.readouterr().out.startswith("feature,parent,")
