@@ -7,11 +7,13 @@
 False
 """
 
+from ccroles.accounts import Account, Contact, Customer, Login
 from ccroles.exceptions import (
     CapabilityNotOnRootError,
     CCRolesError,
     CenterTypeMismatchError,
     DuplicateNameError,
+    DuplicateReferenceError,
     EscalationError,
     InvalidLevelError,
     InvalidNameError,
@@ -20,8 +22,10 @@ from ccroles.exceptions import (
     PermissionNotOnRootError,
     UnknownCapabilityError,
     UnknownFeatureError,
+    UnknownLoginError,
     UnknownNameError,
     UnknownPermissionError,
+    UnknownReferenceError,
     UnknownRoleError,
 )
 from ccroles.features import (
@@ -62,6 +66,7 @@ __all__ = [
     "FEATURES",
     "PERMISSIONS",
     "PREMIUM_CUSTOMER_CENTER",
+    "Account",
     "AllOf",
     "AnyOf",
     "AtLeast",
@@ -70,7 +75,10 @@ __all__ = [
     "CapabilityNotOnRootError",
     "CenterType",
     "CenterTypeMismatchError",
+    "Contact",
+    "Customer",
     "DuplicateNameError",
+    "DuplicateReferenceError",
     "EscalationError",
     "Excluded",
     "Feature",
@@ -85,6 +93,7 @@ __all__ = [
     "Level",
     "LevelAboveRootError",
     "LevelsInput",
+    "Login",
     "MissingCapability",
     "Not",
     "Permission",
@@ -95,8 +104,10 @@ __all__ = [
     "Shortfall",
     "UnknownCapabilityError",
     "UnknownFeatureError",
+    "UnknownLoginError",
     "UnknownNameError",
     "UnknownPermissionError",
+    "UnknownReferenceError",
     "UnknownRoleError",
     "Unmet",
     "feature_matrix",

@@ -19,6 +19,7 @@ __all__ = [
     "CapabilityNotOnRootError",
     "CenterTypeMismatchError",
     "DuplicateNameError",
+    "DuplicateReferenceError",
     "EscalationError",
     "InvalidLevelError",
     "InvalidNameError",
@@ -27,8 +28,10 @@ __all__ = [
     "PermissionNotOnRootError",
     "UnknownCapabilityError",
     "UnknownFeatureError",
+    "UnknownLoginError",
     "UnknownNameError",
     "UnknownPermissionError",
+    "UnknownReferenceError",
     "UnknownRoleError",
 ]
 
@@ -261,3 +264,54 @@ class DuplicateNameError(CCRolesError, ValueError):
         self.kind = kind
         self.name = name
         super().__init__(f"{kind} {name!r} is given more than once")
+
+
+class UnknownLoginError(UnknownNameError):
+    """An email that no login of the account has.
+
+    No suggestion is made: suggesting another customer's email would leak it.
+    """
+
+    kind = "login"
+
+    def __init__(self, email: object) -> None:
+        super().__init__(email, ())
+
+
+class UnknownReferenceError(CCRolesError, ValueError):
+    """A record names something the account lacks (a role, a website, ...).
+
+    Attributes:
+        kind: What was named (``"role"``, ``"website"``, ``"customer"``).
+        value: The name that was given.
+        owner: Who named it (``customer 'ACME'``, ``contact 'c1' of ...``).
+        suggestion: The closest known name, or ``None``.
+    """
+
+    def __init__(
+        self, kind: str, value: str, *, owner: str, known: Iterable[str]
+    ) -> None:
+        self.kind = kind
+        self.value = value
+        self.owner = owner
+        self.suggestion = _closest(value, known)
+        hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
+        super().__init__(
+            f"{owner} names {kind} {value!r}, which the account lacks{hint}"
+        )
+
+
+class DuplicateReferenceError(CCRolesError, ValueError):
+    """An id, email or name used twice where it must be unique.
+
+    Attributes:
+        kind: What is repeated (``"email"``, ``"internal id"``, ...).
+        value: The repeated value.
+        owner: The second record that uses it.
+    """
+
+    def __init__(self, kind: str, value: str, *, owner: str) -> None:
+        self.kind = kind
+        self.value = value
+        self.owner = owner
+        super().__init__(f"{owner} uses {kind} {value!r}, which is already taken")

@@ -1,0 +1,186 @@
+import pytest
+
+from ccroles import (
+    BUILTIN_ROLES,
+    CUSTOMER_CENTER,
+    Account,
+    Contact,
+    Customer,
+    DuplicateReferenceError,
+    InvalidNameError,
+    Login,
+    UnknownLoginError,
+    UnknownReferenceError,
+    UnknownRoleError,
+)
+
+ACCOUNTANT = CUSTOMER_CENTER.customize("Accountant", levels={"TRAN_SALESORD": "None"})
+
+
+def acme(**changes: object) -> Customer:
+    """A customer with one contact; keyword arguments replace fields."""
+    fields: dict[str, object] = {
+        "internal_id": "101",
+        "customer_id": "ACME",
+        "email": "ap@acme.example",
+        "give_access": True,
+        "role": "Customer Center",
+        "contacts": (
+            Contact("c1", "Books@Acme.example", give_access=True, role="Accountant"),
+        ),
+    }
+    fields.update(changes)
+    return Customer(**fields)  # type: ignore[arg-type]
+
+
+def test_logins_are_found_by_email_ignoring_case() -> None:
+    """Customer and contact logins are looked up case-insensitively."""
+    account = Account(roles=[ACCOUNTANT], customers=[acme()])
+    assert account.login("AP@acme.EXAMPLE") == Login(account.customers[0])
+    contact_login = account.login("books@acme.example")
+    assert contact_login.contact is not None
+    assert contact_login.role == "Accountant"
+    assert contact_login.label == "contact 'c1' of customer 'ACME'"
+    assert [login.email for login in account.logins()] == [
+        "ap@acme.example",
+        "Books@Acme.example",
+    ]
+
+
+def test_unknown_login_is_an_error_without_a_suggestion() -> None:
+    """An unknown email raises and never suggests another customer's email."""
+    account = Account(roles=[ACCOUNTANT], customers=[acme()])
+    with pytest.raises(UnknownLoginError) as caught:
+        account.login("ap@acme.exampl")
+    assert caught.value.suggestion is None
+    assert account.find_login("nobody@example.com") is None
+
+
+def test_roles_include_the_builtins() -> None:
+    """The built-ins are always known, then the custom roles."""
+    account = Account(roles=[ACCOUNTANT])
+    assert account.all_roles == (*BUILTIN_ROLES, ACCOUNTANT)
+    assert account.role("Accountant") is ACCOUNTANT
+    with pytest.raises(UnknownRoleError):
+        account.role("Acountant")
+
+
+def test_customer_by_internal_id() -> None:
+    """customer() finds a customer by internal id, or raises."""
+    account = Account(roles=[ACCOUNTANT], customers=[acme()])
+    assert account.customer("101").customer_id == "ACME"
+    with pytest.raises(UnknownReferenceError):
+        account.customer("999")
+
+
+@pytest.mark.parametrize(
+    ("account_fields", "message"),
+    [
+        (
+            {"customers": [acme(role="Acountant")]},
+            (
+                "customer 'ACME' names role 'Acountant', which the account lacks; "
+                "did you mean 'Accountant'?"
+            ),
+        ),
+        (
+            {"customers": [acme(assigned_website="Shop")], "websites": ["Main"]},
+            "customer 'ACME' names website 'Shop', which the account lacks",
+        ),
+        (
+            {"customers": [acme(contacts=[Contact("c9", role="Buyer")])]},
+            (
+                "contact 'c9' of customer 'ACME' names role 'Buyer', which the account "
+                "lacks"
+            ),
+        ),
+    ],
+)
+def test_unknown_references_name_the_record(
+    account_fields: dict[str, object], message: str
+) -> None:
+    """A role or website the account lacks names the customer or contact."""
+    with pytest.raises(UnknownReferenceError) as caught:
+        Account(roles=[ACCOUNTANT], **account_fields)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("customers", "kind", "value"),
+    [
+        (
+            [acme(), acme(customer_id="B", email=None, contacts=())],
+            "internal id",
+            "101",
+        ),
+        (
+            [acme(), acme(internal_id="2", email=None, contacts=())],
+            "customer id",
+            "ACME",
+        ),
+        (
+            [
+                acme(),
+                acme(
+                    internal_id="2",
+                    customer_id="B",
+                    email="AP@ACME.EXAMPLE",
+                    contacts=(),
+                ),
+            ],
+            "email",
+            "AP@ACME.EXAMPLE",
+        ),
+        (
+            [acme(), acme(internal_id="2", customer_id="B", email=None)],
+            "contact id",
+            "c1",
+        ),
+        (
+            [acme(contacts=[Contact("c1", "ap@acme.example")])],
+            "email",
+            "ap@acme.example",
+        ),
+    ],
+)
+def test_duplicates_are_refused(
+    customers: list[Customer], kind: str, value: str
+) -> None:
+    """Ids, customer ids, contact ids and emails (any case) are unique."""
+    with pytest.raises(DuplicateReferenceError) as caught:
+        Account(roles=[ACCOUNTANT], customers=customers)
+    assert (caught.value.kind, caught.value.value) == (kind, value)
+
+
+def test_duplicate_websites_and_role_names_are_refused() -> None:
+    """Website names and role names (built-ins included) are unique."""
+    with pytest.raises(DuplicateReferenceError, match="website 'Main'"):
+        Account(websites=["Main", "Main"])
+    with pytest.raises(DuplicateReferenceError, match="role name 'Customer Center'"):
+        Account(roles=[CUSTOMER_CENTER.customize("Customer Center")])
+
+
+@pytest.mark.parametrize("field", ["internal_id", "customer_id"])
+def test_blank_ids_are_refused(field: str) -> None:
+    """A customer needs an internal id and a customer id."""
+    with pytest.raises(InvalidNameError, match=f"customer {field}"):
+        acme(**{field: " "})
+
+
+def test_login_properties_follow_the_contact_or_the_customer() -> None:
+    """A contact login uses the contact's email, role and flag; activity needs both."""
+    inactive_contact = Contact("c2", "x@acme.example", give_access=False, active=False)
+    customer = acme(contacts=[inactive_contact], also_vendor=True, also_employee=True)
+    assert Login(customer).give_access
+    assert Login(customer).active
+    assert not Login(customer, inactive_contact).give_access
+    assert not Login(customer, inactive_contact).active
+    assert customer.other_logins == ("vendor", "employee")
+    assert not Login(acme(active=False), Contact("c3")).active
+
+
+def test_a_record_without_an_email_has_no_login() -> None:
+    """Customers and contacts without an email are kept but cannot be found."""
+    account = Account(customers=[acme(email=None, contacts=[Contact("c1")])])
+    assert list(account.logins()) == []
+    assert account.customer("101").email is None
