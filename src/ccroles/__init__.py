@@ -47,7 +47,7 @@ from ccroles.features import (
     feature_matrix,
 )
 from ccroles.permissions import PERMISSIONS, Level, Permission, PermissionCatalogue
-from ccroles.render import Format, render_matrix, render_role
+from ccroles.render import Format, render_matrix, render_role, text_table
 from ccroles.roles import (
     ADVANCED_CUSTOMER_CENTER,
     BUILTIN_ROLES,
@@ -113,4 +113,5 @@ __all__ = [
     "feature_matrix",
     "render_matrix",
     "render_role",
+    "text_table",
 ]

@@ -23,7 +23,7 @@ from ccroles.permissions import PERMISSIONS
 if TYPE_CHECKING:
     from ccroles.roles import Role
 
-__all__ = ["Format", "render_matrix", "render_role"]
+__all__ = ["Format", "render_matrix", "render_role", "text_table"]
 
 _CHILD_MARK = "— "
 
@@ -45,8 +45,14 @@ def _yes_no(allowed: bool) -> str:  # noqa: FBT001 (a cell is a bool)
     return "Yes" if allowed else "No"
 
 
-def _table(header: list[str], rows: list[list[str]]) -> str:
-    """Plain text columns, left-aligned, two spaces apart."""
+def text_table(header: list[str], rows: list[list[str]]) -> str:
+    """Plain text columns, left-aligned, two spaces apart, under a rule.
+
+    >>> print(text_table(["role", "has"], [["Customer Center", "Yes"]]))
+    role             has
+    ---------------  ---
+    Customer Center  Yes
+    """
     widths = [
         max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)
     ]
@@ -109,7 +115,7 @@ def render_matrix(matrix: FeatureMatrix, fmt: Format = Format.TEXT) -> str:
     ]
     if fmt is Format.MARKDOWN:
         return _markdown(["feature", *roles], rows)
-    return _table(["feature", *roles], rows)
+    return text_table(["feature", *roles], rows)
 
 
 def render_role(role: Role) -> str:
@@ -135,14 +141,14 @@ def render_role(role: Role) -> str:
     else:
         origin = f"copied from: {role.base.name} (root: {role.root.name})"
     capabilities = ", ".join(sorted(map(str, role.capabilities))) or "none"
-    levels = _table(
+    levels = text_table(
         ["permission", "label", "level"],
         [
             [key, PERMISSIONS[key].label, str(level)]
             for key, level in role.levels.items()
         ],
     )
-    features = _table(
+    features = text_table(
         ["feature", "has"],
         [
             [
