@@ -839,8 +839,9 @@ class _Import:
     """The state of one import, read row by row (a private, mutable builder).
 
     What it keeps grows with the account (an index and a line number per
-    customer) and with the problems, notifications and changed records, never
-    with the rows themselves.
+    customer), with the problems, with the emails rows change (to keep emails
+    unique) and, when applying, with the changed records and notifications;
+    rows already read are not kept.
     """
 
     def __init__(
