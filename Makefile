@@ -35,5 +35,8 @@ pytest: $(VENV)/.installed-test
 
 test: lint typecheck pytest
 
+bench: $(VENV)/.installed-test
+	$(BIN)/python benchmarks/bench_import.py
+
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage build dist

@@ -19,23 +19,42 @@ and ids and login emails are unique (emails ignoring case).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import hashlib
+import hmac
+import string
+from datetime import timedelta
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
 from ccroles.exceptions import (
     DuplicateReferenceError,
+    InvalidFieldError,
     InvalidNameError,
     UnknownLoginError,
     UnknownReferenceError,
     UnknownRoleError,
+    UnsafeTemplateError,
 )
 from ccroles.roles import BUILTIN_ROLES, Role
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
 
-__all__ = ["Account", "Contact", "Customer", "Login"]
+__all__ = [
+    "DEFAULT_NOTIFICATION_SUBJECT",
+    "DEFAULT_NOTIFICATION_TEMPLATE",
+    "NOTIFICATION_PLACEHOLDERS",
+    "Account",
+    "Contact",
+    "Customer",
+    "Login",
+    "NotificationSettings",
+    "PasswordHash",
+]
+
+_SECRET: Final = {"secret": True}
+"""Metadata of fields a serializer leaves out unless told otherwise."""
 
 
 def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
@@ -124,6 +143,187 @@ def _customers(customers: Iterable[Customer]) -> tuple[Customer, ...]:
     return tuple(customers)
 
 
+def _check_scrypt_cost(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if attribute.name == "n":
+        if value < 2 or value & (value - 1):  # noqa: PLR2004 (scrypt's rule)
+            raise InvalidFieldError(
+                "password hash", "n", value, expected="a power of 2 above 1"
+            )
+    elif value < 1:
+        raise InvalidFieldError(
+            "password hash", attribute.name, value, expected="a positive integer"
+        )
+
+
+def _check_algorithm(_: object, __: attrs.Attribute[str], value: str) -> None:
+    if value != "scrypt":
+        raise InvalidFieldError(
+            "password hash", "algorithm", value, expected="'scrypt'"
+        )
+
+
+@attrs.frozen
+class PasswordHash:
+    """What a portal needs to check a password: a salted scrypt hash, never the text.
+
+    The scrypt parameters are recorded with the hash, so hashes made with
+    other parameters still verify. Salt and hash stay out of ``repr``.
+
+    Attributes:
+        algorithm: Always ``"scrypt"`` (``hashlib.scrypt``).
+        n: scrypt's CPU/memory cost, a power of 2.
+        r: scrypt's block size.
+        p: scrypt's parallelism.
+        salt: The random salt.
+        hash: The derived key.
+
+    Raises:
+        InvalidFieldError: An unknown algorithm or parameters scrypt refuses.
+
+    >>> stored = PasswordHash.of("correct horse", salt=b"0123456789abcdef", n=16)
+    >>> stored.verify("correct horse"), stored.verify("wrong horse")
+    (True, False)
+    >>> stored
+    PasswordHash(algorithm='scrypt', n=16, r=8, p=1)
+    """
+
+    algorithm: str = attrs.field(validator=_check_algorithm)
+    n: int = attrs.field(validator=_check_scrypt_cost)
+    r: int = attrs.field(validator=_check_scrypt_cost)
+    p: int = attrs.field(validator=_check_scrypt_cost)
+    salt: bytes = attrs.field(repr=False)
+    hash: bytes = attrs.field(repr=False)
+
+    @classmethod
+    def of(
+        cls, password: str, *, salt: bytes, n: int, r: int = 8, p: int = 1
+    ) -> PasswordHash:
+        """Hash *password* with scrypt, *salt* and the cost parameters."""
+        return cls("scrypt", n, r, p, salt, _scrypt(password, salt, n, r, p))
+
+    def verify(self, password: str) -> bool:
+        """Whether *password* is the one hashed, compared in constant time."""
+        key = _scrypt(password, self.salt, self.n, self.r, self.p)
+        return hmac.compare_digest(key, self.hash)
+
+
+def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    """Derive the 32-byte scrypt key; OpenSSL needs 128 * r * (n + p + 2) bytes."""
+    maxmem = 128 * r * (n + p + 2) + 1024 * 1024
+    return hashlib.scrypt(
+        password.encode(), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=32
+    )
+
+
+NOTIFICATION_PLACEHOLDERS: Final = (
+    "customer_id",
+    "login_email",
+    "administrator_email",
+    "login_url",
+    "set_password_link",
+    "link_expires",
+)
+"""The placeholders an access notification template may use (never a password)."""
+
+DEFAULT_NOTIFICATION_SUBJECT: Final = "Your customer center access"
+"""The subject of the access notification unless the account replaces it."""
+
+DEFAULT_NOTIFICATION_TEMPLATE: Final = """\
+Hello,
+
+You now have access to our customer center.
+
+Log in at: $login_url
+Your login email: $login_email
+
+Set your password with this link (valid until $link_expires):
+$set_password_link
+
+Questions? Write to $administrator_email.
+"""
+"""The body of the access notification unless the account replaces it."""
+
+
+def _check_template(_: object, __: attrs.Attribute[str], value: str) -> None:
+    template = string.Template(value)
+    if not template.is_valid():
+        raise UnsafeTemplateError(None, allowed=NOTIFICATION_PLACEHOLDERS)
+    for name in template.get_identifiers():
+        if name not in NOTIFICATION_PLACEHOLDERS:
+            raise UnsafeTemplateError(name, allowed=NOTIFICATION_PLACEHOLDERS)
+
+
+def _check_validity(
+    _: object, __: attrs.Attribute[timedelta], value: timedelta
+) -> None:
+    if value <= timedelta(0):
+        raise InvalidFieldError(
+            "notification settings",
+            "link_validity",
+            value,
+            expected="a positive duration",
+        )
+
+
+@attrs.frozen
+class NotificationSettings:
+    """How an account's access notification emails are written.
+
+    The templates use ``string.Template`` placeholders, only those of
+    :data:`NOTIFICATION_PLACEHOLDERS`; a template asking for anything else
+    (a ``$password``, say) is refused when the settings are built.
+
+    Attributes:
+        administrator_email: Who customers write to with questions.
+        login_url: The account's customer center login address.
+        set_password_url: Where the set-password link points; the link adds
+            a ``token`` query parameter.
+        staff_login_url: The staff login page, if known: the customer center
+            address must differ from it.
+        subject: The subject template.
+        template: The body template.
+        link_validity: How long a set-password link is valid.
+
+    Raises:
+        UnsafeTemplateError: A template uses a placeholder not allowed, or a
+            ``$`` that starts none.
+        InvalidFieldError: The validity is not positive, or the customer
+            center login address is the staff login page.
+
+    >>> NotificationSettings(
+    ...     "admin@shop.example", "https://shop.example/cc", "https://shop.example/pw",
+    ...     template="Your password: $password",
+    ... )
+    Traceback (most recent call last):
+    ...
+    ccroles.exceptions.UnsafeTemplateError: notification template refused: ...
+    """
+
+    administrator_email: str
+    login_url: str
+    set_password_url: str
+    staff_login_url: str | None = None
+    subject: str = attrs.field(
+        default=DEFAULT_NOTIFICATION_SUBJECT, validator=_check_template
+    )
+    template: str = attrs.field(
+        default=DEFAULT_NOTIFICATION_TEMPLATE, validator=_check_template
+    )
+    link_validity: timedelta = attrs.field(
+        default=timedelta(hours=24), validator=_check_validity
+    )
+
+    def __attrs_post_init__(self) -> None:
+        """Check the customer center address is not the staff login page."""
+        if self.login_url == self.staff_login_url:
+            raise InvalidFieldError(
+                "notification settings",
+                "login_url",
+                self.login_url,
+                expected="the customer center login address, not the staff login page",
+            )
+
+
 @attrs.frozen
 class Contact:
     """A person at a customer, with a login of their own.
@@ -134,6 +334,8 @@ class Contact:
         give_access: Whether the contact may log in.
         role: The name of the contact's own role, or ``None``.
         active: Inactive contacts cannot log in.
+        password_hash: The contact's password hash, or ``None`` (a secret:
+            serializers leave it out unless told otherwise).
     """
 
     id: str = attrs.field(validator=_check_id)
@@ -141,6 +343,7 @@ class Contact:
     give_access: bool = False
     role: str | None = None
     active: bool = True
+    password_hash: PasswordHash | None = attrs.field(default=None, metadata=_SECRET)
 
 
 @attrs.frozen
@@ -159,6 +362,8 @@ class Customer:
         also_partner: The customer is also a partner (a separate login).
         also_employee: The customer is also an employee (a separate login).
         contacts: The customer's contacts.
+        password_hash: The customer-level login's password hash, or ``None``
+            (a secret: serializers leave it out unless told otherwise).
     """
 
     internal_id: str = attrs.field(validator=_check_id)
@@ -172,6 +377,7 @@ class Customer:
     also_partner: bool = False
     also_employee: bool = False
     contacts: tuple[Contact, ...] = attrs.field(default=(), converter=_contacts)
+    password_hash: PasswordHash | None = attrs.field(default=None, metadata=_SECRET)
 
     @property
     def other_logins(self) -> tuple[str, ...]:
@@ -237,6 +443,8 @@ class Account:
         roles: The account's custom roles (the built-ins are always known).
         websites: The account's website names.
         customers: The customers.
+        notification: How access notification emails are written, or
+            ``None`` when the account sends none.
 
     Raises:
         DuplicateNameError: Two roles share a name (a custom role may not take
@@ -251,6 +459,7 @@ class Account:
     roles: tuple[Role, ...] = attrs.field(default=(), converter=_roles)
     websites: tuple[str, ...] = attrs.field(default=(), converter=_websites)
     customers: tuple[Customer, ...] = attrs.field(default=(), converter=_customers)
+    notification: NotificationSettings | None = None
     _roles_by_name: dict[str, Role] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )

@@ -18,13 +18,19 @@ __all__ = [
     "CCRolesError",
     "CapabilityNotOnRootError",
     "CenterTypeMismatchError",
+    "CustomerAccessOffError",
     "DuplicateNameError",
     "DuplicateReferenceError",
     "EscalationError",
+    "InvalidEmailError",
+    "InvalidFieldError",
     "InvalidLevelError",
     "InvalidNameError",
     "InvalidPermissionKeyError",
     "LevelAboveRootError",
+    "MissingNotificationSettingsError",
+    "MissingValueError",
+    "PasswordMismatchError",
     "PermissionNotOnRootError",
     "UnknownCapabilityError",
     "UnknownFeatureError",
@@ -33,6 +39,8 @@ __all__ = [
     "UnknownPermissionError",
     "UnknownReferenceError",
     "UnknownRoleError",
+    "UnsafeTemplateError",
+    "WeakPasswordError",
 ]
 
 
@@ -315,3 +323,136 @@ class DuplicateReferenceError(CCRolesError, ValueError):
         self.value = value
         self.owner = owner
         super().__init__(f"{owner} uses {kind} {value!r}, which is already taken")
+
+
+class CustomerAccessOffError(CCRolesError, ValueError):
+    """Access was to be given while the account's Customer Access feature is off.
+
+    Attributes:
+        owner: Who was to get access (``customer 'ACME'``, ...).
+    """
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        super().__init__(
+            f"cannot give {owner} access: the Customer Access feature is off; "
+            "switch it on at Setup > Company > Setup Tasks > Enable Features, "
+            "Web Presence subtab, Customer Access (in ccroles: "
+            "Account(customer_access=True))"
+        )
+
+
+class InvalidEmailError(CCRolesError, ValueError):
+    """Text that cannot be a login email.
+
+    Attributes:
+        email: The text that was given.
+        owner: Whose email it was to be.
+    """
+
+    def __init__(self, email: str, *, owner: str) -> None:
+        self.email = email
+        self.owner = owner
+        super().__init__(
+            f"{owner} cannot log in as {email!r}: an email is a local part, "
+            "'@' and a domain, without spaces"
+        )
+
+
+class InvalidFieldError(CCRolesError, ValueError):
+    """A field of a settings record or stored hash with a value it cannot take.
+
+    Attributes:
+        record: The kind of record (``"password hash"``, ...).
+        field: The field that is wrong (``"algorithm"``, ``"n"``, ...).
+        value: Its value (never a password: no such record holds one).
+        expected: What the field accepts.
+    """
+
+    def __init__(
+        self, record: str, field: str, value: object, *, expected: str
+    ) -> None:
+        self.record = record
+        self.field = field
+        self.value = value
+        self.expected = expected
+        super().__init__(f"{record} {field} {value!r} is refused; expected {expected}")
+
+
+class MissingNotificationSettingsError(CCRolesError, LookupError):
+    """A notification was asked for but the account has no notification settings.
+
+    Attributes:
+        owner: Who the notification was for.
+    """
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        super().__init__(
+            f"cannot notify {owner}: the account has no notification settings "
+            "(administrator email and customer center login address)"
+        )
+
+
+class MissingValueError(CCRolesError, ValueError):
+    """A value that access needs is neither given nor on the record.
+
+    Attributes:
+        kind: What is missing (``"email"``, ``"role"``).
+        owner: Whose value it is.
+    """
+
+    def __init__(self, kind: str, *, owner: str) -> None:
+        self.kind = kind
+        self.owner = owner
+        super().__init__(f"{owner} has no {kind}; give one to grant access")
+
+
+class PasswordMismatchError(CCRolesError, ValueError):
+    """Password and Confirm Password differ (neither is ever part of the message).
+
+    Attributes:
+        owner: Whose password it was to be.
+    """
+
+    def __init__(self, *, owner: str) -> None:
+        self.owner = owner
+        super().__init__(f"Password and Confirm Password for {owner} do not match")
+
+
+class UnsafeTemplateError(CCRolesError, ValueError):
+    """A notification template with a placeholder it may not use, or malformed.
+
+    Attributes:
+        placeholder: The refused placeholder, or ``None`` when the template
+            is malformed (a ``$`` not followed by a name).
+        allowed: The placeholders a template may use.
+    """
+
+    def __init__(self, placeholder: str | None, *, allowed: Iterable[str]) -> None:
+        self.placeholder = placeholder
+        self.allowed = tuple(allowed)
+        names = ", ".join(f"${name}" for name in self.allowed)
+        what = (
+            f"placeholder ${placeholder} is not allowed"
+            if placeholder is not None
+            else "a '$' must start a placeholder (write '$$' for a dollar sign)"
+        )
+        super().__init__(
+            f"notification template refused: {what}; it may use {names} "
+            "and never a password"
+        )
+
+
+class WeakPasswordError(CCRolesError, ValueError):
+    """A password that is too short or easy to guess (never part of the message).
+
+    Attributes:
+        owner: Whose password it was to be.
+        reason: Why it is refused, in words.
+    """
+
+    def __init__(self, reason: str, *, owner: str) -> None:
+        self.owner = owner
+        self.reason = reason
+        super().__init__(f"the password for {owner} is refused: {reason}")

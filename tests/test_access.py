@@ -1,0 +1,598 @@
+import io
+import logging
+import pickle
+from datetime import timedelta
+from pathlib import Path
+
+import attrs
+import pytest
+
+import ccroles
+from ccroles import (
+    AssignPassword,
+    CustomerAccessOffError,
+    DuplicateReferenceError,
+    Grant,
+    InvalidEmailError,
+    InvalidFieldError,
+    MissingNotificationSettingsError,
+    MissingValueError,
+    Password,
+    PasswordHash,
+    PasswordMismatchError,
+    Problem,
+    SendNotification,
+    UnknownReferenceError,
+    UnknownRoleError,
+    UnsafeTemplateError,
+    WeakPasswordError,
+    access,
+    grant_access,
+    hash_password,
+    import_access,
+    is_common_password,
+    password_problems,
+    render_report,
+    revoke_access,
+)
+from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS, account
+
+CSV_DIR = Path(__file__).parent / "data" / "csv"
+CSV_FILES = sorted(CSV_DIR.glob("*.csv"), key=lambda path: path.name)
+GOOD = "plum-tractor-44"
+
+
+def notify(customer: str = "101", **fields: str) -> Grant:
+    """A grant by notification; keyword arguments fill the other fields."""
+    return Grant(customer, SendNotification(), **fields)
+
+
+def assign(password: str, confirm: str | None = None, **fields: str) -> Grant:
+    """A grant to ACME with an assigned password."""
+    procedure = AssignPassword(Password(password), Password(confirm or password))
+    return Grant("101", procedure, **fields)
+
+
+def read(path: Path, **options: bool) -> access.ImportReport:
+    """Import a CSV file of the table against the test account."""
+    with path.open(encoding="utf-8-sig", newline="") as lines:
+        return import_access(account(), lines, scrypt=CHEAP_SCRYPT, now=NOW, **options)
+
+
+# Passwords
+
+
+def test_a_password_never_shows_its_text() -> None:
+    """repr, str and formatting mask a password; reveal() gives the text."""
+    secret = Password(GOOD)
+    assert (repr(secret), str(secret), f"{secret}") == (
+        "Password('********')",
+        "********",
+        "********",
+    )
+    assert GOOD not in repr(AssignPassword(secret, secret))
+    assert secret.reveal() == GOOD
+    assert len(secret) == len(GOOD)
+
+
+def test_passwords_compare_by_text_and_are_neither_hashed_nor_pickled() -> None:
+    """Equal texts are equal passwords; a password is no dict key nor pickle."""
+    assert Password(GOOD) == Password(GOOD)
+    assert Password(GOOD) != Password(GOOD + "!")
+    assert Password(GOOD) != GOOD
+    with pytest.raises(TypeError):
+        hash(Password(GOOD))
+    with pytest.raises(TypeError, match="cannot be pickled"):
+        pickle.dumps(Password(GOOD))
+
+
+def test_a_hash_verifies_its_password_only() -> None:
+    """hash_password stores a salted scrypt hash that verifies the password only."""
+    stored = hash_password(Password(GOOD), CHEAP_SCRYPT)
+    assert (stored.algorithm, stored.n, stored.r, stored.p) == ("scrypt", 2, 1, 1)
+    assert stored.verify(GOOD)
+    assert not stored.verify(GOOD.upper())
+    assert hash_password(Password(GOOD), CHEAP_SCRYPT).salt != stored.salt
+    assert GOOD not in repr(stored)
+    assert stored.hash.hex() not in repr(stored)
+
+
+def test_the_default_scrypt_cost_is_the_recommended_one() -> None:
+    """New hashes use n=2**14, r=8, p=1 unless told otherwise."""
+    stored = hash_password(Password(GOOD))
+    assert (stored.n, stored.r, stored.p) == (2**14, 8, 1)
+    assert stored.verify(GOOD)
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"algorithm": "md5"}, "algorithm"),
+        ({"n": 3}, "n"),
+        ({"n": 1}, "n"),
+        ({"r": 0}, "r"),
+        ({"p": 0}, "p"),
+    ],
+)
+def test_unsupported_hashes_are_refused(fields: dict[str, object], field: str) -> None:
+    """Only scrypt with a power-of-2 cost and positive r and p is accepted."""
+    values: dict[str, object] = {
+        "algorithm": "scrypt",
+        "n": 2,
+        "r": 1,
+        "p": 1,
+        "salt": b"salt",
+        "hash": b"hash",
+    }
+    values.update(fields)
+    with pytest.raises(InvalidFieldError) as caught:
+        PasswordHash(**values)  # type: ignore[arg-type]
+    assert caught.value.field == field
+
+
+@pytest.mark.parametrize(
+    ("password", "confirm", "kinds"),
+    [
+        (GOOD, GOOD, []),
+        ("Sh0rt!", "Sh0rt!", ["weak"]),
+        ("PASSWORD1", "PASSWORD1", ["weak"]),
+        ("Ap@Acme.Example", "Ap@Acme.Example", ["weak"]),
+        ("ap", "ap", ["weak", "weak"]),
+        ("AP.ACCOUNTS", "AP.ACCOUNTS", ["weak"]),
+        (GOOD, GOOD + "!", ["mismatch"]),
+        ("qwerty", "qwertz", ["weak", "weak", "mismatch"]),
+    ],
+)
+def test_password_rules(password: str, confirm: str, kinds: list[str]) -> None:
+    """8+ characters, not common, not the email or its local part, confirmed."""
+    problems = password_problems(
+        Password(password),
+        Password(confirm),
+        emails=["ap@acme.example", "ap.accounts@acme.example"],
+    )
+    found = [
+        "weak" if isinstance(problem, WeakPasswordError) else "mismatch"
+        for problem in problems
+    ]
+    assert found == kinds
+
+
+def test_the_common_password_list_ships_with_the_package() -> None:
+    """The shipped list is read, ignoring case, comments and blank lines."""
+    assert is_common_password("Trustno1")
+    assert is_common_password("P@SSW0RD")
+    assert not is_common_password("# Very common passwords, refused by")
+    assert not is_common_password("")
+
+
+# Notification settings
+
+
+@pytest.mark.parametrize(
+    ("field", "template", "placeholder"),
+    [
+        ("template", "Your password is $password", "password"),
+        ("template", "Your password is ${password}", "password"),
+        ("subject", "Welcome $name", "name"),
+        ("template", "Costs $5", None),
+    ],
+)
+def test_templates_may_use_only_the_listed_placeholders(
+    field: str, template: str, placeholder: str | None
+) -> None:
+    """A template asking for a password (or anything unlisted) is refused."""
+    with pytest.raises(UnsafeTemplateError) as caught:
+        attrs.evolve(SETTINGS, **{field: template})  # type: ignore[arg-type]
+    assert caught.value.placeholder == placeholder
+    assert "$set_password_link" in str(caught.value)
+
+
+def test_settings_refuse_a_bad_validity_and_the_staff_login_page() -> None:
+    """The link validity is positive; the login address is not the staff page."""
+    with pytest.raises(InvalidFieldError, match="link_validity"):
+        attrs.evolve(SETTINGS, link_validity=timedelta(0))
+    with pytest.raises(InvalidFieldError, match="staff login page"):
+        attrs.evolve(SETTINGS, login_url="https://shop.example/staff/login")
+
+
+# Grants and revocation
+
+
+def test_a_notification_grant_gives_access_and_an_email() -> None:
+    """Access by notification: the login gets access and one email to send."""
+    granted = grant_access(account(), notify(role="Customer Center"), now=NOW)
+    customer = granted.account.customer("101")
+    assert (customer.give_access, customer.role, customer.password_hash) == (
+        True,
+        "Customer Center",
+        None,
+    )
+    mail = granted.notification
+    assert mail is not None
+    assert (mail.recipient, mail.customer_id) == ("ap@acme.example", "ACME")
+    assert mail.expires == NOW + timedelta(hours=24)
+    assert mail.link == f"{SETTINGS.set_password_url}?token={mail.token}"
+    assert mail.subject == "Your customer center access"
+    for text in (
+        "ap@acme.example",
+        "admin@shop.example",
+        SETTINGS.login_url,
+        mail.link,
+        "2026-03-02 09:30 UTC",
+    ):
+        assert text in mail.body
+    assert "https://shop.example/staff/login" not in mail.body
+    assert mail.token not in repr(mail)
+
+
+def test_the_account_can_replace_the_template_and_the_validity() -> None:
+    """The account's template and link validity are the ones used."""
+    settings = attrs.evolve(
+        SETTINGS,
+        set_password_url="https://shop.example/pw?lang=en",  # noqa: S106 (a URL)
+        subject="Access for $customer_id",
+        template="$login_email: $set_password_link until $link_expires",
+        link_validity=timedelta(hours=2),
+    )
+    granted = grant_access(
+        account(notification=settings), notify(role="Customer Center"), now=NOW
+    )
+    mail = granted.notification
+    assert mail is not None
+    assert mail.subject == "Access for ACME"
+    assert mail.body == (
+        f"ap@acme.example: https://shop.example/pw?lang=en&token={mail.token} "
+        "until 2026-03-01 11:30 UTC"
+    )
+
+
+def test_a_grant_without_a_time_starts_the_link_now() -> None:
+    """Without now=, the set-password link is valid from the current time."""
+    mail = grant_access(account(), notify(role="Customer Center")).notification
+    assert mail is not None
+    assert mail.expires > NOW
+
+
+def test_an_assigned_password_is_stored_hashed_and_no_email_is_sent() -> None:
+    """Assigning a password stores its hash; the procedure sends nothing."""
+    granted = grant_access(
+        account(), assign(GOOD, role="Customer Center"), scrypt=CHEAP_SCRYPT
+    )
+    stored = granted.account.customer("101").password_hash
+    assert stored is not None
+    assert stored.verify(GOOD)
+    assert granted.notification is None
+
+
+def test_a_later_notification_keeps_the_stored_hash() -> None:
+    """Sending a new notification does not drop the password already set."""
+    first = grant_access(
+        account(), assign(GOOD, role="Customer Center"), scrypt=CHEAP_SCRYPT
+    )
+    again = grant_access(first.account, notify())
+    assert again.account.customer("101").password_hash == (
+        first.account.customer("101").password_hash
+    )
+
+
+def test_a_contact_gets_its_own_login_and_role() -> None:
+    """A contact's grant changes the contact, and the website the customer's."""
+    grant = notify(contact="c1", role="Accountant", website="Main Store")
+    customer = grant_access(account(), grant, now=NOW).account.customer("101")
+    assert customer.give_access is False
+    assert customer.assigned_website == "Main Store"
+    contact = customer.contacts[0]
+    assert (contact.email, contact.give_access, contact.role) == (
+        "books@acme.example",
+        True,
+        "Accountant",
+    )
+
+
+def test_access_needs_the_customer_access_feature() -> None:
+    """Granting while Customer Access is off says how to switch it on."""
+    with pytest.raises(CustomerAccessOffError) as caught:
+        grant_access(account(customer_access=False), notify(role="Customer Center"))
+    assert str(caught.value) == (
+        "cannot give customer 'ACME' access: the Customer Access feature is off; "
+        "switch it on at Setup > Company > Setup Tasks > Enable Features, Web "
+        "Presence subtab, Customer Access (in ccroles: "
+        "Account(customer_access=True))"
+    )
+
+
+@pytest.mark.parametrize(
+    ("grant", "error", "message"),
+    [
+        (notify("999"), UnknownReferenceError, "the account lacks"),
+        (notify(contact="c9"), UnknownReferenceError, "names contact 'c9'"),
+        (notify("102", role="Customer Center"), MissingValueError, "has no email"),
+        (notify(), MissingValueError, "has no role"),
+        (
+            notify(email="ap at acme", role="Customer Center"),
+            InvalidEmailError,
+            "cannot log in as 'ap at acme'",
+        ),
+        (
+            notify(email="@acme.example", role="Customer Center"),
+            InvalidEmailError,
+            "cannot log in as '@acme.example'",
+        ),
+        (
+            notify(email="IT@core.example", role="Customer Center"),
+            DuplicateReferenceError,
+            "'IT@core.example', which is already taken",
+        ),
+        (
+            notify(email="books@acme.example", role="Customer Center"),
+            DuplicateReferenceError,
+            "already taken",
+        ),
+        (notify(role="Acountant"), UnknownRoleError, "did you mean 'Accountant'?"),
+        (
+            notify(role="Customer Center", website="Shop"),
+            UnknownReferenceError,
+            "names website 'Shop'",
+        ),
+        (assign("Sh0rt!", role="Customer Center"), WeakPasswordError, "fewer than 8"),
+        (
+            assign(GOOD, GOOD + "?", role="Customer Center"),
+            PasswordMismatchError,
+            "do not match",
+        ),
+    ],
+)
+def test_bad_grants_are_refused(
+    grant: Grant, error: type[Exception], message: str
+) -> None:
+    """A grant names a known record, an email that is free, a known role ..."""
+    with pytest.raises(error, match=message.replace("?", r"\?")):
+        grant_access(account(), grant, scrypt=CHEAP_SCRYPT)
+
+
+def test_notifications_need_the_accounts_settings() -> None:
+    """Without notification settings a notification cannot be sent."""
+    with pytest.raises(MissingNotificationSettingsError):
+        grant_access(account(notification=None), notify(role="Customer Center"))
+
+
+def test_the_same_login_may_keep_its_email_in_another_case() -> None:
+    """A login's own email is not taken from it, whatever its case."""
+    granted = grant_access(
+        account(), notify(email="AP@acme.example", role="Accountant")
+    )
+    assert granted.account.customer("101").email == "AP@acme.example"
+
+
+def test_revoking_a_vendor_and_employee_says_to_revoke_those_too() -> None:
+    """Revoking a customer with other logins returns a notice naming them."""
+    revoked = revoke_access(account(), "103")
+    customer = revoked.account.customer("103")
+    assert (customer.give_access, customer.email) == (False, "it@core.example")
+    assert revoked.notice is not None
+    assert revoked.notice.kinds == ("vendor", "employee")
+    assert "revoke their access and inactivate the vendor and employee" in str(
+        revoked.notice
+    )
+
+
+def test_revoking_forgets_the_password_hash() -> None:
+    """A revoked login's hash is gone; a contact's revocation has no notice."""
+    granted = grant_access(
+        account(), assign(GOOD, role="Customer Center"), scrypt=CHEAP_SCRYPT
+    )
+    revoked = revoke_access(granted.account, "101")
+    assert revoked.account.customer("101").password_hash is None
+    assert revoked.notice is None
+    contact = revoke_access(granted.account, "101", contact="c1")
+    assert contact.notice is None
+    assert contact.account.customer("101").contacts[0].give_access is False
+
+
+# Bulk access from CSV
+
+
+@pytest.mark.parametrize("path", CSV_FILES, ids=[path.stem for path in CSV_FILES])
+def test_csv_table(path: Path) -> None:
+    """Each file of tests/data/csv/ gives the dry-run report written beside it."""
+    expected = path.with_suffix(".txt").read_text(encoding="utf-8")
+    report = read(path)
+    assert render_report(report) + "\n" == expected
+    assert report.ok == path.name.startswith("good_")
+    assert report.account is None
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in CSV_FILES if p.name.startswith("bad_")], ids=lambda p: p.stem
+)
+def test_applying_a_file_with_problems_changes_nothing(path: Path) -> None:
+    """With apply, any problem means no new account and nothing to send."""
+    report = read(path, apply=True)
+    assert report.problems
+    assert (report.applied, report.account, report.notifications) == (False, None, ())
+    assert render_report(report).startswith("not applied: ")
+
+
+def test_applying_notifications_gives_access_and_lists_the_emails() -> None:
+    """Applied, a notification file gives access and one email per row."""
+    report = read(CSV_DIR / "good_notification_crlf_bom.csv", apply=True)
+    assert report.account is not None
+    acme, bolt = report.account.customer("101"), report.account.customer("102")
+    assert (acme.give_access, acme.role) == (True, "Customer Center")
+    assert (bolt.email, bolt.role) == ("bolt@bolt.example", "Accountant")
+    assert [mail.recipient for mail in report.notifications] == [
+        "ap@acme.example",
+        "bolt@bolt.example",
+    ]
+    assert render_report(report) == (
+        "applied: 2 rows, 2 grants, 0 revocations, 2 notifications to send"
+    )
+
+
+def test_applying_assigned_passwords_stores_their_hashes() -> None:
+    """Applied, Password cells (quoted commas kept) are stored hashed."""
+    report = read(CSV_DIR / "good_manual_password.csv", apply=True)
+    assert report.account is not None
+    stored = [report.account.customer(i).password_hash for i in ("101", "102")]
+    assert stored[0] is not None
+    assert stored[0].verify(GOOD)
+    assert stored[1] is not None
+    assert stored[1].verify("comma,inside,it")
+    assert report.notifications == ()
+
+
+def test_an_email_given_up_by_one_row_can_be_taken_by_a_later_row() -> None:
+    """Rows apply in order: an email released above is free below."""
+    report = read(CSV_DIR / "good_revoke_and_reuse_email.csv", apply=True)
+    assert report.account is not None
+    assert report.account.customer("104").email == "ap@acme.example"
+    assert report.account.customer("103").give_access is False
+    assert len(report.notices) == 1
+
+
+def test_an_email_taken_by_a_row_is_not_free_for_a_later_row() -> None:
+    """A later row cannot take the email an earlier row gave up and reclaimed."""
+    lines = [
+        "Internal ID,Give Access,Email,Role,Send New Access Notification Email",
+        "101,yes,acme@acme.example,Customer Center,yes",
+        "104,yes,ap@acme.example,,yes",
+        "102,yes,ap@acme.example,Customer Center,yes",
+    ]
+    report = import_access(account(), lines)
+    assert [str(problem) for problem in report.problems] == [
+        (
+            "line 4, column 'Email': customer 'BOLT' uses email 'ap@acme.example', "
+            "which is already taken"
+        )
+    ]
+
+
+def test_customer_access_off_is_reported_once() -> None:
+    """With Customer Access off, the first granting row says how to switch it on."""
+    lines = [
+        "Internal ID,Give Access,Role,Send New Access Notification Email",
+        "101,yes,Customer Center,yes",
+        "104,yes,,yes",
+        "103,no,,",
+    ]
+    report = import_access(account(customer_access=False), lines, apply=True)
+    assert [(p.line, p.column) for p in report.problems] == [(2, "Give Access")]
+    assert "Enable Features" in report.problems[0].message
+
+
+def test_a_missing_notification_setting_is_a_row_problem() -> None:
+    """Asking for a notification without settings is a problem of that cell."""
+    lines = ["Internal ID,Give Access,Role", "101,yes,Customer Center"]
+    lines[0] += ",Send New Access Notification Email"
+    lines[1] += ",yes"
+    report = import_access(account(notification=None), lines)
+    assert [problem.column for problem in report.problems] == [
+        "Send New Access Notification Email"
+    ]
+
+
+def test_short_rows_and_an_io_stream_are_read() -> None:
+    """Missing trailing cells are blank; a text stream is read like a file."""
+    text = "Internal ID,Give Access,Role,Send New Access Notification Email\n104,no\n"
+    report = import_access(account(), io.StringIO(text, newline=""), apply=True)
+    assert report.applied
+    assert (report.revocations, report.notices) == (1, ())
+
+
+def test_a_bom_is_dropped_from_lines_not_decoded_as_utf8_sig() -> None:
+    """A file opened as plain UTF-8 keeps its BOM; the import drops it."""
+    lines = ["\ufeffInternal ID,Give Access", "103,n"]
+    assert import_access(account(), lines).ok
+
+
+def test_problem_text_names_line_and_column() -> None:
+    """A problem reads `line N, column 'C': ...`, or `line N: ...` for a file."""
+    assert str(Problem(3, "Role", "bad")) == "line 3, column 'Role': bad"
+    assert str(Problem(1, None, "empty")) == "line 1: empty"
+
+
+def test_an_import_logs_its_summary_and_problems(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The summary is logged at INFO and each problem at DEBUG."""
+    caplog.set_level(logging.DEBUG, logger="ccroles.access")
+    import_access(account(), ["Internal ID,Give Access", "101,maybe"])
+    assert [record.levelname for record in caplog.records] == ["DEBUG", "INFO"]
+
+
+# Secrets never leak
+
+
+SECRETS = ("Tr0ub4dor&3-secret", "Tr0ub4dor&3-secreT", "Zq9!x", "Password1")
+
+
+def _sweep_outputs(caplog: pytest.LogCaptureFixture) -> list[str]:
+    """Every text the library produces while handling the known passwords."""
+    outputs: list[str] = []
+    first, second, short, common = (Password(text) for text in SECRETS)
+    outputs += [repr(first), str(first), f"{first!s} {first!r} {first}"]
+    grant = assign(SECRETS[0], role="Customer Center")
+    outputs += [repr(grant), str(grant)]
+    granted = grant_access(account(), grant, scrypt=CHEAP_SCRYPT)
+    outputs += [repr(granted), str(granted.account)]
+    revoked = revoke_access(granted.account, "101")
+    outputs.append(repr(revoked))
+    mailed = grant_access(granted.account, notify(), now=NOW)
+    assert mailed.notification is not None
+    outputs += [
+        repr(mailed),
+        mailed.notification.subject,
+        mailed.notification.body,
+        mailed.notification.link,
+    ]
+    for bad in (
+        AssignPassword(first, second),
+        AssignPassword(short, short),
+        AssignPassword(common, common),
+    ):
+        with pytest.raises(ccroles.CCRolesError) as caught:
+            grant_access(account(), Grant("101", bad, role="Customer Center"))
+        outputs += [str(caught.value), repr(caught.value), repr(caught.value.args)]
+    outputs += [str(p) for p in password_problems(first, second, emails=["a@b.c"])]
+    header = "Internal ID,Give Access,Role,Manually Assign or Change Password,"
+    header += "Password,Confirm Password"
+    rows = [
+        f"101,yes,Customer Center,yes,{SECRETS[0]},{SECRETS[1]}",
+        f"102,yes,Customer Center,yes,{SECRETS[2]},{SECRETS[2]}",
+        f"103,yes,Customer Center,yes,{SECRETS[3]},{SECRETS[3]}",
+        f"104,no,,,{SECRETS[0]},",
+    ]
+    for apply in (False, True):
+        report = import_access(
+            account(), [header, *rows], apply=apply, scrypt=CHEAP_SCRYPT
+        )
+        outputs += [render_report(report), repr(report)]
+        outputs += [problem.message for problem in report.problems]
+    good = import_access(
+        account(),
+        [header, f"101,yes,Customer Center,yes,{SECRETS[0]},{SECRETS[0]}"],
+        apply=True,
+        scrypt=CHEAP_SCRYPT,
+    )
+    assert good.applied
+    outputs += [render_report(good), repr(good), repr(good.account)]
+    for record in caplog.records:
+        outputs += [record.getMessage(), repr(record.args), record.msg]
+    return outputs
+
+
+def test_no_output_contains_a_password(caplog: pytest.LogCaptureFixture) -> None:
+    """repr, str, errors, log records, reports and notifications never hold one."""
+    caplog.set_level(logging.DEBUG)
+    outputs = _sweep_outputs(caplog)
+    assert len(caplog.records) >= 5
+    assert any("fewer than 8" in text for text in outputs)
+    for text in outputs:
+        for secret in SECRETS:
+            assert secret not in text, text
+
+
+def test_the_access_names_are_exported_by_the_package() -> None:
+    """Everything ccroles.access exports is re-exported from ccroles."""
+    assert set(access.__all__) <= set(ccroles.__all__)
+    assert set(ccroles.accounts.__all__) <= set(ccroles.__all__)
