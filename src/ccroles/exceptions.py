@@ -15,16 +15,24 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 __all__ = [
+    "AdvancedPrintingForCustomerCenterError",
     "CCRolesError",
     "CapabilityNotOnRootError",
     "CenterTypeMismatchError",
     "DuplicateNameError",
     "DuplicateReferenceError",
     "EscalationError",
+    "ExternalFormForInternalRoleError",
+    "FormNotAllowedError",
     "InvalidLevelError",
     "InvalidNameError",
+    "InvalidOriginError",
     "InvalidPermissionKeyError",
     "LevelAboveRootError",
+    "NoFormInEffectError",
+    "NonExternalFormForCustomerCenterError",
+    "OnlineFormNotStorableError",
+    "OriginRoleMismatchError",
     "PermissionNotOnRootError",
     "UnknownCapabilityError",
     "UnknownFeatureError",
@@ -33,6 +41,7 @@ __all__ = [
     "UnknownPermissionError",
     "UnknownReferenceError",
     "UnknownRoleError",
+    "WrongRecordTypeError",
 ]
 
 
@@ -315,3 +324,161 @@ class DuplicateReferenceError(CCRolesError, ValueError):
         self.value = value
         self.owner = owner
         super().__init__(f"{owner} uses {kind} {value!r}, which is already taken")
+
+
+class FormNotAllowedError(CCRolesError, ValueError):
+    """A form that may not be marked preferred for a role (DOMAIN §8).
+
+    Attributes:
+        form: The form's name.
+        role: The role's name.
+        center_type: The role's center type.
+        allowed: What would be allowed instead, in words.
+    """
+
+    def __init__(
+        self,
+        *,
+        form: str,
+        role: str,
+        center_type: object,
+        reason: str,
+        allowed: str,
+    ) -> None:
+        self.form = form
+        self.role = role
+        self.center_type = center_type
+        self.allowed = allowed
+        super().__init__(
+            f"form {form!r} cannot be preferred for {center_type} role {role!r}: "
+            f"{reason}; allowed instead: {allowed}"
+        )
+
+
+class ExternalFormForInternalRoleError(FormNotAllowedError):
+    """An external form marked preferred for a role outside the customer center."""
+
+    def __init__(self, *, form: str, role: str, center_type: object) -> None:
+        super().__init__(
+            form=form,
+            role=role,
+            center_type=center_type,
+            reason="external forms are for customer center roles only",
+            allowed="a form whose name does not end with '(External)'",
+        )
+
+
+class NonExternalFormForCustomerCenterError(FormNotAllowedError):
+    """A form that is not external marked preferred for a customer center role."""
+
+    def __init__(self, *, form: str, role: str, center_type: object) -> None:
+        super().__init__(
+            form=form,
+            role=role,
+            center_type=center_type,
+            reason="it is not external",
+            allowed="a form with Basic printing whose name ends with '(External)'",
+        )
+
+
+class AdvancedPrintingForCustomerCenterError(FormNotAllowedError):
+    """A custom form with Advanced printing marked preferred for a customer role."""
+
+    def __init__(self, *, form: str, role: str, center_type: object) -> None:
+        super().__init__(
+            form=form,
+            role=role,
+            center_type=center_type,
+            reason="a custom form for a customer center role must use Basic printing",
+            allowed="an external form with Basic printing",
+        )
+
+
+class WrongRecordTypeError(CCRolesError, ValueError):
+    """A form put where a form for another record type is expected.
+
+    Attributes:
+        form: The form's name.
+        record_type: The form's record type.
+        expected: The record type the setting is for.
+        setting: What needs the form (``"the account-wide preference"``, ...).
+    """
+
+    def __init__(
+        self, *, form: str, record_type: object, expected: object, setting: str
+    ) -> None:
+        self.form = form
+        self.record_type = record_type
+        self.expected = expected
+        self.setting = setting
+        super().__init__(
+            f"form {form!r} is for {record_type} records, but {setting} needs "
+            f"a form for {expected} records"
+        )
+
+
+class NoFormInEffectError(CCRolesError, LookupError):
+    """No form that may be stored on a record is in effect when it is saved.
+
+    Attributes:
+        record_type: The record type being saved.
+        role: The name of the role saving it.
+        origin: Where the record comes from.
+    """
+
+    def __init__(self, *, record_type: object, role: str, origin: object) -> None:
+        self.record_type = record_type
+        self.role = role
+        self.origin = origin
+        super().__init__(
+            f"no {record_type} form that is not an online form is in effect for "
+            f"role {role!r} ({origin}); set a preferred {record_type} form"
+        )
+
+
+class InvalidOriginError(CCRolesError, ValueError):
+    """A record origin with a website when it has none, or without one it needs.
+
+    Attributes:
+        channel: How the record was entered.
+        website: The website given, or ``None``.
+    """
+
+    def __init__(self, *, channel: object, website: str | None) -> None:
+        self.channel = channel
+        self.website = website
+        need = "needs a website name" if website is None else "has no website"
+        super().__init__(f"an order {channel} {need}, got website {website!r}")
+
+
+class OriginRoleMismatchError(CCRolesError, ValueError):
+    """A record saved by a role that cannot have entered it that way.
+
+    Attributes:
+        origin: Where the record comes from.
+        role: The name of the role saving it.
+        center_type: The role's center type.
+    """
+
+    def __init__(self, *, origin: object, role: str, center_type: object) -> None:
+        self.origin = origin
+        self.role = role
+        self.center_type = center_type
+        super().__init__(
+            f"an order {origin} cannot be saved by {center_type} role {role!r}"
+        )
+
+
+class OnlineFormNotStorableError(CCRolesError, ValueError):
+    """An online (web) form given as the form a saved record keeps.
+
+    Attributes:
+        form: The online form's name.
+    """
+
+    def __init__(self, form: str) -> None:
+        self.form = form
+        super().__init__(
+            f"form {form!r} is an online form and is never stored as a "
+            "record's form; store the preferred form that is not online"
+        )
