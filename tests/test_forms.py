@@ -117,7 +117,7 @@ def test_a_form_needs_a_name(name: str) -> None:
     """A blank form name is refused."""
     with pytest.raises(InvalidNameError) as caught:
         TransactionForm(name, SO)
-    assert caught.value.kind == "transactionform name"
+    assert caught.value.kind == "form"
 
 
 def test_a_field_needs_a_name() -> None:

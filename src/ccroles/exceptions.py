@@ -329,69 +329,49 @@ class DuplicateReferenceError(CCRolesError, ValueError):
 class FormNotAllowedError(CCRolesError, ValueError):
     """A form that may not be marked preferred for a role (DOMAIN §8).
 
+    Each subclass names one rule: its ``reason`` and what is ``allowed``
+    instead.
+
     Attributes:
         form: The form's name.
         role: The role's name.
         center_type: The role's center type.
+        reason: Why the form is refused.
         allowed: What would be allowed instead, in words.
     """
 
-    def __init__(
-        self,
-        *,
-        form: str,
-        role: str,
-        center_type: object,
-        reason: str,
-        allowed: str,
-    ) -> None:
+    reason = "the form breaks a preferred-form rule"
+    allowed = "a form the role may be given"
+
+    def __init__(self, *, form: str, role: str, center_type: object) -> None:
         self.form = form
         self.role = role
         self.center_type = center_type
-        self.allowed = allowed
         super().__init__(
             f"form {form!r} cannot be preferred for {center_type} role {role!r}: "
-            f"{reason}; allowed instead: {allowed}"
+            f"{self.reason}; allowed instead: {self.allowed}"
         )
 
 
 class ExternalFormForInternalRoleError(FormNotAllowedError):
     """An external form marked preferred for a role outside the customer center."""
 
-    def __init__(self, *, form: str, role: str, center_type: object) -> None:
-        super().__init__(
-            form=form,
-            role=role,
-            center_type=center_type,
-            reason="external forms are for customer center roles only",
-            allowed="a form whose name does not end with '(External)'",
-        )
+    reason = "external forms are for customer center roles only"
+    allowed = "a form whose name does not end with '(External)'"
 
 
 class NonExternalFormForCustomerCenterError(FormNotAllowedError):
     """A form that is not external marked preferred for a customer center role."""
 
-    def __init__(self, *, form: str, role: str, center_type: object) -> None:
-        super().__init__(
-            form=form,
-            role=role,
-            center_type=center_type,
-            reason="it is not external",
-            allowed="a form with Basic printing whose name ends with '(External)'",
-        )
+    reason = "it is not external"
+    allowed = "a form with Basic printing whose name ends with '(External)'"
 
 
 class AdvancedPrintingForCustomerCenterError(FormNotAllowedError):
     """A custom form with Advanced printing marked preferred for a customer role."""
 
-    def __init__(self, *, form: str, role: str, center_type: object) -> None:
-        super().__init__(
-            form=form,
-            role=role,
-            center_type=center_type,
-            reason="a custom form for a customer center role must use Basic printing",
-            allowed="an external form with Basic printing",
-        )
+    reason = "a custom form for a customer center role must use Basic printing"
+    allowed = "an external form with Basic printing"
 
 
 class WrongRecordTypeError(CCRolesError, ValueError):

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import enum
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Final, overload
 
 import attrs
@@ -116,10 +116,14 @@ class PrintingType(enum.Enum):
         return self.value
 
 
-def _check_name(instance: object, attribute: attrs.Attribute[str], name: str) -> None:
-    if not name.strip():
-        kind = f"{type(instance).__name__.lower()} {attribute.name}"
-        raise InvalidNameError(kind, name)
+def _not_blank(kind: str) -> Callable[[object, attrs.Attribute[str], str], None]:
+    """A validator refusing a blank *kind* name."""
+
+    def check(_: object, __: attrs.Attribute[str], name: str) -> None:
+        if not name.strip():
+            raise InvalidNameError(kind, name)
+
+    return check
 
 
 @attrs.frozen
@@ -128,12 +132,13 @@ class FormField:
 
     Attributes:
         name: The field's label.
-        screen: Shown on screen to internal roles (Screen Fields).
+        screen: Shown on screen to internal roles (Screen Fields); default
+            ``True``.
         print_email: Print/Email ticked: customer center roles see it
-            (Printing Fields).
+            (Printing Fields); default ``False``.
     """
 
-    name: str = attrs.field(validator=_check_name)
+    name: str = attrs.field(validator=_not_blank("form field"))
     screen: bool = True
     print_email: bool = False
 
@@ -166,8 +171,8 @@ class TransactionForm:
     Attributes:
         name: The form's name; it decides whether the form is external.
         record_type: The record type the form is for.
-        printing: Basic or Advanced printing.
-        online: Whether it is an online (web) form.
+        printing: Basic (the default) or Advanced printing.
+        online: Whether it is an online (web) form; default ``False``.
         fields: The form's fields, each unique by name.
 
     Raises:
@@ -175,7 +180,7 @@ class TransactionForm:
         DuplicateNameError: Two fields share a name.
     """
 
-    name: str = attrs.field(validator=_check_name)
+    name: str = attrs.field(validator=_not_blank("form"))
     record_type: RecordType
     printing: PrintingType = PrintingType.BASIC
     online: bool = False
@@ -207,20 +212,19 @@ class TransactionForm:
 
 def _refusal(role: Role, form: TransactionForm) -> FormNotAllowedError | None:
     """Return why *form* may not be preferred for *role*, or ``None``."""
+    error: type[FormNotAllowedError]
     if role.center_type.is_customer_center:
         if not form.is_external:
-            return NonExternalFormForCustomerCenterError(
-                form=form.name, role=role.name, center_type=role.center_type
-            )
-        if form.printing is not PrintingType.BASIC:
-            return AdvancedPrintingForCustomerCenterError(
-                form=form.name, role=role.name, center_type=role.center_type
-            )
+            error = NonExternalFormForCustomerCenterError
+        elif form.printing is not PrintingType.BASIC:
+            error = AdvancedPrintingForCustomerCenterError
+        else:
+            return None
     elif form.is_external:
-        return ExternalFormForInternalRoleError(
-            form=form.name, role=role.name, center_type=role.center_type
-        )
-    return None
+        error = ExternalFormForInternalRoleError
+    else:
+        return None
+    return error(form=form.name, role=role.name, center_type=role.center_type)
 
 
 def may_prefer(role: Role, form: TransactionForm) -> bool:
@@ -412,7 +416,7 @@ class SavedOrder:
         OnlineFormNotStorableError: The form is an online form.
     """
 
-    customer: str = attrs.field(validator=_check_name)
+    customer: str = attrs.field(validator=_not_blank("customer internal id"))
     origin: Origin
     form: TransactionForm = attrs.field(validator=_stored_form)
 
