@@ -436,7 +436,9 @@ class FormPreferences:
 
     Attributes:
         account_forms: Record type to the account-wide preferred form.
-        role_forms: Role to its own preferred forms, by record type.
+        role_forms: Role to its own preferred forms, by record type. Roles
+            are keys by value: pass the account's role objects (a role with
+            the same name but other levels is another role).
         website_order_forms: Website name to its Sales Order Type form.
 
     Raises:
