@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
 __all__ = [
+    "AdvancedPrintingForCustomerCenterError",
     "CCRolesError",
     "CapabilityNotOnRootError",
     "CenterTypeMismatchError",
@@ -22,14 +23,21 @@ __all__ = [
     "DuplicateNameError",
     "DuplicateReferenceError",
     "EscalationError",
+    "ExternalFormForInternalRoleError",
+    "FormNotAllowedError",
     "InvalidEmailError",
     "InvalidFieldError",
     "InvalidLevelError",
     "InvalidNameError",
+    "InvalidOriginError",
     "InvalidPermissionKeyError",
     "LevelAboveRootError",
     "MissingNotificationSettingsError",
     "MissingValueError",
+    "NoFormInEffectError",
+    "NonExternalFormForCustomerCenterError",
+    "OnlineFormNotStorableError",
+    "OriginRoleMismatchError",
     "PasswordMismatchError",
     "PermissionNotOnRootError",
     "UnknownCapabilityError",
@@ -41,6 +49,7 @@ __all__ = [
     "UnknownRoleError",
     "UnsafeTemplateError",
     "WeakPasswordError",
+    "WrongRecordTypeError",
 ]
 
 
@@ -456,3 +465,141 @@ class WeakPasswordError(CCRolesError, ValueError):
         self.owner = owner
         self.reason = reason
         super().__init__(f"the password for {owner} is refused: {reason}")
+
+
+class FormNotAllowedError(CCRolesError, ValueError):
+    """A form that may not be marked preferred for a role (DOMAIN §8).
+
+    Each subclass names one rule: its ``reason`` and what is ``allowed``
+    instead.
+
+    Attributes:
+        form: The form's name.
+        role: The role's name.
+        center_type: The role's center type.
+        reason: Why the form is refused.
+        allowed: What would be allowed instead, in words.
+    """
+
+    reason = "the form breaks a preferred-form rule"
+    allowed = "a form the role may be given"
+
+    def __init__(self, *, form: str, role: str, center_type: object) -> None:
+        self.form = form
+        self.role = role
+        self.center_type = center_type
+        super().__init__(
+            f"form {form!r} cannot be preferred for {center_type} role {role!r}: "
+            f"{self.reason}; allowed instead: {self.allowed}"
+        )
+
+
+class ExternalFormForInternalRoleError(FormNotAllowedError):
+    """An external form marked preferred for a role outside the customer center."""
+
+    reason = "external forms are for customer center roles only"
+    allowed = "a form whose name does not end with '(External)'"
+
+
+class NonExternalFormForCustomerCenterError(FormNotAllowedError):
+    """A form that is not external marked preferred for a customer center role."""
+
+    reason = "it is not external"
+    allowed = "a form with Basic printing whose name ends with '(External)'"
+
+
+class AdvancedPrintingForCustomerCenterError(FormNotAllowedError):
+    """A custom form with Advanced printing marked preferred for a customer role."""
+
+    reason = "a custom form for a customer center role must use Basic printing"
+    allowed = "an external form with Basic printing"
+
+
+class WrongRecordTypeError(CCRolesError, ValueError):
+    """A form put where a form for another record type is expected.
+
+    Attributes:
+        form: The form's name.
+        record_type: The form's record type.
+        expected: The record type the setting is for.
+        setting: What needs the form (``"the account-wide preference"``, ...).
+    """
+
+    def __init__(
+        self, *, form: str, record_type: object, expected: object, setting: str
+    ) -> None:
+        self.form = form
+        self.record_type = record_type
+        self.expected = expected
+        self.setting = setting
+        super().__init__(
+            f"form {form!r} is for {record_type} records, but {setting} needs "
+            f"a form for {expected} records"
+        )
+
+
+class NoFormInEffectError(CCRolesError, LookupError):
+    """No form that may be stored on a record is in effect when it is saved.
+
+    Attributes:
+        record_type: The record type being saved.
+        role: The name of the role saving it.
+        origin: Where the record comes from.
+    """
+
+    def __init__(self, *, record_type: object, role: str, origin: object) -> None:
+        self.record_type = record_type
+        self.role = role
+        self.origin = origin
+        super().__init__(
+            f"no {record_type} form that is not an online form is in effect for "
+            f"role {role!r} ({origin}); set a preferred {record_type} form"
+        )
+
+
+class InvalidOriginError(CCRolesError, ValueError):
+    """A record origin with a website when it has none, or without one it needs.
+
+    Attributes:
+        channel: How the record was entered.
+        website: The website given, or ``None``.
+    """
+
+    def __init__(self, *, channel: object, website: str | None) -> None:
+        self.channel = channel
+        self.website = website
+        need = "needs a website name" if website is None else "has no website"
+        super().__init__(f"an order {channel} {need}, got website {website!r}")
+
+
+class OriginRoleMismatchError(CCRolesError, ValueError):
+    """A record saved by a role that cannot have entered it that way.
+
+    Attributes:
+        origin: Where the record comes from.
+        role: The name of the role saving it.
+        center_type: The role's center type.
+    """
+
+    def __init__(self, *, origin: object, role: str, center_type: object) -> None:
+        self.origin = origin
+        self.role = role
+        self.center_type = center_type
+        super().__init__(
+            f"an order {origin} cannot be saved by {center_type} role {role!r}"
+        )
+
+
+class OnlineFormNotStorableError(CCRolesError, ValueError):
+    """An online (web) form given as the form a saved record keeps.
+
+    Attributes:
+        form: The online form's name.
+    """
+
+    def __init__(self, form: str) -> None:
+        self.form = form
+        super().__init__(
+            f"form {form!r} is an online form and is never stored as a "
+            "record's form; store the preferred form that is not online"
+        )
