@@ -19,6 +19,7 @@ from ccroles.exceptions import (
     InvalidNameError,
     InvalidPermissionKeyError,
     LevelAboveRootError,
+    MarkerError,
     PermissionNotOnRootError,
     UnknownCapabilityError,
     UnknownFeatureError,
@@ -47,7 +48,18 @@ from ccroles.features import (
     feature_matrix,
 )
 from ccroles.permissions import PERMISSIONS, Level, Permission, PermissionCatalogue
-from ccroles.render import Format, render_matrix, render_role
+from ccroles.render import (
+    MATRIX_BEGIN,
+    MATRIX_END,
+    Format,
+    LevelChange,
+    RoleDiff,
+    diff_roles,
+    embed_matrix,
+    render_diff,
+    render_matrix,
+    render_role,
+)
 from ccroles.roles import (
     ADVANCED_CUSTOMER_CENTER,
     BUILTIN_ROLES,
@@ -64,6 +76,8 @@ __all__ = [
     "BUILTIN_ROLES",
     "CUSTOMER_CENTER",
     "FEATURES",
+    "MATRIX_BEGIN",
+    "MATRIX_END",
     "PERMISSIONS",
     "PREMIUM_CUSTOMER_CENTER",
     "Account",
@@ -92,8 +106,10 @@ __all__ = [
     "InvalidPermissionKeyError",
     "Level",
     "LevelAboveRootError",
+    "LevelChange",
     "LevelsInput",
     "Login",
+    "MarkerError",
     "MissingCapability",
     "Not",
     "Permission",
@@ -101,6 +117,7 @@ __all__ = [
     "PermissionNotOnRootError",
     "Requirement",
     "Role",
+    "RoleDiff",
     "Shortfall",
     "UnknownCapabilityError",
     "UnknownFeatureError",
@@ -110,7 +127,10 @@ __all__ = [
     "UnknownReferenceError",
     "UnknownRoleError",
     "Unmet",
+    "diff_roles",
+    "embed_matrix",
     "feature_matrix",
+    "render_diff",
     "render_matrix",
     "render_role",
 ]

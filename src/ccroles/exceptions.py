@@ -25,6 +25,7 @@ __all__ = [
     "InvalidNameError",
     "InvalidPermissionKeyError",
     "LevelAboveRootError",
+    "MarkerError",
     "PermissionNotOnRootError",
     "UnknownCapabilityError",
     "UnknownFeatureError",
@@ -315,3 +316,21 @@ class DuplicateReferenceError(CCRolesError, ValueError):
         self.value = value
         self.owner = owner
         super().__init__(f"{owner} uses {kind} {value!r}, which is already taken")
+
+
+class MarkerError(CCRolesError, ValueError):
+    """A generated block's marker is missing, repeated or out of order.
+
+    Attributes:
+        marker: The marker line looked for.
+        count: How often it was found where it was looked for.
+        where: Where it was looked for (``"in the document"``, ...).
+    """
+
+    def __init__(self, marker: str, count: int, where: str) -> None:
+        self.marker = marker
+        self.count = count
+        self.where = where
+        super().__init__(
+            f"expected the marker {marker!r} once {where}, found it {count} times"
+        )
