@@ -1,12 +1,10 @@
 import csv
 import io
 import json
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from docutils import nodes
-from docutils.core import publish_doctree
 
 from ccroles import (
     ADVANCED_CUSTOMER_CENTER,
@@ -29,6 +27,7 @@ from ccroles import (
 )
 from ccroles.cli import main
 from tests.expected import source_feature_order, source_matrix
+from tests.markup import html_rows, rst_doctree, rst_tables
 
 
 def test_json_matrix_has_the_documented_shape() -> None:
@@ -122,54 +121,6 @@ def test_role_page_of_a_copy_names_its_base_and_root() -> None:
 # diffs in every format, the README's generated block, and the command line.
 
 
-def rst_tables(text: str) -> list[list[list[str]]]:
-    """Parse reST (failing on any warning) and return each table's cell texts."""
-    document = publish_doctree(
-        text,
-        settings_overrides={
-            "halt_level": 2,
-            "report_level": 5,
-            "doctitle_xform": False,
-        },
-    )
-    return [
-        [[entry.astext() for entry in row.findall(nodes.entry)] for row in rows]
-        for rows in (list(t.findall(nodes.row)) for t in document.findall(nodes.table))
-    ]
-
-
-class _Cells(HTMLParser):
-    """Collect the text of every table cell, row by row."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.rows: list[list[str]] = []
-        self.in_cell = False
-
-    def handle_starttag(self, tag: str, _: object) -> None:
-        if tag == "tr":
-            self.rows.append([])
-        self.in_cell = tag in {"td", "th"}
-        if self.in_cell:
-            self.rows[-1].append("")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in {"td", "th"}:
-            self.in_cell = False
-
-    def handle_data(self, data: str) -> None:
-        if self.in_cell:
-            self.rows[-1][-1] += data
-
-
-def html_rows(text: str) -> list[list[str]]:
-    """The cell texts of every table row in an HTML fragment, unescaped."""
-    parser = _Cells()
-    parser.feed(text)
-    parser.close()
-    return parser.rows
-
-
 ODD = CUSTOMER_CENTER.customize("A|B <C>", levels={"TRAN_CUSTPYMT": "None"})
 BUYER = CUSTOMER_CENTER.customize(
     "Buyer", levels={"TRAN_CUSTPYMT": "None", "TRAN_STATEMENT": "None"}
@@ -218,10 +169,7 @@ def test_rst_cells_and_titles_read_literally(name: str) -> None:
     role = CUSTOMER_CENTER.customize(name)
     (table,) = rst_tables(render_matrix(feature_matrix([role]), Format.RST))
     assert table[0] == ["feature", name]
-    page = publish_doctree(
-        render_role(role, Format.RST),
-        settings_overrides={"halt_level": 2, "report_level": 5},
-    )
+    page = rst_doctree(render_role(role, Format.RST))
     title = next(iter(page.findall(nodes.title)))
     assert title.astext() == name
 
