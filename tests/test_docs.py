@@ -29,11 +29,15 @@ PAGES = sorted([README, *DOCS.rglob("*.md")])
 CHROMIUM = shutil.which("chromium")
 REFRESH = "make readme  (or: ccroles readme --write README.md)"
 
-_FENCE = re.compile(r"(`{3,})([^`\s]*)[^`]*$")
+_FENCE = re.compile(r"(`{3,})([^`\s]*)([^`]*)$")
 
 
 def fenced_blocks(path: Path) -> list[tuple[str, int, str]]:
-    """The fenced code blocks of a Markdown file: (language, line, text)."""
+    """The fenced code blocks of a Markdown file: (language, line, text).
+
+    A block whose info string says ``no-run`` (```` ```python no-run ````) is
+    left out: a sketch that needs files or services the tests do not have.
+    """
     blocks: list[tuple[str, int, str]] = []
     lines = path.read_text(encoding="utf-8").splitlines()
     index = 0
@@ -45,7 +49,8 @@ def fenced_blocks(path: Path) -> list[tuple[str, int, str]]:
         fence, language, start = opening.group(1), opening.group(2), index
         while not re.fullmatch(f"{fence}`*\\s*", lines[index]):
             index += 1
-        blocks.append((language, start + 1, "\n".join(lines[start:index])))
+        if "no-run" not in opening.group(3).split():
+            blocks.append((language, start + 1, "\n".join(lines[start:index])))
         index += 1
     return blocks
 
@@ -103,6 +108,16 @@ def test_console_examples_run(
         out = capsys.readouterr().out
         if shown:
             assert out.splitlines() == shown, argv
+
+
+def test_blocks_marked_no_run_are_left_out(tmp_path: Path) -> None:
+    """Only blocks without `no-run` in their info string are collected."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "```python no-run\nopen('x')\n```\n\n````python\nx = 1\n````\n",
+        encoding="utf-8",
+    )
+    assert fenced_blocks(page) == [("python", 6, "x = 1")]
 
 
 def test_console_examples_are_found() -> None:

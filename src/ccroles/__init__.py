@@ -59,6 +59,7 @@ from ccroles.render import (
     render_diff,
     render_matrix,
     render_role,
+    text_table,
 )
 from ccroles.roles import (
     ADVANCED_CUSTOMER_CENTER,
@@ -133,4 +134,5 @@ __all__ = [
     "render_diff",
     "render_matrix",
     "render_role",
+    "text_table",
 ]

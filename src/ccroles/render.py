@@ -45,6 +45,7 @@ __all__ = [
     "render_diff",
     "render_matrix",
     "render_role",
+    "text_table",
 ]
 
 _CHILD_MARK = "— "
@@ -190,9 +191,14 @@ def _feature_label(name: str) -> str:
 # Plain text.
 
 
-def _text_table(table: _Table) -> str:
-    """Plain text columns, left-aligned, two spaces apart."""
-    header, rows = list(table.header), [list(row) for row in table.rows]
+def text_table(header: list[str], rows: list[list[str]]) -> str:
+    """Plain text columns, left-aligned, two spaces apart, under a rule.
+
+    >>> print(text_table(["role", "has"], [["Customer Center", "Yes"]]))
+    role             has
+    ---------------  ---
+    Customer Center  Yes
+    """
     widths = [
         max(len(cell) for cell in column) for column in zip(header, *rows, strict=True)
     ]
@@ -201,6 +207,10 @@ def _text_table(table: _Table) -> str:
         "  ".join(cell.ljust(w) for cell, w in zip(line, widths, strict=True)).rstrip()
         for line in lines
     )
+
+
+def _text_table(table: _Table) -> str:
+    return text_table(list(table.header), [list(row) for row in table.rows])
 
 
 def _text_page(page: _Page) -> str:
