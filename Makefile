@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest bench clean
+.PHONY: demo test lint typecheck pytest bench clean readme docs screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -16,6 +16,10 @@ $(VENV)/.installed-demo: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[docs]'
 	touch $@
 
 demo: $(VENV)/.installed-demo
@@ -33,7 +37,22 @@ typecheck: $(VENV)/.installed-test
 pytest: $(VENV)/.installed-test
 	$(BIN)/pytest
 
-test: lint typecheck pytest
+# The documentation site, from scratch (-E), with warnings as errors.
+docs: $(VENV)/.installed-docs
+	$(BIN)/sphinx-build -E -W --keep-going -q -b html docs docs/_build/html
+	@echo "docs: built docs/_build/html/index.html"
+
+test: lint typecheck pytest docs
+
+# Regenerate the feature matrix between the README's marker comments.
+readme: $(VENV)/.installed-demo
+	$(BIN)/ccroles readme --write README.md
+
+# Optional: look at the built matrix page in headless Chromium (Debian's
+# `chromium` package); the picture is left in docs/_build/matrix.png.
+screenshot: $(VENV)/.installed-test
+	CCROLES_SCREENSHOT=1 CCROLES_SCREENSHOT_FILE=$(CURDIR)/docs/_build/matrix.png \
+		$(BIN)/pytest -q --no-cov -p no:cacheprovider -k browser tests/test_docs.py
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python benchmarks/bench_import.py

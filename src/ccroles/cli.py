@@ -2,8 +2,10 @@
 
 Usage::
 
-    ccroles matrix [--format text|markdown|csv|json]
-    ccroles role NAME
+    ccroles matrix [--format text|markdown|rst|html|csv|json]
+    ccroles role NAME [--format ...]
+    ccroles diff ROLE_A ROLE_B [--format ...]
+    ccroles readme [--write] FILE
 
 Bad arguments print one line on stderr and exit with status 2.
 """
@@ -12,11 +14,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
 from ccroles.exceptions import CCRolesError, UnknownRoleError
 from ccroles.features import feature_matrix
-from ccroles.render import Format, render_matrix, render_role
+from ccroles.render import (
+    Format,
+    diff_roles,
+    embed_matrix,
+    render_diff,
+    render_matrix,
+    render_role,
+)
 from ccroles.roles import BUILTIN_ROLES, Role
 
 if TYPE_CHECKING:
@@ -49,7 +59,7 @@ def _matrix(args: argparse.Namespace) -> str:
 
 
 def _role(args: argparse.Namespace) -> str:
-    return render_role(_find_role(args.name, BUILTIN_ROLES))
+    return render_role(_find_role(args.name, BUILTIN_ROLES), Format(args.format))
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -72,8 +82,76 @@ def _parser() -> argparse.ArgumentParser:
         "role", help="a role's levels, capabilities and features"
     )
     role.add_argument("name", help='a role name, e.g. "Customer Center"')
+    _add_format_option(role)
     role.set_defaults(run=_role)
+    _add_diff(commands)
+    _add_readme(commands)
     return parser
+
+
+def _add_format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format",
+        choices=[f.value for f in Format],
+        default=Format.TEXT.value,
+        help="output format (default: text)",
+    )
+
+
+def _diff(args: argparse.Namespace) -> str:
+    before = _find_role(args.role_a, BUILTIN_ROLES)
+    after = _find_role(args.role_b, BUILTIN_ROLES)
+    return render_diff(diff_roles(before, after), Format(args.format))
+
+
+def _add_diff(commands: argparse._SubParsersAction[_Parser]) -> None:
+    diff = commands.add_parser(
+        "diff", help="what changes from one role to another: levels and features"
+    )
+    diff.add_argument("role_a", metavar="ROLE_A", help="the role compared from")
+    diff.add_argument("role_b", metavar="ROLE_B", help="the role compared to")
+    _add_format_option(diff)
+    diff.set_defaults(run=_diff)
+
+
+class _TextFile(NamedTuple):
+    path: Path
+    text: str
+
+
+def _text_file(name: str) -> _TextFile:
+    """Read the file *name*; an OS error becomes a one-line argument error."""
+    path = Path(name)
+    try:
+        return _TextFile(path, path.read_text(encoding="utf-8"))
+    except OSError as error:
+        message = f"cannot read {name!r}: {error.strerror or error}"
+        raise argparse.ArgumentTypeError(message) from None
+
+
+def _readme(args: argparse.Namespace) -> str:
+    file: _TextFile = args.file
+    document = embed_matrix(file.text, feature_matrix(BUILTIN_ROLES))
+    if not args.write:
+        return document.removesuffix("\n")
+    if document == file.text:
+        return f"{file.path}: the matrix is up to date"
+    file.path.write_text(document, encoding="utf-8")
+    return f"{file.path}: the matrix is refreshed"
+
+
+def _add_readme(commands: argparse._SubParsersAction[_Parser]) -> None:
+    readme = commands.add_parser(
+        "readme",
+        help="regenerate the matrix between the marker comments of a Markdown file",
+    )
+    readme.add_argument(
+        "file", metavar="FILE", type=_text_file, help="a Markdown file, e.g. README.md"
+    )
+    readme.add_argument(
+        "--write", action="store_true", help="rewrite FILE in place (default: print it)"
+    )
+    readme.set_defaults(run=_readme)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

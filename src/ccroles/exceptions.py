@@ -32,6 +32,7 @@ __all__ = [
     "InvalidOriginError",
     "InvalidPermissionKeyError",
     "LevelAboveRootError",
+    "MarkerError",
     "MissingNotificationSettingsError",
     "MissingValueError",
     "NoFormInEffectError",
@@ -602,4 +603,22 @@ class OnlineFormNotStorableError(CCRolesError, ValueError):
         super().__init__(
             f"form {form!r} is an online form and is never stored as a "
             "record's form; store the preferred form that is not online"
+        )
+
+
+class MarkerError(CCRolesError, ValueError):
+    """A generated block's marker is missing, repeated or out of order.
+
+    Attributes:
+        marker: The marker line looked for.
+        count: How often it was found where it was looked for.
+        where: Where it was looked for (``"in the document"``, ...).
+    """
+
+    def __init__(self, marker: str, count: int, where: str) -> None:
+        self.marker = marker
+        self.count = count
+        self.where = where
+        super().__init__(
+            f"expected the marker {marker!r} once {where}, found it {count} times"
         )

@@ -1,0 +1,148 @@
+"""Sphinx directives that render ccroles tables when the docs are built.
+
+Every table comes from :mod:`ccroles.render` at build time, from the same role
+objects the engine decides with, so the docs cannot drift from behaviour. Add
+``"ccroles.sphinxext"`` to ``extensions`` in ``conf.py`` (Sphinx comes with
+the ``docs`` extra), then write, in MyST Markdown::
+
+    ```{ccroles-matrix}
+    ```
+
+    ```{ccroles-role} Premium Customer Center
+    ```
+
+    ```{ccroles-diff}
+    :from: Customer Center
+    :to: Premium Customer Center
+    ```
+
+or the same directives in reStructuredText (``.. ccroles-matrix::``). Role
+names are the built-in roles' names, matched exactly. A name that is not
+known, or a diff without ``:from:`` or ``:to:``, is a build warning (an error
+under ``sphinx-build -W``) that names the closest known role.
+
+The directives render reStructuredText with :mod:`ccroles.render` and insert
+the parsed tables, whatever the page's own markup; the page supplies its own
+headings.
+"""
+
+from __future__ import annotations
+
+import io
+from importlib.metadata import version
+from typing import TYPE_CHECKING, ClassVar, Final
+
+from docutils import nodes
+from docutils.core import publish_doctree
+from docutils.parsers.rst import directives
+from docutils.utils import SystemMessage
+from sphinx.util.docutils import SphinxDirective
+
+from ccroles.accounts import Account
+from ccroles.exceptions import CCRolesError
+from ccroles.features import feature_matrix
+from ccroles.render import Format, diff_roles, render_diff, render_matrix, render_role
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from sphinx.application import Sphinx
+
+__all__ = ["DiffDirective", "MatrixDirective", "RoleDirective", "setup"]
+
+
+_ROLES: Final = Account()
+"""The roles the directives know by name: the built-in roles."""
+
+
+def _parse(rst: str) -> list[nodes.Node]:
+    """Parse reStructuredText from the renderer; a page's title is left out."""
+    document = publish_doctree(
+        rst,
+        settings_overrides={
+            "doctitle_xform": False,
+            "halt_level": 2,  # the renderer's output must parse cleanly
+            "report_level": 5,
+            "warning_stream": io.StringIO(),  # the error says it instead
+        },
+    )
+    parsed: list[nodes.Node] = []
+    for child in document.children:
+        if isinstance(child, nodes.section):
+            parsed.extend(c for c in child.children if not isinstance(c, nodes.title))
+        else:
+            parsed.append(child)
+    return parsed
+
+
+class _TableDirective(SphinxDirective):
+    """Render reStructuredText from :meth:`render` and insert its nodes."""
+
+    def render(self) -> str:
+        """Return the reStructuredText to insert."""
+        raise NotImplementedError
+
+    def run(self) -> list[nodes.Node]:
+        """Insert the rendered tables; a ccroles error is a build warning."""
+        try:
+            return _parse(self.render())
+        except CCRolesError as error:
+            message = f"{self.name}: {error}"
+        except SystemMessage as error:  # a bug in the renderer, not in the page
+            message = f"{self.name}: the renderer gave bad reStructuredText: {error}"
+        raise self.error(message)
+
+
+class MatrixDirective(_TableDirective):
+    """``ccroles-matrix``: the feature matrix of the built-in roles.
+
+    Takes no arguments or options.
+    """
+
+    def render(self) -> str:
+        """The matrix as a reStructuredText list table."""
+        return render_matrix(feature_matrix(_ROLES.all_roles), Format.RST)
+
+
+class RoleDirective(_TableDirective):
+    """``ccroles-role NAME``: a role's facts, levels and features.
+
+    The argument is the role's name (it may contain spaces).
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
+
+    def render(self) -> str:
+        """The role's page as reStructuredText, without its title."""
+        return render_role(_ROLES.role(self.arguments[0]), Format.RST)
+
+
+class DiffDirective(_TableDirective):
+    """``ccroles-diff``: what changes from role ``:from:`` to role ``:to:``."""
+
+    option_spec: ClassVar[dict[str, Callable[[str], str]]] = {
+        "from": directives.unchanged_required,
+        "to": directives.unchanged_required,
+    }
+
+    def render(self) -> str:
+        """The diff as reStructuredText, without its title."""
+        names = [self.options.get(option) for option in ("from", "to")]
+        if None in names:
+            message = f"{self.name}: give both :from: and :to: role names"
+            raise self.error(message)
+        before, after = (_ROLES.role(str(name)) for name in names)
+        return render_diff(diff_roles(before, after), Format.RST)
+
+
+def setup(app: Sphinx) -> dict[str, object]:
+    """Register the directives with Sphinx (called by ``extensions``)."""
+    app.add_directive("ccroles-matrix", MatrixDirective)
+    app.add_directive("ccroles-role", RoleDirective)
+    app.add_directive("ccroles-diff", DiffDirective)
+    return {
+        "version": version("ccroles"),
+        "parallel_read_safe": True,
+        "parallel_write_safe": True,
+    }
