@@ -12,12 +12,15 @@ import difflib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
+
+    from ccroles.serialization import Problem
 
 __all__ = [
     "CCRolesError",
     "CapabilityNotOnRootError",
     "CenterTypeMismatchError",
+    "DataFileError",
     "DuplicateNameError",
     "DuplicateReferenceError",
     "EscalationError",
@@ -25,6 +28,7 @@ __all__ = [
     "InvalidNameError",
     "InvalidPermissionKeyError",
     "LevelAboveRootError",
+    "MissingExtraError",
     "PermissionNotOnRootError",
     "UnknownCapabilityError",
     "UnknownFeatureError",
@@ -33,6 +37,7 @@ __all__ = [
     "UnknownPermissionError",
     "UnknownReferenceError",
     "UnknownRoleError",
+    "UnwritableRoleError",
 ]
 
 
@@ -315,3 +320,55 @@ class DuplicateReferenceError(CCRolesError, ValueError):
         self.value = value
         self.owner = owner
         super().__init__(f"{owner} uses {kind} {value!r}, which is already taken")
+
+
+class DataFileError(CCRolesError, ValueError):
+    """A role or account file that does not load, with every problem found.
+
+    ``str()`` is a first line naming the file and the number of problems, then
+    one line per problem (``file[:line:column]: path: message``).
+
+    Attributes:
+        file: The file's name.
+        problems: Every :class:`~ccroles.serialization.Problem` found, in
+            document order (structure first, then references).
+    """
+
+    def __init__(self, file: str, problems: Sequence[Problem]) -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = "".join(f"\n  {problem}" for problem in self.problems)
+        super().__init__(
+            f"{file} does not load: {count} problem{'' if count == 1 else 's'}{lines}"
+        )
+
+
+class UnwritableRoleError(CCRolesError, ValueError):
+    """A role that a file cannot hold as the role it copies plus changed levels.
+
+    Attributes:
+        role: The role's name.
+        reason: Why it cannot be written.
+    """
+
+    def __init__(self, role: str, reason: str) -> None:
+        self.role = role
+        self.reason = reason
+        super().__init__(f"role {role!r} cannot be written to a file: {reason}")
+
+
+class MissingExtraError(CCRolesError, ImportError):
+    """Something needs an optional extra that is not installed.
+
+    Attributes:
+        extra: The extra to install (``toml``).
+        package: The package it brings (``tomli-w``).
+        purpose: What needs it (``writing TOML``).
+    """
+
+    def __init__(self, extra: str, package: str, purpose: str) -> None:
+        self.extra = extra
+        self.package = package
+        self.purpose = purpose
+        super().__init__(f"{purpose} needs {package!r}: pip install 'ccroles[{extra}]'")

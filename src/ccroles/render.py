@@ -112,8 +112,11 @@ def render_matrix(matrix: FeatureMatrix, fmt: Format = Format.TEXT) -> str:
     return _table(["feature", *roles], rows)
 
 
-def render_role(role: Role) -> str:
+def render_role(role: Role, *, show_root: bool = False) -> str:
     """Render a role's page as plain text: origin, capabilities, levels, features.
+
+    With *show_root*, a custom role's levels and features are shown next to
+    its root's, and each level that differs from the root's is marked ``*``.
 
     >>> from ccroles.roles import ADVANCED_CUSTOMER_CENTER
     >>> page = render_role(ADVANCED_CUSTOMER_CENTER).splitlines()
@@ -135,6 +138,8 @@ def render_role(role: Role) -> str:
     else:
         origin = f"copied from: {role.base.name} (root: {role.root.name})"
     capabilities = ", ".join(sorted(map(str, role.capabilities))) or "none"
+    if show_root and role.base is not None:
+        return _role_page_with_root(role, origin, capabilities)
     levels = _table(
         ["permission", "label", "level"],
         [
@@ -158,6 +163,48 @@ def render_role(role: Role) -> str:
             f"center: {role.center_type}",
             origin,
             f"capabilities: {capabilities}",
+            "",
+            levels,
+            "",
+            features,
+        ]
+    )
+
+
+def _role_page_with_root(role: Role, origin: str, capabilities: str) -> str:
+    """A custom role's page, its levels and features next to its root's."""
+    root = role.root
+    root_capabilities = ", ".join(sorted(map(str, root.capabilities))) or "none"
+    levels = _table(
+        ["permission", "label", "level", "root", "changed"],
+        [
+            [
+                key,
+                PERMISSIONS[key].label,
+                str(level),
+                str(root.levels[key]),
+                "*" if level != root.levels[key] else "",
+            ]
+            for key, level in role.levels.items()
+        ],
+    )
+    features = _table(
+        ["feature", "has", "root"],
+        [
+            [
+                (_CHILD_MARK if f.parent else "") + f.name,
+                _yes_no(FEATURES.allows(role, f)),
+                _yes_no(FEATURES.allows(root, f)),
+            ]
+            for f in FEATURES.values()
+        ],
+    )
+    return "\n".join(
+        [
+            role.name,
+            f"center: {role.center_type}",
+            origin,
+            f"capabilities: {capabilities} (root: {root_capabilities})",
             "",
             levels,
             "",
