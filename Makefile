@@ -26,6 +26,10 @@ demo: $(VENV)/.installed-demo
 	$(BIN)/ccroles matrix
 	$(BIN)/ccroles role "Customer Center"
 	$(BIN)/ccroles role "Advanced Customer Center"
+	$(BIN)/ccroles validate examples/roles.toml examples/account.toml
+	$(BIN)/ccroles validate examples/broken-account.toml || test $$? -eq 1
+	$(BIN)/ccroles matrix --roles examples/roles.toml
+	$(BIN)/ccroles role Auditor --roles examples/roles.toml
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -13,6 +13,7 @@ from ccroles import (
     CustomerAccessOffError,
     DuplicateReferenceError,
     Grant,
+    ImportProblem,
     InvalidEmailError,
     InvalidFieldError,
     MissingNotificationSettingsError,
@@ -20,7 +21,6 @@ from ccroles import (
     Password,
     PasswordHash,
     PasswordMismatchError,
-    Problem,
     SendNotification,
     UnknownReferenceError,
     UnknownRoleError,
@@ -507,8 +507,8 @@ def test_a_bom_is_dropped_from_lines_not_decoded_as_utf8_sig() -> None:
 
 def test_problem_text_names_line_and_column() -> None:
     """A problem reads `line N, column 'C': ...`, or `line N: ...` for a file."""
-    assert str(Problem(3, "Role", "bad")) == "line 3, column 'Role': bad"
-    assert str(Problem(1, None, "empty")) == "line 1: empty"
+    assert str(ImportProblem(3, "Role", "bad")) == "line 3, column 'Role': bad"
+    assert str(ImportProblem(1, None, "empty")) == "line 1: empty"
 
 
 def test_an_import_logs_its_summary_and_problems(

@@ -11,6 +11,7 @@ import zlib
 from pathlib import Path
 from warnings import catch_warnings, filterwarnings
 
+import attrs
 import pytest
 from sphinx.application import Sphinx
 from sphinx.deprecation import RemovedInSphinx11Warning
@@ -74,9 +75,24 @@ def test_python_examples_run(path: Path) -> None:
             exec(compile(source, str(path), "exec"), namespace)  # noqa: S102
 
 
-def console_examples(path: Path) -> list[tuple[list[str], list[str]]]:
-    """The `$ ccroles ...` commands of a page's ```console blocks, with output."""
-    examples: list[tuple[list[str], list[str]]] = []
+@attrs.define
+class ConsoleExample:
+    """A `$ ccroles ...` line of a page, the output shown and the exit status."""
+
+    argv: list[str]
+    shown: list[str] = attrs.field(factory=list)
+    status: int = 0
+
+
+_STATUS = re.compile(r"\[exit status (\d+)\]")
+
+
+def console_examples(path: Path) -> list[ConsoleExample]:
+    """The `$ ccroles ...` commands of a page's ```console blocks, with output.
+
+    A line ``[exit status N]`` after the output gives the status expected.
+    """
+    examples: list[ConsoleExample] = []
     for language, _, text in fenced_blocks(path):
         if language != "console":
             continue
@@ -85,9 +101,11 @@ def console_examples(path: Path) -> list[tuple[list[str], list[str]]]:
                 argv = shlex.split(line[2:], comments=True)
                 prefix = ["python", "-m", "ccroles"]
                 argv = argv[3:] if argv[:3] == prefix else argv[1:]
-                examples.append((argv, []))
+                examples.append(ConsoleExample(argv))
+            elif status := _STATUS.fullmatch(line):
+                examples[-1].status = int(status.group(1))
             else:
-                examples[-1][1].append(line)
+                examples[-1].shown.append(line)
     return examples
 
 
@@ -102,12 +120,17 @@ def test_console_examples_run(
     (tmp_path / "README.md").write_text(
         README.read_text(encoding="utf-8"), encoding="utf-8"
     )
+    shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)  # commands that write files write copies
-    for argv, shown in console_examples(path):
-        assert main(argv) == 0, argv
+    for example in console_examples(path):
+        try:
+            status = main(example.argv)
+        except SystemExit as exit_:
+            status = int(exit_.code or 0)
+        assert status == example.status, example.argv
         out = capsys.readouterr().out
-        if shown:
-            assert out.splitlines() == shown, argv
+        if example.shown:
+            assert out.splitlines() == example.shown, example.argv
 
 
 def test_blocks_marked_no_run_are_left_out(tmp_path: Path) -> None:
@@ -123,10 +146,11 @@ def test_blocks_marked_no_run_are_left_out(tmp_path: Path) -> None:
 def test_console_examples_are_found() -> None:
     """The console examples are read: commands, `python -m` and shown output."""
     examples = console_examples(README)
-    assert examples[0] == (["matrix", "--format", "markdown"], [])
-    assert ["matrix"] in [argv for argv, _ in examples]
+    assert examples[0] == ConsoleExample(["matrix", "--format", "markdown"])
+    assert ["matrix"] in [example.argv for example in examples]
+    assert any(example.status == 1 for example in examples)
     tutorial = DOCS / "tutorials" / "documentation-writer.md"
-    assert any(shown for _, shown in console_examples(tutorial))
+    assert any(example.shown for example in console_examples(tutorial))
 
 
 @pytest.fixture(scope="module")

@@ -110,11 +110,11 @@ def test_role_page_of_a_copy_names_its_base_and_root() -> None:
         "copied from: A (root: Customer Center)",
         "capabilities: website",
     ]
-    assert any(
-        line.split() == ["TRAN_CUSTPYMT", "Customer", "Payment", "None"]
-        for line in page
-    )
-    assert any(line.split() == ["—", "Make", "a", "Payment", "No"] for line in page)
+    assert page[4] == "root capabilities: website"
+    rows = [line.split() for line in page]
+    assert ["TRAN_CUSTPYMT", "Customer", "Payment", "None", "Edit", "*"] in rows
+    assert ["TRAN_CUSTINVC", "Invoice", "View", "View"] in rows
+    assert ["—", "Make", "a", "Payment", "No", "Yes"] in rows
 
 
 # The formats added with the documentation issue: reST, HTML, role pages and
@@ -180,8 +180,8 @@ def test_html_role_page_escapes_and_parses_back() -> None:
     assert "<h2>A|B &lt;C&gt;</h2>" in text
     assert "<" not in text.replace("<", "").replace("&lt;", "")  # only tags
     rows = html_rows(text)
-    assert ["TRAN_CUSTPYMT", "Customer Payment", "None"] in rows
-    assert ["— Make a Payment", "No"] in rows
+    assert ["TRAN_CUSTPYMT", "Customer Payment", "None", "Edit", "*"] in rows
+    assert ["— Make a Payment", "No", "Yes"] in rows
 
 
 def test_markdown_role_page_escapes_the_title_and_tables() -> None:
@@ -190,7 +190,7 @@ def test_markdown_role_page_escapes_the_title_and_tables() -> None:
     assert lines[0] == "# A\\|B &lt;C>"
     assert "- copied from: Customer Center (root: Customer Center)" in lines
     assert "## Permission levels" in lines
-    assert "| TRAN\\_CUSTPYMT | Customer Payment | None |" in lines
+    assert "| TRAN\\_CUSTPYMT | Customer Payment | None | Edit | \\* |" in lines
 
 
 def test_rst_role_page_has_its_facts_and_two_tables() -> None:

@@ -75,10 +75,10 @@ __all__ = [
     "AssignPassword",
     "Grant",
     "Granted",
+    "ImportProblem",
     "ImportReport",
     "Notification",
     "Password",
-    "Problem",
     "Procedure",
     "Revoked",
     "ScryptParams",
@@ -732,7 +732,7 @@ def _parse_flag(text: str) -> bool | None:
 
 
 @attrs.frozen
-class Problem:
+class ImportProblem:
     """One problem of a CSV import, where it is; never quoting a password.
 
     Attributes:
@@ -776,7 +776,7 @@ class ImportReport:
     grants: int
     revocations: int
     notified: int
-    problems: tuple[Problem, ...]
+    problems: tuple[ImportProblem, ...]
     notifications: tuple[Notification, ...]
     notices: tuple[SeparateLogins, ...]
     account: Account | None = attrs.field(repr=False)
@@ -857,7 +857,7 @@ class _Import:
         self.scrypt = scrypt
         self.now = now
         self.columns: dict[str, int] = {}
-        self.problems: list[Problem] = []
+        self.problems: list[ImportProblem] = []
         self.positions = {c.internal_id: i for i, c in enumerate(account.customers)}
         self.by_customer_id: dict[str, int] | None = None
         self.first_line = array.array("I", [0]) * len(account.customers)
@@ -871,7 +871,7 @@ class _Import:
         self.access_off_reported = False
 
     def problem(self, line: int, column: str | None, message: str) -> None:
-        self.problems.append(Problem(line, column, message))
+        self.problems.append(ImportProblem(line, column, message))
 
     def read(self, lines: Iterable[str]) -> None:
         reader = csv.reader(_without_bom(lines), strict=True)

@@ -2,12 +2,15 @@
 
 Usage::
 
-    ccroles matrix [--format text|markdown|rst|html|csv|json]
-    ccroles role NAME [--format ...]
-    ccroles diff ROLE_A ROLE_B [--format ...]
+    ccroles matrix [--format text|markdown|rst|html|csv|json] [--roles FILE]
+    ccroles role NAME [--format ...] [--roles FILE]
+    ccroles diff ROLE_A ROLE_B [--format ...] [--roles FILE]
+    ccroles validate FILE...
     ccroles readme [--write] FILE
 
-Bad arguments print one line on stderr and exit with status 2.
+Bad arguments print one line on stderr and exit with status 2. ``validate``
+prints ``FILE: ok`` or every problem of each file, and exits with status 1
+when a file does not load.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
-from ccroles.exceptions import CCRolesError, UnknownRoleError
+from ccroles.exceptions import CCRolesError, DataFileError, UnknownRoleError
 from ccroles.features import feature_matrix
 from ccroles.render import (
     Format,
@@ -28,6 +31,7 @@ from ccroles.render import (
     render_role,
 )
 from ccroles.roles import BUILTIN_ROLES, Role
+from ccroles.serialization import load_account, load_roles
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -35,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 _EXIT_USAGE = 2
+_EXIT_PROBLEMS = 1
 
 
 class _Parser(argparse.ArgumentParser):
@@ -54,12 +59,53 @@ def _find_role(name: str, roles: Sequence[Role]) -> Role:
     raise UnknownRoleError(name, [role.name for role in roles])
 
 
+def _roles(args: argparse.Namespace) -> tuple[Role, ...]:
+    """The built-in roles, then the custom roles of the ``--roles`` file."""
+    custom = load_roles(args.roles) if args.roles is not None else ()
+    return (*BUILTIN_ROLES, *custom)
+
+
 def _matrix(args: argparse.Namespace) -> str:
-    return render_matrix(feature_matrix(BUILTIN_ROLES), Format(args.format))
+    return render_matrix(feature_matrix(_roles(args)), Format(args.format))
 
 
 def _role(args: argparse.Namespace) -> str:
-    return render_role(_find_role(args.name, BUILTIN_ROLES), Format(args.format))
+    return render_role(_find_role(args.name, _roles(args)), Format(args.format))
+
+
+def _add_roles_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--roles",
+        metavar="FILE",
+        help="a roles or account file (.toml, .json) whose custom roles to add",
+    )
+
+
+def _validate(args: argparse.Namespace) -> str:
+    """Load each file; print ``ok`` or its problems; exit 1 if any fails."""
+    lines: list[str] = []
+    for path in args.files:
+        try:
+            load_account(path)
+        except DataFileError as error:
+            lines.extend(map(str, error.problems))
+        else:
+            lines.append(f"{path}: ok")
+    output = "\n".join(lines)
+    if any(not line.endswith(": ok") for line in lines):
+        sys.stdout.write(output + "\n")
+        raise SystemExit(_EXIT_PROBLEMS)
+    return output
+
+
+def _add_validate(commands: argparse._SubParsersAction[_Parser]) -> None:
+    validate = commands.add_parser(
+        "validate", help="check role and account files, listing every problem"
+    )
+    validate.add_argument(
+        "files", nargs="+", metavar="FILE", help="a role or account file"
+    )
+    validate.set_defaults(run=_validate)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,20 +117,18 @@ def _parser() -> argparse.ArgumentParser:
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
     matrix = commands.add_parser("matrix", help="the feature matrix of the roles")
-    matrix.add_argument(
-        "--format",
-        choices=[f.value for f in Format],
-        default=Format.TEXT.value,
-        help="output format (default: text)",
-    )
+    _add_format_option(matrix)
+    _add_roles_option(matrix)
     matrix.set_defaults(run=_matrix)
     role = commands.add_parser(
         "role", help="a role's levels, capabilities and features"
     )
     role.add_argument("name", help='a role name, e.g. "Customer Center"')
     _add_format_option(role)
+    _add_roles_option(role)
     role.set_defaults(run=_role)
     _add_diff(commands)
+    _add_validate(commands)
     _add_readme(commands)
     return parser
 
@@ -99,8 +143,9 @@ def _add_format_option(parser: argparse.ArgumentParser) -> None:
 
 
 def _diff(args: argparse.Namespace) -> str:
-    before = _find_role(args.role_a, BUILTIN_ROLES)
-    after = _find_role(args.role_b, BUILTIN_ROLES)
+    roles = _roles(args)
+    before = _find_role(args.role_a, roles)
+    after = _find_role(args.role_b, roles)
     return render_diff(diff_roles(before, after), Format(args.format))
 
 
@@ -111,6 +156,7 @@ def _add_diff(commands: argparse._SubParsersAction[_Parser]) -> None:
     diff.add_argument("role_a", metavar="ROLE_A", help="the role compared from")
     diff.add_argument("role_b", metavar="ROLE_B", help="the role compared to")
     _add_format_option(diff)
+    _add_roles_option(diff)
     diff.set_defaults(run=_diff)
 
 

@@ -12,7 +12,9 @@ import difflib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Sequence
+
+    from ccroles.serialization import Problem
 
 __all__ = [
     "AdvancedPrintingForCustomerCenterError",
@@ -20,6 +22,7 @@ __all__ = [
     "CapabilityNotOnRootError",
     "CenterTypeMismatchError",
     "CustomerAccessOffError",
+    "DataFileError",
     "DuplicateNameError",
     "DuplicateReferenceError",
     "EscalationError",
@@ -33,6 +36,7 @@ __all__ = [
     "InvalidPermissionKeyError",
     "LevelAboveRootError",
     "MarkerError",
+    "MissingExtraError",
     "MissingNotificationSettingsError",
     "MissingValueError",
     "NoFormInEffectError",
@@ -49,6 +53,7 @@ __all__ = [
     "UnknownReferenceError",
     "UnknownRoleError",
     "UnsafeTemplateError",
+    "UnwritableRoleError",
     "WeakPasswordError",
     "WrongRecordTypeError",
 ]
@@ -622,3 +627,55 @@ class MarkerError(CCRolesError, ValueError):
         super().__init__(
             f"expected the marker {marker!r} once {where}, found it {count} times"
         )
+
+
+class DataFileError(CCRolesError, ValueError):
+    """A role or account file that does not load, with every problem found.
+
+    ``str()`` is a first line naming the file and the number of problems, then
+    one line per problem (``file[:line:column]: path: message``).
+
+    Attributes:
+        file: The file's name.
+        problems: Every :class:`~ccroles.serialization.Problem` found, in
+            document order (structure first, then references).
+    """
+
+    def __init__(self, file: str, problems: Sequence[Problem]) -> None:
+        self.file = file
+        self.problems = tuple(problems)
+        count = len(self.problems)
+        lines = "".join(f"\n  {problem}" for problem in self.problems)
+        super().__init__(
+            f"{file} does not load: {count} problem{'' if count == 1 else 's'}{lines}"
+        )
+
+
+class UnwritableRoleError(CCRolesError, ValueError):
+    """A role that a file cannot hold as the role it copies plus changed levels.
+
+    Attributes:
+        role: The role's name.
+        reason: Why it cannot be written.
+    """
+
+    def __init__(self, role: str, reason: str) -> None:
+        self.role = role
+        self.reason = reason
+        super().__init__(f"role {role!r} cannot be written to a file: {reason}")
+
+
+class MissingExtraError(CCRolesError, ImportError):
+    """Something needs an optional extra that is not installed.
+
+    Attributes:
+        extra: The extra to install (``toml``).
+        package: The package it brings (``tomli-w``).
+        purpose: What needs it (``writing TOML``).
+    """
+
+    def __init__(self, extra: str, package: str, purpose: str) -> None:
+        self.extra = extra
+        self.package = package
+        self.purpose = purpose
+        super().__init__(f"{purpose} needs {package!r}: pip install 'ccroles[{extra}]'")

@@ -397,33 +397,63 @@ def _origin(role: Role) -> str:
 
 
 def _role_page(role: Role) -> _Page:
-    return _Page(
-        kind="role",
-        title=role.name,
-        facts=(
-            ("center", str(role.center_type)),
-            ("copied from", _origin(role)),
-            ("capabilities", ", ".join(map(str, _sorted(role.capabilities))) or "none"),
-        ),
-        tables=(
-            _Table(
-                ("permission", "label", "level"),
-                tuple(
-                    (key, PERMISSIONS[key].label, str(level))
-                    for key, level in role.levels.items()
-                ),
-                caption="Permission levels",
+    """A role's page; a custom role's shows its root beside it, changes starred."""
+    root = role.root
+    facts = [
+        ("center", str(role.center_type)),
+        ("copied from", _origin(role)),
+        ("capabilities", _capabilities(role)),
+    ]
+    if not role.is_custom:
+        levels = _Table(
+            ("permission", "label", "level"),
+            tuple(
+                (key, PERMISSIONS[key].label, str(level))
+                for key, level in role.levels.items()
             ),
-            _Table(
-                ("feature", "has"),
-                tuple(
-                    (_feature_label(name), _yes_no(FEATURES.allows(role, name)))
-                    for name in FEATURES
-                ),
-                caption="Features",
+            caption="Permission levels",
+        )
+        features = _Table(
+            ("feature", "has"),
+            tuple(
+                (_feature_label(name), _yes_no(FEATURES.allows(role, name)))
+                for name in FEATURES
             ),
+            caption="Features",
+        )
+        return _Page("role", role.name, tuple(facts), (levels, features))
+    facts.append(("root capabilities", _capabilities(root)))
+    levels = _Table(
+        ("permission", "label", "level", "root", "changed"),
+        tuple(
+            (
+                key,
+                PERMISSIONS[key].label,
+                str(level),
+                str(root.levels[key]),
+                "*" if level != root.levels[key] else "",
+            )
+            for key, level in role.levels.items()
         ),
+        caption="Permission levels",
     )
+    features = _Table(
+        ("feature", "has", "root"),
+        tuple(
+            (
+                _feature_label(name),
+                _yes_no(FEATURES.allows(role, name)),
+                _yes_no(FEATURES.allows(root, name)),
+            )
+            for name in FEATURES
+        ),
+        caption="Features",
+    )
+    return _Page("role", role.name, tuple(facts), (levels, features))
+
+
+def _capabilities(role: Role) -> str:
+    return ", ".join(map(str, _sorted(role.capabilities))) or "none"
 
 
 def render_role(role: Role, fmt: Format = Format.TEXT) -> str:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 import attrs
 from hypothesis import strategies as st
 
+from ccroles.accounts import Account, Contact, Customer
 from ccroles.exceptions import DuplicateNameError, UnknownRoleError
 from ccroles.features import FEATURES, FeatureCatalogue
 from ccroles.permissions import PERMISSIONS, Level
@@ -26,16 +27,19 @@ from ccroles.render import text_table
 from ccroles.roles import BUILTIN_ROLES, Capability, Role
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Iterator, Mapping
+    from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
 __all__ = [
     "CellDifference",
     "CellLog",
     "MatrixMismatchError",
+    "accounts",
     "assert_matrix",
     "builtin_roles",
     "capability_sets",
+    "contacts",
     "custom_roles",
+    "customers",
     "feature_names",
     "levels",
     "permission_keys",
@@ -259,3 +263,129 @@ def assert_matrix(
     differences = tuple(_matrix_differences(roles, expected, features))
     if differences:
         raise MatrixMismatchError(differences)
+
+
+def _ids() -> st.SearchStrategy[str]:
+    """Non-blank ids of any printable text (any script, quotes, spaces)."""
+    return st.text(st.characters(codec="utf-8"), min_size=1, max_size=10).filter(
+        str.strip
+    )
+
+
+def _emails() -> st.SearchStrategy[str]:
+    return st.from_regex(r"[A-Za-z0-9._-]{1,10}@[a-z]{1,8}\.example", fullmatch=True)
+
+
+def _maybe(values: Sequence[str]) -> st.SearchStrategy[str | None]:
+    return st.none() | st.sampled_from(values) if values else st.none()
+
+
+def contacts(*, roles: Sequence[str] = ()) -> st.SearchStrategy[Contact]:
+    """Contacts with any id, maybe an email, and maybe one of *roles*."""
+    return st.builds(
+        Contact,
+        id=_ids(),
+        email=st.none() | _emails(),
+        give_access=st.booleans(),
+        role=_maybe(roles),
+        active=st.booleans(),
+    )
+
+
+def customers(
+    *,
+    roles: Sequence[str] = (),
+    websites: Sequence[str] = (),
+    max_contacts: int = 3,
+) -> st.SearchStrategy[Customer]:
+    """Customers naming one of *roles* and *websites* (or none), with contacts.
+
+    Ids and emails are unique within a customer; :func:`accounts` also makes
+    them unique across customers.
+    """
+    return st.builds(
+        Customer,
+        internal_id=_ids(),
+        customer_id=_ids(),
+        email=st.none() | _emails(),
+        give_access=st.booleans(),
+        role=_maybe(roles),
+        assigned_website=_maybe(websites),
+        active=st.booleans(),
+        also_vendor=st.booleans(),
+        also_partner=st.booleans(),
+        also_employee=st.booleans(),
+        contacts=st.lists(
+            contacts(roles=roles), max_size=max_contacts, unique_by=lambda c: c.id
+        ),
+    )
+
+
+def _lineage(role: Role) -> list[Role]:
+    """The custom roles *role* descends from, oldest first, then *role*."""
+    chain: list[Role] = []
+    current: Role | None = role
+    while current is not None and current.is_custom:
+        chain.insert(0, current)
+        current = current.base
+    return chain
+
+
+@st.composite
+def _role_sets(draw: st.DrawFn, *, max_roles: int) -> tuple[Role, ...]:
+    """Custom roles whose every custom ancestor is in the set; unique names."""
+    names = {role.name for role in BUILTIN_ROLES}
+    roles: list[Role] = []
+    for role in draw(st.lists(custom_roles(max_depth=2), max_size=max_roles)):
+        lineage = _lineage(role)
+        lineage_names = {r.name for r in lineage}
+        if len(lineage_names) == len(lineage) and not lineage_names & names:
+            roles.extend(lineage)
+            names |= lineage_names
+    return tuple(roles)
+
+
+def _unique_logins(customers: list[Customer]) -> list[Customer]:
+    """Drop the customers and contacts whose ids or emails are taken."""
+    taken: set[tuple[str, str]] = set()
+    kept: list[Customer] = []
+    for customer in customers:
+        keys = {("internal", customer.internal_id), ("id", customer.customer_id)}
+        if customer.email is not None:
+            keys.add(("email", customer.email.casefold()))
+        if keys & taken:
+            continue
+        taken |= keys
+        own: list[Contact] = []
+        for contact in customer.contacts:
+            contact_keys = {("contact", contact.id)}
+            if contact.email is not None:
+                contact_keys.add(("email", contact.email.casefold()))
+            if not contact_keys & taken:
+                taken |= contact_keys
+                own.append(contact)
+        kept.append(attrs.evolve(customer, contacts=own))
+    return kept
+
+
+@st.composite
+def accounts(draw: st.DrawFn, *, max_roles: int = 3, max_customers: int = 4) -> Account:
+    """Whole accounts whose references hold.
+
+    Every role a customer or contact names exists, every assigned website is
+    the account's, and ids and emails are unique (emails ignoring case). Custom
+    roles may copy each other; every custom role a role copies is in the
+    account, so the account can be written to a file.
+    """
+    roles = draw(_role_sets(max_roles=max_roles))
+    websites = draw(st.lists(_ids(), max_size=3, unique=True))
+    names = [role.name for role in (*BUILTIN_ROLES, *roles)]
+    drawn = draw(
+        st.lists(customers(roles=names, websites=websites), max_size=max_customers)
+    )
+    return Account(
+        customer_access=draw(st.booleans()),
+        roles=roles,
+        websites=websites,
+        customers=_unique_logins(drawn),
+    )

@@ -1,0 +1,924 @@
+"""Role and account files: one cattrs converter, TOML and JSON, precise errors.
+
+A file is one table (a JSON object)::
+
+    format = 1                      # required; see READABLE_VERSIONS
+    customer_access = true          # optional, default true
+    websites = ["Main Store"]       # optional
+
+    [[roles]]                       # custom roles: the role copied, plus changes
+    name = "Accountant"
+    base = "Customer Center"        # a built-in role or another role of the file
+    levels = { TRAN_SALESORD = "None" }
+    capabilities = ["website"]      # optional: replaces the base's set
+
+    [[customers]]                   # the fields of Customer; contacts nested
+    internal_id = "101"
+    customer_id = "ACME"
+
+A *roles file* is the same document with only ``format`` and ``roles``. Roles
+are rebuilt with :meth:`Role.customize`, so the no-escalation rule is applied on
+load exactly as in code. A file loads whole or raises one
+:class:`~ccroles.exceptions.DataFileError` carrying every problem found, each
+with the file, the path inside it (``roles[1].levels.TRAN_CUSTPYMT``) and, for
+syntax errors, the line and column.
+
+>>> account = loads_account(
+...     '''
+... format = 1
+... [[roles]]
+... name = "Accountant"
+... base = "Customer Center"
+... levels = { TRAN_SALESORD = "None" }
+... ''',
+...     FileFormat.TOML,
+... )
+>>> account.roles[0].has_feature("Enter an Order")
+False
+>>> loads_roles('{"format": 1, "roles": [{"name": "X", "base": "Customr Center"}]}',
+...     FileFormat.JSON, source="roles.json")
+Traceback (most recent call last):
+...
+ccroles.exceptions.DataFileError: roles.json does not load: 1 problem
+  roles.json: roles[0].base: unknown role 'Customr Center'; did you mean 'Customer Center'?
+
+**Secrets.** A field of an attrs class whose metadata holds ``{"secret": True}``
+(``attrs.field(metadata={"secret": True})``, e.g. a password hash) is left out
+when writing unless ``include_secrets=True`` is asked for, and an error about
+its value never shows the value.
+
+**Extending the format.** The converter structures and unstructures any attrs
+class by its fields (unknown keys refused, defaults omitted when writing,
+secrets honoured) and any enum by its ``str()`` and its ``parse`` classmethod
+(or its value). To add a section such as ``forms`` or ``preferences``, give
+``_Document`` a field of that type (``forms: list[Form] = attrs.Factory(list)``),
+check its references in ``_load_document`` next to the customers', pass it to
+the object built there, and write it in ``_unstructure_account``; a new
+incompatible shape gets a new format version in ``READABLE_VERSIONS``.
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import enum
+import functools
+import json
+import re
+import tomllib
+import types
+import typing
+from pathlib import Path
+from typing import TYPE_CHECKING, Final, NewType, ParamSpec, TypeVar
+
+import attrs
+import cattrs
+from cattrs.cols import list_structure_factory, mapping_structure_factory
+from cattrs.errors import (
+    ClassValidationError,
+    ForbiddenExtraKeysError,
+    IterableValidationError,
+)
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
+from cattrs.v import format_exception
+
+from ccroles.accounts import Account, Customer, Login
+from ccroles.exceptions import (
+    CCRolesError,
+    DataFileError,
+    DuplicateReferenceError,
+    MissingExtraError,
+    UnknownReferenceError,
+    UnknownRoleError,
+    UnwritableRoleError,
+)
+from ccroles.permissions import PERMISSIONS, Level
+from ccroles.roles import BUILTIN_ROLES, Capability, Role
+
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Callable, Iterable, Iterator, Sequence
+
+    from cattrs.dispatch import StructureHook, UnstructureHook
+
+__all__ = [
+    "FORMAT_VERSION",
+    "READABLE_VERSIONS",
+    "FileFormat",
+    "Problem",
+    "dump_account",
+    "dump_roles",
+    "dumps_account",
+    "dumps_roles",
+    "load_account",
+    "load_roles",
+    "loads_account",
+    "loads_roles",
+    "make_converter",
+]
+
+FORMAT_VERSION: Final = 1
+"""The format version this release writes."""
+
+READABLE_VERSIONS: Final = (1,)
+"""The format versions this release reads."""
+
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
+_Path = tuple[str | int, ...]
+
+_Key = NewType("_Key", str)
+"""A permission key as written in a file, checked against the catalogue."""
+
+
+class FileFormat(enum.Enum):
+    """A file format: TOML (read always, written with the ``toml`` extra) or JSON."""
+
+    TOML = "toml"
+    JSON = "json"
+
+    def __str__(self) -> str:
+        """Return the format's name, as in a file suffix."""
+        return self.value
+
+    @classmethod
+    def of(cls, path: str | os.PathLike[str]) -> FileFormat:
+        """Return the format a file's suffix names (``.toml`` or ``.json``).
+
+        Raises:
+            DataFileError: The suffix is neither.
+
+        >>> FileFormat.of("examples/roles.toml")
+        <FileFormat.TOML: 'toml'>
+        """
+        try:
+            return cls(Path(path).suffix.removeprefix(".").casefold())
+        except ValueError:
+            message = "unknown file type; expected a .toml or .json file"
+            raise DataFileError(str(path), [Problem(str(path), message)]) from None
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a file.
+
+    Attributes:
+        file: The file's name (``<string>`` for text given directly).
+        message: What is wrong, in one sentence.
+        path: Where in the document (``roles[1].levels.TRAN_CUSTPYMT``); empty
+            for the document as a whole.
+        line: The line of a syntax error (from 1), or ``None``.
+        column: The column of a syntax error (from 1), or ``None``.
+
+    >>> print(Problem("a.toml", "unknown role 'X'", path="customers[0].role"))
+    a.toml: customers[0].role: unknown role 'X'
+    >>> print(Problem("a.toml", "Invalid value", line=3, column=9))
+    a.toml:3:9: Invalid value
+    """
+
+    file: str
+    message: str
+    path: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        """Return ``file[:line:column][: path]: message``, as compilers do."""
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}:{self.column}"
+        if self.path:
+            where += f": {self.path}"
+        return f"{where}: {self.message}"
+
+
+# --- the converter -------------------------------------------------------
+
+_KINDS: Final = (
+    (bool, "a boolean"),
+    (int, "an integer"),
+    (float, "a float"),
+    (str, "a string"),
+    (list, "an array"),
+    (dict, "a table"),
+    (types.NoneType, "null"),
+)
+
+
+def _kind(value: object) -> str:
+    """Name the kind of *value* as TOML and JSON do, never showing the value."""
+    for python_type, name in _KINDS:
+        if isinstance(value, python_type):
+            return name
+    return "a date or time"
+
+
+class _WrongTypeError(TypeError):
+    """A value of the wrong kind; the message names kinds, not the value."""
+
+    def __init__(self, expected: str, value: object) -> None:
+        super().__init__(f"expected {expected}, got {_kind(value)}")
+
+
+class _SecretValueError(ValueError):
+    """A secret field's value is wrong; the message does not show it."""
+
+    def __init__(self) -> None:
+        super().__init__("invalid value (not shown: the field is secret)")
+
+
+def _exactly(python_type: type[_T], expected: str) -> Callable[[object, object], _T]:
+    """A structure hook taking values of exactly *python_type* (no coercion)."""
+
+    def structure(value: object, _: object) -> _T:
+        if type(value) is not python_type:
+            raise _WrongTypeError(expected, value)
+        return value
+
+    return structure
+
+
+def _checked(hook: StructureHook, python_type: type, expected: str) -> StructureHook:
+    """Wrap *hook* so that it first refuses values not of *python_type*."""
+
+    def structure(value: object, target: object) -> object:
+        if not isinstance(value, python_type):
+            raise _WrongTypeError(expected, value)
+        return hook(value, target)
+
+    return structure
+
+
+def _hidden(hook: StructureHook) -> StructureHook:
+    """Wrap a secret field's *hook* so no error can show the value."""
+
+    def structure(value: object, target: object) -> object:
+        try:
+            return hook(value, target)
+        except Exception:  # noqa: BLE001 (whatever it is, its text may show the secret)
+            raise _SecretValueError from None
+
+    return structure
+
+
+def _secret_fields(cls: type) -> list[attrs.Attribute[object]]:
+    attrs.resolve_types(cls)
+    return [f for f in attrs.fields(cls) if f.metadata.get("secret") is True]
+
+
+def _is_array(target: object) -> bool:
+    return typing.get_origin(target) in {list, tuple} and (
+        typing.get_origin(target) is list or typing.get_args(target)[1:] == (...,)
+    )
+
+
+def _is_table(target: object) -> bool:
+    return typing.get_origin(target) is dict
+
+
+def _is_enum(target: object) -> bool:
+    return isinstance(target, type) and issubclass(target, enum.Enum)
+
+
+def _enum_hook(target: type[enum.Enum]) -> StructureHook:
+    """Read an enum with its ``parse`` classmethod, or else by value."""
+    parse: Callable[[object], object] = getattr(target, "parse", target)
+    return lambda value, _: parse(value)
+
+
+def _array_hook(target: type, converter: cattrs.Converter) -> StructureHook:
+    """Read a list, or a tuple of any length, from an array only."""
+    element = typing.get_args(target)[0]
+    as_list = list_structure_factory(list[element], converter)  # type: ignore[valid-type]  # a runtime type
+    make = tuple if typing.get_origin(target) is tuple else list
+    return _checked(lambda value, t: make(as_list(value, t)), list, "an array")
+
+
+def _table_hook(target: type, converter: cattrs.Converter) -> StructureHook:
+    """Read a dict from a table only."""
+    return _checked(mapping_structure_factory(target, converter), dict, "a table")
+
+
+def _key_hook(value: object, _: object) -> _Key:
+    """Read a permission key: a string the catalogue knows."""
+    return _Key(PERMISSIONS.key_of(_exactly(str, "a string")(value, _)))
+
+
+def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
+    """Return a new converter for roles, accounts, customers and contacts.
+
+    The converter is strict: unknown keys are refused, a string is never taken
+    for a number or a boolean (nor the reverse), and arrays and tables must be
+    arrays and tables. Errors carry cattrs' detailed validation paths. Roles are
+    written as the role they copy plus the changed levels; a role read alone
+    may copy a built-in role only (files resolve roles among themselves). Enums
+    are written with ``str()``. Fields marked secret (attrs metadata
+    ``{"secret": True}``) are left out unless *include_secrets* is true.
+
+    >>> from ccroles import CUSTOMER_CENTER
+    >>> converter = make_converter()
+    >>> converter.unstructure(Customer("101", "ACME", give_access=True))
+    {'internal_id': '101', 'customer_id': 'ACME', 'give_access': True}
+    >>> converter.unstructure(CUSTOMER_CENTER.customize("A", {"LIST_CASE": "View"}))
+    {'name': 'A', 'base': 'Customer Center', 'levels': {'LIST_CASE': 'View'}}
+    """
+    converter = cattrs.Converter(
+        forbid_extra_keys=True, omit_if_default=True, detailed_validation=True
+    )
+    converter.register_structure_hook(str, _exactly(str, "a string"))
+    converter.register_structure_hook(bool, _exactly(bool, "a boolean"))
+    converter.register_structure_hook(int, _exactly(int, "an integer"))
+    converter.register_structure_hook(_Key, _key_hook)
+    converter.register_structure_hook_func(
+        lambda target: target is object, lambda value, _: value
+    )
+    converter.register_structure_hook_factory(_is_array, _array_hook)
+    converter.register_structure_hook_factory(_is_table, _table_hook)
+    converter.register_structure_hook_factory(_is_enum, _enum_hook)
+    converter.register_unstructure_hook_factory(_is_enum, lambda _: str)
+
+    def structure_attrs(cls: type, conv: cattrs.Converter) -> StructureHook:
+        secret = {
+            f.name: override(struct_hook=_hidden(conv.get_structure_hook(f.type)))
+            for f in _secret_fields(cls)
+        }
+        hook: StructureHook = make_dict_structure_fn(cls, conv, **secret)  # type: ignore[arg-type]  # overrides by field name
+        return _checked(hook, dict, "a table")
+
+    def unstructure_attrs(cls: type, conv: cattrs.Converter) -> UnstructureHook:
+        omitted = [] if include_secrets else _secret_fields(cls)
+        overrides = {f.name: override(omit=True) for f in omitted}
+        return make_dict_unstructure_fn(
+            cls,
+            conv,
+            _cattrs_omit_if_default=True,
+            **overrides,  # type: ignore[arg-type]  # overrides by field name
+        )
+
+    def structure_role(value: object, _: object) -> Role:
+        document = {"format": FORMAT_VERSION, "roles": [value]}
+        return _load_document(document, "<role>", converter).roles[0]
+
+    converter.register_structure_hook_factory(attrs.has, structure_attrs)
+    converter.register_unstructure_hook_factory(attrs.has, unstructure_attrs)
+    converter.register_structure_hook(Role, structure_role)
+    converter.register_unstructure_hook(Role, _unstructure_role)
+    converter.register_structure_hook(
+        Account, lambda value, _: _load_document(value, "<account>", converter)
+    )
+    converter.register_unstructure_hook(
+        Account, lambda account: _unstructure_account(account, converter)
+    )
+    return converter
+
+
+@functools.cache
+def _converter(*, include_secrets: bool = False) -> cattrs.Converter:
+    """The module's own converters, built once."""
+    return make_converter(include_secrets=include_secrets)
+
+
+# --- writing -------------------------------------------------------------
+
+
+def _unstructure_role(role: Role) -> dict[str, object]:
+    """Write *role* as the role it copies plus what it changes."""
+    base = role.base
+    if base is None:
+        raise UnwritableRoleError(
+            role.name, "it is not a copy; a file holds copies of roles only"
+        )
+    levels = {
+        key: level
+        for key, level in role.levels.items()
+        if base.levels.get(key) != level
+    }
+    capabilities = None if role.capabilities == base.capabilities else role.capabilities
+    if base.customize(role.name, levels, capabilities) != role:
+        raise UnwritableRoleError(
+            role.name, f"it is not {base.name!r} with some levels changed"
+        )
+    entry: dict[str, object] = {"name": role.name, "base": base.name}
+    if levels:
+        entry["levels"] = {key: str(level) for key, level in levels.items()}
+    if capabilities is not None:
+        entry["capabilities"] = sorted(map(str, capabilities))
+    return entry
+
+
+def _unstructure_roles(roles: Sequence[Role]) -> list[dict[str, object]]:
+    """Write *roles*, each of which must copy a built-in role or one of them."""
+    known = {role.name: role for role in (*BUILTIN_ROLES, *roles)}
+    for role in roles:
+        if role.base is not None and known.get(role.base.name) != role.base:
+            raise UnwritableRoleError(
+                role.name,
+                f"it copies {role.base.name!r}, which is neither built in "
+                "nor written with it",
+            )
+    return [_unstructure_role(role) for role in roles]
+
+
+def _unstructure_account(
+    account: Account, converter: cattrs.Converter
+) -> dict[str, object]:
+    document: dict[str, object] = {
+        "format": FORMAT_VERSION,
+        "customer_access": account.customer_access,
+        "websites": list(account.websites),
+        "roles": _unstructure_roles(account.roles),
+        "customers": [converter.unstructure(c) for c in account.customers],
+    }
+    return {key: value for key, value in document.items() if value != []}
+
+
+def _text(document: object, fmt: FileFormat) -> str:
+    if fmt is FileFormat.JSON:
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    try:
+        import tomli_w  # noqa: PLC0415 (an optional extra)
+    except ImportError:
+        raise MissingExtraError("toml", "tomli-w", "writing TOML") from None
+    return tomli_w.dumps(document)  # type: ignore[arg-type]  # plain data
+
+
+def dumps_account(
+    account: Account, fmt: FileFormat, *, include_secrets: bool = False
+) -> str:
+    """Return *account* as the text of an account file in *fmt*.
+
+    Secret fields are left out unless *include_secrets* is true.
+
+    Raises:
+        UnwritableRoleError: A custom role copies a role that is neither built
+            in nor one of the account's roles.
+        MissingExtraError: TOML is asked for without the ``toml`` extra.
+
+    >>> print(dumps_account(Account(websites=["Main"]), FileFormat.JSON))
+    {
+      "format": 1,
+      "customer_access": true,
+      "websites": [
+        "Main"
+      ]
+    }
+    <BLANKLINE>
+    """
+    converter = _converter(include_secrets=include_secrets)
+    return _text(converter.unstructure(account), fmt)
+
+
+def dumps_roles(roles: Iterable[Role], fmt: FileFormat) -> str:
+    """Return the text of a roles file holding the custom *roles* in *fmt*.
+
+    Raises:
+        UnwritableRoleError: A role is not a copy, or copies a role that is
+            neither built in nor among *roles*.
+        MissingExtraError: TOML is asked for without the ``toml`` extra.
+
+    >>> from ccroles import CUSTOMER_CENTER
+    >>> buyer = CUSTOMER_CENTER.customize("Buyer", {"TRAN_CUSTPYMT": "None"})
+    >>> print(dumps_roles([buyer], FileFormat.TOML))
+    format = 1
+    roles = [
+        { name = "Buyer", base = "Customer Center", levels = { TRAN_CUSTPYMT = "None" } },
+    ]
+    <BLANKLINE>
+    """  # noqa: E501
+    document = {"format": FORMAT_VERSION, "roles": _unstructure_roles(list(roles))}
+    return _text(document, fmt)
+
+
+def dump_account(
+    account: Account,
+    path: str | os.PathLike[str],
+    *,
+    include_secrets: bool = False,
+) -> None:
+    """Write *account* to *path*, as TOML or JSON by the file's suffix.
+
+    Raises:
+        DataFileError: The suffix is neither ``.toml`` nor ``.json``.
+        UnwritableRoleError: See :func:`dumps_account`.
+        MissingExtraError: See :func:`dumps_account`.
+    """
+    text = dumps_account(account, FileFormat.of(path), include_secrets=include_secrets)
+    Path(path).write_text(text, encoding="utf-8")
+
+
+def dump_roles(roles: Iterable[Role], path: str | os.PathLike[str]) -> None:
+    """Write the custom *roles* to *path*, as TOML or JSON by the file's suffix.
+
+    Raises:
+        DataFileError: The suffix is neither ``.toml`` nor ``.json``.
+        UnwritableRoleError: See :func:`dumps_roles`.
+        MissingExtraError: See :func:`dumps_roles`.
+    """
+    Path(path).write_text(dumps_roles(roles, FileFormat.of(path)), encoding="utf-8")
+
+
+# --- reading: text to plain data ------------------------------------------
+
+_TOML_POSITION = re.compile(
+    r"(?s)(.*) \(at (?:line (\d+), column (\d+)|end of document)\)"
+)
+
+
+def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    table: dict[str, object] = {}
+    for key, value in pairs:
+        if key in table:
+            msg = f"key {key!r} is given more than once in one object"
+            raise ValueError(msg)
+        table[key] = value
+    return table
+
+
+def _no_constant(name: str) -> object:
+    msg = f"{name} is not a number JSON allows"
+    raise ValueError(msg)
+
+
+def _syntax_problem(error: ValueError, text: str, source: str) -> Problem:
+    if isinstance(error, json.JSONDecodeError):
+        return Problem(source, error.msg, line=error.lineno, column=error.colno)
+    match = _TOML_POSITION.fullmatch(str(error))
+    if isinstance(error, tomllib.TOMLDecodeError) and match:
+        message, line, column = match.groups()
+        if line is None:  # at the end of the document
+            lines = text.split("\n")
+            line, column = str(len(lines)), str(len(lines[-1]) + 1)
+        return Problem(source, message, line=int(line), column=int(column))
+    return Problem(source, str(error))
+
+
+def _parse(text: str | bytes, fmt: FileFormat, source: str) -> object:
+    """Parse *text*; a syntax error raises with its line and column."""
+    if isinstance(text, bytes):
+        data = text
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            before = data[: error.start]
+            line = before.count(b"\n") + 1
+            column = error.start - (before.rfind(b"\n") + 1) + 1
+            message = f"not UTF-8 text: byte {data[error.start]:#04x} is invalid here"
+            raise DataFileError(
+                source, [Problem(source, message, line=line, column=column)]
+            ) from None
+    try:
+        if fmt is FileFormat.TOML:
+            return tomllib.loads(text)
+        return json.loads(
+            text, object_pairs_hook=_unique_keys, parse_constant=_no_constant
+        )
+    except ValueError as error:
+        raise DataFileError(source, [_syntax_problem(error, text, source)]) from None
+    except RecursionError:
+        problem = Problem(source, "values are nested too deeply to read")
+        raise DataFileError(source, [problem]) from None
+
+
+# --- reading: plain data to objects ----------------------------------------
+
+
+@attrs.frozen
+class _RoleEntry:
+    """A custom role as written: the role it copies plus what it changes."""
+
+    name: str
+    base: str
+    levels: dict[_Key, Level] = attrs.Factory(dict)
+    capabilities: list[Capability] | None = None
+
+    @property
+    def changes(self) -> dict[str, Level]:
+        """The levels changed, by permission key."""
+        return {str(key): level for key, level in self.levels.items()}
+
+
+@attrs.frozen
+class _Document:
+    """A file's top level; the entries of its arrays are read one by one."""
+
+    format: int
+    customer_access: bool = True
+    websites: list[str] = attrs.Factory(list)
+    roles: list[dict[str, object]] = attrs.Factory(list)
+    customers: list[dict[str, object]] = attrs.Factory(list)
+
+
+def _format_path(path: _Path) -> str:
+    """``("roles", 1, "levels", "X")`` -> ``roles[1].levels.X``."""
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
+            text += f".{part}" if text else part
+        else:
+            text += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return text
+
+
+def _message(error: BaseException, target: object) -> str:
+    if isinstance(error, CCRolesError | _WrongTypeError | _SecretValueError):
+        return str(error)
+    if isinstance(error, ForbiddenExtraKeysError):
+        unknown = ", ".join(map(repr, sorted(error.extra_fields)))
+        known = ", ".join(f.name for f in attrs.fields(error.cl))
+        return f"unknown key {unknown}; expected keys: {known}"
+    if isinstance(error, KeyError):
+        return "required key is missing"
+    return format_exception(error, target)  # type: ignore[arg-type]  # a type or None
+
+
+def _cattrs_problems(
+    error: BaseException, path: _Path, target: object = None
+) -> Iterator[tuple[_Path, str]]:
+    """Walk cattrs' detailed validation errors, yielding each path and message."""
+    if isinstance(error, ClassValidationError):
+        named, unnamed = error.group_exceptions()
+        for sub, attribute in named:
+            yield from _cattrs_problems(sub, (*path, attribute.name), attribute.type)
+    elif isinstance(error, IterableValidationError):
+        indexed, unnamed = error.group_exceptions()
+        for sub, element in indexed:
+            yield from _cattrs_problems(sub, (*path, element.index), element.type)
+    else:
+        yield path, _message(error, target)
+        return
+    for sub in unnamed:
+        yield from _cattrs_problems(sub, path)
+
+
+_SECTIONS: Final = ("", "format", "customer_access", "websites", "roles", "customers")
+
+
+def _position(path: _Path) -> tuple[int, int]:
+    """Sort key: a path's section in document order, then its entry."""
+    section = path[0] if path else ""
+    index = path[1] if len(path) > 1 and isinstance(path[1], int) else -1
+    return _SECTIONS.index(str(section)), index
+
+
+class _Collector:
+    """The problems found in one file so far."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.found: list[tuple[_Path, str]] = []
+
+    @property
+    def problems(self) -> list[Problem]:
+        """The problems noted, in document order (section, then entry)."""
+        ordered = sorted(self.found, key=lambda found: _position(found[0]))
+        return [Problem(self.source, m, _format_path(p)) for p, m in ordered]
+
+    def add(self, path: _Path, message: object) -> None:
+        self.found.append((path, str(message)))
+
+    def structure(
+        self, converter: cattrs.Converter, value: object, cls: type[_T], path: _Path
+    ) -> _T | None:
+        """Structure *value*, or note every problem and return ``None``."""
+        try:
+            return converter.structure(value, cls)
+        except (cattrs.BaseValidationError, _WrongTypeError) as error:
+            for where, message in _cattrs_problems(error, path):
+                self.add(where, message)
+            return None
+
+    def fails(
+        self, path: _Path, make: Callable[_P, object], *args: _P.args, **kw: _P.kwargs
+    ) -> bool:
+        """Call *make*; note the :class:`CCRolesError` it raises, if any."""
+        try:
+            make(*args, **kw)
+        except CCRolesError as error:
+            self.add(path, error)
+            return True
+        return False
+
+    def raise_any(self) -> None:
+        """Raise every problem noted, in document order, if there is any."""
+        if self.found:
+            raise DataFileError(self.source, self.problems)
+
+
+def _check_version(data: object, found: _Collector) -> None:
+    """Refuse a document that is no table, or of a version this release lacks."""
+    readable = ", ".join(map(str, READABLE_VERSIONS))
+    if not isinstance(data, dict):
+        found.add((), f"expected a table at the top, got {_kind(data)}")
+    elif "format" not in data:
+        found.add(
+            (), f"required key 'format' is missing; this release reads {readable}"
+        )
+    elif type(data["format"]) is not int or data["format"] not in READABLE_VERSIONS:
+        found.add(
+            ("format",),
+            f"unknown format version {data['format']!r}; this release reads {readable}",
+        )
+    found.raise_any()
+
+
+def _copy(base: Role, entry: _RoleEntry, at: _Path, found: _Collector) -> Role | None:
+    """Build *entry* as a copy of *base*, noting every level or capability refused."""
+    if found.fails((*at, "name"), base.customize, entry.name):
+        return None
+    refused = [
+        found.fails((*at, "levels", key), base.customize, entry.name, {key: level})
+        for key, level in entry.changes.items()
+    ] + [
+        found.fails((*at, "capabilities", n), base.customize, entry.name, None, [c])
+        for n, c in enumerate(entry.capabilities or ())
+    ]
+    if any(refused):
+        return None
+    return base.customize(entry.name, entry.changes, entry.capabilities)
+
+
+def _build_roles(
+    entries: list[tuple[int, _RoleEntry]], broken: set[str], found: _Collector
+) -> tuple[dict[str, Role], set[str]]:
+    """Build the custom roles, each after the role it copies.
+
+    Returns the roles built by name (built-ins included) and the names of the
+    roles that did not load (their problems are noted).
+    """
+    built = {role.name: role for role in BUILTIN_ROLES}
+    by_name: dict[str, tuple[int, _RoleEntry]] = {}
+    for index, entry in entries:
+        if entry.name in built or entry.name in by_name:
+            found.add(
+                ("roles", index, "name"),
+                DuplicateReferenceError("role name", entry.name, owner="the file"),
+            )
+        else:
+            by_name[entry.name] = (index, entry)
+    failed = set(broken)
+    for name in by_name:
+        chain: list[str] = []
+        current = name
+        while current not in built and current not in failed:
+            if current in chain:
+                cycle = " -> ".join([*chain[chain.index(current) :], current])
+                index = by_name[current][0]
+                found.add(
+                    ("roles", index, "base"),
+                    f"role {current!r} descends from itself: {cycle}",
+                )
+                break
+            if current not in by_name:
+                found.add(
+                    ("roles", by_name[chain[-1]][0], "base"),
+                    UnknownRoleError(current, [*built, *by_name]),
+                )
+                break
+            chain.append(current)
+            current = by_name[current][1].base
+        for member in reversed(chain):
+            index, entry = by_name[member]
+            base = built.get(entry.base)
+            role = _copy(base, entry, ("roles", index), found) if base else None
+            if role is None:
+                failed.add(member)
+            else:
+                built[member] = role
+    return built, failed
+
+
+def _check_customers(
+    customers: list[tuple[int, Customer]],
+    roles: Iterable[str],
+    websites: Sequence[str],
+    found: _Collector,
+) -> None:
+    """Note every unknown role or website and every id or email used twice."""
+    known_roles = set(roles)
+    seen: dict[str, set[str]] = {
+        kind: set() for kind in ("internal id", "customer id", "contact id", "email")
+    }
+
+    def taken(kind: str, value: str, path: _Path, owner: str) -> None:
+        key = value.casefold() if kind == "email" else value
+        if key in seen[kind]:
+            found.add(path, DuplicateReferenceError(kind, value, owner=owner))
+        seen[kind].add(key)
+
+    for index, customer in customers:
+        at: _Path = ("customers", index)
+        owner = Login(customer).label
+        taken("internal id", customer.internal_id, (*at, "internal_id"), owner)
+        taken("customer id", customer.customer_id, (*at, "customer_id"), owner)
+        website = customer.assigned_website
+        if website is not None and website not in websites:
+            error = UnknownReferenceError(
+                "website", website, owner=owner, known=websites
+            )
+            found.add((*at, "assigned_website"), error)
+        logins = [(Login(customer), at)] + [
+            (Login(customer, contact), (*at, "contacts", n))
+            for n, contact in enumerate(customer.contacts)
+        ]
+        for login, where in logins:
+            if login.contact is not None:
+                taken("contact id", login.contact.id, (*where, "id"), login.label)
+            if login.role is not None and login.role not in known_roles:
+                error = UnknownReferenceError(
+                    "role", login.role, owner=login.label, known=sorted(known_roles)
+                )
+                found.add((*where, "role"), error)
+            if login.email is not None:
+                taken("email", login.email, (*where, "email"), login.label)
+
+
+def _load_document(data: object, source: str, converter: cattrs.Converter) -> Account:
+    """Check a parsed document whole and build its account, or raise."""
+    found = _Collector(source)
+    _check_version(data, found)
+    document = found.structure(converter, data, _Document, ())
+    if document is None:
+        raise DataFileError(source, found.problems)
+    entries: list[tuple[int, _RoleEntry]] = []
+    broken: set[str] = set()
+    for index, raw in enumerate(document.roles):
+        entry = found.structure(converter, raw, _RoleEntry, ("roles", index))
+        if entry is None:
+            name = raw.get("name")
+            broken.update([name] if isinstance(name, str) else [])
+        else:
+            entries.append((index, entry))
+    roles, failed = _build_roles(entries, broken, found)
+    customers = [
+        (index, customer)
+        for index, raw in enumerate(document.customers)
+        if (customer := found.structure(converter, raw, Customer, ("customers", index)))
+        is not None
+    ]
+    for index, website in enumerate(document.websites):
+        if website in document.websites[:index]:
+            error = DuplicateReferenceError("website", website, owner="the account")
+            found.add(("websites", index), error)
+    _check_customers(customers, [*roles, *failed], document.websites, found)
+    found.raise_any()
+    return Account(
+        customer_access=document.customer_access,
+        roles=[roles[entry.name] for _, entry in entries],
+        websites=document.websites,
+        customers=[customer for _, customer in customers],
+    )
+
+
+def loads_account(
+    text: str | bytes, fmt: FileFormat, *, source: str = "<string>"
+) -> Account:
+    """Read an account from the text of an account file in *fmt*.
+
+    *source* names the text in problems (a file name).
+
+    Raises:
+        DataFileError: The text does not load; it carries every problem found.
+    """
+    return _load_document(_parse(text, fmt, source), source, _converter())
+
+
+def loads_roles(
+    text: str | bytes, fmt: FileFormat, *, source: str = "<string>"
+) -> tuple[Role, ...]:
+    """Read the custom roles of a roles (or account) file's text in *fmt*.
+
+    Raises:
+        DataFileError: The text does not load; it carries every problem found.
+    """
+    return loads_account(text, fmt, source=source).roles
+
+
+def _read(path: str | os.PathLike[str]) -> tuple[bytes, FileFormat]:
+    fmt = FileFormat.of(path)
+    try:
+        return Path(path).read_bytes(), fmt
+    except OSError as error:
+        problem = Problem(str(path), f"cannot be read: {error.strerror}")
+        raise DataFileError(str(path), [problem]) from None
+
+
+def load_account(path: str | os.PathLike[str]) -> Account:
+    """Read the account file at *path* (``.toml`` or ``.json``).
+
+    Raises:
+        DataFileError: The file cannot be read or does not load; it carries
+            every problem found.
+    """
+    text, fmt = _read(path)
+    return loads_account(text, fmt, source=str(path))
+
+
+def load_roles(path: str | os.PathLike[str]) -> tuple[Role, ...]:
+    """Read the custom roles of the roles (or account) file at *path*.
+
+    Raises:
+        DataFileError: The file cannot be read or does not load; it carries
+            every problem found.
+    """
+    text, fmt = _read(path)
+    return loads_roles(text, fmt, source=str(path))
