@@ -8,10 +8,21 @@ False
 """
 
 from ccroles.accounts import Account, Contact, Customer, Login
+from ccroles.decisions import (
+    Decision,
+    FeatureQuestion,
+    Question,
+    Reason,
+    ReasonCode,
+    RecordQuestion,
+    SignInQuestion,
+    explain,
+)
 from ccroles.exceptions import (
     CapabilityNotOnRootError,
     CCRolesError,
     CenterTypeMismatchError,
+    DecisionTruthinessError,
     DuplicateNameError,
     DuplicateReferenceError,
     EscalationError,
@@ -19,6 +30,7 @@ from ccroles.exceptions import (
     InvalidNameError,
     InvalidPermissionKeyError,
     LevelAboveRootError,
+    NoLoginEmailError,
     PermissionNotOnRootError,
     UnknownCapabilityError,
     UnknownFeatureError,
@@ -47,6 +59,7 @@ from ccroles.features import (
     feature_matrix,
 )
 from ccroles.permissions import PERMISSIONS, Level, Permission, PermissionCatalogue
+from ccroles.policy import Engine, OwnedRecord, Preview
 from ccroles.render import Format, render_matrix, render_role
 from ccroles.roles import (
     ADVANCED_CUSTOMER_CENTER,
@@ -77,13 +90,17 @@ __all__ = [
     "CenterTypeMismatchError",
     "Contact",
     "Customer",
+    "Decision",
+    "DecisionTruthinessError",
     "DuplicateNameError",
     "DuplicateReferenceError",
+    "Engine",
     "EscalationError",
     "Excluded",
     "Feature",
     "FeatureCatalogue",
     "FeatureMatrix",
+    "FeatureQuestion",
     "Format",
     "Grants",
     "Has",
@@ -95,13 +112,21 @@ __all__ = [
     "LevelsInput",
     "Login",
     "MissingCapability",
+    "NoLoginEmailError",
     "Not",
+    "OwnedRecord",
     "Permission",
     "PermissionCatalogue",
     "PermissionNotOnRootError",
+    "Preview",
+    "Question",
+    "Reason",
+    "ReasonCode",
+    "RecordQuestion",
     "Requirement",
     "Role",
     "Shortfall",
+    "SignInQuestion",
     "UnknownCapabilityError",
     "UnknownFeatureError",
     "UnknownLoginError",
@@ -110,6 +135,7 @@ __all__ = [
     "UnknownReferenceError",
     "UnknownRoleError",
     "Unmet",
+    "explain",
     "feature_matrix",
     "render_matrix",
     "render_role",

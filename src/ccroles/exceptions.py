@@ -18,6 +18,7 @@ __all__ = [
     "CCRolesError",
     "CapabilityNotOnRootError",
     "CenterTypeMismatchError",
+    "DecisionTruthinessError",
     "DuplicateNameError",
     "DuplicateReferenceError",
     "EscalationError",
@@ -25,6 +26,7 @@ __all__ = [
     "InvalidNameError",
     "InvalidPermissionKeyError",
     "LevelAboveRootError",
+    "NoLoginEmailError",
     "PermissionNotOnRootError",
     "UnknownCapabilityError",
     "UnknownFeatureError",
@@ -315,3 +317,30 @@ class DuplicateReferenceError(CCRolesError, ValueError):
         self.value = value
         self.owner = owner
         super().__init__(f"{owner} uses {kind} {value!r}, which is already taken")
+
+
+class DecisionTruthinessError(CCRolesError, TypeError):
+    """A decision was used as a truth value; read ``decision.allowed`` instead.
+
+    A :class:`~ccroles.policy.Decision` is always an object, so ``if decision:``
+    would always pass; it refuses instead of silently allowing.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a Decision has no truth value; write `decision.allowed` instead"
+        )
+
+
+class NoLoginEmailError(CCRolesError, ValueError):
+    """A customer to preview has no email, so it has no login to log in as.
+
+    Attributes:
+        customer_id: The customer's customer id (``ACME``).
+    """
+
+    def __init__(self, customer_id: str) -> None:
+        self.customer_id = customer_id
+        super().__init__(
+            f"customer {customer_id!r} has no email, so there is no login to preview"
+        )

@@ -1,0 +1,717 @@
+"""The policy engine: may this login do this, and if not, exactly why.
+
+An :class:`Engine` is built once from an :class:`~ccroles.accounts.Account`
+and then only answers questions. Three kinds of question are asked of a login
+(an email): may it use a *feature* of the matrix, may it reach a *record* at a
+level, may it *sign in*. Each has a plain-bool form for hot code
+(:meth:`Engine.allows`) and a form that returns a
+:class:`~ccroles.decisions.Decision` carrying every failing reason with the
+smallest change that would allow it (see :mod:`ccroles.decisions`).
+
+Everything that does not depend on the question is worked out when the engine
+is built: for each login, whether it may sign in at all, and for each role,
+which features it has and why it lacks the others.
+
+>>> from ccroles.accounts import Account, Customer
+>>> from ccroles.roles import CUSTOMER_CENTER
+>>> accountant = CUSTOMER_CENTER.customize(
+...     "Accountant", levels={"TRAN_CUSTPYMT": "None"}
+... )
+>>> engine = Engine(
+...     Account(
+...         roles=[accountant],
+...         customers=[
+...             Customer(
+...                 "101", "ACME", email="ap@acme.example", give_access=True,
+...                 role="Accountant",
+...             )
+...         ],
+...     )
+... )
+>>> engine.allows("ap@acme.example", "Print a Statement")
+True
+>>> decision = engine.decide("AP@acme.example", "Make a Payment")
+>>> decision.allowed, [reason.code for reason in decision.reasons]
+(False, [<ReasonCode.LEVEL_TOO_LOW: 'level_too_low'>])
+>>> print(decision.reasons[0].remedy)
+raise Customer Payment from None to Create on role 'Accountant'
+"""
+
+from __future__ import annotations
+
+import logging
+import types
+from typing import TYPE_CHECKING, Final, Protocol, TypeVar
+
+import attrs
+
+from ccroles.decisions import (
+    Decision,
+    FeatureQuestion,
+    Reason,
+    ReasonCode,
+    RecordQuestion,
+    SignInQuestion,
+)
+from ccroles.exceptions import NoLoginEmailError
+from ccroles.features import (
+    FEATURES,
+    Feature,
+    FeatureCatalogue,
+    MissingCapability,
+    Shortfall,
+    Unmet,
+)
+from ccroles.permissions import PERMISSIONS, Level, Permission
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+
+    from ccroles.accounts import Account, Login
+    from ccroles.roles import Capability, Role
+
+__all__ = ["Engine", "OwnedRecord", "Preview"]
+
+_LOG: Final = logging.getLogger("ccroles.policy")
+_DEBUG: Final = logging.DEBUG
+
+
+class OwnedRecord(Protocol):
+    """What the engine reads of a record: the internal id of the customer owning it.
+
+    Portals pass their own models; anything with this attribute (or property)
+    will do.
+    """
+
+    @property
+    def customer_internal_id(self) -> str:
+        """The internal id of the customer the record belongs to."""
+
+
+_R = TypeVar("_R", bound=OwnedRecord)
+
+
+# --- Reasons that depend on the login ------------------------------------
+
+_ACCESS_OFF: Final = Reason(
+    ReasonCode.CUSTOMER_ACCESS_OFF,
+    "the account's Customer Access feature is off",
+    "switch on the account's Customer Access feature",
+)
+_UNKNOWN_LOGIN: Final = Reason(
+    ReasonCode.UNKNOWN_LOGIN,
+    "no customer or contact has this email",
+    "give a customer or contact this email, with access and a customer center role",
+)
+
+
+def _login_reasons(
+    account: Account, login: Login, plans: Mapping[str, _RolePlan]
+) -> tuple[Reason, ...]:
+    """The failing checks of *login* that do not depend on the question."""
+    label = login.label
+    customer = f"customer {login.customer.customer_id!r}"
+    reasons: list[Reason] = []
+    if not account.customer_access:
+        reasons.append(_ACCESS_OFF)
+    if not login.give_access:
+        reasons.append(
+            Reason(
+                ReasonCode.NO_ACCESS,
+                f"{label} does not have Give Access ticked",
+                f"tick Give Access on {label}",
+            )
+        )
+    if not login.customer.active:
+        reasons.append(
+            Reason(
+                ReasonCode.INACTIVE,
+                f"{customer} is inactive",
+                f"make {customer} active",
+            )
+        )
+    if login.contact is not None and not login.contact.active:
+        reasons.append(
+            Reason(ReasonCode.INACTIVE, f"{label} is inactive", f"make {label} active")
+        )
+    if login.role is None:
+        reasons.append(
+            Reason(
+                ReasonCode.NO_ROLE,
+                f"{label} has no role",
+                f"pick a customer center role for {label}",
+            )
+        )
+    elif login.role not in plans:
+        center = account.role(login.role).center_type
+        reasons.append(
+            Reason(
+                ReasonCode.NOT_CUSTOMER_CENTER_ROLE,
+                f"role {login.role!r} is a {center} role, not a customer center role",
+                f"give {label} a customer center role",
+            )
+        )
+    return tuple(reasons)
+
+
+def _website_reason(login: Login, assigned: str, website: str) -> Reason:
+    customer = f"customer {login.customer.customer_id!r}"
+    return Reason(
+        ReasonCode.WEBSITE_NOT_ASSIGNED,
+        f"{customer} is assigned website {assigned!r}, not {website!r}",
+        f"set the Assigned Website of {customer} to {website!r}, or clear it",
+        website=website,
+    )
+
+
+def _not_own_record(login: Login, owner: str) -> Reason:
+    return Reason(
+        ReasonCode.NOT_OWN_RECORD,
+        f"the record belongs to the customer with internal id {owner!r}, not to "
+        f"customer {login.customer.customer_id!r}, and a customer center login "
+        "only reaches its own customer's records",
+    )
+
+
+# --- Reasons that depend on the role --------------------------------------
+
+
+def _names(roles: Iterable[str]) -> str:
+    return " or ".join(repr(name) for name in roles)
+
+
+def _other_root(alternatives: tuple[str, ...]) -> str | None:
+    """Switching to another root role, the only way past this role's root."""
+    if not alternatives:
+        return None
+    return f"give the login a role based on {_names(alternatives)}"
+
+
+def _shortfall_reason(
+    role: Role, shortfall: Shortfall, alternatives: tuple[str, ...]
+) -> Reason:
+    key, required, held = shortfall.permission, shortfall.required, shortfall.held
+    label = PERMISSIONS[key].label
+    root = role.root
+    ceiling = root.levels.get(key)
+    if held is None:
+        fact = f"role {role.name!r} lacks {label}, needed at {required}"
+    else:
+        fact = f"role {role.name!r} holds {label} at {held}, below {required}"
+    remedy: str | None
+    if role.is_custom and ceiling is not None and ceiling >= required:
+        remedy = (
+            f"add {label} at {required} to role {role.name!r}"
+            if held is None
+            else f"raise {label} from {held} to {required} on role {role.name!r}"
+        )
+    else:
+        fact += f", and no role based on {root.name!r} can hold it at {required}"
+        remedy = _other_root(alternatives)
+    return Reason(
+        ReasonCode.LEVEL_TOO_LOW,
+        fact,
+        remedy,
+        permission=key,
+        required=required,
+        held=held,
+    )
+
+
+def _capability_reason(
+    role: Role, capability: Capability, alternatives: tuple[str, ...]
+) -> Reason:
+    fact = f"role {role.name!r} lacks the capability {str(capability)!r}"
+    remedy: str | None
+    if role.is_custom and capability in role.root.capabilities:
+        remedy = f"add the capability {str(capability)!r} to role {role.name!r}"
+    else:
+        fact += f", and no role based on {role.root.name!r} has it"
+        remedy = _other_root(alternatives)
+    return Reason(ReasonCode.MISSING_CAPABILITY, fact, remedy, capability=capability)
+
+
+def _unmet_reason(role: Role, unmet: Unmet, alternatives: tuple[str, ...]) -> Reason:
+    if isinstance(unmet, Shortfall):
+        return _shortfall_reason(role, unmet, alternatives)
+    if isinstance(unmet, MissingCapability):
+        return _capability_reason(role, unmet.capability, alternatives)
+    return Reason(
+        ReasonCode.EXCLUDED,
+        f"role {role.name!r} meets {unmet.requirement}, which is excluded",
+        f"change role {role.name!r} so that it no longer meets {unmet.requirement}",
+    )
+
+
+@attrs.frozen
+class _Fixed:
+    """A role's grants with some unmet requirements supposed fixed."""
+
+    levels: Mapping[str, Level]
+    capabilities: frozenset[Capability]
+
+    def fix(self, unmet: Iterable[Unmet]) -> _Fixed:
+        levels = dict(self.levels)
+        capabilities = set(self.capabilities)
+        for item in unmet:
+            if isinstance(item, Shortfall):
+                levels[item.permission] = item.required
+            elif isinstance(item, MissingCapability):
+                capabilities.add(item.capability)
+        return _Fixed(levels, frozenset(capabilities))
+
+
+def _feature_reasons(
+    role: Role, catalogue: FeatureCatalogue, feature: Feature, roots: tuple[Role, ...]
+) -> tuple[Reason, ...]:
+    """Why *role* lacks *feature* (empty when it has it).
+
+    A denied area adds :attr:`ReasonCode.PARENT_DENIED` and then only what the
+    area still lacks once the feature's own reasons are fixed, so that the
+    remedies together are the smallest change.
+    """
+    alternatives = tuple(r.name for r in roots if catalogue.allows(r, feature))
+    unmet = feature.requires.unmet(role)
+    reasons = [_unmet_reason(role, u, alternatives) for u in unmet]
+    fixed = _Fixed(role.levels, role.capabilities).fix(unmet)
+    parent = feature.parent
+    while parent is not None:
+        area = catalogue[parent]
+        if not area.requires(role):
+            still = area.requires.unmet(fixed)
+            covered = "" if still else ", which the changes above also fix"
+            reasons.append(
+                Reason(
+                    ReasonCode.PARENT_DENIED,
+                    f"its area {area.name!r} is denied too{covered}",
+                    feature=area.name,
+                )
+            )
+            reasons.extend(_unmet_reason(role, u, alternatives) for u in still)
+            fixed = fixed.fix(still)
+        parent = area.parent
+    return tuple(reasons)
+
+
+def _level_reasons(
+    role: Role, key: str, level: Level, roots: tuple[Role, ...]
+) -> tuple[Reason, ...]:
+    """Why *role* does not hold *key* at *level* (empty when it does)."""
+    held = role.levels.get(key)
+    if held is not None and held >= level:
+        return ()
+    alternatives = tuple(
+        r.name for r in roots if (found := r.levels.get(key)) and found >= level
+    )
+    return (_shortfall_reason(role, Shortfall(key, level, held), alternatives),)
+
+
+@attrs.frozen
+class _RolePlan:
+    """What a customer center role may do, worked out once per engine."""
+
+    features: frozenset[str]
+    feature_reasons: Mapping[str, tuple[Reason, ...]]
+    level_reasons: Mapping[tuple[str, Level], tuple[Reason, ...]]
+
+
+def _plan(
+    role: Role, catalogue: FeatureCatalogue, roots: tuple[Role, ...]
+) -> _RolePlan:
+    reasons = {
+        name: _feature_reasons(role, catalogue, feature, roots)
+        for name, feature in catalogue.items()
+    }
+    return _RolePlan(
+        features=frozenset(name for name, why in reasons.items() if not why),
+        feature_reasons=types.MappingProxyType(reasons),
+        level_reasons=types.MappingProxyType(
+            {
+                (key, level): _level_reasons(role, key, level, roots)
+                for key in PERMISSIONS
+                for level in Level
+            }
+        ),
+    )
+
+
+@attrs.frozen
+class _Entry:
+    """One login, with the checks that do not depend on the question."""
+
+    login: Login
+    plan: _RolePlan | None
+    reasons: tuple[Reason, ...]
+    website: str | None
+
+
+_NOTHING: Final[frozenset[str]] = frozenset()
+
+
+def _keys(login: Login) -> tuple[str, ...]:
+    """The keys a login is found under: its email as written, and casefolded."""
+    email = login.email
+    return () if email is None else (email, email.casefold())
+
+
+def _log(decision: Decision) -> None:
+    _LOG.debug(
+        "%s may%s %s",
+        decision.email,
+        "" if decision.allowed else " not",
+        decision.question,
+        extra={
+            "decision": decision,
+            "allowed": decision.allowed,
+            "email": decision.email,
+            "question": str(decision.question),
+            "reasons": tuple(reason.code.value for reason in decision.reasons),
+        },
+    )
+
+
+@attrs.frozen
+class Engine:
+    """Answers what each login of an account may do; immutable once built.
+
+    Building the engine works out, per login, everything that does not depend
+    on the question (the Customer Access switch, Give Access, active, the
+    role known and a customer center role) and, per role, which features it
+    has and why it lacks the others. Answers then cost a dictionary lookup or
+    two. The engine never changes after it is built, so one engine may be
+    shared by any number of threads.
+
+    Emails match ignoring case; the exact spelling on record is fastest.
+    *website* is the website a request comes through: a login with an
+    Assigned Website is denied on any other. ``None`` means the customer
+    center itself, where the Assigned Website does not apply.
+
+    Each ``decide`` call logs one record at ``DEBUG`` on the ``ccroles.policy``
+    logger, with the decision in ``extra`` (keys ``decision``, ``allowed``,
+    ``email``, ``question``, ``reasons``). It is off unless that logger is
+    enabled for ``DEBUG``.
+
+    Attributes:
+        account: The account whose logins are asked about.
+        features: The feature catalogue (by default the 22 features).
+    """
+
+    account: Account
+    features: FeatureCatalogue = attrs.field(default=FEATURES, eq=False)
+    _grants: Mapping[str, frozenset[str]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _assigned: Mapping[str, str] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _entries: Mapping[str, _Entry] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    # Keyed by feature name; typed wider so a Feature can be looked up (a miss).
+    _questions: Mapping[str | Feature, FeatureQuestion] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        """Work out every per-role and per-login answer up front."""
+        roles = [r for r in self.account.all_roles if r.center_type.is_customer_center]
+        roots = tuple(r for r in roles if not r.is_custom)
+        plans = {r.name: _plan(r, self.features, roots) for r in roles}
+        grants: dict[str, frozenset[str]] = {}
+        assigned: dict[str, str] = {}
+        entries: dict[str, _Entry] = {}
+        for login in self.account.logins():
+            plan = plans.get(login.role) if login.role is not None else None
+            reasons = _login_reasons(self.account, login, plans)
+            website = login.customer.assigned_website
+            entry = _Entry(login, plan, reasons, website)
+            for key in _keys(login):
+                entries[key] = entry
+                if plan is not None and not reasons:
+                    grants[key] = plan.features
+                    if website is not None:
+                        assigned[key] = website
+        object.__setattr__(self, "_grants", grants)
+        object.__setattr__(self, "_assigned", assigned)
+        object.__setattr__(self, "_entries", entries)
+        object.__setattr__(
+            self, "_questions", {name: FeatureQuestion(name) for name in self.features}
+        )
+
+    # --- features ---------------------------------------------------------
+
+    def allows(
+        self, email: str, feature: str | Feature, website: str | None = None
+    ) -> bool:
+        """Whether the login *email* may use *feature* (the hot path).
+
+        Raises:
+            UnknownFeatureError: *feature* is not a feature of the catalogue
+                (a programming error: it never silently denies).
+        """
+        if feature in self._grants.get(email, _NOTHING):
+            if website is None:
+                return True
+            assigned = self._assigned.get(email)
+            return assigned is None or assigned == website
+        return self._allows_otherwise(email, feature, website)
+
+    def _allows_otherwise(
+        self, email: str, feature: str | Feature, website: str | None
+    ) -> bool:
+        """Check the feature name, then retry with the names normalised."""
+        name = self.features.resolve(feature).name
+        key = email.casefold()
+        if name == feature and key == email:
+            return False
+        return self.allows(key, name, website)
+
+    def decide(
+        self, email: str, feature: str | Feature, website: str | None = None
+    ) -> Decision:
+        """Decide whether the login *email* may use *feature*, with every reason.
+
+        Raises:
+            UnknownFeatureError: *feature* is not a feature of the catalogue.
+        """
+        question = self._questions.get(feature)
+        if question is None:
+            question = self._questions[self.features.resolve(feature).name]
+        if website is not None:
+            question = FeatureQuestion(question.feature, website)
+        entry = self._entry(email)
+        if entry is None:
+            reasons = self._unknown_login()
+            login = None
+        else:
+            login = entry.login
+            reasons = self._login_checks(entry, website)
+            if entry.plan is not None:
+                reasons += entry.plan.feature_reasons[question.feature]
+        decision = Decision(question, email, login, reasons)
+        if _LOG.isEnabledFor(_DEBUG):
+            _log(decision)
+        return decision
+
+    # --- records ----------------------------------------------------------
+
+    def allows_record(
+        self,
+        email: str,
+        permission: str | Permission,
+        record: OwnedRecord,
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> bool:
+        """Whether the login may reach *record* of *permission* at *level*.
+
+        Raises:
+            UnknownPermissionError: *permission* is not in the catalogue.
+            InvalidLevelError: *level* spells no level.
+        """
+        login = self._record_login(email, permission, level, website)
+        return login is not None and (
+            record.customer_internal_id == login.customer.internal_id
+        )
+
+    def decide_record(
+        self,
+        email: str,
+        permission: str | Permission,
+        record: OwnedRecord,
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> Decision:
+        """Decide whether the login may reach *record* at *level*, with reasons.
+
+        Raises:
+            UnknownPermissionError: *permission* is not in the catalogue.
+            InvalidLevelError: *level* spells no level.
+        """
+        key = PERMISSIONS.key_of(permission)
+        needed = Level.parse(level)
+        owner = record.customer_internal_id
+        question = RecordQuestion(key, needed, owner, website)
+        entry = self._entry(email)
+        if entry is None:
+            reasons = self._unknown_login()
+            login = None
+        else:
+            login = entry.login
+            reasons = self._login_checks(entry, website)
+            if owner != login.customer.internal_id:
+                reasons += (_not_own_record(login, owner),)
+            if entry.plan is not None:
+                reasons += entry.plan.level_reasons[key, needed]
+        decision = Decision(question, email, login, reasons)
+        if _LOG.isEnabledFor(_DEBUG):
+            _log(decision)
+        return decision
+
+    def filter_records(
+        self,
+        email: str,
+        permission: str | Permission,
+        records: Iterable[_R],
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> Iterator[_R]:
+        """Yield the records of *records* the login may reach at *level*, lazily.
+
+        The login is checked once, when this is called; the records are then
+        read in one pass as the result is iterated (none at all when the login
+        may reach no record).
+
+        Raises:
+            UnknownPermissionError: *permission* is not in the catalogue.
+            InvalidLevelError: *level* spells no level.
+        """
+        login = self._record_login(email, permission, level, website)
+        if login is None:
+            return iter(())
+        owner = login.customer.internal_id
+        return (record for record in records if record.customer_internal_id == owner)
+
+    def _record_login(
+        self,
+        email: str,
+        permission: str | Permission,
+        level: Level | str,
+        website: str | None,
+    ) -> Login | None:
+        """The login, when it may reach its own records of *permission* at *level*."""
+        key = PERMISSIONS.key_of(permission)
+        needed = Level.parse(level)
+        entry = self._entry(email)
+        if entry is None or entry.plan is None or self._login_checks(entry, website):
+            return None
+        if entry.plan.level_reasons[key, needed]:
+            return None
+        return entry.login
+
+    # --- signing in -------------------------------------------------------
+
+    def allows_sign_in(self, email: str, website: str | None = None) -> bool:
+        """Whether the login *email* may sign in (to *website*, if given)."""
+        entry = self._entry(email)
+        return entry is not None and not self._login_checks(entry, website)
+
+    def decide_sign_in(self, email: str, website: str | None = None) -> Decision:
+        """Decide whether the login *email* may sign in, with every reason."""
+        entry = self._entry(email)
+        if entry is None:
+            decision = Decision(
+                SignInQuestion(website), email, None, self._unknown_login()
+            )
+        else:
+            decision = Decision(
+                SignInQuestion(website),
+                email,
+                entry.login,
+                self._login_checks(entry, website),
+            )
+        if _LOG.isEnabledFor(_DEBUG):
+            _log(decision)
+        return decision
+
+    # --- log in as customer -----------------------------------------------
+
+    def preview(self, internal_id: str) -> Preview:
+        """Preview the customer center as the customer *internal_id* sees it.
+
+        The administrator's "log in as customer": the preview answers exactly
+        as that customer's own login does.
+
+        Raises:
+            UnknownReferenceError: No customer has that internal id.
+            NoLoginEmailError: The customer has no email, hence no login.
+        """
+        customer = self.account.customer(internal_id)
+        if customer.email is None:
+            raise NoLoginEmailError(customer.customer_id)
+        return Preview(self, customer.email)
+
+    # --- shared steps -----------------------------------------------------
+
+    def _entry(self, email: str) -> _Entry | None:
+        entry = self._entries.get(email)
+        if entry is None:
+            return self._entries.get(email.casefold())
+        return entry
+
+    def _unknown_login(self) -> tuple[Reason, ...]:
+        if self.account.customer_access:
+            return (_UNKNOWN_LOGIN,)
+        return (_ACCESS_OFF, _UNKNOWN_LOGIN)
+
+    @staticmethod
+    def _login_checks(entry: _Entry, website: str | None) -> tuple[Reason, ...]:
+        """The entry's failing login checks, the Assigned Website included."""
+        assigned = entry.website
+        if website is None or assigned is None or assigned == website:
+            return entry.reasons
+        return (*entry.reasons, _website_reason(entry.login, assigned, website))
+
+
+@attrs.frozen
+class Preview:
+    """One login's view of the engine: "log in as customer".
+
+    Every method asks the engine about :attr:`email`, so the answers are the
+    login's own.
+
+    Attributes:
+        engine: The engine asked.
+        email: The login's email.
+    """
+
+    engine: Engine
+    email: str
+
+    def allows(self, feature: str | Feature, website: str | None = None) -> bool:
+        """See :meth:`Engine.allows`."""
+        return self.engine.allows(self.email, feature, website)
+
+    def decide(self, feature: str | Feature, website: str | None = None) -> Decision:
+        """See :meth:`Engine.decide`."""
+        return self.engine.decide(self.email, feature, website)
+
+    def allows_record(
+        self,
+        permission: str | Permission,
+        record: OwnedRecord,
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> bool:
+        """See :meth:`Engine.allows_record`."""
+        return self.engine.allows_record(self.email, permission, record, level, website)
+
+    def decide_record(
+        self,
+        permission: str | Permission,
+        record: OwnedRecord,
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> Decision:
+        """See :meth:`Engine.decide_record`."""
+        return self.engine.decide_record(self.email, permission, record, level, website)
+
+    def filter_records(
+        self,
+        permission: str | Permission,
+        records: Iterable[_R],
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> Iterator[_R]:
+        """See :meth:`Engine.filter_records`."""
+        return self.engine.filter_records(
+            self.email, permission, records, level, website
+        )
+
+    def allows_sign_in(self, website: str | None = None) -> bool:
+        """See :meth:`Engine.allows_sign_in`."""
+        return self.engine.allows_sign_in(self.email, website)
+
+    def decide_sign_in(self, website: str | None = None) -> Decision:
+        """See :meth:`Engine.decide_sign_in`."""
+        return self.engine.decide_sign_in(self.email, website)
