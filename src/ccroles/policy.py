@@ -262,7 +262,10 @@ class _Fixed:
 
 
 def _feature_reasons(
-    role: Role, catalogue: FeatureCatalogue, feature: Feature, roots: tuple[Role, ...]
+    role: Role,
+    catalogue: FeatureCatalogue,
+    feature: Feature,
+    alternatives: tuple[str, ...],
 ) -> tuple[Reason, ...]:
     """Why *role* lacks *feature* (empty when it has it).
 
@@ -270,7 +273,6 @@ def _feature_reasons(
     area still lacks once the feature's own reasons are fixed, so that the
     remedies together are the smallest change.
     """
-    alternatives = tuple(r.name for r in roots if catalogue.allows(r, feature))
     unmet = feature.requires.unmet(role)
     reasons = [_unmet_reason(role, u, alternatives) for u in unmet]
     fixed = _Fixed(role.levels, role.capabilities).fix(unmet)
@@ -297,41 +299,41 @@ def _level_reasons(
     role: Role, key: str, level: Level, roots: tuple[Role, ...]
 ) -> tuple[Reason, ...]:
     """Why *role* does not hold *key* at *level* (empty when it does)."""
-    held = role.levels.get(key)
-    if held is not None and held >= level:
+    if _holds(role, key, level):
         return ()
-    alternatives = tuple(
-        r.name for r in roots if (found := r.levels.get(key)) and found >= level
+    alternatives = tuple(r.name for r in roots if _holds(r, key, level))
+    return (
+        _shortfall_reason(
+            role, Shortfall(key, level, role.levels.get(key)), alternatives
+        ),
     )
-    return (_shortfall_reason(role, Shortfall(key, level, held), alternatives),)
+
+
+def _holds(role: Role, key: str, level: Level) -> bool:
+    held = role.levels.get(key)
+    return held is not None and held >= level
 
 
 @attrs.frozen
 class _RolePlan:
     """What a customer center role may do, worked out once per engine."""
 
+    role: Role
     features: frozenset[str]
     feature_reasons: Mapping[str, tuple[Reason, ...]]
-    level_reasons: Mapping[tuple[str, Level], tuple[Reason, ...]]
 
 
 def _plan(
-    role: Role, catalogue: FeatureCatalogue, roots: tuple[Role, ...]
+    role: Role, catalogue: FeatureCatalogue, alternatives: Mapping[str, tuple[str, ...]]
 ) -> _RolePlan:
     reasons = {
-        name: _feature_reasons(role, catalogue, feature, roots)
+        name: _feature_reasons(role, catalogue, feature, alternatives[name])
         for name, feature in catalogue.items()
     }
     return _RolePlan(
+        role=role,
         features=frozenset(name for name, why in reasons.items() if not why),
         feature_reasons=types.MappingProxyType(reasons),
-        level_reasons=types.MappingProxyType(
-            {
-                (key, level): _level_reasons(role, key, level, roots)
-                for key in PERMISSIONS
-                for level in Level
-            }
-        ),
     )
 
 
@@ -407,6 +409,7 @@ class Engine:
     _entries: Mapping[str, _Entry] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
+    _roots: tuple[Role, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
     # Keyed by feature name; typed wider so a Feature can be looked up (a miss).
     _questions: Mapping[str | Feature, FeatureQuestion] = attrs.field(
         init=False, repr=False, eq=False, hash=False
@@ -416,7 +419,11 @@ class Engine:
         """Work out every per-role and per-login answer up front."""
         roles = [r for r in self.account.all_roles if r.center_type.is_customer_center]
         roots = tuple(r for r in roles if not r.is_custom)
-        plans = {r.name: _plan(r, self.features, roots) for r in roles}
+        alternatives = {
+            name: tuple(r.name for r in roots if self.features.allows(r, feature))
+            for name, feature in self.features.items()
+        }
+        plans = {r.name: _plan(r, self.features, alternatives) for r in roles}
         grants: dict[str, frozenset[str]] = {}
         assigned: dict[str, str] = {}
         entries: dict[str, _Entry] = {}
@@ -431,6 +438,7 @@ class Engine:
                     grants[key] = plan.features
                     if website is not None:
                         assigned[key] = website
+        object.__setattr__(self, "_roots", roots)
         object.__setattr__(self, "_grants", grants)
         object.__setattr__(self, "_assigned", assigned)
         object.__setattr__(self, "_entries", entries)
@@ -542,7 +550,7 @@ class Engine:
             if owner != login.customer.internal_id:
                 reasons += (_not_own_record(login, owner),)
             if entry.plan is not None:
-                reasons += entry.plan.level_reasons[key, needed]
+                reasons += _level_reasons(entry.plan.role, key, needed, self._roots)
         decision = Decision(question, email, login, reasons)
         if _LOG.isEnabledFor(_DEBUG):
             _log(decision)
@@ -585,7 +593,7 @@ class Engine:
         entry = self._entry(email)
         if entry is None or entry.plan is None or self._login_checks(entry, website):
             return None
-        if entry.plan.level_reasons[key, needed]:
+        if not _holds(entry.plan.role, key, needed):
             return None
         return entry.login
 
