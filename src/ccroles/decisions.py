@@ -1,15 +1,15 @@
 """Decisions: the engine's answers, with every failing reason as data.
 
 A :class:`Decision` says what was asked (a :class:`FeatureQuestion`,
-:class:`RecordQuestion` or :class:`SignInQuestion`), about which login, and
-every failing check as a :class:`Reason`: a :class:`ReasonCode`, the facts
-(permission, level required and held, capability, area, website) and the
-smallest change that would pass it. :func:`explain` turns a decision into one
+:class:`RecordQuestion` or :class:`SignInQuestion`) and every failing check
+as a :class:`Reason`: a :class:`ReasonCode`, the facts (permission, level
+required and held, capability, area, website) and the smallest change that
+would pass it. :func:`explain` turns a decision into one
 paragraph. Decisions are built by :class:`ccroles.policy.Engine`.
 
 >>> from ccroles.permissions import Level
 >>> question = RecordQuestion("TRAN_CUSTINVC", Level.VIEW, owner="101")
->>> print(Decision(question, "ap@acme.example", None, ()).allowed)
+>>> Decision(question).allowed
 True
 >>> print(question)
 view the Invoice record of the customer with internal id '101'
@@ -27,7 +27,6 @@ from ccroles.exceptions import DecisionTruthinessError
 from ccroles.permissions import PERMISSIONS, Level
 
 if TYPE_CHECKING:
-    from ccroles.accounts import Login
     from ccroles.roles import Capability
 
 __all__ = [
@@ -172,28 +171,26 @@ def _through(website: str | None) -> str:
     return "" if website is None else f" on website {website!r}"
 
 
-# Not slotted: attrs then writes a frozen instance's __dict__ directly, which
-# makes a Decision about a third cheaper to build; decide() builds one a call.
-@attrs.frozen(slots=False)
+@attrs.frozen
 class Decision:
-    """The engine's answer to one question about one login.
+    """The engine's answer to one question, with every failing check.
 
     A decision is allowed exactly when no check fails: ``reasons`` lists
     every failing check, so a denial always says why. A decision has no truth
     value (``if decision:`` raises :class:`DecisionTruthinessError`): read
     :attr:`allowed`.
 
+    A decision does not repeat who asked (the caller knows the email); reasons
+    about the login name it. So the engine can hand out one shared decision
+    for every login of a role that asks the same question.
+
     Attributes:
         question: What was asked.
-        email: The email asked about, as given.
-        login: The login with that email, or ``None`` when there is none.
         reasons: Every failing check, in the order the checks run.
     """
 
     question: Question
-    email: str
-    login: Login | None
-    reasons: tuple[Reason, ...]
+    reasons: tuple[Reason, ...] = ()
 
     @property
     def allowed(self) -> bool:
@@ -205,20 +202,17 @@ class Decision:
         raise DecisionTruthinessError
 
 
-def explain(decision: Decision) -> str:
+def explain(decision: Decision, who: str = "This login") -> str:
     """Return the one-paragraph human explanation of *decision*.
+
+    *who* names the login in the first sentence (an email, say).
 
     >>> from ccroles.accounts import Account
     >>> from ccroles.policy import Engine
-    >>> print(explain(Engine(Account()).decide("who@example.com", "Wish Lists")))
-    'who@example.com' may not use Wish Lists: no customer or contact has this email. To allow it: give a customer or contact this email, with access and a customer center role.
+    >>> decision = Engine(Account()).decide("who@example.com", "Wish Lists")
+    >>> print(explain(decision, "who@example.com"))
+    who@example.com may not use Wish Lists: no customer or contact has this email. To allow it: give a customer or contact this email, with access and a customer center role.
     """  # noqa: E501
-    login = decision.login
-    if login is None:
-        who = repr(decision.email)
-    else:
-        role = f", with role {login.role!r}," if login.role is not None else ""
-        who = f"{login.label} ({decision.email}){role}"
     if decision.allowed:
         return f"{who} may {decision.question}."
     facts = "; ".join(reason.fact for reason in decision.reasons)

@@ -40,7 +40,6 @@ raise Customer Payment from None to Create on role 'Accountant'
 from __future__ import annotations
 
 import logging
-import types
 from typing import TYPE_CHECKING, Final, Protocol, TypeVar
 
 import attrs
@@ -74,6 +73,7 @@ __all__ = ["Engine", "OwnedRecord", "Preview"]
 
 _LOG: Final = logging.getLogger("ccroles.policy")
 _DEBUG: Final = logging.DEBUG
+_logging: Final = _LOG.isEnabledFor  # bound once: the check made on every decide
 
 
 class OwnedRecord(Protocol):
@@ -316,15 +316,27 @@ def _holds(role: Role, key: str, level: Level) -> bool:
 
 @attrs.frozen
 class _RolePlan:
-    """What a customer center role may do, worked out once per engine."""
+    """What a customer center role may do, worked out once per engine.
+
+    Attributes:
+        role: The role.
+        features: The names of the features it has.
+        feature_reasons: Feature name to why the role lacks it (empty: has it).
+        decisions: Feature name (or a Feature, which misses) to the decision
+            for a login of this role that may sign in, asked without a website.
+    """
 
     role: Role
     features: frozenset[str]
     feature_reasons: Mapping[str, tuple[Reason, ...]]
+    decisions: Mapping[str | Feature, Decision]
 
 
 def _plan(
-    role: Role, catalogue: FeatureCatalogue, alternatives: Mapping[str, tuple[str, ...]]
+    role: Role,
+    catalogue: FeatureCatalogue,
+    alternatives: Mapping[str, tuple[str, ...]],
+    questions: Mapping[str | Feature, FeatureQuestion],
 ) -> _RolePlan:
     reasons = {
         name: _feature_reasons(role, catalogue, feature, alternatives[name])
@@ -333,18 +345,11 @@ def _plan(
     return _RolePlan(
         role=role,
         features=frozenset(name for name, why in reasons.items() if not why),
-        feature_reasons=types.MappingProxyType(reasons),
+        feature_reasons=reasons,
+        decisions={
+            name: Decision(questions[name], why) for name, why in reasons.items()
+        },
     )
-
-
-@attrs.frozen
-class _Entry:
-    """One login, with the checks that do not depend on the question."""
-
-    login: Login
-    plan: _RolePlan | None
-    reasons: tuple[Reason, ...]
-    website: str | None
 
 
 _NOTHING: Final[frozenset[str]] = frozenset()
@@ -356,16 +361,16 @@ def _keys(login: Login) -> tuple[str, ...]:
     return () if email is None else (email, email.casefold())
 
 
-def _log(decision: Decision) -> None:
+def _log(email: str, decision: Decision) -> None:
     _LOG.debug(
         "%s may%s %s",
-        decision.email,
+        email,
         "" if decision.allowed else " not",
         decision.question,
         extra={
             "decision": decision,
             "allowed": decision.allowed,
-            "email": decision.email,
+            "email": email,
             "question": str(decision.question),
             "reasons": tuple(reason.code.value for reason in decision.reasons),
         },
@@ -379,9 +384,10 @@ class Engine:
     Building the engine works out, per login, everything that does not depend
     on the question (the Customer Access switch, Give Access, active, the
     role known and a customer center role) and, per role, which features it
-    has and why it lacks the others. Answers then cost a dictionary lookup or
-    two. The engine never changes after it is built, so one engine may be
-    shared by any number of threads.
+    has, why it lacks the others, and the decision for each: every login of a
+    role that may sign in shares its role's decisions. Answers then cost a
+    dictionary lookup or two. The engine never changes after it is built, so
+    one engine may be shared by any number of threads.
 
     Emails match ignoring case; the exact spelling on record is fastest.
     *website* is the website a request comes through: a login with an
@@ -400,13 +406,20 @@ class Engine:
 
     account: Account
     features: FeatureCatalogue = attrs.field(default=FEATURES, eq=False)
+    # Every login, under its email as written and casefolded: what it may use.
     _grants: Mapping[str, frozenset[str]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _decisions: Mapping[str, Mapping[str | Feature, Decision]] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
     _assigned: Mapping[str, str] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
-    _entries: Mapping[str, _Entry] = attrs.field(
+    _failing: Mapping[str, tuple[Reason, ...]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _plans: Mapping[str, _RolePlan] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
     _roots: tuple[Role, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
@@ -423,28 +436,39 @@ class Engine:
             name: tuple(r.name for r in roots if self.features.allows(r, feature))
             for name, feature in self.features.items()
         }
-        plans = {r.name: _plan(r, self.features, alternatives) for r in roles}
+        questions: dict[str | Feature, FeatureQuestion] = {
+            name: FeatureQuestion(name) for name in self.features
+        }
+        plans = {
+            r.name: _plan(r, self.features, alternatives, questions) for r in roles
+        }
         grants: dict[str, frozenset[str]] = {}
+        decisions: dict[str, Mapping[str | Feature, Decision]] = {}
         assigned: dict[str, str] = {}
-        entries: dict[str, _Entry] = {}
+        failing: dict[str, tuple[Reason, ...]] = {}
+        access = self.account.customer_access
         for login in self.account.logins():
-            plan = plans.get(login.role) if login.role is not None else None
-            reasons = _login_reasons(self.account, login, plans)
-            website = login.customer.assigned_website
-            entry = _Entry(login, plan, reasons, website)
-            for key in _keys(login):
-                entries[key] = entry
-                if plan is not None and not reasons:
+            role = login.role
+            plan = plans.get(role) if role is not None else None
+            if plan is not None and access and login.give_access and login.active:
+                website = login.customer.assigned_website
+                for key in _keys(login):
                     grants[key] = plan.features
+                    decisions[key] = plan.decisions
                     if website is not None:
                         assigned[key] = website
+            else:
+                reasons = _login_reasons(self.account, login, plans)
+                for key in _keys(login):
+                    grants[key] = _NOTHING
+                    failing[key] = reasons
         object.__setattr__(self, "_roots", roots)
         object.__setattr__(self, "_grants", grants)
+        object.__setattr__(self, "_decisions", decisions)
         object.__setattr__(self, "_assigned", assigned)
-        object.__setattr__(self, "_entries", entries)
-        object.__setattr__(
-            self, "_questions", {name: FeatureQuestion(name) for name in self.features}
-        )
+        object.__setattr__(self, "_failing", failing)
+        object.__setattr__(self, "_plans", plans)
+        object.__setattr__(self, "_questions", questions)
 
     # --- features ---------------------------------------------------------
 
@@ -457,11 +481,17 @@ class Engine:
             UnknownFeatureError: *feature* is not a feature of the catalogue
                 (a programming error: it never silently denies).
         """
-        if feature in self._grants.get(email, _NOTHING):
+        try:
+            granted = self._grants[email]
+        except KeyError:  # another case, or no such login
+            return self._allows_otherwise(email, feature, website)
+        if feature in granted:
             if website is None:
                 return True
             assigned = self._assigned.get(email)
             return assigned is None or assigned == website
+        if feature in self._questions:
+            return False  # a known login and feature, as written: denied
         return self._allows_otherwise(email, feature, website)
 
     def _allows_otherwise(
@@ -482,24 +512,31 @@ class Engine:
         Raises:
             UnknownFeatureError: *feature* is not a feature of the catalogue.
         """
+        decisions = self._decisions.get(email) if website is None else None
+        decision = decisions.get(feature) if decisions is not None else None
+        if decision is None:
+            decision = self._decide_feature(email, feature, website)
+        if _logging(_DEBUG):
+            _log(email, decision)
+        return decision
+
+    def _decide_feature(
+        self, email: str, feature: str | Feature, website: str | None
+    ) -> Decision:
+        """Decide in full: a website, an email in another case, or a failing login."""
         question = self._questions.get(feature)
         if question is None:
             question = self._questions[self.features.resolve(feature).name]
+        name = question.feature
         if website is not None:
-            question = FeatureQuestion(question.feature, website)
-        entry = self._entry(email)
-        if entry is None:
-            reasons = self._unknown_login()
-            login = None
-        else:
-            login = entry.login
-            reasons = self._login_checks(entry, website)
-            if entry.plan is not None:
-                reasons += entry.plan.feature_reasons[question.feature]
-        decision = Decision(question, email, login, reasons)
-        if _LOG.isEnabledFor(_DEBUG):
-            _log(decision)
-        return decision
+            question = FeatureQuestion(name, website)
+        state = self._state(email, website)
+        if state is None:
+            return Decision(question, self._unknown_login())
+        _, reasons, plan = state
+        if plan is not None:
+            reasons += plan.feature_reasons[name]
+        return Decision(question, reasons)
 
     # --- records ----------------------------------------------------------
 
@@ -540,20 +577,18 @@ class Engine:
         needed = Level.parse(level)
         owner = record.customer_internal_id
         question = RecordQuestion(key, needed, owner, website)
-        entry = self._entry(email)
-        if entry is None:
+        state = self._state(email, website)
+        if state is None:
             reasons = self._unknown_login()
-            login = None
         else:
-            login = entry.login
-            reasons = self._login_checks(entry, website)
+            login, reasons, plan = state
             if owner != login.customer.internal_id:
                 reasons += (_not_own_record(login, owner),)
-            if entry.plan is not None:
-                reasons += _level_reasons(entry.plan.role, key, needed, self._roots)
-        decision = Decision(question, email, login, reasons)
-        if _LOG.isEnabledFor(_DEBUG):
-            _log(decision)
+            if plan is not None:
+                reasons += _level_reasons(plan.role, key, needed, self._roots)
+        decision = Decision(question, reasons)
+        if _logging(_DEBUG):
+            _log(email, decision)
         return decision
 
     def filter_records(
@@ -590,36 +625,28 @@ class Engine:
         """The login, when it may reach its own records of *permission* at *level*."""
         key = PERMISSIONS.key_of(permission)
         needed = Level.parse(level)
-        entry = self._entry(email)
-        if entry is None or entry.plan is None or self._login_checks(entry, website):
+        state = self._state(email, website)
+        if state is None:
             return None
-        if not _holds(entry.plan.role, key, needed):
+        login, reasons, plan = state
+        if reasons or plan is None or not _holds(plan.role, key, needed):
             return None
-        return entry.login
+        return login
 
     # --- signing in -------------------------------------------------------
 
     def allows_sign_in(self, email: str, website: str | None = None) -> bool:
         """Whether the login *email* may sign in (to *website*, if given)."""
-        entry = self._entry(email)
-        return entry is not None and not self._login_checks(entry, website)
+        state = self._state(email, website)
+        return state is not None and not state[1]
 
     def decide_sign_in(self, email: str, website: str | None = None) -> Decision:
         """Decide whether the login *email* may sign in, with every reason."""
-        entry = self._entry(email)
-        if entry is None:
-            decision = Decision(
-                SignInQuestion(website), email, None, self._unknown_login()
-            )
-        else:
-            decision = Decision(
-                SignInQuestion(website),
-                email,
-                entry.login,
-                self._login_checks(entry, website),
-            )
-        if _LOG.isEnabledFor(_DEBUG):
-            _log(decision)
+        state = self._state(email, website)
+        reasons = self._unknown_login() if state is None else state[1]
+        decision = Decision(SignInQuestion(website), reasons)
+        if _logging(_DEBUG):
+            _log(email, decision)
         return decision
 
     # --- log in as customer -----------------------------------------------
@@ -641,24 +668,25 @@ class Engine:
 
     # --- shared steps -----------------------------------------------------
 
-    def _entry(self, email: str) -> _Entry | None:
-        entry = self._entries.get(email)
-        if entry is None:
-            return self._entries.get(email.casefold())
-        return entry
+    def _state(
+        self, email: str, website: str | None
+    ) -> tuple[Login, tuple[Reason, ...], _RolePlan | None] | None:
+        """The login, its failing checks (website included) and its role's plan."""
+        key = email.casefold()
+        login = self.account.find_login(key)
+        if login is None:
+            return None
+        reasons = self._failing.get(key, ())
+        assigned = login.customer.assigned_website
+        if website is not None and assigned is not None and assigned != website:
+            reasons = (*reasons, _website_reason(login, assigned, website))
+        plan = self._plans.get(login.role) if login.role is not None else None
+        return login, reasons, plan
 
     def _unknown_login(self) -> tuple[Reason, ...]:
         if self.account.customer_access:
             return (_UNKNOWN_LOGIN,)
         return (_ACCESS_OFF, _UNKNOWN_LOGIN)
-
-    @staticmethod
-    def _login_checks(entry: _Entry, website: str | None) -> tuple[Reason, ...]:
-        """The entry's failing login checks, the Assigned Website included."""
-        assigned = entry.website
-        if website is None or assigned is None or assigned == website:
-            return entry.reasons
-        return (*entry.reasons, _website_reason(entry.login, assigned, website))
 
 
 @attrs.frozen
