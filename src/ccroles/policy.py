@@ -358,7 +358,8 @@ _NOTHING: Final[frozenset[str]] = frozenset()
 def _keys(login: Login) -> tuple[str, ...]:
     """The keys a login is found under: its email as written, and casefolded."""
     email = login.email
-    return () if email is None else (email, email.casefold())
+    fold = "" if email is None else email.casefold()
+    return () if email is None else (email,) if fold == email else (email, fold)
 
 
 def _log(email: str, decision: Decision) -> None:
