@@ -22,6 +22,10 @@ $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[docs]'
 	touch $@
 
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	touch $@
+
 demo: $(VENV)/.installed-demo
 	$(BIN)/ccroles matrix
 	$(BIN)/ccroles role "Customer Center"
@@ -58,7 +62,8 @@ screenshot: $(VENV)/.installed-test
 	CCROLES_SCREENSHOT=1 CCROLES_SCREENSHOT_FILE=$(CURDIR)/docs/_build/matrix.png \
 		$(BIN)/pytest -q --no-cov -p no:cacheprovider -k browser tests/test_docs.py
 
-bench: $(VENV)/.installed-test
+bench: $(VENV)/.installed-bench
+	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_import.py
 
 clean:

@@ -23,6 +23,7 @@ __all__ = [
     "CenterTypeMismatchError",
     "CustomerAccessOffError",
     "DataFileError",
+    "DecisionTruthinessError",
     "DuplicateNameError",
     "DuplicateReferenceError",
     "EscalationError",
@@ -40,6 +41,7 @@ __all__ = [
     "MissingNotificationSettingsError",
     "MissingValueError",
     "NoFormInEffectError",
+    "NoLoginEmailError",
     "NonExternalFormForCustomerCenterError",
     "OnlineFormNotStorableError",
     "OriginRoleMismatchError",
@@ -679,3 +681,30 @@ class MissingExtraError(CCRolesError, ImportError):
         self.package = package
         self.purpose = purpose
         super().__init__(f"{purpose} needs {package!r}: pip install 'ccroles[{extra}]'")
+
+
+class DecisionTruthinessError(CCRolesError, TypeError):
+    """A decision was used as a truth value; read ``decision.allowed`` instead.
+
+    A :class:`~ccroles.policy.Decision` is always an object, so ``if decision:``
+    would always pass; it refuses instead of silently allowing.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(
+            "a Decision has no truth value; write `decision.allowed` instead"
+        )
+
+
+class NoLoginEmailError(CCRolesError, ValueError):
+    """A customer to preview has no email, so it has no login to log in as.
+
+    Attributes:
+        customer_id: The customer's customer id (``ACME``).
+    """
+
+    def __init__(self, customer_id: str) -> None:
+        self.customer_id = customer_id
+        super().__init__(
+            f"customer {customer_id!r} has no email, so there is no login to preview"
+        )

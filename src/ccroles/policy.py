@@ -1,0 +1,754 @@
+"""The policy engine: may this login do this, and if not, exactly why.
+
+An :class:`Engine` is built once from an :class:`~ccroles.accounts.Account`
+and then only answers questions. Three kinds of question are asked of a login
+(an email): may it use a *feature* of the matrix, may it reach a *record* at a
+level, may it *sign in*. Each has a plain-bool form for hot code
+(:meth:`Engine.allows`) and a form that returns a
+:class:`~ccroles.decisions.Decision` carrying every failing reason with the
+smallest change that would allow it (see :mod:`ccroles.decisions`).
+
+Everything that does not depend on the question is worked out when the engine
+is built: for each login, whether it may sign in at all, and for each role,
+which features it has and why it lacks the others.
+
+>>> from ccroles.accounts import Account, Customer
+>>> from ccroles.roles import CUSTOMER_CENTER
+>>> accountant = CUSTOMER_CENTER.customize(
+...     "Accountant", levels={"TRAN_CUSTPYMT": "None"}
+... )
+>>> engine = Engine(
+...     Account(
+...         roles=[accountant],
+...         customers=[
+...             Customer(
+...                 "101", "ACME", email="ap@acme.example", give_access=True,
+...                 role="Accountant",
+...             )
+...         ],
+...     )
+... )
+>>> engine.allows("ap@acme.example", "Print a Statement")
+True
+>>> decision = engine.decide("AP@acme.example", "Make a Payment")
+>>> decision.allowed, [reason.code for reason in decision.reasons]
+(False, [<ReasonCode.LEVEL_TOO_LOW: 'level_too_low'>])
+>>> print(decision.reasons[0].remedy)
+raise Customer Payment from None to Create on role 'Accountant'
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Final, Protocol, TypeVar
+
+import attrs
+
+from ccroles.decisions import (
+    Decision,
+    FeatureQuestion,
+    Reason,
+    ReasonCode,
+    RecordQuestion,
+    SignInQuestion,
+)
+from ccroles.exceptions import NoLoginEmailError
+from ccroles.features import (
+    FEATURES,
+    Feature,
+    FeatureCatalogue,
+    MissingCapability,
+    Shortfall,
+    Unmet,
+)
+from ccroles.permissions import PERMISSIONS, Level, Permission
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator, Mapping
+
+    from ccroles.accounts import Account, Login
+    from ccroles.roles import Capability, Role
+
+__all__ = ["Engine", "OwnedRecord", "Preview"]
+
+_LOG: Final = logging.getLogger("ccroles.policy")
+_DEBUG: Final = logging.DEBUG
+_logging: Final = _LOG.isEnabledFor  # bound once: the check made on every decide
+
+
+class OwnedRecord(Protocol):
+    """What the engine reads of a record: the internal id of the customer owning it.
+
+    Portals pass their own models; anything with this attribute (or property)
+    will do.
+    """
+
+    @property
+    def customer_internal_id(self) -> str:
+        """The internal id of the customer the record belongs to."""
+
+
+_R = TypeVar("_R", bound=OwnedRecord)
+
+
+# --- Reasons that depend on the login ------------------------------------
+
+_ACCESS_OFF: Final = Reason(
+    ReasonCode.CUSTOMER_ACCESS_OFF,
+    "the account's Customer Access feature is off",
+    "switch on the account's Customer Access feature",
+)
+_UNKNOWN_LOGIN: Final = Reason(
+    ReasonCode.UNKNOWN_LOGIN,
+    "no customer or contact has this email",
+    "give a customer or contact this email, with access and a customer center role",
+)
+
+
+def _login_reasons(
+    account: Account, login: Login, plans: Mapping[str, _RolePlan]
+) -> tuple[Reason, ...]:
+    """The failing checks of *login* that do not depend on the question."""
+    label = login.label
+    customer = f"customer {login.customer.customer_id!r}"
+    reasons: list[Reason] = []
+    if not account.customer_access:
+        reasons.append(_ACCESS_OFF)
+    if not login.give_access:
+        reasons.append(
+            Reason(
+                ReasonCode.NO_ACCESS,
+                f"{label} does not have Give Access ticked",
+                f"tick Give Access on {label}",
+            )
+        )
+    if not login.customer.active:
+        reasons.append(
+            Reason(
+                ReasonCode.INACTIVE,
+                f"{customer} is inactive",
+                f"make {customer} active",
+            )
+        )
+    if login.contact is not None and not login.contact.active:
+        reasons.append(
+            Reason(ReasonCode.INACTIVE, f"{label} is inactive", f"make {label} active")
+        )
+    if login.role is None:
+        reasons.append(
+            Reason(
+                ReasonCode.NO_ROLE,
+                f"{label} has no role",
+                f"pick a customer center role for {label}",
+            )
+        )
+    elif login.role not in plans:
+        center = account.role(login.role).center_type
+        reasons.append(
+            Reason(
+                ReasonCode.NOT_CUSTOMER_CENTER_ROLE,
+                f"role {login.role!r} is a {center} role, not a customer center role",
+                f"give {label} a customer center role",
+            )
+        )
+    return tuple(reasons)
+
+
+def _website_reason(login: Login, assigned: str, website: str) -> Reason:
+    customer = f"customer {login.customer.customer_id!r}"
+    return Reason(
+        ReasonCode.WEBSITE_NOT_ASSIGNED,
+        f"{customer} is assigned website {assigned!r}, not {website!r}",
+        f"set the Assigned Website of {customer} to {website!r}, or clear it",
+        website=website,
+    )
+
+
+def _not_own_record(login: Login, owner: str) -> Reason:
+    return Reason(
+        ReasonCode.NOT_OWN_RECORD,
+        f"the record belongs to the customer with internal id {owner!r}, not to "
+        f"customer {login.customer.customer_id!r}, and a customer center login "
+        "only reaches its own customer's records",
+    )
+
+
+# --- Reasons that depend on the role --------------------------------------
+
+
+def _names(roles: Iterable[str]) -> str:
+    return " or ".join(repr(name) for name in roles)
+
+
+def _other_root(alternatives: tuple[str, ...]) -> str | None:
+    """Switching to another root role, the only way past this role's root."""
+    if not alternatives:
+        return None
+    return f"give the login a role based on {_names(alternatives)}"
+
+
+def _shortfall_reason(
+    role: Role, shortfall: Shortfall, alternatives: tuple[str, ...]
+) -> Reason:
+    key, required, held = shortfall.permission, shortfall.required, shortfall.held
+    label = PERMISSIONS[key].label
+    root = role.root
+    ceiling = root.levels.get(key)
+    if held is None:
+        fact = f"role {role.name!r} lacks {label}, needed at {required}"
+    else:
+        fact = f"role {role.name!r} holds {label} at {held}, below {required}"
+    remedy: str | None
+    if role.is_custom and ceiling is not None and ceiling >= required:
+        remedy = (
+            f"add {label} at {required} to role {role.name!r}"
+            if held is None
+            else f"raise {label} from {held} to {required} on role {role.name!r}"
+        )
+    else:
+        fact += f", and no role based on {root.name!r} can hold it at {required}"
+        remedy = _other_root(alternatives)
+    return Reason(
+        ReasonCode.LEVEL_TOO_LOW,
+        fact,
+        remedy,
+        permission=key,
+        required=required,
+        held=held,
+    )
+
+
+def _capability_reason(
+    role: Role, capability: Capability, alternatives: tuple[str, ...]
+) -> Reason:
+    fact = f"role {role.name!r} lacks the capability {str(capability)!r}"
+    remedy: str | None
+    if role.is_custom and capability in role.root.capabilities:
+        remedy = f"add the capability {str(capability)!r} to role {role.name!r}"
+    else:
+        fact += f", and no role based on {role.root.name!r} has it"
+        remedy = _other_root(alternatives)
+    return Reason(ReasonCode.MISSING_CAPABILITY, fact, remedy, capability=capability)
+
+
+def _unmet_reason(role: Role, unmet: Unmet, alternatives: tuple[str, ...]) -> Reason:
+    if isinstance(unmet, Shortfall):
+        return _shortfall_reason(role, unmet, alternatives)
+    if isinstance(unmet, MissingCapability):
+        return _capability_reason(role, unmet.capability, alternatives)
+    return Reason(
+        ReasonCode.EXCLUDED,
+        f"role {role.name!r} meets {unmet.requirement}, which is excluded",
+        f"change role {role.name!r} so that it no longer meets {unmet.requirement}",
+    )
+
+
+@attrs.frozen
+class _Fixed:
+    """A role's grants with some unmet requirements supposed fixed."""
+
+    levels: Mapping[str, Level]
+    capabilities: frozenset[Capability]
+
+    def fix(self, unmet: Iterable[Unmet]) -> _Fixed:
+        levels = dict(self.levels)
+        capabilities = set(self.capabilities)
+        for item in unmet:
+            if isinstance(item, Shortfall):
+                levels[item.permission] = item.required
+            elif isinstance(item, MissingCapability):
+                capabilities.add(item.capability)
+        return _Fixed(levels, frozenset(capabilities))
+
+
+def _feature_reasons(
+    role: Role,
+    catalogue: FeatureCatalogue,
+    feature: Feature,
+    alternatives: tuple[str, ...],
+) -> tuple[Reason, ...]:
+    """Why *role* lacks *feature* (empty when it has it).
+
+    A denied area adds :attr:`ReasonCode.PARENT_DENIED` and then only what the
+    area still lacks once the feature's own reasons are fixed, so that the
+    remedies together are the smallest change.
+    """
+    unmet = feature.requires.unmet(role)
+    reasons = [_unmet_reason(role, u, alternatives) for u in unmet]
+    fixed = _Fixed(role.levels, role.capabilities).fix(unmet)
+    parent = feature.parent
+    while parent is not None:
+        area = catalogue[parent]
+        if not area.requires(role):
+            still = area.requires.unmet(fixed)
+            covered = "" if still else ", which the changes above also fix"
+            reasons.append(
+                Reason(
+                    ReasonCode.PARENT_DENIED,
+                    f"its area {area.name!r} is denied too{covered}",
+                    feature=area.name,
+                )
+            )
+            reasons.extend(_unmet_reason(role, u, alternatives) for u in still)
+            fixed = fixed.fix(still)
+        parent = area.parent
+    return tuple(reasons)
+
+
+def _level_reasons(
+    role: Role, key: str, level: Level, roots: tuple[Role, ...]
+) -> tuple[Reason, ...]:
+    """Why *role* does not hold *key* at *level* (empty when it does)."""
+    if _holds(role, key, level):
+        return ()
+    alternatives = tuple(r.name for r in roots if _holds(r, key, level))
+    return (
+        _shortfall_reason(
+            role, Shortfall(key, level, role.levels.get(key)), alternatives
+        ),
+    )
+
+
+def _holds(role: Role, key: str, level: Level) -> bool:
+    held = role.levels.get(key)
+    return held is not None and held >= level
+
+
+@attrs.frozen
+class _RolePlan:
+    """What a customer center role may do, worked out once per engine.
+
+    Attributes:
+        role: The role.
+        features: The names of the features it has.
+        feature_reasons: Feature name to why the role lacks it (empty: has it).
+        decisions: Feature name (or a Feature, which misses) to the decision
+            for a login of this role that may sign in, asked without a website.
+    """
+
+    role: Role
+    features: frozenset[str]
+    feature_reasons: Mapping[str, tuple[Reason, ...]]
+    decisions: Mapping[str | Feature, Decision]
+
+
+def _plan(
+    role: Role,
+    catalogue: FeatureCatalogue,
+    alternatives: Mapping[str, tuple[str, ...]],
+    questions: Mapping[str | Feature, FeatureQuestion],
+) -> _RolePlan:
+    reasons = {
+        name: _feature_reasons(role, catalogue, feature, alternatives[name])
+        for name, feature in catalogue.items()
+    }
+    return _RolePlan(
+        role=role,
+        features=frozenset(name for name, why in reasons.items() if not why),
+        feature_reasons=reasons,
+        decisions={
+            name: Decision(questions[name], why) for name, why in reasons.items()
+        },
+    )
+
+
+_NOTHING: Final[frozenset[str]] = frozenset()
+
+
+def _keys(login: Login) -> tuple[str, ...]:
+    """The keys a login is found under: its email as written, and casefolded."""
+    email = login.email
+    fold = "" if email is None else email.casefold()
+    return () if email is None else (email,) if fold == email else (email, fold)
+
+
+def _log(email: str, decision: Decision) -> None:
+    _LOG.debug(
+        "%s may%s %s",
+        email,
+        "" if decision.allowed else " not",
+        decision.question,
+        extra={
+            "decision": decision,
+            "allowed": decision.allowed,
+            "email": email,
+            "question": str(decision.question),
+            "reasons": tuple(reason.code.value for reason in decision.reasons),
+        },
+    )
+
+
+@attrs.frozen
+class Engine:
+    """Answers what each login of an account may do; immutable once built.
+
+    Building the engine works out, per login, everything that does not depend
+    on the question (the Customer Access switch, Give Access, active, the
+    role known and a customer center role) and, per role, which features it
+    has, why it lacks the others, and the decision for each: every login of a
+    role that may sign in shares its role's decisions. Answers then cost a
+    dictionary lookup or two. The engine never changes after it is built, so
+    one engine may be shared by any number of threads.
+
+    Emails match ignoring case; the exact spelling on record is fastest.
+    *website* is the website a request comes through: a login with an
+    Assigned Website is denied on any other. ``None`` means the customer
+    center itself, where the Assigned Website does not apply.
+
+    Each ``decide`` call logs one record at ``DEBUG`` on the ``ccroles.policy``
+    logger, with the decision in ``extra`` (keys ``decision``, ``allowed``,
+    ``email``, ``question``, ``reasons``). It is off unless that logger is
+    enabled for ``DEBUG``.
+
+    Attributes:
+        account: The account whose logins are asked about.
+        features: The feature catalogue (by default the 22 features).
+    """
+
+    account: Account
+    features: FeatureCatalogue = attrs.field(default=FEATURES, eq=False)
+    # Every login, under its email as written and casefolded: what it may use.
+    _grants: Mapping[str, frozenset[str]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _decisions: Mapping[str, Mapping[str | Feature, Decision]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _assigned: Mapping[str, str] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _failing: Mapping[str, tuple[Reason, ...]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _plans: Mapping[str, _RolePlan] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    _roots: tuple[Role, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    # Keyed by feature name; typed wider so a Feature can be looked up (a miss).
+    _questions: Mapping[str | Feature, FeatureQuestion] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+
+    def __attrs_post_init__(self) -> None:
+        """Work out every per-role and per-login answer up front."""
+        roles = [r for r in self.account.all_roles if r.center_type.is_customer_center]
+        roots = tuple(r for r in roles if not r.is_custom)
+        alternatives = {
+            name: tuple(r.name for r in roots if self.features.allows(r, feature))
+            for name, feature in self.features.items()
+        }
+        questions: dict[str | Feature, FeatureQuestion] = {
+            name: FeatureQuestion(name) for name in self.features
+        }
+        plans = {
+            r.name: _plan(r, self.features, alternatives, questions) for r in roles
+        }
+        grants: dict[str, frozenset[str]] = {}
+        decisions: dict[str, Mapping[str | Feature, Decision]] = {}
+        assigned: dict[str, str] = {}
+        failing: dict[str, tuple[Reason, ...]] = {}
+        access = self.account.customer_access
+        for login in self.account.logins():
+            role = login.role
+            plan = plans.get(role) if role is not None else None
+            if plan is not None and access and login.give_access and login.active:
+                website = login.customer.assigned_website
+                for key in _keys(login):
+                    grants[key] = plan.features
+                    decisions[key] = plan.decisions
+                    if website is not None:
+                        assigned[key] = website
+            else:
+                reasons = _login_reasons(self.account, login, plans)
+                for key in _keys(login):
+                    grants[key] = _NOTHING
+                    failing[key] = reasons
+        object.__setattr__(self, "_roots", roots)
+        object.__setattr__(self, "_grants", grants)
+        object.__setattr__(self, "_decisions", decisions)
+        object.__setattr__(self, "_assigned", assigned)
+        object.__setattr__(self, "_failing", failing)
+        object.__setattr__(self, "_plans", plans)
+        object.__setattr__(self, "_questions", questions)
+
+    # --- features ---------------------------------------------------------
+
+    def allows(
+        self, email: str, feature: str | Feature, website: str | None = None
+    ) -> bool:
+        """Whether the login *email* may use *feature* (the hot path).
+
+        Raises:
+            UnknownFeatureError: *feature* is not a feature of the catalogue
+                (a programming error: it never silently denies).
+        """
+        try:
+            granted = self._grants[email]
+        except KeyError:  # another case, or no such login
+            return self._allows_otherwise(email, feature, website)
+        if feature in granted:
+            if website is None:
+                return True
+            assigned = self._assigned.get(email)
+            return assigned is None or assigned == website
+        if feature in self._questions:
+            return False  # a known login and feature, as written: denied
+        return self._allows_otherwise(email, feature, website)
+
+    def _allows_otherwise(
+        self, email: str, feature: str | Feature, website: str | None
+    ) -> bool:
+        """Check the feature name, then retry with the names normalised."""
+        name = self.features.resolve(feature).name
+        key = email.casefold()
+        if name == feature and key == email:
+            return False
+        return self.allows(key, name, website)
+
+    def decide(
+        self, email: str, feature: str | Feature, website: str | None = None
+    ) -> Decision:
+        """Decide whether the login *email* may use *feature*, with every reason.
+
+        Raises:
+            UnknownFeatureError: *feature* is not a feature of the catalogue.
+        """
+        decisions = self._decisions.get(email) if website is None else None
+        decision = decisions.get(feature) if decisions is not None else None
+        if decision is None:
+            decision = self._decide_feature(email, feature, website)
+        if _logging(_DEBUG):
+            _log(email, decision)
+        return decision
+
+    def _decide_feature(
+        self, email: str, feature: str | Feature, website: str | None
+    ) -> Decision:
+        """Decide in full: a website, an email in another case, or a failing login."""
+        question = self._questions.get(feature)
+        if question is None:
+            question = self._questions[self.features.resolve(feature).name]
+        name = question.feature
+        if website is not None:
+            question = FeatureQuestion(name, website)
+        state = self._state(email, website)
+        if state is None:
+            return Decision(question, self._unknown_login())
+        _, reasons, plan = state
+        if plan is not None:
+            reasons += plan.feature_reasons[name]
+        return Decision(question, reasons)
+
+    # --- records ----------------------------------------------------------
+
+    def allows_record(
+        self,
+        email: str,
+        permission: str | Permission,
+        record: OwnedRecord,
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> bool:
+        """Whether the login may reach *record* of *permission* at *level*.
+
+        Raises:
+            UnknownPermissionError: *permission* is not in the catalogue.
+            InvalidLevelError: *level* spells no level.
+        """
+        login = self._record_login(email, permission, level, website)
+        return login is not None and (
+            record.customer_internal_id == login.customer.internal_id
+        )
+
+    def decide_record(
+        self,
+        email: str,
+        permission: str | Permission,
+        record: OwnedRecord,
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> Decision:
+        """Decide whether the login may reach *record* at *level*, with reasons.
+
+        Raises:
+            UnknownPermissionError: *permission* is not in the catalogue.
+            InvalidLevelError: *level* spells no level.
+        """
+        key = PERMISSIONS.key_of(permission)
+        needed = Level.parse(level)
+        owner = record.customer_internal_id
+        question = RecordQuestion(key, needed, owner, website)
+        state = self._state(email, website)
+        if state is None:
+            reasons = self._unknown_login()
+        else:
+            login, reasons, plan = state
+            if owner != login.customer.internal_id:
+                reasons += (_not_own_record(login, owner),)
+            if plan is not None:
+                reasons += _level_reasons(plan.role, key, needed, self._roots)
+        decision = Decision(question, reasons)
+        if _logging(_DEBUG):
+            _log(email, decision)
+        return decision
+
+    def filter_records(
+        self,
+        email: str,
+        permission: str | Permission,
+        records: Iterable[_R],
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> Iterator[_R]:
+        """Yield the records of *records* the login may reach at *level*, lazily.
+
+        The login is checked once, when this is called; the records are then
+        read in one pass as the result is iterated (none at all when the login
+        may reach no record).
+
+        Raises:
+            UnknownPermissionError: *permission* is not in the catalogue.
+            InvalidLevelError: *level* spells no level.
+        """
+        login = self._record_login(email, permission, level, website)
+        if login is None:
+            return iter(())
+        owner = login.customer.internal_id
+        return (record for record in records if record.customer_internal_id == owner)
+
+    def _record_login(
+        self,
+        email: str,
+        permission: str | Permission,
+        level: Level | str,
+        website: str | None,
+    ) -> Login | None:
+        """The login, when it may reach its own records of *permission* at *level*."""
+        key = PERMISSIONS.key_of(permission)
+        needed = Level.parse(level)
+        state = self._state(email, website)
+        if state is None:
+            return None
+        login, reasons, plan = state
+        if reasons or plan is None or not _holds(plan.role, key, needed):
+            return None
+        return login
+
+    # --- signing in -------------------------------------------------------
+
+    def allows_sign_in(self, email: str, website: str | None = None) -> bool:
+        """Whether the login *email* may sign in (to *website*, if given)."""
+        state = self._state(email, website)
+        return state is not None and not state[1]
+
+    def decide_sign_in(self, email: str, website: str | None = None) -> Decision:
+        """Decide whether the login *email* may sign in, with every reason."""
+        state = self._state(email, website)
+        reasons = self._unknown_login() if state is None else state[1]
+        decision = Decision(SignInQuestion(website), reasons)
+        if _logging(_DEBUG):
+            _log(email, decision)
+        return decision
+
+    # --- log in as customer -----------------------------------------------
+
+    def preview(self, internal_id: str) -> Preview:
+        """Preview the customer center as the customer *internal_id* sees it.
+
+        The administrator's "log in as customer": the preview answers exactly
+        as that customer's own login does.
+
+        Raises:
+            UnknownReferenceError: No customer has that internal id.
+            NoLoginEmailError: The customer has no email, hence no login.
+        """
+        customer = self.account.customer(internal_id)
+        if customer.email is None:
+            raise NoLoginEmailError(customer.customer_id)
+        return Preview(self, customer.email)
+
+    # --- shared steps -----------------------------------------------------
+
+    def _state(
+        self, email: str, website: str | None
+    ) -> tuple[Login, tuple[Reason, ...], _RolePlan | None] | None:
+        """The login, its failing checks (website included) and its role's plan."""
+        key = email.casefold()
+        login = self.account.find_login(key)
+        if login is None:
+            return None
+        reasons = self._failing.get(key, ())
+        assigned = login.customer.assigned_website
+        if website is not None and assigned is not None and assigned != website:
+            reasons = (*reasons, _website_reason(login, assigned, website))
+        plan = self._plans.get(login.role) if login.role is not None else None
+        return login, reasons, plan
+
+    def _unknown_login(self) -> tuple[Reason, ...]:
+        if self.account.customer_access:
+            return (_UNKNOWN_LOGIN,)
+        return (_ACCESS_OFF, _UNKNOWN_LOGIN)
+
+
+@attrs.frozen
+class Preview:
+    """One login's view of the engine: "log in as customer".
+
+    Every method asks the engine about :attr:`email`, so the answers are the
+    login's own.
+
+    Attributes:
+        engine: The engine asked.
+        email: The login's email.
+    """
+
+    engine: Engine
+    email: str
+
+    def allows(self, feature: str | Feature, website: str | None = None) -> bool:
+        """See :meth:`Engine.allows`."""
+        return self.engine.allows(self.email, feature, website)
+
+    def decide(self, feature: str | Feature, website: str | None = None) -> Decision:
+        """See :meth:`Engine.decide`."""
+        return self.engine.decide(self.email, feature, website)
+
+    def allows_record(
+        self,
+        permission: str | Permission,
+        record: OwnedRecord,
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> bool:
+        """See :meth:`Engine.allows_record`."""
+        return self.engine.allows_record(self.email, permission, record, level, website)
+
+    def decide_record(
+        self,
+        permission: str | Permission,
+        record: OwnedRecord,
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> Decision:
+        """See :meth:`Engine.decide_record`."""
+        return self.engine.decide_record(self.email, permission, record, level, website)
+
+    def filter_records(
+        self,
+        permission: str | Permission,
+        records: Iterable[_R],
+        level: Level | str = Level.VIEW,
+        website: str | None = None,
+    ) -> Iterator[_R]:
+        """See :meth:`Engine.filter_records`."""
+        return self.engine.filter_records(
+            self.email, permission, records, level, website
+        )
+
+    def allows_sign_in(self, website: str | None = None) -> bool:
+        """See :meth:`Engine.allows_sign_in`."""
+        return self.engine.allows_sign_in(self.email, website)
+
+    def decide_sign_in(self, website: str | None = None) -> Decision:
+        """See :meth:`Engine.decide_sign_in`."""
+        return self.engine.decide_sign_in(self.email, website)
