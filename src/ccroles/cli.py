@@ -78,9 +78,9 @@ def _say(text: str) -> None:
     sys.stdout.write(text + "\n")
 
 
-def _error(message: str, prog: str = "ccroles") -> int:
+def _error(message: str) -> int:
     """Write ``ccroles: error: MESSAGE`` on stderr; return the usage status, 2."""
-    sys.stderr.write(f"{prog}: error: {message}\n")
+    sys.stderr.write(f"ccroles: error: {message}\n")
     return _EXIT_USAGE
 
 
