@@ -26,14 +26,38 @@ $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	touch $@
 
+# The command line answering real questions about the built-in roles and the
+# example account. A "no" exits with status 1 (a denied question, a file with
+# problems): `|| test $$? -eq 1` lets make go on after exactly that status,
+# while anything else (2, bad input) still fails the demo.
 demo: $(VENV)/.installed-demo
+	@echo "== The feature matrix of the built-in roles"
 	$(BIN)/ccroles matrix
-	$(BIN)/ccroles role "Customer Center"
+	@echo; echo "== A built-in role's page"
 	$(BIN)/ccroles role "Advanced Customer Center"
+	@echo; echo "== The example roles and account files load"
 	$(BIN)/ccroles validate examples/roles.toml examples/account.toml
+	@echo; echo "== A broken account file: every problem (status 1)"
 	$(BIN)/ccroles validate examples/broken-account.toml || test $$? -eq 1
+	@echo; echo "== The matrix with the custom roles of examples/roles.toml"
 	$(BIN)/ccroles matrix --roles examples/roles.toml
+	@echo; echo "== A custom role next to its root (changed levels marked *)"
 	$(BIN)/ccroles role Auditor --roles examples/roles.toml
+	@echo; echo "== What the Buyer role changes against Premium Customer Center"
+	$(BIN)/ccroles diff "Premium Customer Center" Buyer --roles examples/roles.toml
+	@echo; echo "== May ACME's own login make a payment? (allowed, status 0)"
+	$(BIN)/ccroles check examples/account.toml ap@acme.example "Make a Payment"
+	@echo; echo "== May ACME's accountant enter an order? (denied, status 1)"
+	$(BIN)/ccroles check examples/account.toml books@acme.example "Enter an Order" || test $$? -eq 1
+	@echo; echo "== Why not, and what would allow it"
+	$(BIN)/ccroles explain examples/account.toml books@acme.example "Enter an Order" || test $$? -eq 1
+	@echo; echo "== UMBRELLA's buyer on its own website, then on another (status 1)"
+	$(BIN)/ccroles explain examples/account.toml orders@umbrella.example "Wish Lists" --website "Wholesale Portal"
+	$(BIN)/ccroles explain examples/account.toml orders@umbrella.example "Wish Lists" --website "Main Store" || test $$? -eq 1
+	@echo; echo "== A bulk access CSV, dry run: nothing changes"
+	$(BIN)/ccroles import-access examples/account.toml examples/access.csv
+	@echo; echo "== A broken bulk access CSV: every problem with its line and column (status 1)"
+	$(BIN)/ccroles import-access examples/account.toml examples/broken-access.csv || test $$? -eq 1
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .

@@ -71,3 +71,24 @@ def test_python_dash_m() -> None:
     )
     assert result.returncode == 0
     assert result.stdout.startswith("feature,parent,")
+
+
+def test_help_lists_every_command_and_exits_0(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`ccroles --help` lists the commands and exits with status 0, as argparse does."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    for command in ("matrix", "role", "diff", "validate", "readme", "check", "explain"):
+        assert command in out
+    assert "import-access" in out
+
+
+def test_bad_arguments_are_returned_not_raised(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """main() returns status 2 for bad arguments instead of raising SystemExit."""
+    assert main(["check", "examples/account.toml"]) == 2
+    assert capsys.readouterr().err.startswith("ccroles check: error: ")

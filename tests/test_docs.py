@@ -219,6 +219,14 @@ def test_site_api_reference_documents_the_renderers(site: Path) -> None:
     assert "Render <em>diff</em>: the levels changed" in text
 
 
+def test_site_renders_the_example_roles_file(site: Path) -> None:
+    """The documentation writer's tutorial shows examples/roles.toml's roles."""
+    page = site / "tutorials" / "documentation-writer.html"
+    rows = html_rows(page.read_text(encoding="utf-8"))
+    assert ["feature", *COLUMNS.values(), "Accountant", "Buyer", "Auditor"] in rows
+    assert ["TRAN_CUSTPYMT", "Customer Payment", "View", "Edit", "*"] in rows
+
+
 @pytest.mark.skipif(
     os.environ.get("CCROLES_SCREENSHOT") != "1" or CHROMIUM is None,
     reason="optional: needs chromium and CCROLES_SCREENSHOT=1 (make screenshot)",

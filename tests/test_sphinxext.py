@@ -9,11 +9,15 @@ from sphinx.util.console import strip_colors
 from sphinx.util.docutils import docutils_namespace
 
 from ccroles import (
+    BUILTIN_ROLES,
     CUSTOMER_CENTER,
     PREMIUM_CUSTOMER_CENTER,
+    FileFormat,
     Format,
+    Role,
     diff_roles,
     feature_matrix,
+    loads_roles,
     render_diff,
     render_matrix,
     render_role,
@@ -63,10 +67,16 @@ bad
 def build(root: Path, pages: dict[str, str]) -> tuple[Path, list[str]]:
     """Build *pages* as HTML; return the output folder and the warnings."""
     source = root / "source"
-    source.mkdir()
+    source.mkdir(exist_ok=True)
     (source / "conf.py").write_text(CONF, encoding="utf-8")
     for name, text in pages.items():
         (source / name).write_text(text, encoding="utf-8")
+    return root / "html", rebuild(root, freshenv=True)
+
+
+def rebuild(root: Path, *, freshenv: bool = False) -> list[str]:
+    """Build the project in *root* again (incrementally); return the warnings."""
+    source = root / "source"
     warnings = io.StringIO()
     with docutils_namespace():
         app = Sphinx(
@@ -77,10 +87,10 @@ def build(root: Path, pages: dict[str, str]) -> tuple[Path, list[str]]:
             "html",
             status=None,
             warning=warnings,
-            freshenv=True,
+            freshenv=freshenv,
         )
         app.build()
-    return root / "html", strip_colors(warnings.getvalue()).splitlines()
+    return strip_colors(warnings.getvalue()).splitlines()
 
 
 @pytest.fixture(scope="module")
@@ -166,3 +176,141 @@ def test_setup_declares_parallel_safety() -> None:
     assert app.directives == ["ccroles-matrix", "ccroles-role", "ccroles-diff"]
     assert metadata["parallel_read_safe"] is True
     assert metadata["parallel_write_safe"] is True
+
+
+# --- custom roles from a file (:roles:) --------------------------------------
+
+ROLES_TOML = """format = 1
+
+[[roles]]
+name = "Accountant"
+base = "Customer Center"
+levels = { TRAN_SALESORD = "None", TRAN_RTNAUTH = "None" }
+
+[[roles]]
+name = "Auditor"
+base = "Accountant"
+levels = { TRAN_CUSTPYMT = "View" }
+"""
+
+BROKEN_TOML = """format = 1
+
+[[roles]]
+name = "Payer"
+base = "Customer Center"
+levels = { TRAN_CUSTPYMT = "Full" }
+
+[[roles]]
+name = "Buyer"
+base = "Premium Customer Centre"
+"""
+
+CUSTOM_PAGES = {
+    "index.md": """# Custom roles
+
+```{toctree}
+guide/page
+broken
+```
+
+```{ccroles-matrix}
+:roles: roles.toml
+```
+""",
+    "guide/page.rst": """Custom roles in reST
+====================
+
+.. ccroles-role:: Auditor
+   :roles: ../roles.toml
+
+.. ccroles-diff::
+   :roles: /roles.toml
+   :from: Accountant
+   :to: Auditor
+""",
+    "broken.md": """# Broken files
+
+```{ccroles-matrix}
+:roles: broken.toml
+```
+
+```{ccroles-role} Auditor
+:roles: missing.toml
+```
+
+```{ccroles-role} Auditor
+```
+""",
+    "roles.toml": ROLES_TOML,
+    "broken.toml": BROKEN_TOML,
+}
+
+
+@pytest.fixture(scope="module")
+def custom(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
+    """A project whose pages load custom roles from files, built once."""
+    root = tmp_path_factory.mktemp("custom")
+    (root / "source" / "guide").mkdir(parents=True)
+    return build(root, CUSTOM_PAGES)
+
+
+def custom_roles() -> tuple[Role, ...]:
+    """The roles of ROLES_TOML, loaded as the directives load them."""
+    return loads_roles(ROLES_TOML, FileFormat.TOML)
+
+
+def test_matrix_directive_adds_the_roles_of_a_file(
+    custom: tuple[Path, list[str]],
+) -> None:
+    """`:roles: FILE` adds a column per custom role of the file to the matrix."""
+    html, _ = custom
+    rows = html_rows((html / "index.html").read_text(encoding="utf-8"))
+    matrix = feature_matrix((*BUILTIN_ROLES, *custom_roles()))
+    assert rows == expected_rows(render_matrix(matrix, Format.RST))
+    assert rows[0][-2:] == ["Accountant", "Auditor"]
+
+
+def test_role_and_diff_directives_know_the_roles_of_a_file(
+    custom: tuple[Path, list[str]],
+) -> None:
+    """The path is relative to the page's folder, or to the source with `/`."""
+    html, _ = custom
+    text = (html / "guide" / "page.html").read_text(encoding="utf-8")
+    accountant, auditor = custom_roles()
+    role = render_role(auditor, Format.RST)
+    diff = render_diff(diff_roles(accountant, auditor), Format.RST)
+    assert html_rows(text) == expected_rows(role) + expected_rows(diff)
+    assert "copied from: Accountant (root: Customer Center)" in text
+
+
+def test_a_roles_file_is_a_dependency_of_the_page(tmp_path: Path) -> None:
+    """Changing the roles file rebuilds the page that uses it, with the change."""
+    pages = {
+        "index.md": "# R\n\n```{ccroles-role} Auditor\n:roles: roles.toml\n```\n",
+        "roles.toml": ROLES_TOML,
+    }
+    html, warnings = build(tmp_path, pages)
+    assert warnings == []
+    page = html / "index.html"
+    assert "Customer Payment</p></td>\n<td><p>View" in page.read_text(encoding="utf-8")
+    roles = tmp_path / "source" / "roles.toml"
+    roles.write_text(ROLES_TOML.replace('"View"', '"None"'), encoding="utf-8")
+    rebuild(tmp_path)
+    assert "Customer Payment</p></td>\n<td><p>None" in page.read_text(encoding="utf-8")
+
+
+def test_a_roles_file_that_does_not_load_is_a_warning_with_every_problem(
+    custom: tuple[Path, list[str]],
+) -> None:
+    """A broken or missing file: one error per directive, naming each problem."""
+    _, warnings = custom
+    text = "\n".join(warnings)
+    assert text.count(" ERROR: ") == 3
+    assert "ccroles-matrix: " in text
+    assert "broken.toml does not load: 2 problems" in text
+    assert "roles[0].levels.TRAN_CUSTPYMT: role 'Payer' cannot raise" in text
+    assert "roles[1].base: unknown role 'Premium Customer Centre'" in text
+    assert "missing.toml does not load: 1 problem" in text
+    assert "missing.toml: cannot be read: No such file or directory" in text
+    # Without :roles: the directive knows the built-in roles only.
+    assert "ccroles-role: unknown role 'Auditor'" in text

@@ -7,10 +7,18 @@ Usage::
     ccroles diff ROLE_A ROLE_B [--format ...] [--roles FILE]
     ccroles validate FILE...
     ccroles readme [--write] FILE
+    ccroles check ACCOUNT_FILE EMAIL FEATURE [--website W]
+    ccroles explain ACCOUNT_FILE EMAIL FEATURE [--website W]
+    ccroles import-access ACCOUNT_FILE CSV_FILE [--apply [--output NEW_FILE]]
 
-Bad arguments print one line on stderr and exit with status 2. ``validate``
-prints ``FILE: ok`` or every problem of each file, and exits with status 1
-when a file does not load.
+Each command writes its own output and returns its exit status: 0 for yes
+(or done), 1 for no (a denied question, a file or import with problems), 2
+for bad arguments or input. Bad arguments print one line on stderr; a file
+that does not load prints every problem it has. ``validate`` prints
+``FILE: ok`` or every problem of each file. ``check`` prints ``allowed`` or
+``denied:`` and the first reason; ``explain`` prints the whole explanation.
+``import-access`` prints the import's report and, with ``--apply`` and no
+problem, saves the new account to ``--output``.
 """
 
 from __future__ import annotations
@@ -20,8 +28,16 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
-from ccroles.exceptions import CCRolesError, DataFileError, UnknownRoleError
-from ccroles.features import feature_matrix
+from ccroles.access import import_access, render_report
+from ccroles.decisions import Decision, explain
+from ccroles.exceptions import (
+    CCRolesError,
+    DataFileError,
+    UnknownReferenceError,
+    UnknownRoleError,
+)
+from ccroles.features import FEATURES, feature_matrix
+from ccroles.policy import Engine
 from ccroles.render import (
     Format,
     diff_roles,
@@ -31,23 +47,41 @@ from ccroles.render import (
     render_role,
 )
 from ccroles.roles import BUILTIN_ROLES, Role
-from ccroles.serialization import load_account, load_roles
+from ccroles.serialization import FileFormat, dump_account, load_account, load_roles
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+    from ccroles.accounts import Account
 
 __all__ = ["main"]
 
 _EXIT_USAGE = 2
 _EXIT_PROBLEMS = 1
+_EXIT_DENIED = 1
+
+
+class _UsageError(Exception):
+    """Bad arguments, as the one line :func:`main` prints on stderr."""
 
 
 class _Parser(argparse.ArgumentParser):
     """An argument parser whose errors are one line, without the usage block."""
 
     def error(self, message: str) -> NoReturn:
-        """Print ``ccroles: error: MESSAGE`` and exit with status 2."""
-        self.exit(_EXIT_USAGE, f"{self.prog}: error: {message}\n")
+        """Raise ``ccroles: error: MESSAGE`` for :func:`main` to print."""
+        raise _UsageError(f"{self.prog}: error: {message}")
+
+
+def _say(text: str) -> None:
+    """Write *text* and a newline on stdout."""
+    sys.stdout.write(text + "\n")
+
+
+def _error(message: str) -> int:
+    """Write ``ccroles: error: MESSAGE`` on stderr; return the usage status, 2."""
+    sys.stderr.write(f"ccroles: error: {message}\n")
+    return _EXIT_USAGE
 
 
 def _find_role(name: str, roles: Sequence[Role]) -> Role:
@@ -65,12 +99,14 @@ def _roles(args: argparse.Namespace) -> tuple[Role, ...]:
     return (*BUILTIN_ROLES, *custom)
 
 
-def _matrix(args: argparse.Namespace) -> str:
-    return render_matrix(feature_matrix(_roles(args)), Format(args.format))
+def _matrix(args: argparse.Namespace) -> int:
+    _say(render_matrix(feature_matrix(_roles(args)), Format(args.format)))
+    return 0
 
 
-def _role(args: argparse.Namespace) -> str:
-    return render_role(_find_role(args.name, _roles(args)), Format(args.format))
+def _role(args: argparse.Namespace) -> int:
+    _say(render_role(_find_role(args.name, _roles(args)), Format(args.format)))
+    return 0
 
 
 def _add_roles_option(parser: argparse.ArgumentParser) -> None:
@@ -81,21 +117,18 @@ def _add_roles_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _validate(args: argparse.Namespace) -> str:
+def _validate(args: argparse.Namespace) -> int:
     """Load each file; print ``ok`` or its problems; exit 1 if any fails."""
-    lines: list[str] = []
+    status = 0
     for path in args.files:
         try:
             load_account(path)
         except DataFileError as error:
-            lines.extend(map(str, error.problems))
+            _say("\n".join(map(str, error.problems)))
+            status = _EXIT_PROBLEMS
         else:
-            lines.append(f"{path}: ok")
-    output = "\n".join(lines)
-    if any(not line.endswith(": ok") for line in lines):
-        sys.stdout.write(output + "\n")
-        raise SystemExit(_EXIT_PROBLEMS)
-    return output
+            _say(f"{path}: ok")
+    return status
 
 
 def _add_validate(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -130,6 +163,9 @@ def _parser() -> argparse.ArgumentParser:
     _add_diff(commands)
     _add_validate(commands)
     _add_readme(commands)
+    _add_check(commands)
+    _add_explain(commands)
+    _add_import_access(commands)
     return parser
 
 
@@ -142,11 +178,12 @@ def _add_format_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _diff(args: argparse.Namespace) -> str:
+def _diff(args: argparse.Namespace) -> int:
     roles = _roles(args)
     before = _find_role(args.role_a, roles)
     after = _find_role(args.role_b, roles)
-    return render_diff(diff_roles(before, after), Format(args.format))
+    _say(render_diff(diff_roles(before, after), Format(args.format)))
+    return 0
 
 
 def _add_diff(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -165,25 +202,31 @@ class _TextFile(NamedTuple):
     text: str
 
 
+def _cannot(verb: str, name: str, error: OSError) -> str:
+    """``cannot read 'x.csv': No such file or directory``."""
+    return f"cannot {verb} {name!r}: {error.strerror or error}"
+
+
 def _text_file(name: str) -> _TextFile:
     """Read the file *name*; an OS error becomes a one-line argument error."""
     path = Path(name)
     try:
         return _TextFile(path, path.read_text(encoding="utf-8"))
     except OSError as error:
-        message = f"cannot read {name!r}: {error.strerror or error}"
-        raise argparse.ArgumentTypeError(message) from None
+        raise argparse.ArgumentTypeError(_cannot("read", name, error)) from None
 
 
-def _readme(args: argparse.Namespace) -> str:
+def _readme(args: argparse.Namespace) -> int:
     file: _TextFile = args.file
     document = embed_matrix(file.text, feature_matrix(BUILTIN_ROLES))
     if not args.write:
-        return document.removesuffix("\n")
-    if document == file.text:
-        return f"{file.path}: the matrix is up to date"
-    file.path.write_text(document, encoding="utf-8")
-    return f"{file.path}: the matrix is refreshed"
+        _say(document.removesuffix("\n"))
+    elif document == file.text:
+        _say(f"{file.path}: the matrix is up to date")
+    else:
+        file.path.write_text(document, encoding="utf-8")
+        _say(f"{file.path}: the matrix is refreshed")
+    return 0
 
 
 def _add_readme(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -200,18 +243,154 @@ def _add_readme(commands: argparse._SubParsersAction[_Parser]) -> None:
     readme.set_defaults(run=_readme)
 
 
+def _add_question_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "account", metavar="ACCOUNT_FILE", help="an account file (.toml, .json)"
+    )
+    parser.add_argument("email", metavar="EMAIL", help="the login's email (any case)")
+    parser.add_argument(
+        "feature", metavar="FEATURE", help='a feature, e.g. "Make a Payment"'
+    )
+    parser.add_argument(
+        "--website",
+        metavar="W",
+        help="the website asked through (default: the customer center itself)",
+    )
+
+
+def _feature_name(name: str) -> str:
+    """The feature called *name*, exactly or else ignoring case."""
+    by_fold = {feature.casefold(): feature for feature in FEATURES}
+    return name if name in FEATURES else by_fold.get(name.casefold(), name)
+
+
+def _decide(args: argparse.Namespace) -> Decision:
+    """Load the account and decide the question of *args*."""
+    account = load_account(args.account)
+    website: str | None = args.website
+    if website is not None and website not in account.websites:
+        raise UnknownReferenceError(
+            "website", website, owner="--website", known=account.websites
+        )
+    return Engine(account).decide(args.email, _feature_name(args.feature), website)
+
+
+def _answer(decision: Decision) -> int:
+    return 0 if decision.allowed else _EXIT_DENIED
+
+
+def _check(args: argparse.Namespace) -> int:
+    decision = _decide(args)
+    _say("allowed" if decision.allowed else f"denied: {decision.reasons[0]}")
+    return _answer(decision)
+
+
+def _add_check(commands: argparse._SubParsersAction[_Parser]) -> None:
+    check = commands.add_parser(
+        "check",
+        help="may a login use a feature: allowed (status 0) or denied (status 1)",
+    )
+    _add_question_arguments(check)
+    check.set_defaults(run=_check)
+
+
+def _explain(args: argparse.Namespace) -> int:
+    decision = _decide(args)
+    _say(explain(decision, who=args.email))
+    return _answer(decision)
+
+
+def _add_explain(commands: argparse._SubParsersAction[_Parser]) -> None:
+    explain_ = commands.add_parser(
+        "explain",
+        help="why a login may or may not use a feature, and what would allow it",
+    )
+    _add_question_arguments(explain_)
+    explain_.set_defaults(run=_explain)
+
+
+def _import_access(args: argparse.Namespace) -> int:
+    """Import the CSV; print the report; save the new account if asked to."""
+    output: str | None = args.output
+    if output is not None and not args.apply:
+        return _error("--output needs --apply: a dry run saves nothing")
+    if output is not None:
+        FileFormat.of(output)  # a bad suffix is refused before any work
+    account = load_account(args.account)
+    try:
+        with Path(args.csv).open(encoding="utf-8-sig", newline="") as lines:
+            report = import_access(account, lines, apply=args.apply)
+    except OSError as error:
+        return _error(_cannot("read", args.csv, error))
+    _say(render_report(report))
+    if report.account is None:
+        return _EXIT_PROBLEMS if report.problems else 0
+    if output is None:
+        _say("not saved: give --output FILE to save the new account")
+        return 0
+    try:
+        dump_account(report.account, output)
+    except OSError as error:
+        return _error(_cannot("write", output, error))
+    _say(f"saved the new account to {output}")
+    if hashes := _password_hashes(report.account):
+        _say(
+            f"note: the passwords of {hashes} login(s) are not saved: account "
+            "files never hold password hashes"
+        )
+    return 0
+
+
+def _password_hashes(account: Account) -> int:
+    """How many logins of *account* have a password hash."""
+    return sum(
+        (login.customer if login.contact is None else login.contact).password_hash
+        is not None
+        for login in account.logins()
+    )
+
+
+def _add_import_access(commands: argparse._SubParsersAction[_Parser]) -> None:
+    command = commands.add_parser(
+        "import-access",
+        help="give or revoke access from a CSV file: a dry run unless --apply",
+    )
+    command.add_argument(
+        "account", metavar="ACCOUNT_FILE", help="an account file (.toml, .json)"
+    )
+    command.add_argument("csv", metavar="CSV_FILE", help="the bulk access CSV file")
+    command.add_argument(
+        "--apply",
+        action="store_true",
+        help="make the changes when the file has no problem (all or nothing)",
+    )
+    command.add_argument(
+        "--output",
+        metavar="NEW_ACCOUNT_FILE",
+        help="with --apply: save the new account there (.toml, .json; "
+        "password hashes are never saved)",
+    )
+    command.set_defaults(run=_import_access)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``).
 
+    ``--help`` prints the help and exits (``SystemExit``, status 0), as
+    argparse does; everything else returns.
+
     Returns:
-        The exit status: 0 on success, 2 for bad arguments.
+        The exit status: 0 for yes or done, 1 for no (denied, or problems
+        found), 2 for bad arguments or input.
     """
     parser = _parser()
-    args = parser.parse_args(argv)
-    run: Callable[[argparse.Namespace], str] = args.run
     try:
-        output = run(args)
+        args = parser.parse_args(argv)
+    except _UsageError as error:
+        sys.stderr.write(f"{error}\n")
+        return _EXIT_USAGE
+    run: Callable[[argparse.Namespace], int] = args.run
+    try:
+        return run(args)
     except CCRolesError as error:
-        parser.error(str(error))
-    sys.stdout.write(output + "\n")
-    return 0
+        return _error(str(error))

@@ -21,6 +21,18 @@ names are the built-in roles' names, matched exactly. A name that is not
 known, or a diff without ``:from:`` or ``:to:``, is a build warning (an error
 under ``sphinx-build -W``) that names the closest known role.
 
+Each directive takes a ``:roles:`` option naming a roles (or account) file,
+relative to the page's own folder (or, starting with ``/``, to the source
+folder), whose custom roles join the built-in ones: the matrix gains their
+columns, and ``ccroles-role`` and ``ccroles-diff`` know their names::
+
+    ```{ccroles-role} Auditor
+    :roles: ../examples/roles.toml
+    ```
+
+The page is rebuilt when the file changes. A file that does not load is a
+build warning listing every problem, as :func:`~ccroles.load_roles` finds them.
+
 The directives render reStructuredText with :mod:`ccroles.render` and insert
 the parsed tables, whatever the page's own markup; the page supplies its own
 headings.
@@ -42,6 +54,7 @@ from ccroles.accounts import Account
 from ccroles.exceptions import CCRolesError
 from ccroles.features import feature_matrix
 from ccroles.render import Format, diff_roles, render_diff, render_matrix, render_role
+from ccroles.serialization import load_roles
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -78,6 +91,23 @@ def _parse(rst: str) -> list[nodes.Node]:
 class _TableDirective(SphinxDirective):
     """Render reStructuredText from :meth:`render` and insert its nodes."""
 
+    option_spec: ClassVar[dict[str, Callable[[str], str]]] = {
+        "roles": directives.path,
+    }
+
+    def account(self) -> Account:
+        """The built-in roles, and the custom roles of the ``:roles:`` file.
+
+        Raises:
+            DataFileError: The file does not load (every problem).
+        """
+        path = self.options.get("roles")
+        if path is None:
+            return _ROLES
+        _, absolute = self.env.relfn2path(path, self.env.docname)
+        self.env.note_dependency(absolute)
+        return Account(roles=load_roles(absolute))
+
     def render(self) -> str:
         """Return the reStructuredText to insert."""
         raise NotImplementedError
@@ -96,18 +126,19 @@ class _TableDirective(SphinxDirective):
 class MatrixDirective(_TableDirective):
     """``ccroles-matrix``: the feature matrix of the built-in roles.
 
-    Takes no arguments or options.
+    Takes no arguments; ``:roles: FILE`` adds the file's custom roles.
     """
 
     def render(self) -> str:
         """The matrix as a reStructuredText list table."""
-        return render_matrix(feature_matrix(_ROLES.all_roles), Format.RST)
+        return render_matrix(feature_matrix(self.account().all_roles), Format.RST)
 
 
 class RoleDirective(_TableDirective):
     """``ccroles-role NAME``: a role's facts, levels and features.
 
-    The argument is the role's name (it may contain spaces).
+    The argument is the role's name (it may contain spaces); ``:roles: FILE``
+    makes the file's custom roles known too.
     """
 
     required_arguments = 1
@@ -115,13 +146,17 @@ class RoleDirective(_TableDirective):
 
     def render(self) -> str:
         """The role's page as reStructuredText, without its title."""
-        return render_role(_ROLES.role(self.arguments[0]), Format.RST)
+        return render_role(self.account().role(self.arguments[0]), Format.RST)
 
 
 class DiffDirective(_TableDirective):
-    """``ccroles-diff``: what changes from role ``:from:`` to role ``:to:``."""
+    """``ccroles-diff``: what changes from role ``:from:`` to role ``:to:``.
+
+    ``:roles: FILE`` makes the file's custom roles known too.
+    """
 
     option_spec: ClassVar[dict[str, Callable[[str], str]]] = {
+        **_TableDirective.option_spec,
         "from": directives.unchanged_required,
         "to": directives.unchanged_required,
     }
@@ -132,7 +167,8 @@ class DiffDirective(_TableDirective):
         if None in names:
             message = f"{self.name}: give both :from: and :to: role names"
             raise self.error(message)
-        before, after = (_ROLES.role(str(name)) for name in names)
+        account = self.account()
+        before, after = (account.role(str(name)) for name in names)
         return render_diff(diff_roles(before, after), Format.RST)
 
 

@@ -1,0 +1,290 @@
+"""The command line's questions to the engine (check, explain) and access import."""
+
+from pathlib import Path
+
+import pytest
+
+from ccroles import Engine, explain, import_access, load_account, render_report
+from ccroles.cli import main
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+ACCOUNT = str(EXAMPLES / "account.toml")
+BROKEN_ACCOUNT = str(EXAMPLES / "broken-account.toml")
+ACCESS = str(EXAMPLES / "access.csv")
+BROKEN_ACCESS = str(EXAMPLES / "broken-access.csv")
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI (which returns, never exits) and give status, stdout, stderr."""
+    status = main(list(argv))
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+# --- check and explain -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("email", "feature", "status", "line"),
+    [
+        ("ap@acme.example", "Make a Payment", 0, "allowed"),
+        ("AP@ACME.example", "make a payment", 0, "allowed"),
+        (
+            "books@acme.example",
+            "Enter an Order",
+            1,
+            "denied: role 'Accountant' holds Sales Order at None, below Create",
+        ),
+        (
+            "billing@initech.example",
+            "See Orders",
+            1,
+            "denied: customer 'INITECH' is inactive",
+        ),
+        (
+            "nobody@example.com",
+            "Wish Lists",
+            1,
+            "denied: no customer or contact has this email",
+        ),
+    ],
+)
+def test_check_prints_allowed_or_the_first_reason(
+    capsys: pytest.CaptureFixture[str], email: str, feature: str, status: int, line: str
+) -> None:
+    """`ccroles check` prints one line; status 0 when allowed, 1 when denied."""
+    assert run(capsys, "check", ACCOUNT, email, feature) == (status, line + "\n", "")
+
+
+@pytest.mark.parametrize(
+    ("email", "feature", "website"),
+    [
+        ("purchasing@acme.example", "Wish Lists", None),
+        ("books@acme.example", "Enter an Order", None),
+        ("office@globex.example", "Make a Payment", None),
+        ("orders@umbrella.example", "Wish Lists", "Wholesale Portal"),
+        ("orders@umbrella.example", "Wish Lists", "Main Store"),
+    ],
+)
+def test_explain_prints_the_decisions_explanation(
+    capsys: pytest.CaptureFixture[str], email: str, feature: str, website: str | None
+) -> None:
+    """`ccroles explain` prints `explain(decision, who=EMAIL)` for the question."""
+    decision = Engine(load_account(ACCOUNT)).decide(email, feature, website)
+    argv = ["explain", ACCOUNT, email, feature]
+    argv += [] if website is None else ["--website", website]
+    status, out, err = run(capsys, *argv)
+    assert (status, out, err) == (
+        0 if decision.allowed else 1,
+        explain(decision, who=email) + "\n",
+        "",
+    )
+
+
+def test_explain_gives_every_reason_and_remedy(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A denial is explained with its facts and the change that would allow it."""
+    argv = ["explain", ACCOUNT, "orders@umbrella.example", "Wish Lists"]
+    status, out, _ = run(capsys, *argv, "--website", "Main Store")
+    assert status == 1
+    assert out == (
+        "orders@umbrella.example may not use Wish Lists on website 'Main Store': "
+        "customer 'UMBRELLA' is assigned website 'Wholesale Portal', not "
+        "'Main Store'. To allow it: set the Assigned Website of customer "
+        "'UMBRELLA' to 'Main Store', or clear it.\n"
+    )
+
+
+@pytest.mark.parametrize("command", ["check", "explain"])
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            [ACCOUNT, "ap@acme.example", "Make a Paymnt"],
+            (
+                "ccroles: error: unknown feature 'Make a Paymnt'; "
+                "did you mean 'Make a Payment'?"
+            ),
+        ),
+        (
+            [ACCOUNT, "ap@acme.example", "Wish Lists", "--website", "Main Stor"],
+            (
+                "ccroles: error: --website names website 'Main Stor', which the "
+                "account lacks; did you mean 'Main Store'?"
+            ),
+        ),
+        (
+            ["/nonexistent/account.toml", "ap@acme.example", "Wish Lists"],
+            "ccroles: error: /nonexistent/account.toml does not load: 1 problem",
+        ),
+        (
+            [ACCOUNT, "ap@acme.example"],
+            "the following arguments are required: FEATURE",
+        ),
+    ],
+)
+def test_bad_input_is_status_2(
+    capsys: pytest.CaptureFixture[str], command: str, argv: list[str], message: str
+) -> None:
+    """An unknown feature or website, or no such file: status 2, said on stderr."""
+    status, out, err = run(capsys, command, *argv)
+    assert (status, out) == (2, "")
+    assert message in err.splitlines()[0]
+
+
+@pytest.mark.parametrize("command", ["check", "explain"])
+def test_a_broken_account_file_lists_every_problem(
+    capsys: pytest.CaptureFixture[str], command: str
+) -> None:
+    """A file that does not load: status 2 and each of its problems on stderr."""
+    status, out, err = run(
+        capsys, command, BROKEN_ACCOUNT, "ap@acme.example", "Billing"
+    )
+    assert (status, out) == (2, "")
+    lines = err.splitlines()
+    assert lines[0] == f"ccroles: error: {BROKEN_ACCOUNT} does not load: 8 problems"
+    assert len(lines) == 9
+    assert lines[-1].endswith("did you mean 'Accountant'?")
+
+
+# --- import-access -----------------------------------------------------------
+
+
+def expected_report(csv_path: str, *, apply: bool = False) -> str:
+    """The report import_access gives for the example account and *csv_path*."""
+    with Path(csv_path).open(encoding="utf-8-sig", newline="") as lines:
+        return render_report(import_access(load_account(ACCOUNT), lines, apply=apply))
+
+
+def test_import_access_dry_run_prints_the_report(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Without --apply: the report of a dry run, status 0 when it has no problem."""
+    status, out, err = run(capsys, "import-access", ACCOUNT, ACCESS)
+    assert (status, out, err) == (0, expected_report(ACCESS) + "\n", "")
+    assert out.startswith("dry run: 2 rows, 1 grant, 1 revocation, 0 notifications;")
+
+
+def test_import_access_problems_are_status_1(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A CSV with problems: every problem, with line and column; status 1."""
+    status, out, err = run(capsys, "import-access", ACCOUNT, BROKEN_ACCESS)
+    assert (status, out, err) == (1, expected_report(BROKEN_ACCESS) + "\n", "")
+    lines = out.splitlines()
+    assert lines[0].endswith("7 problems, nothing changed")
+    assert lines[4].startswith("line 3, column 'Give Access': 'maybe' is not")
+
+
+@pytest.mark.parametrize("suffix", [".json", ".toml"])
+def test_import_access_apply_saves_the_new_account(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, suffix: str
+) -> None:
+    """With --apply and --output, the new account is saved in the suffix's format."""
+    new = tmp_path / f"new{suffix}"
+    status, out, err = run(
+        capsys, "import-access", ACCOUNT, ACCESS, "--apply", "--output", str(new)
+    )
+    assert (status, err) == (0, "")
+    assert out.splitlines() == [
+        *expected_report(ACCESS, apply=True).splitlines(),
+        f"saved the new account to {new}",
+        (
+            "note: the passwords of 1 login(s) are not saved: account files never "
+            "hold password hashes"
+        ),
+    ]
+    account = load_account(new)
+    globex = account.customer("102")
+    assert (globex.give_access, globex.role) == (True, "Accountant")
+    assert account.customer("104").give_access is False
+    assert account.customer("101") == load_account(ACCOUNT).customer("101")
+
+
+def test_import_access_without_assigned_passwords_has_no_note(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Revocations alone: the account is saved and nothing is said about passwords."""
+    csv_path = tmp_path / "revoke.csv"
+    # A spreadsheet's export: a byte order mark and CRLF line ends.
+    csv_path.write_bytes(b"\xef\xbb\xbfCustomer ID,Give Access\r\nACME,no\r\n")
+    new = tmp_path / "new.json"
+    argv = ["import-access", ACCOUNT, str(csv_path), "--apply", "--output", str(new)]
+    status, out, _ = run(capsys, *argv)
+    assert status == 0
+    assert out.splitlines()[-1] == f"saved the new account to {new}"
+    assert load_account(new).customer("101").give_access is False
+
+
+def test_import_access_apply_with_problems_saves_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """All or nothing: any problem and no file is written; status 1."""
+    new = tmp_path / "new.json"
+    argv = ["import-access", ACCOUNT, BROKEN_ACCESS, "--apply", "--output", str(new)]
+    status, out, _ = run(capsys, *argv)
+    assert status == 1
+    assert out.startswith("not applied: 5 rows")
+    assert not new.exists()
+
+
+def test_import_access_apply_without_output_says_nothing_is_saved(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--apply alone checks and applies in memory, and says it saved nothing."""
+    status, out, _ = run(capsys, "import-access", ACCOUNT, ACCESS, "--apply")
+    assert status == 0
+    assert out.splitlines()[0].startswith("applied: 2 rows")
+    assert out.splitlines()[-1] == (
+        "not saved: give --output FILE to save the new account"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            [ACCESS, "--output", "new.json"],
+            "ccroles: error: --output needs --apply: a dry run saves nothing",
+        ),
+        (
+            [ACCESS, "--apply", "--output", "new.txt"],
+            "ccroles: error: new.txt does not load: 1 problem",
+        ),
+        (
+            ["/nonexistent/access.csv"],
+            (
+                "ccroles: error: cannot read '/nonexistent/access.csv': "
+                "No such file or directory"
+            ),
+        ),
+        ([], "the following arguments are required: CSV_FILE"),
+    ],
+)
+def test_import_access_bad_arguments_are_status_2(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    message: str,
+) -> None:
+    """Bad arguments are refused before any import: status 2, nothing written."""
+    monkeypatch.chdir(tmp_path)
+    status, out, err = run(capsys, "import-access", ACCOUNT, *argv)
+    assert (status, out) == (2, "")
+    assert err.splitlines()[0].endswith(message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_import_access_unwritable_output_is_status_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """An output file that cannot be written: one line on stderr, status 2."""
+    new = tmp_path / "missing" / "new.json"
+    argv = ["import-access", ACCOUNT, ACCESS, "--apply", "--output", str(new)]
+    status, _, err = run(capsys, *argv)
+    assert status == 2
+    assert (
+        err == f"ccroles: error: cannot write {str(new)!r}: No such file or directory\n"
+    )
