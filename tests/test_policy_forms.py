@@ -1,6 +1,7 @@
 """The engine's form answers: which form and which fields a login sees (issue 4)."""
 
 import logging
+from pathlib import Path
 
 import attrs
 import pytest
@@ -254,8 +255,8 @@ def test_no_form_says_which_preference_to_set() -> None:
     """With no form in effect, the remedy is a preferred form for the role."""
     answer = ENGINE.decide_form("ap@acme.example", Estimate("101"))
     assert explain(answer.decision, "ap@acme.example") == (
-        "ap@acme.example may not see the Estimate record of the customer with "
-        "internal id '101' on a form: no Estimate form is preferred for role "
+        "ap@acme.example may not see the form of the Estimate record of the "
+        "customer with internal id '101': no Estimate form is preferred for role "
         "'Customer Center', nor account-wide. To allow it: prefer an external "
         "Estimate form with Basic printing for role 'Customer Center', or set an "
         "account-wide Estimate form."
@@ -279,8 +280,8 @@ def test_the_question_names_the_record_type_owner_and_website() -> None:
     answer = ENGINE.decide_form("ap@beta.example", BETA_ORDER, website="Shop")
     assert answer.decision.question == FormQuestion(SO, "102", "Shop")
     assert str(answer.decision.question) == (
-        "see the Sales Order record of the customer with internal id '102' on a "
-        "form on website 'Shop'"
+        "see the form of the Sales Order record of the customer with internal id "
+        "'102' on website 'Shop'"
     )
 
 
@@ -350,3 +351,21 @@ def test_each_form_decision_logs_one_record_when_enabled(
     answer = ENGINE.decide_form("ap@acme.example", ACME_ORDER)
     (record,) = caplog.records
     assert record.decision == answer.decision  # type: ignore[attr-defined]
+
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_the_docs_example_prints_what_the_page_shows(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/forms.md: the example account's form answers are the ones shown."""
+    text = (ROOT / "docs" / "forms.md").read_text(encoding="utf-8")
+    start = text.index("```python\nfrom dataclasses import dataclass\n")
+    code_start = text.index("\n", start) + 1
+    code_end = text.index("```", code_start)
+    out_start = text.index("```text\n", code_end) + len("```text\n")
+    out_end = text.index("```", out_start)
+    monkeypatch.chdir(ROOT)
+    exec(compile(text[code_start:code_end], "forms.md", "exec"), {"__name__": "doc"})  # noqa: S102
+    assert capsys.readouterr().out == text[out_start:out_end]

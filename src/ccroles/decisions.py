@@ -183,10 +183,10 @@ class FormQuestion:
     website: str | None = None
 
     def __str__(self) -> str:
-        """``see the Sales Order record of ... on its form``, in words."""
+        """``see the form of the Sales Order record of ...``, in words."""
         return (
-            f"see the {self.record_type} record of the customer with internal id "
-            f"{self.owner!r} on a form{_through(self.website)}"
+            f"see the form of the {self.record_type} record of the customer with "
+            f"internal id {self.owner!r}{_through(self.website)}"
         )
 
 
