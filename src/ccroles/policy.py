@@ -196,7 +196,7 @@ def _no_form(role: Role, record_type: RecordType) -> Reason:
 def _record_type(record: OwnedRecord, record_type: RecordType | None) -> RecordType:
     """The type of *record*: *record_type*, else the record's own ``record_type``.
 
-    A saved order is a sales order whatever is passed.
+    A saved order is a sales order: asking about it as another type raises.
     """
     own = getattr(record, "record_type", None)
     if isinstance(record, forms.SavedOrder) and record_type not in {None, own}:
