@@ -1,3 +1,4 @@
+import base64
 import io
 import logging
 import pickle
@@ -12,6 +13,7 @@ from ccroles import (
     AssignPassword,
     CustomerAccessOffError,
     DuplicateReferenceError,
+    FileFormat,
     Grant,
     ImportProblem,
     InvalidEmailError,
@@ -27,6 +29,7 @@ from ccroles import (
     UnsafeTemplateError,
     WeakPasswordError,
     access,
+    dumps_account,
     grant_access,
     hash_password,
     import_access,
@@ -576,17 +579,34 @@ def _sweep_outputs(caplog: pytest.LogCaptureFixture) -> list[str]:
     )
     assert good.applied
     outputs += [render_report(good), repr(good), repr(good.account)]
+    assert good.account is not None
+    outputs += _serialized(granted.account) + _serialized(good.account)
     for record in caplog.records:
         outputs += [record.getMessage(), repr(record.args), record.msg]
     return outputs
 
 
+def _serialized(account: ccroles.Account) -> list[str]:
+    """*account* as JSON and TOML, with and without its secrets."""
+    hashed = account.customer("101").password_hash
+    assert hashed is not None  # the account holds a hashed password
+    written = [
+        dumps_account(account, fmt, include_secrets=secrets)
+        for fmt in FileFormat
+        for secrets in (False, True)
+    ]
+    salt = base64.b64encode(hashed.salt).decode()
+    assert [salt in text for text in written] == [False, True, False, True]
+    return written
+
+
 def test_no_output_contains_a_password(caplog: pytest.LogCaptureFixture) -> None:
-    """repr, str, errors, log records, reports and notifications never hold one."""
+    """repr, str, errors, logs, reports, notifications and files never hold one."""
     caplog.set_level(logging.DEBUG)
     outputs = _sweep_outputs(caplog)
     assert len(caplog.records) >= 5
     assert any("fewer than 8" in text for text in outputs)
+    assert sum('"password_hash"' in text for text in outputs) == 2  # JSON, secrets
     for text in outputs:
         for secret in SECRETS:
             assert secret not in text, text

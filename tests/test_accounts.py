@@ -1,14 +1,19 @@
+import attrs
 import pytest
 
 from ccroles import (
     BUILTIN_ROLES,
     CUSTOMER_CENTER,
+    PREMIUM_CUSTOMER_CENTER,
     Account,
     Contact,
     Customer,
     DuplicateReferenceError,
+    FormPreferences,
     InvalidNameError,
     Login,
+    RecordType,
+    TransactionForm,
     UnknownLoginError,
     UnknownReferenceError,
     UnknownRoleError,
@@ -184,3 +189,114 @@ def test_a_record_without_an_email_has_no_login() -> None:
     account = Account(customers=[acme(email=None, contacts=[Contact("c1")])])
     assert list(account.logins()) == []
     assert account.customer("101").email is None
+
+
+# Forms and form preferences (issue 4)
+
+SO = RecordType.SALES_ORDER
+EXTERNAL = TransactionForm("Sales Order (External)", SO)
+STAFF = TransactionForm("Standard Sales Order", SO)
+PREFERENCES = (
+    FormPreferences()
+    .with_account_form(STAFF)
+    .with_role_form(ACCOUNTANT, EXTERNAL)
+    .with_website_order_form("Main Store", STAFF)
+)
+
+
+def test_an_account_holds_its_forms_and_preferences() -> None:
+    """The forms and preferences given are kept; by default there are none."""
+    account = Account(
+        roles=[ACCOUNTANT],
+        websites=["Main Store"],
+        forms=[EXTERNAL, STAFF],
+        form_preferences=PREFERENCES,
+    )
+    assert account.forms == (EXTERNAL, STAFF)
+    assert account.form_preferences == PREFERENCES
+    assert account.form_preferences.form_in_effect(ACCOUNTANT, SO) == EXTERNAL
+    assert (Account().forms, Account().form_preferences) == ((), FormPreferences())
+
+
+def test_preferences_may_name_any_builtin_role() -> None:
+    """The built-in roles are every account's, listed or not."""
+    preferences = FormPreferences().with_role_form(PREMIUM_CUSTOMER_CENTER, EXTERNAL)
+    account = Account(forms=[EXTERNAL], form_preferences=preferences)
+    assert account.form_preferences.form_in_effect(PREMIUM_CUSTOMER_CENTER, SO) == (
+        EXTERNAL
+    )
+
+
+OTHER_ACCOUNTANT = CUSTOMER_CENTER.customize("Accountant", {"LIST_CASE": "None"})
+
+
+@pytest.mark.parametrize(
+    ("preferences", "kind", "value"),
+    [
+        (
+            FormPreferences().with_role_form(OTHER_ACCOUNTANT, EXTERNAL),
+            "role",
+            "Accountant",
+        ),
+        (
+            FormPreferences().with_role_form(
+                CUSTOMER_CENTER.customize("Buyer"), EXTERNAL
+            ),
+            "role",
+            "Buyer",
+        ),
+        (
+            FormPreferences().with_website_order_form("Outlet", STAFF),
+            "website",
+            "Outlet",
+        ),
+        (
+            FormPreferences().with_account_form(
+                TransactionForm("Invoice", RecordType.INVOICE)
+            ),
+            "form",
+            "Invoice",
+        ),
+        (
+            FormPreferences().with_account_form(attrs.evolve(STAFF, online=True)),
+            "form",
+            "Standard Sales Order",
+        ),
+        (
+            FormPreferences().with_role_form(
+                CUSTOMER_CENTER, TransactionForm("Web Order (External)", SO)
+            ),
+            "form",
+            "Web Order (External)",
+        ),
+        (
+            FormPreferences().with_website_order_form(
+                "Main Store", TransactionForm("Web Order", SO)
+            ),
+            "form",
+            "Web Order",
+        ),
+    ],
+)
+def test_preferences_name_only_the_accounts_roles_websites_and_forms(
+    preferences: FormPreferences, kind: str, value: str
+) -> None:
+    """A preference naming a role, website or form the account lacks is refused."""
+    fields: dict[str, object] = {
+        "roles": [ACCOUNTANT],
+        "websites": ["Main Store"],
+        "forms": [EXTERNAL, STAFF],
+        "form_preferences": preferences,
+    }
+    with pytest.raises(UnknownReferenceError) as caught:
+        Account(**fields)  # type: ignore[arg-type]
+    assert (caught.value.kind, caught.value.value) == (kind, value)
+    assert caught.value.owner == "a form preference"
+    assert repr(value) in str(caught.value)
+
+
+def test_form_names_are_unique_in_an_account() -> None:
+    """Two forms with one name are refused, whatever their record types."""
+    invoice = TransactionForm("Standard Sales Order", RecordType.INVOICE)
+    with pytest.raises(DuplicateReferenceError, match="form name 'Standard Sales"):
+        Account(forms=[STAFF, invoice])

@@ -24,11 +24,13 @@ from ccroles import (
     OnlineFormNotStorableError,
     Origin,
     OriginRoleMismatchError,
+    OwnedRecord,
     PrintingType,
     RecordType,
     Role,
     SavedOrder,
     TransactionForm,
+    UnknownRecordTypeError,
     WrongRecordTypeError,
     choosable_forms,
     form_view,
@@ -82,6 +84,47 @@ def test_record_types_are_named_after_their_permissions() -> None:
         "Item Fulfillment": "TRAN_ITEMSHIP",
     }
     assert RecordType.CASH_SALE.display_name == "Cash Sale"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sales Order", SO),
+        ("sales order", SO),
+        ("  SALES ORDER ", SO),
+        ("TRAN_SALESORD", SO),
+        ("tran_custinvc", RecordType.INVOICE),
+        ("Return Authorization", RecordType.RETURN_AUTHORIZATION),
+    ],
+)
+def test_a_record_type_is_read_by_its_name_or_permission_key(
+    text: str, expected: RecordType
+) -> None:
+    """RecordType.parse takes the display name or the key, in any case."""
+    assert RecordType.parse(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Sales Ordr", "unknown record type 'Sales Ordr'; did you mean 'Sales Order'?"),
+        ("SALES_ORDER", "unknown record type 'SALES_ORDER'"),
+        (3, "unknown record type 3"),
+        (None, "unknown record type None"),
+    ],
+)
+def test_an_unknown_record_type_is_refused(text: object, message: str) -> None:
+    """Anything else raises UnknownRecordTypeError (a KeyError) naming it."""
+    with pytest.raises(UnknownRecordTypeError) as caught:
+        RecordType.parse(text)
+    assert str(caught.value).startswith(message)
+    assert isinstance(caught.value, KeyError)
+
+
+def test_a_saved_order_is_an_owned_record() -> None:
+    """A saved order's customer_internal_id is its customer: the engine reads it."""
+    order: OwnedRecord = SavedOrder("101", Origin.staff(), STANDARD)
+    assert order.customer_internal_id == "101"
 
 
 def test_printing_types_print_as_their_names() -> None:

@@ -1,6 +1,7 @@
 import json
 import sys
 import traceback
+from datetime import timedelta
 from pathlib import Path
 
 import attrs
@@ -17,7 +18,10 @@ from ccroles import (
     DataFileError,
     FileFormat,
     MissingExtraError,
+    NotificationSettings,
+    PasswordHash,
     Problem,
+    RecordType,
     Role,
     UnwritableRoleError,
     dump_account,
@@ -43,6 +47,27 @@ def problems(document: object) -> list[tuple[str, str]]:
     assert caught.value.file == "a.json"
     assert all(p.file == "a.json" for p in caught.value.problems)
     return [(p.path, p.message) for p in caught.value.problems]
+
+
+def form(name: str, record_type: str = "Sales Order", **fields: object) -> object:
+    """A form entry as written in a file."""
+    return {"name": name, "record_type": record_type, **fields}
+
+
+FORMS = [form("Sales Order (External)"), form("Staff Order"), form("Bill", "Invoice")]
+"""Forms for the preference entries below."""
+
+
+def preferring(**sections: object) -> dict[str, object]:
+    """A document with FORMS, a website and the preference *sections*."""
+    return {"websites": ["Main"], "forms": FORMS, "form_preferences": sections}
+
+
+NOTIFICATION = {
+    "administrator_email": "admin@shop.example",
+    "login_url": "https://shop.example/cc",
+    "set_password_url": "https://shop.example/cc/password",
+}
 
 
 def role(name: str, base: str = "Customer Center", **fields: object) -> object:
@@ -86,6 +111,28 @@ def test_the_example_account_file_loads_every_kind_of_customer() -> None:
     umbrella = account.customer("104")
     assert umbrella.assigned_website == "Wholesale Portal"
     assert umbrella.other_logins == ("vendor",)
+
+
+def test_the_example_account_file_loads_forms_and_preferences() -> None:
+    """examples/account.toml: an external form, a staff-only one, preferences."""
+    account = load_account(EXAMPLES / "account.toml")
+    external, staff, invoice = account.forms
+    assert (external.name, staff.name, invoice.name) == (
+        "Sales Order (External)",
+        "Standard Sales Order",
+        "Invoice (External)",
+    )
+    assert external.is_external
+    assert not staff.is_external
+    assert invoice.record_type is RecordType.INVOICE
+    preferences = account.form_preferences
+    so = RecordType.SALES_ORDER
+    assert preferences.form_in_effect(account.role("Buyer"), so) == external
+    assert preferences.form_in_effect(account.role("Accountant"), so) == staff
+    assert preferences.form_in_effect(
+        account.role("Accountant"), invoice.record_type
+    ) == (invoice)
+    assert preferences.website_order_forms == {"Main Store": staff}
 
 
 @pytest.mark.parametrize("fmt", list(FileFormat))
@@ -359,6 +406,134 @@ BAD_INPUT = [
         "customers[0]",
         "a customer internal_id name must not be blank",
         id="blank-id",
+    ),
+    pytest.param(
+        {"forms": [form("A", "Sales Ordr")]},
+        "forms[0].record_type",
+        "unknown record type 'Sales Ordr'; did you mean 'Sales Order'?",
+        id="unknown-record-type",
+    ),
+    pytest.param(
+        {"forms": [form("A", fields=[{"name": "X"}, {"name": "X"}])]},
+        "forms[0]",
+        "form field 'X' is given more than once",
+        id="duplicate-field",
+    ),
+    pytest.param(
+        {"forms": [form("A", fields=[{"name": "X", "print_email": "yes"}])]},
+        "forms[0].fields[0].print_email",
+        "expected a boolean, got a string",
+        id="string-for-print-email",
+    ),
+    pytest.param(
+        {"forms": [form("A"), form("A", "Invoice")]},
+        "forms[1].name",
+        "the file uses form name 'A', which is already taken",
+        id="duplicate-form",
+    ),
+    pytest.param(
+        preferring(account_forms={"Sales Order": "Staff Ordr"}),
+        'form_preferences.account_forms["Sales Order"]',
+        "a form preference names form 'Staff Ordr', which the account lacks; "
+        "did you mean 'Staff Order'?",
+        id="unknown-form",
+    ),
+    pytest.param(
+        preferring(account_forms={"Invoice": "Staff Order"}),
+        "form_preferences.account_forms.Invoice",
+        "form 'Staff Order' is for Sales Order records, but the account-wide "
+        "preference needs a form for Invoice records",
+        id="form-of-another-type",
+    ),
+    pytest.param(
+        preferring(account_forms={"Order": "Staff Order"}),
+        "form_preferences.account_forms.Order",
+        "unknown record type 'Order'",
+        id="unknown-preference-type",
+    ),
+    pytest.param(
+        preferring(role_forms={"Customer Center": {"Sales Order": "Staff Order"}}),
+        'form_preferences.role_forms["Customer Center"]["Sales Order"]',
+        "form 'Staff Order' cannot be preferred for Customer Center role "
+        "'Customer Center': it is not external",
+        id="staff-form-for-customer-role",
+    ),
+    pytest.param(
+        preferring(role_forms={"Customer Centre": {"Sales Order": "Staff Order"}}),
+        'form_preferences.role_forms["Customer Centre"]',
+        "a form preference names role 'Customer Centre', which the account lacks; "
+        "did you mean 'Customer Center'?",
+        id="unknown-preference-role",
+    ),
+    pytest.param(
+        preferring(role_forms={"Customer Center": {"Invoice": "Staff Order"}}),
+        'form_preferences.role_forms["Customer Center"].Invoice',
+        "but the preference of role 'Customer Center' needs a form for Invoice",
+        id="role-form-of-another-type",
+    ),
+    pytest.param(
+        preferring(website_order_forms={"Outlet": "Staff Order"}),
+        "form_preferences.website_order_forms.Outlet",
+        "a form preference names website 'Outlet', which the account lacks",
+        id="unknown-preference-website",
+    ),
+    pytest.param(
+        preferring(website_order_forms={"Main": "Bill"}),
+        "form_preferences.website_order_forms.Main",
+        "form 'Bill' is for Invoice records, but the Sales Order Type of website "
+        "'Main' needs a form for Sales Order records",
+        id="website-invoice-form",
+    ),
+    pytest.param(
+        preferring(role_forms={"Customer Center": "Sales Order (External)"}),
+        'form_preferences.role_forms["Customer Center"]',
+        "expected a table, got a string",
+        id="string-for-role-forms",
+    ),
+    pytest.param(
+        preferring(accounts_forms={}),
+        "form_preferences",
+        "unknown key 'accounts_forms'; expected keys: account_forms, role_forms, "
+        "website_order_forms",
+        id="unknown-preference-key",
+    ),
+    pytest.param(
+        {"notification": {**NOTIFICATION, "link_validity": {"hours": "24"}}},
+        "notification.link_validity.hours",
+        "expected an integer, got a string",
+        id="string-for-hours",
+    ),
+    pytest.param(
+        {"notification": {**NOTIFICATION, "link_validity": {"weeks": 1}}},
+        "notification.link_validity",
+        "unknown key 'weeks'; expected keys: days, hours, minutes, seconds, "
+        "microseconds",
+        id="unknown-unit",
+    ),
+    pytest.param(
+        {"notification": {**NOTIFICATION, "link_validity": {"days": 10**10}}},
+        "notification.link_validity",
+        "the duration is longer than 999999999 days, 23:59:59.999999",
+        id="duration-too-long",
+    ),
+    pytest.param(
+        {"notification": {**NOTIFICATION, "link_validity": {"hours": -1}}},
+        "notification",
+        "link_validity datetime.timedelta(days=-1, seconds=82800) is refused; "
+        "expected a positive duration",
+        id="negative-duration",
+    ),
+    pytest.param(
+        {"notification": {**NOTIFICATION, "template": "Password: $password"}},
+        "notification",
+        "notification template refused",
+        id="unsafe-template",
+    ),
+    pytest.param(
+        {"notification": {k: v for k, v in NOTIFICATION.items() if k != "login_url"}},
+        "notification.login_url",
+        "required key is missing",
+        id="missing-login-url",
     ),
 ]
 
@@ -697,3 +872,137 @@ def test_a_broken_roles_file_is_a_usage_error(
     assert status == 2
     assert out == ""
     assert "does not load: 8 problems" in err.splitlines()[0]
+
+
+# --- forms, notification settings and secrets (issues 5 and 6) ------------------
+
+
+def test_preferences_naming_a_broken_role_or_form_add_no_problem() -> None:
+    """A role or form that did not load is reported once, not again where named."""
+    found = problems(
+        {
+            "format": 1,
+            "roles": [role("Buyer", levels={"TRAN_CUSTPYMT": "Full"})],
+            "forms": [
+                form("Buyer Order (External)", printing="basic"),
+                form("Staff Order", "Nope"),
+            ],
+            "form_preferences": {
+                "account_forms": {"Sales Order": "Staff Order", "Invoice": "Bill"},
+                "role_forms": {"Buyer": {"Sales Order": "Buyer Order (External)"}},
+            },
+        }
+    )
+    assert [path for path, _ in found] == [
+        "roles[0].levels.TRAN_CUSTPYMT",
+        "forms[0].printing",
+        "forms[1].record_type",
+        "form_preferences.account_forms.Invoice",
+    ]
+    assert "names form 'Bill'" in found[-1][1]
+
+
+def test_forms_and_preferences_are_written_by_name() -> None:
+    """Forms keep only what differs from the defaults; preferences name things."""
+    account = load_account(EXAMPLES / "account.toml")
+    document = make_converter().unstructure(account)
+    assert document["forms"][1] == {
+        "name": "Standard Sales Order",
+        "record_type": "Sales Order",
+        "fields": [
+            {"name": "Order #", "print_email": True},
+            {"name": "Items", "print_email": True},
+            {"name": "Sales Rep"},
+            {"name": "Margin"},
+        ],
+    }
+    assert document["form_preferences"] == {
+        "account_forms": {"Sales Order": "Standard Sales Order"},
+        "role_forms": {
+            "Customer Center": {"Sales Order": "Sales Order (External)"},
+            "Buyer": {"Sales Order": "Sales Order (External)"},
+            "Accountant": {"Invoice": "Invoice (External)"},
+        },
+        "website_order_forms": {"Main Store": "Standard Sales Order"},
+    }
+
+
+def test_a_record_type_may_be_written_as_its_permission_key() -> None:
+    """record_type and preference keys take a display name or a permission key."""
+    account = loads_account(
+        json.dumps(
+            {
+                "format": 1,
+                "forms": [form("Bill", "TRAN_CUSTINVC")],
+                "form_preferences": {"account_forms": {"tran_custinvc": "Bill"}},
+            }
+        ),
+        FileFormat.JSON,
+    )
+    assert account.forms[0].record_type is RecordType.INVOICE
+    assert account.form_preferences.account_forms == {
+        RecordType.INVOICE: account.forms[0]
+    }
+
+
+def test_notification_settings_are_written_with_the_validity_in_units() -> None:
+    """A link validity is a table of days, hours, minutes, seconds, microseconds."""
+    default = NotificationSettings(
+        NOTIFICATION["administrator_email"],
+        NOTIFICATION["login_url"],
+        NOTIFICATION["set_password_url"],
+    )
+    settings = attrs.evolve(
+        default, link_validity=timedelta(days=2, hours=1, minutes=30, microseconds=5)
+    )
+    document = make_converter().unstructure(Account(notification=settings))
+    assert document["notification"] == {
+        **NOTIFICATION,
+        "link_validity": {"days": 2, "hours": 1, "minutes": 30, "microseconds": 5},
+    }
+    text = json.dumps(document)
+    assert loads_account(text, FileFormat.JSON).notification == settings
+    assert make_converter().unstructure(default) == NOTIFICATION
+
+
+HASH = PasswordHash.of("plum-tractor-44", salt=b"0123456789abcdef", n=16)
+
+
+def test_password_hashes_are_written_only_when_asked_in_base64() -> None:
+    """Issue 6: no hash by default; include_secrets writes salt and key in base64."""
+    account = Account(
+        customers=[
+            Customer(
+                "1",
+                "A",
+                password_hash=HASH,
+                contacts=[Contact("c", password_hash=HASH)],
+            )
+        ]
+    )
+    for fmt in FileFormat:
+        plain = dumps_account(account, fmt)
+        assert "password_hash" not in plain
+        assert "MDEyMzQ1Njc4OWFiY2RlZg==" not in plain
+        secret = dumps_account(account, fmt, include_secrets=True)
+        assert secret.count("MDEyMzQ1Njc4OWFiY2RlZg==") == 2
+        loaded = loads_account(secret, fmt)
+        assert loaded == account
+        assert loaded.customers[0].password_hash is not None
+        assert loaded.customers[0].password_hash.verify("plum-tractor-44")
+
+
+@pytest.mark.parametrize("salt", ["not base64!", 12, "QUJ"])
+def test_a_bad_hash_is_reported_without_its_value(salt: object) -> None:
+    """A hash that does not read is a problem at its path, its value not shown."""
+    written = make_converter(include_secrets=True).unstructure(HASH)
+    written["salt"] = salt
+    found = problems(
+        {"format": 1, "customers": [customer("1", "A", password_hash=written)]}
+    )
+    assert found == [
+        (
+            "customers[0].password_hash",
+            "invalid value (not shown: the field is secret)",
+        )
+    ]

@@ -1,10 +1,15 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ccroles import (
     ADVANCED_CUSTOMER_CENTER,
     BUILTIN_ROLES,
     CUSTOMER_CENTER,
+    Account,
     DuplicateNameError,
+    FormPreferences,
+    TransactionForm,
     UnknownFeatureError,
     UnknownRoleError,
 )
@@ -13,7 +18,9 @@ from ccroles.testing import (
     CellLog,
     MatrixMismatchError,
     assert_matrix,
+    form_preferences,
     recording_cells,
+    transaction_forms,
 )
 from tests.expected import source_matrix
 
@@ -84,3 +91,18 @@ def test_cells_are_recorded_only_inside_recording_cells() -> None:
     assert_matrix([CUSTOMER_CENTER], {"Customer Center": CUSTOMER_CENTER.features()})
     assert log.unasserted([ADVANCED_CUSTOMER_CENTER]) == ()
     assert len(log.unasserted([CUSTOMER_CENTER])) == 22
+
+
+@given(st.lists(transaction_forms(), max_size=4, unique_by=lambda f: f.name), st.data())
+def test_form_preferences_name_only_what_they_are_given(
+    forms: list[TransactionForm], data: st.DataObject
+) -> None:
+    """form_preferences() builds preferences an account with those forms accepts."""
+    roles = list(BUILTIN_ROLES)
+    preferences = data.draw(
+        form_preferences(roles=roles, forms=forms, websites=["Main"])
+    )
+    account = Account(websites=["Main"], forms=forms, form_preferences=preferences)
+    assert account.form_preferences == preferences
+    if not forms:
+        assert preferences == FormPreferences()

@@ -36,10 +36,11 @@ from ccroles.exceptions import (
     UnknownRoleError,
     UnsafeTemplateError,
 )
+from ccroles.forms import FormPreferences, TransactionForm
 from ccroles.roles import BUILTIN_ROLES, Role
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, Mapping
 
 __all__ = [
     "DEFAULT_NOTIFICATION_SUBJECT",
@@ -141,6 +142,43 @@ def _websites(websites: Iterable[str]) -> tuple[str, ...]:
 
 def _customers(customers: Iterable[Customer]) -> tuple[Customer, ...]:
     return tuple(customers)
+
+
+def _forms(forms: Iterable[TransactionForm]) -> tuple[TransactionForm, ...]:
+    return tuple(forms)
+
+
+def _check_forms(
+    forms: tuple[TransactionForm, ...],
+    preferences: FormPreferences,
+    roles: Mapping[str, Role],
+    websites: tuple[str, ...],
+) -> None:
+    """Check form names are unique and preferences name only the account's own.
+
+    Roles and forms are compared by value: a role or form of the same name
+    but other content is not the account's.
+    """
+    by_name: dict[str, TransactionForm] = {}
+    for form in forms:
+        if form.name in by_name:
+            raise DuplicateReferenceError("form name", form.name, owner="the account")
+        by_name[form.name] = form
+    owner = "a form preference"
+    for role in preferences.role_forms:
+        if roles.get(role.name) != role:
+            raise UnknownReferenceError("role", role.name, owner=owner, known=roles)
+    for website in preferences.website_order_forms:
+        if website not in websites:
+            raise UnknownReferenceError("website", website, owner=owner, known=websites)
+    preferred = [
+        *preferences.account_forms.values(),
+        *(form for own in preferences.role_forms.values() for form in own.values()),
+        *preferences.website_order_forms.values(),
+    ]
+    for form in preferred:
+        if by_name.get(form.name) != form:
+            raise UnknownReferenceError("form", form.name, owner=owner, known=by_name)
 
 
 def _check_scrypt_cost(_: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -445,21 +483,40 @@ class Account:
         customers: The customers.
         notification: How access notification emails are written, or
             ``None`` when the account sends none.
+        forms: The account's custom transaction forms, unique by name.
+        form_preferences: The account's preferred forms: account-wide, per
+            role and per website (Sales Order Type). Every role, website and
+            form they name must be the account's own.
 
     Raises:
         DuplicateNameError: Two roles share a name (a custom role may not take
             a built-in role's name).
         UnknownReferenceError: A customer or contact names a role or an
-            assigned website the account lacks.
-        DuplicateReferenceError: An internal id, customer id, contact id or
-            login email is used twice (emails ignoring case).
-    """
+            assigned website the account lacks; or the form preferences name
+            a role, a website or a form the account lacks (roles and forms
+            compare by value: a role of the same name with other levels is
+            another role).
+        DuplicateReferenceError: An internal id, customer id, contact id,
+            login email or form name is used twice (emails ignoring case).
+
+    >>> from ccroles.forms import RecordType
+    >>> from ccroles.roles import CUSTOMER_CENTER
+    >>> external = TransactionForm("Sales Order (External)", RecordType.SALES_ORDER)
+    >>> Account(
+    ...     form_preferences=FormPreferences().with_role_form(CUSTOMER_CENTER, external)
+    ... )
+    Traceback (most recent call last):
+    ...
+    ccroles.exceptions.UnknownReferenceError: a form preference names form 'Sales Order (External)', which the account lacks
+    """  # noqa: E501
 
     customer_access: bool = True
     roles: tuple[Role, ...] = attrs.field(default=(), converter=_roles)
     websites: tuple[str, ...] = attrs.field(default=(), converter=_websites)
     customers: tuple[Customer, ...] = attrs.field(default=(), converter=_customers)
     notification: NotificationSettings | None = None
+    forms: tuple[TransactionForm, ...] = attrs.field(default=(), converter=_forms)
+    form_preferences: FormPreferences = attrs.field(factory=FormPreferences)
     _roles_by_name: dict[str, Role] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
@@ -474,6 +531,7 @@ class Account:
         """Check references and uniqueness, and index roles and logins."""
         roles = _index_roles(self.roles)
         logins, by_internal_id = _index_customers(self.customers, roles, self.websites)
+        _check_forms(self.forms, self.form_preferences, roles, self.websites)
         object.__setattr__(self, "_roles_by_name", roles)
         object.__setattr__(self, "_logins_by_email", logins)
         object.__setattr__(self, "_customers_by_internal_id", by_internal_id)

@@ -27,11 +27,14 @@ from ccroles.exceptions import DecisionTruthinessError
 from ccroles.permissions import PERMISSIONS, Level
 
 if TYPE_CHECKING:
+    from ccroles.forms import FormView, RecordType
     from ccroles.roles import Capability
 
 __all__ = [
     "Decision",
     "FeatureQuestion",
+    "FormAnswer",
+    "FormQuestion",
     "Question",
     "Reason",
     "ReasonCode",
@@ -68,6 +71,8 @@ class ReasonCode(enum.Enum):
     """The feature's area is denied too."""
     EXCLUDED = "excluded"
     """The role meets something the feature's requirement excludes."""
+    NO_FORM = "no_form"
+    """No form is preferred for the record type, for the role nor account-wide."""
 
 
 @attrs.frozen
@@ -163,7 +168,29 @@ class SignInQuestion:
         return f"sign in{_through(self.website)}"
 
 
-Question = FeatureQuestion | RecordQuestion | SignInQuestion
+@attrs.frozen
+class FormQuestion:
+    """Which form, and which of its fields, does the login see for a record?
+
+    Attributes:
+        record_type: The record's type.
+        owner: The internal id of the customer owning the record.
+        website: The website asked through, or ``None``.
+    """
+
+    record_type: RecordType
+    owner: str
+    website: str | None = None
+
+    def __str__(self) -> str:
+        """``see the form of the Sales Order record of ...``, in words."""
+        return (
+            f"see the form of the {self.record_type} record of the customer with "
+            f"internal id {self.owner!r}{_through(self.website)}"
+        )
+
+
+Question = FeatureQuestion | RecordQuestion | SignInQuestion | FormQuestion
 """What was asked of a login."""
 
 
@@ -199,6 +226,32 @@ class Decision:
 
     def __bool__(self) -> bool:
         """Refuse: a decision is not a truth value."""
+        raise DecisionTruthinessError
+
+
+@attrs.frozen
+class FormAnswer:
+    """Which form and which fields a login sees for a record, and why (not).
+
+    Built by :meth:`ccroles.policy.Engine.decide_form`. Like a decision, an
+    answer has no truth value: read :attr:`allowed` or :attr:`view`.
+
+    Attributes:
+        decision: The decision, with every failing check.
+        view: The form and the fields the login sees when the decision
+            allows it, else ``None``.
+    """
+
+    decision: Decision
+    view: FormView | None = None
+
+    @property
+    def allowed(self) -> bool:
+        """Whether the login sees the record on a form."""
+        return self.decision.allowed
+
+    def __bool__(self) -> bool:
+        """Refuse: an answer is not a truth value."""
         raise DecisionTruthinessError
 
 

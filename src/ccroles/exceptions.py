@@ -39,6 +39,7 @@ __all__ = [
     "MarkerError",
     "MissingExtraError",
     "MissingNotificationSettingsError",
+    "MissingRecordTypeError",
     "MissingValueError",
     "NoFormInEffectError",
     "NoLoginEmailError",
@@ -52,6 +53,7 @@ __all__ = [
     "UnknownLoginError",
     "UnknownNameError",
     "UnknownPermissionError",
+    "UnknownRecordTypeError",
     "UnknownReferenceError",
     "UnknownRoleError",
     "UnsafeTemplateError",
@@ -707,4 +709,24 @@ class NoLoginEmailError(CCRolesError, ValueError):
         self.customer_id = customer_id
         super().__init__(
             f"customer {customer_id!r} has no email, so there is no login to preview"
+        )
+
+
+class UnknownRecordTypeError(UnknownNameError):
+    """A record type name (or permission key) that names no record type."""
+
+    kind = "record type"
+
+
+class MissingRecordTypeError(CCRolesError, TypeError):
+    """A record asked about has no record type, and none was given.
+
+    Attributes:
+        record: The name of the record's class.
+    """
+
+    def __init__(self, record: str) -> None:
+        self.record = record
+        super().__init__(
+            f"a {record} record has no record_type; pass the record type asked about"
         )

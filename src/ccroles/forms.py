@@ -42,6 +42,7 @@ from ccroles.exceptions import (
     NonExternalFormForCustomerCenterError,
     OnlineFormNotStorableError,
     OriginRoleMismatchError,
+    UnknownRecordTypeError,
     WrongRecordTypeError,
 )
 from ccroles.permissions import PERMISSIONS, Permission
@@ -103,6 +104,30 @@ class RecordType(enum.Enum):
     def __str__(self) -> str:
         """Return the display name."""
         return self.display_name
+
+    @classmethod
+    def parse(cls, text: object) -> RecordType:
+        """Return the record type *text* names: its display name or permission key.
+
+        Letter case and surrounding white space are ignored.
+
+        Raises:
+            UnknownRecordTypeError: *text* names no record type.
+
+        >>> RecordType.parse("sales order"), RecordType.parse("TRAN_CUSTINVC")
+        (<RecordType.SALES_ORDER: 'TRAN_SALESORD'>, <RecordType.INVOICE: 'TRAN_CUSTINVC'>)
+        >>> RecordType.parse("Sales Ordr")
+        Traceback (most recent call last):
+        ...
+        ccroles.exceptions.UnknownRecordTypeError: unknown record type 'Sales Ordr'; did you mean 'Sales Order'?
+        """  # noqa: E501
+        if isinstance(text, str):
+            wanted = text.strip().casefold()
+            for record_type in cls:
+                names = {record_type.value, record_type.display_name}
+                if wanted in {name.casefold() for name in names}:
+                    return record_type
+        raise UnknownRecordTypeError(text, [str(record_type) for record_type in cls])
 
 
 class PrintingType(enum.Enum):
@@ -419,6 +444,11 @@ class SavedOrder:
     customer: str = attrs.field(validator=_not_blank("customer internal id"))
     origin: Origin
     form: TransactionForm = attrs.field(validator=_stored_form)
+
+    @property
+    def customer_internal_id(self) -> str:
+        """The customer's internal id: a saved order is a policy ``OwnedRecord``."""
+        return self.customer
 
     @property
     def record_type(self) -> RecordType:

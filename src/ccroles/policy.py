@@ -44,15 +44,22 @@ from typing import TYPE_CHECKING, Final, Protocol, TypeVar
 
 import attrs
 
+from ccroles import forms
 from ccroles.decisions import (
     Decision,
     FeatureQuestion,
+    FormAnswer,
+    FormQuestion,
     Reason,
     ReasonCode,
     RecordQuestion,
     SignInQuestion,
 )
-from ccroles.exceptions import NoLoginEmailError
+from ccroles.exceptions import (
+    MissingRecordTypeError,
+    NoLoginEmailError,
+    WrongRecordTypeError,
+)
 from ccroles.features import (
     FEATURES,
     Feature,
@@ -67,6 +74,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
 
     from ccroles.accounts import Account, Login
+    from ccroles.forms import FormPreferences, FormView, RecordType
     from ccroles.roles import Capability, Role
 
 __all__ = ["Engine", "OwnedRecord", "Preview"]
@@ -171,6 +179,49 @@ def _not_own_record(login: Login, owner: str) -> Reason:
         f"customer {login.customer.customer_id!r}, and a customer center login "
         "only reaches its own customer's records",
     )
+
+
+def _no_form(role: Role, record_type: RecordType) -> Reason:
+    return Reason(
+        ReasonCode.NO_FORM,
+        f"no {record_type} form is preferred for role {role.name!r}, nor account-wide",
+        f"prefer an external {record_type} form with Basic printing for role "
+        f"{role.name!r}, or set an account-wide {record_type} form",
+    )
+
+
+# --- Forms ----------------------------------------------------------------
+
+
+def _record_type(record: OwnedRecord, record_type: RecordType | None) -> RecordType:
+    """The type of *record*: *record_type*, else the record's own ``record_type``.
+
+    A saved order is a sales order: asking about it as another type raises.
+    """
+    own = getattr(record, "record_type", None)
+    if isinstance(record, forms.SavedOrder) and record_type not in {None, own}:
+        raise WrongRecordTypeError(
+            form=record.form.name,
+            record_type=own,
+            expected=record_type,
+            setting="the record type asked about",
+        )
+    kind = record_type if record_type is not None else own
+    if not isinstance(kind, forms.RecordType):
+        raise MissingRecordTypeError(type(record).__name__)
+    return kind
+
+
+def _view(
+    role: Role,
+    preferences: FormPreferences,
+    record: OwnedRecord,
+    record_type: RecordType,
+) -> FormView | None:
+    """The form *role* sees *record* on: a saved order's own, else the preferred."""
+    if isinstance(record, forms.SavedOrder):
+        return forms.form_view(role, preferences, record)
+    return forms.form_view(role, preferences, record_type)
 
 
 # --- Reasons that depend on the role --------------------------------------
@@ -634,6 +685,115 @@ class Engine:
             return None
         return login
 
+    # --- forms ------------------------------------------------------------
+
+    def form_view(
+        self,
+        email: str,
+        record: OwnedRecord,
+        record_type: RecordType | None = None,
+        website: str | None = None,
+    ) -> FormView | None:
+        """The form and fields the login sees *record* on, or ``None`` if denied.
+
+        The plain form of :meth:`decide_form`: ``None`` exactly when that
+        decision is denied.
+
+        Raises:
+            MissingRecordTypeError: *record_type* is not given and the record
+                has no ``record_type`` of its own.
+            WrongRecordTypeError: A saved order asked about as another type.
+        """
+        kind = _record_type(record, record_type)
+        state = self._state(email, website)
+        if state is None:
+            return None
+        login, reasons, plan = state
+        if (
+            reasons
+            or plan is None
+            or record.customer_internal_id != login.customer.internal_id
+            or not _holds(plan.role, kind.value, Level.VIEW)
+        ):
+            return None
+        return _view(plan.role, self.account.form_preferences, record, kind)
+
+    def decide_form(
+        self,
+        email: str,
+        record: OwnedRecord,
+        record_type: RecordType | None = None,
+        website: str | None = None,
+    ) -> FormAnswer:
+        """Decide which form and which fields the login sees *record* on.
+
+        The record rules come first: the login may sign in (through
+        *website*, if given), the record is its own customer's, and its role
+        holds View on the record type's permission. Then the form rules of
+        :func:`ccroles.forms.form_view`: a saved order shows the form stored
+        with it; any other record the role's preferred form for its type, else
+        the account-wide one, and with neither the answer is denied
+        (:attr:`~ccroles.decisions.ReasonCode.NO_FORM`). A customer center
+        role sees the fields whose Print/Email box is ticked.
+
+        *record_type* is the record's type; without it the record's own
+        ``record_type`` attribute is read (a :class:`~ccroles.forms.SavedOrder`
+        has one).
+
+        Raises:
+            MissingRecordTypeError: *record_type* is not given and the record
+                has no ``record_type`` of its own.
+            WrongRecordTypeError: A saved order asked about as another type.
+
+        >>> from ccroles.accounts import Account, Customer
+        >>> from ccroles.forms import FormField, FormPreferences, Origin, SavedOrder
+        >>> from ccroles.forms import RecordType, TransactionForm
+        >>> form = TransactionForm(
+        ...     "Sales Order (External)", RecordType.SALES_ORDER,
+        ...     fields=[FormField("Total", print_email=True), FormField("Margin")],
+        ... )
+        >>> engine = Engine(
+        ...     Account(
+        ...         customers=[
+        ...             Customer("101", "ACME", email="ap@acme.example",
+        ...                      give_access=True, role="Customer Center"),
+        ...         ],
+        ...         forms=[form],
+        ...     )
+        ... )
+        >>> answer = engine.decide_form(
+        ...     "ap@acme.example", SavedOrder("101", Origin.staff(), form)
+        ... )
+        >>> answer.allowed, answer.view.field_names
+        (True, ('Total',))
+        >>> answer = engine.decide_form(
+        ...     "ap@acme.example", SavedOrder("102", Origin.staff(), form)
+        ... )
+        >>> answer.view is None, [reason.code.value for reason in answer.decision.reasons]
+        (True, ['not_own_record'])
+        """  # noqa: E501
+        kind = _record_type(record, record_type)
+        owner = record.customer_internal_id
+        question = FormQuestion(kind, owner, website)
+        state = self._state(email, website)
+        view: FormView | None = None
+        if state is None:
+            reasons = self._unknown_login()
+        else:
+            login, reasons, plan = state
+            if owner != login.customer.internal_id:
+                reasons += (_not_own_record(login, owner),)
+            if plan is not None:
+                role = plan.role
+                reasons += _level_reasons(role, kind.value, Level.VIEW, self._roots)
+                view = _view(role, self.account.form_preferences, record, kind)
+                if view is None:
+                    reasons += (_no_form(role, kind),)
+        decision = Decision(question, reasons)
+        if _logging(_DEBUG):
+            _log(email, decision)
+        return FormAnswer(decision, view if decision.allowed else None)
+
     # --- signing in -------------------------------------------------------
 
     def allows_sign_in(self, email: str, website: str | None = None) -> bool:
@@ -744,6 +904,24 @@ class Preview:
         return self.engine.filter_records(
             self.email, permission, records, level, website
         )
+
+    def form_view(
+        self,
+        record: OwnedRecord,
+        record_type: RecordType | None = None,
+        website: str | None = None,
+    ) -> FormView | None:
+        """See :meth:`Engine.form_view`."""
+        return self.engine.form_view(self.email, record, record_type, website)
+
+    def decide_form(
+        self,
+        record: OwnedRecord,
+        record_type: RecordType | None = None,
+        website: str | None = None,
+    ) -> FormAnswer:
+        """See :meth:`Engine.decide_form`."""
+        return self.engine.decide_form(self.email, record, record_type, website)
 
     def allows_sign_in(self, website: str | None = None) -> bool:
         """See :meth:`Engine.allows_sign_in`."""

@@ -16,6 +16,22 @@ A file is one table (a JSON object)::
     internal_id = "101"
     customer_id = "ACME"
 
+    [[forms]]                       # the fields of TransactionForm
+    name = "Sales Order (External)"
+    record_type = "Sales Order"     # a display name or a permission key
+    fields = [{ name = "Total", print_email = true }]
+
+    [form_preferences]              # roles, forms and websites by name
+    account_forms = { "Sales Order" = "Standard Sales Order" }
+    role_forms = { "Customer Center" = { "Sales Order" = "Sales Order (External)" } }
+    website_order_forms = { "Main Store" = "Web Sales Order" }
+
+    [notification]                  # the fields of NotificationSettings
+    administrator_email = "admin@shop.example"
+    login_url = "https://shop.example/cc"
+    set_password_url = "https://shop.example/cc/password"
+    link_validity = { hours = 24 }  # days, hours, minutes, seconds, microseconds
+
 A *roles file* is the same document with only ``format`` and ``roles``. Roles
 are rebuilt with :meth:`Role.customize`, so the no-escalation rule is applied on
 load exactly as in code. A file loads whole or raises one
@@ -45,20 +61,23 @@ ccroles.exceptions.DataFileError: roles.json does not load: 1 problem
 **Secrets.** A field of an attrs class whose metadata holds ``{"secret": True}``
 (``attrs.field(metadata={"secret": True})``, e.g. a password hash) is left out
 when writing unless ``include_secrets=True`` is asked for, and an error about
-its value never shows the value.
+its value never shows the value. Bytes (a hash's salt and key) are written in
+base64.
 
 **Extending the format.** The converter structures and unstructures any attrs
 class by its fields (unknown keys refused, defaults omitted when writing,
 secrets honoured) and any enum by its ``str()`` and its ``parse`` classmethod
-(or its value). To add a section such as ``forms`` or ``preferences``, give
-``_Document`` a field of that type (``forms: list[Form] = attrs.Factory(list)``),
-check its references in ``_load_document`` next to the customers', pass it to
-the object built there, and write it in ``_unstructure_account``; a new
-incompatible shape gets a new format version in ``READABLE_VERSIONS``.
+(or its value). To add a section, give ``_Document`` a field for it (read
+entry by entry, as ``forms`` is, so that every problem is reported), check its
+references in ``_load_document`` next to the others (``_Known`` holds what
+the file defines), pass it to the account built there, write it in
+``_unstructure_account`` and name it in ``_SECTIONS``; a new incompatible
+shape gets a new format version in ``READABLE_VERSIONS``.
 """  # noqa: E501
 
 from __future__ import annotations
 
+import base64
 import enum
 import functools
 import json
@@ -66,6 +85,7 @@ import re
 import tomllib
 import types
 import typing
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Final, NewType, ParamSpec, TypeVar
 
@@ -80,7 +100,7 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception
 
-from ccroles.accounts import Account, Customer, Login
+from ccroles.accounts import Account, Customer, Login, NotificationSettings
 from ccroles.exceptions import (
     CCRolesError,
     DataFileError,
@@ -89,13 +109,15 @@ from ccroles.exceptions import (
     UnknownReferenceError,
     UnknownRoleError,
     UnwritableRoleError,
+    WrongRecordTypeError,
 )
+from ccroles.forms import FormPreferences, RecordType, TransactionForm
 from ccroles.permissions import PERMISSIONS, Level
 from ccroles.roles import BUILTIN_ROLES, Capability, Role
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from cattrs.dispatch import StructureHook, UnstructureHook
 
@@ -302,16 +324,84 @@ def _key_hook(value: object, _: object) -> _Key:
     return _Key(PERMISSIONS.key_of(_exactly(str, "a string")(value, _)))
 
 
+def _structure_bytes(value: object, _: object) -> bytes:
+    """Read bytes from base64 text."""
+    return base64.b64decode(_exactly(str, "a string")(value, _), validate=True)
+
+
+def _unstructure_bytes(value: bytes) -> str:
+    return base64.b64encode(value).decode("ascii")
+
+
+@attrs.frozen
+class _Duration:
+    """A duration as written: a table of whole units, each optional."""
+
+    days: int = 0
+    hours: int = 0
+    minutes: int = 0
+    seconds: int = 0
+    microseconds: int = 0
+
+
+class _TooLongError(OverflowError):
+    """A duration longer than Python can hold."""
+
+    def __init__(self) -> None:
+        super().__init__(f"the duration is longer than {timedelta.max}")
+
+
+def _duration(written: _Duration) -> timedelta:
+    try:
+        return timedelta(**attrs.asdict(written))
+    except OverflowError:
+        raise _TooLongError from None
+
+
+def _unstructure_duration(value: timedelta) -> dict[str, int]:
+    """Write *value* in days, hours, minutes, seconds and microseconds (non-zero)."""
+    parts = {
+        "days": value.days,
+        "hours": value.seconds // 3600,
+        "minutes": value.seconds // 60 % 60,
+        "seconds": value.seconds % 60,
+        "microseconds": value.microseconds,
+    }
+    return {unit: amount for unit, amount in parts.items() if amount}
+
+
+def _unstructure_preferences(preferences: FormPreferences) -> dict[str, object]:
+    """Write *preferences* naming record types, roles, websites and forms."""
+    sections = {
+        "account_forms": _form_names(preferences.account_forms),
+        "role_forms": {
+            role.name: _form_names(own) for role, own in preferences.role_forms.items()
+        },
+        "website_order_forms": {
+            website: form.name
+            for website, form in preferences.website_order_forms.items()
+        },
+    }
+    return {key: value for key, value in sections.items() if value}
+
+
+def _form_names(forms: Mapping[RecordType, TransactionForm]) -> dict[str, str]:
+    return {str(record_type): form.name for record_type, form in forms.items()}
+
+
 def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
-    """Return a new converter for roles, accounts, customers and contacts.
+    """Return a new converter for roles, accounts, customers, contacts and forms.
 
     The converter is strict: unknown keys are refused, a string is never taken
     for a number or a boolean (nor the reverse), and arrays and tables must be
     arrays and tables. Errors carry cattrs' detailed validation paths. Roles are
     written as the role they copy plus the changed levels; a role read alone
     may copy a built-in role only (files resolve roles among themselves). Enums
-    are written with ``str()``. Fields marked secret (attrs metadata
-    ``{"secret": True}``) are left out unless *include_secrets* is true.
+    are written with ``str()``, bytes in base64, durations as a table of units
+    (``{hours = 24}``). Form preferences are written naming their roles, forms
+    and websites, so they are read back as part of an account, which holds
+    those. Fields marked secret (attrs metadata ``{"secret": True}``) are left
+    out unless *include_secrets* is true.
 
     >>> from ccroles import CUSTOMER_CENTER
     >>> converter = make_converter()
@@ -334,6 +424,8 @@ def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
     converter.register_structure_hook_factory(_is_table, _table_hook)
     converter.register_structure_hook_factory(_is_enum, _enum_hook)
     converter.register_unstructure_hook_factory(_is_enum, lambda _: str)
+    converter.register_structure_hook(bytes, _structure_bytes)
+    converter.register_unstructure_hook(bytes, _unstructure_bytes)
 
     def structure_attrs(cls: type, conv: cattrs.Converter) -> StructureHook:
         secret = {
@@ -359,6 +451,13 @@ def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
 
     converter.register_structure_hook_factory(attrs.has, structure_attrs)
     converter.register_unstructure_hook_factory(attrs.has, unstructure_attrs)
+    converter.register_structure_hook(
+        timedelta, lambda value, _: _duration(converter.structure(value, _Duration))
+    )
+    converter.register_unstructure_hook(timedelta, _unstructure_duration)
+    converter.register_unstructure_hook_func(  # by identity: no type resolution
+        lambda target: target is FormPreferences, _unstructure_preferences
+    )
     converter.register_structure_hook(Role, structure_role)
     converter.register_unstructure_hook(Role, _unstructure_role)
     converter.register_structure_hook(
@@ -425,9 +524,16 @@ def _unstructure_account(
         "customer_access": account.customer_access,
         "websites": list(account.websites),
         "roles": _unstructure_roles(account.roles),
+        "forms": [converter.unstructure(form) for form in account.forms],
+        "form_preferences": converter.unstructure(account.form_preferences),
         "customers": [converter.unstructure(c) for c in account.customers],
+        "notification": converter.unstructure(account.notification),
     }
-    return {key: value for key, value in document.items() if value != []}
+    return {
+        key: value
+        for key, value in document.items()
+        if value not in ([], {}) and value is not None
+    }
 
 
 def _text(document: object, fmt: FileFormat) -> str:
@@ -603,7 +709,19 @@ class _Document:
     customer_access: bool = True
     websites: list[str] = attrs.Factory(list)
     roles: list[dict[str, object]] = attrs.Factory(list)
+    forms: list[dict[str, object]] = attrs.Factory(list)
+    form_preferences: dict[str, object] = attrs.Factory(dict)
     customers: list[dict[str, object]] = attrs.Factory(list)
+    notification: dict[str, object] | None = None
+
+
+@attrs.frozen
+class _PreferencesEntry:
+    """Form preferences as written: record types, roles, websites, forms by name."""
+
+    account_forms: dict[str, str] = attrs.Factory(dict)
+    role_forms: dict[str, dict[str, str]] = attrs.Factory(dict)
+    website_order_forms: dict[str, str] = attrs.Factory(dict)
 
 
 def _format_path(path: _Path) -> str:
@@ -620,7 +738,9 @@ def _format_path(path: _Path) -> str:
 
 
 def _message(error: BaseException, target: object) -> str:
-    if isinstance(error, CCRolesError | _WrongTypeError | _SecretValueError):
+    if isinstance(
+        error, CCRolesError | _WrongTypeError | _SecretValueError | _TooLongError
+    ):
         return str(error)
     if isinstance(error, ForbiddenExtraKeysError):
         unknown = ", ".join(map(repr, sorted(error.extra_fields)))
@@ -650,7 +770,17 @@ def _cattrs_problems(
         yield from _cattrs_problems(sub, path)
 
 
-_SECTIONS: Final = ("", "format", "customer_access", "websites", "roles", "customers")
+_SECTIONS: Final = (
+    "",
+    "format",
+    "customer_access",
+    "websites",
+    "roles",
+    "forms",
+    "form_preferences",
+    "customers",
+    "notification",
+)
 
 
 def _position(path: _Path) -> tuple[int, int]:
@@ -832,6 +962,144 @@ def _check_customers(
                 taken("email", login.email, (*where, "email"), login.label)
 
 
+def _build_forms(
+    document: _Document, converter: cattrs.Converter, found: _Collector
+) -> tuple[dict[str, TransactionForm], set[str]]:
+    """Read the forms, noting every problem and every name used twice.
+
+    Returns the forms by name and the names of the forms that did not load.
+    """
+    built: dict[str, TransactionForm] = {}
+    broken: set[str] = set()
+    for index, raw in enumerate(document.forms):
+        at: _Path = ("forms", index)
+        form = found.structure(converter, raw, TransactionForm, at)
+        if form is None:
+            name = raw.get("name")
+            broken.update([name] if isinstance(name, str) else [])
+        elif form.name in built:
+            error = DuplicateReferenceError("form name", form.name, owner="the file")
+            found.add((*at, "name"), error)
+        else:
+            built[form.name] = form
+    return built, broken
+
+
+@attrs.frozen
+class _Known:
+    """What form preferences may name: the file's roles, forms and websites.
+
+    Names of roles and forms that did not load (their problems are noted)
+    are *broken*: preferences naming them are skipped quietly.
+    """
+
+    roles: Mapping[str, Role]
+    broken_roles: set[str]
+    forms: Mapping[str, TransactionForm]
+    broken_forms: set[str]
+    websites: Sequence[str]
+
+    def form(self, name: str, at: _Path, found: _Collector) -> TransactionForm | None:
+        """The form called *name*, or ``None`` (noting it when it is unknown)."""
+        form = self.forms.get(name)
+        if form is None and name not in self.broken_forms:
+            owner = "a form preference"
+            found.add(
+                at, UnknownReferenceError("form", name, owner=owner, known=self.forms)
+            )
+        return form
+
+
+def _by_record_type(
+    entries: Mapping[str, str],
+    setting: str,
+    known: _Known,
+    at: _Path,
+    found: _Collector,
+) -> Iterator[tuple[_Path, TransactionForm]]:
+    """Each form of *entries* filed under its own, known record type, with its path.
+
+    *setting* names what the entries are in messages (``the account-wide
+    preference``).
+    """
+    for key, name in entries.items():
+        where = (*at, key)
+        record_type = None
+        try:
+            record_type = RecordType.parse(key)
+        except CCRolesError as unknown:
+            found.add(where, unknown)
+        form = known.form(name, where, found)
+        if record_type is None or form is None:
+            continue
+        if form.record_type is not record_type:
+            wrong = WrongRecordTypeError(
+                form=form.name,
+                record_type=form.record_type,
+                expected=record_type,
+                setting=setting,
+            )
+            found.add(where, wrong)
+        else:
+            yield where, form
+
+
+class _PreferencesBuilder:
+    """Form preferences built entry by entry, each problem noted with its path."""
+
+    def __init__(self, known: _Known, found: _Collector) -> None:
+        self.known = known
+        self.found = found
+        self.preferences = FormPreferences()
+
+    def change(
+        self,
+        where: _Path,
+        method: Callable[_P, FormPreferences],
+        *args: _P.args,
+        **kwargs: _P.kwargs,
+    ) -> None:
+        """Apply ``method(*args)`` to the preferences, or note why it is refused."""
+        try:
+            self.preferences = method(*args, **kwargs)
+        except CCRolesError as error:
+            self.found.add(where, error)
+
+    def unknown(self, kind: str, name: str, where: _Path, known: Iterable[str]) -> None:
+        owner = "a form preference"
+        self.found.add(
+            where, UnknownReferenceError(kind, name, owner=owner, known=known)
+        )
+
+    def build(self, entry: _PreferencesEntry, at: _Path) -> FormPreferences:
+        """Read *entry*: account-wide, per-role and per-website preferences."""
+        known, found = self.known, self.found
+        section = (*at, "account_forms")
+        setting = "the account-wide preference"
+        for where, form in _by_record_type(
+            entry.account_forms, setting, known, section, found
+        ):
+            self.change(where, self.preferences.with_account_form, form)
+        for name, own in entry.role_forms.items():
+            section = (*at, "role_forms", name)
+            role = known.roles.get(name)
+            if role is None and name not in known.broken_roles:
+                self.unknown("role", name, section, known.roles)
+            setting = f"the preference of role {name!r}"
+            for where, form in _by_record_type(own, setting, known, section, found):
+                if role is not None:
+                    self.change(where, self.preferences.with_role_form, role, form)
+        for website, name in entry.website_order_forms.items():
+            where = (*at, "website_order_forms", website)
+            if website not in known.websites:
+                self.unknown("website", website, where, known.websites)
+            order_form = known.form(name, where, found)
+            if order_form is not None:
+                method = self.preferences.with_website_order_form
+                self.change(where, method, website, order_form)
+        return self.preferences
+
+
 def _load_document(data: object, source: str, converter: cattrs.Converter) -> Account:
     """Check a parsed document whole and build its account, or raise."""
     found = _Collector(source)
@@ -860,12 +1128,29 @@ def _load_document(data: object, source: str, converter: cattrs.Converter) -> Ac
             error = DuplicateReferenceError("website", website, owner="the account")
             found.add(("websites", index), error)
     _check_customers(customers, [*roles, *failed], document.websites, found)
+    forms, broken_forms = _build_forms(document, converter, found)
+    known = _Known(roles, failed, forms, broken_forms, document.websites)
+    at: _Path = ("form_preferences",)
+    written = document.form_preferences
+    read = found.structure(converter, written, _PreferencesEntry, at)
+    builder = _PreferencesBuilder(known, found)
+    preferences = builder.build(read, at) if read is not None else FormPreferences()
+    notification = (
+        None
+        if document.notification is None
+        else found.structure(
+            converter, document.notification, NotificationSettings, ("notification",)
+        )
+    )
     found.raise_any()
     return Account(
         customer_access=document.customer_access,
         roles=[roles[entry.name] for _, entry in entries],
         websites=document.websites,
         customers=[customer for _, customer in customers],
+        notification=notification,
+        forms=forms.values(),
+        form_preferences=preferences,
     )
 
 

@@ -22,6 +22,14 @@ from hypothesis import strategies as st
 from ccroles.accounts import Account, Contact, Customer
 from ccroles.exceptions import DuplicateNameError, UnknownRoleError
 from ccroles.features import FEATURES, FeatureCatalogue
+from ccroles.forms import (
+    FormField,
+    FormPreferences,
+    PrintingType,
+    RecordType,
+    TransactionForm,
+    may_prefer,
+)
 from ccroles.permissions import PERMISSIONS, Level
 from ccroles.render import text_table
 from ccroles.roles import BUILTIN_ROLES, Capability, Role
@@ -41,10 +49,12 @@ __all__ = [
     "custom_roles",
     "customers",
     "feature_names",
+    "form_preferences",
     "levels",
     "permission_keys",
     "recording_cells",
     "role_names",
+    "transaction_forms",
 ]
 
 
@@ -389,3 +399,56 @@ def accounts(draw: st.DrawFn, *, max_roles: int = 3, max_customers: int = 4) -> 
         websites=websites,
         customers=_unique_logins(drawn),
     )
+
+
+def transaction_forms(
+    *, record_types: Sequence[RecordType] = tuple(RecordType)
+) -> st.SearchStrategy[TransactionForm]:
+    """Transaction forms of *record_types*: external or not, any printing, fields.
+
+    Names are any printable text, half of them ending with ``(External)``;
+    fields have unique names and any Screen and Print/Email boxes.
+    """
+    return st.builds(
+        TransactionForm,
+        name=st.builds(str.__add__, _ids(), st.sampled_from(["", " (External)"])),
+        record_type=st.sampled_from(record_types),
+        printing=st.sampled_from(PrintingType),
+        online=st.booleans(),
+        fields=st.lists(
+            st.builds(FormField, _ids(), st.booleans(), st.booleans()),
+            max_size=3,
+            unique_by=lambda field: field.name,
+        ),
+    )
+
+
+@st.composite
+def form_preferences(
+    draw: st.DrawFn,
+    *,
+    roles: Sequence[Role],
+    forms: Sequence[TransactionForm],
+    websites: Sequence[str] = (),
+) -> FormPreferences:
+    """Preferences naming only *roles*, *forms* and *websites*, within the rules.
+
+    Account-wide forms are any of *forms*; a role is given only forms it may
+    prefer (:func:`~ccroles.forms.may_prefer`); a website's Sales Order Type
+    is a sales order form.
+    """
+    preferences = FormPreferences()
+    if not forms:
+        return preferences
+    for form in draw(st.lists(st.sampled_from(forms), max_size=3)):
+        preferences = preferences.with_account_form(form)
+    pairs = [(role, form) for role in roles for form in forms if may_prefer(role, form)]
+    if pairs:
+        for role, form in draw(st.lists(st.sampled_from(pairs), max_size=3)):
+            preferences = preferences.with_role_form(role, form)
+    orders = [f for f in forms if f.record_type is RecordType.SALES_ORDER]
+    if orders and websites:
+        chosen = st.tuples(st.sampled_from(websites), st.sampled_from(orders))
+        for website, form in draw(st.lists(chosen, max_size=2)):
+            preferences = preferences.with_website_order_form(website, form)
+    return preferences

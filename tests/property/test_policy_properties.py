@@ -11,10 +11,16 @@ from ccroles import (
     Contact,
     Customer,
     Engine,
+    FormField,
+    FormPreferences,
     Level,
     Login,
+    Origin,
     ReasonCode,
+    RecordType,
     Role,
+    SavedOrder,
+    TransactionForm,
 )
 from ccroles.testing import custom_roles, levels, permission_keys
 
@@ -266,3 +272,65 @@ def test_applying_the_remedies_allows_the_feature(account: Account) -> None:
                 capabilities=role.capabilities | added,
             )
             assert fixed.has_feature(feature)
+
+
+FIELDS = [
+    FormField("Total", print_email=True),
+    FormField("Margin"),
+    FormField("Terms", screen=False, print_email=True),
+]
+FORMS = [
+    TransactionForm("Sales Order (External)", RecordType.SALES_ORDER, fields=FIELDS),
+    TransactionForm("Standard Sales Order", RecordType.SALES_ORDER, fields=FIELDS),
+]
+
+
+@st.composite
+def accounts_with_forms(draw: st.DrawFn) -> Account:
+    """The accounts above, with sales order forms and maybe preferred ones."""
+    account = draw(accounts())
+    preferences = FormPreferences()
+    if draw(st.booleans()):
+        preferences = preferences.with_account_form(draw(st.sampled_from(FORMS)))
+    if draw(st.booleans()):
+        role = draw(st.sampled_from(BUILTIN_ROLES))
+        preferences = preferences.with_role_form(role, FORMS[0])
+    return attrs.evolve(account, forms=FORMS, form_preferences=preferences)
+
+
+@given(accounts_with_forms(), st.sampled_from([None, *SITES]))
+def test_a_login_never_sees_a_form_view_of_another_customers_order(
+    account: Account, site: str | None
+) -> None:
+    """DOMAIN §6 and §8: a login sees only its own customer's orders, on a form."""
+    engine = Engine(account)
+    owners = [c.internal_id for c in account.customers] + ["999"]
+    orders = [
+        SavedOrder(owner, origin, form)
+        for owner in owners
+        for origin, form in [
+            (Origin.customer_center(), FORMS[0]),
+            (Origin.staff(), FORMS[1]),
+        ]
+    ]
+    for email in emails(account):
+        login = account.find_login(email)
+        own = None if login is None else login.customer.internal_id
+        for order in orders:
+            answer = engine.decide_form(email, order, website=site)
+            view = engine.form_view(email, order, website=site)
+            assert view == answer.view
+            assert (answer.view is not None) == answer.allowed
+            if order.customer_internal_id != own:
+                assert view is None
+                if login is not None:
+                    reasons = [r.code for r in answer.decision.reasons]
+                    assert ReasonCode.NOT_OWN_RECORD in reasons
+            elif view is not None:
+                assert view.form == order.form
+                assert view.field_names == ("Total", "Terms")
+        invoice = Record(own or "999")
+        answer = engine.decide_form(email, invoice, RecordType.SALES_ORDER, site)
+        assert answer.view == engine.form_view(
+            email, invoice, RecordType.SALES_ORDER, site
+        )

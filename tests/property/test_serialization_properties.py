@@ -1,8 +1,10 @@
 import copy
 import json
 import random
+from datetime import timedelta
 from pathlib import Path
 
+import attrs
 import tomli_w
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -16,6 +18,9 @@ from ccroles import (
     Customer,
     DataFileError,
     FileFormat,
+    NotificationSettings,
+    PasswordHash,
+    RecordType,
     Role,
     dumps_account,
     dumps_roles,
@@ -24,7 +29,14 @@ from ccroles import (
     loads_roles,
     make_converter,
 )
-from ccroles.testing import accounts, contacts, custom_roles, customers
+from ccroles.testing import (
+    accounts,
+    contacts,
+    custom_roles,
+    customers,
+    form_preferences,
+    transaction_forms,
+)
 
 # The fuzz tests run 12 times the profile's examples each: 3 x 3,600 = 10,800
 # documents in the thorough (CI) profile, 3 x 300 with FAST=1.
@@ -47,6 +59,99 @@ def lineage(role: Role) -> list[Role]:
 def test_an_account_survives_a_round_trip(account: Account, fmt: FileFormat) -> None:
     """Issue 5: load(dump(x)) == x for any account, in both formats."""
     assert loads_account(dumps_account(account, fmt), fmt) == account
+
+
+def notification_settings() -> st.SearchStrategy[NotificationSettings]:
+    """Notification settings with any link validity and the allowed placeholders."""
+    return st.builds(
+        NotificationSettings,
+        administrator_email=st.just("admin@shop.example"),
+        login_url=st.just("https://shop.example/cc"),
+        set_password_url=st.just("https://shop.example/cc/password"),
+        staff_login_url=st.none() | st.just("https://shop.example/staff"),
+        subject=st.sampled_from(["Access", "Access for $customer_id"]),
+        link_validity=st.timedeltas(min_value=timedelta(microseconds=1)),
+    )
+
+
+def password_hashes() -> st.SearchStrategy[PasswordHash]:
+    """Hashes with any scrypt parameters, salt and key (not computed: cheap)."""
+    return st.builds(
+        PasswordHash,
+        algorithm=st.just("scrypt"),
+        n=st.sampled_from([2, 16, 2**14]),
+        r=st.integers(1, 8),
+        p=st.integers(1, 2),
+        salt=st.binary(max_size=16),
+        hash=st.binary(min_size=32, max_size=32),
+    )
+
+
+@st.composite
+def full_accounts(draw: st.DrawFn) -> Account:
+    """Accounts with forms, preferences, notification settings and hashes."""
+    account = draw(accounts(max_customers=3))
+    kinds = (RecordType.SALES_ORDER, RecordType.INVOICE, RecordType.ESTIMATE)
+    forms = draw(
+        st.lists(
+            transaction_forms(record_types=kinds),
+            min_size=1,
+            max_size=4,
+            unique_by=lambda f: f.name,
+        )
+    )
+    preferences = draw(
+        form_preferences(
+            roles=account.all_roles, forms=forms, websites=account.websites
+        )
+    )
+    hashed = [
+        attrs.evolve(
+            customer,
+            password_hash=draw(st.none() | password_hashes()),
+            contacts=[
+                attrs.evolve(contact, password_hash=draw(st.none() | password_hashes()))
+                for contact in customer.contacts
+            ],
+        )
+        for customer in account.customers
+    ]
+    return attrs.evolve(
+        account,
+        customers=hashed,
+        forms=forms,
+        form_preferences=preferences,
+        notification=draw(st.none() | notification_settings()),
+    )
+
+
+def without_hashes(account: Account) -> Account:
+    """*account* with every password hash cleared."""
+    return attrs.evolve(
+        account,
+        customers=[
+            attrs.evolve(
+                customer,
+                password_hash=None,
+                contacts=[
+                    attrs.evolve(contact, password_hash=None)
+                    for contact in customer.contacts
+                ],
+            )
+            for customer in account.customers
+        ],
+    )
+
+
+@given(full_accounts(), st.sampled_from(FileFormat))
+def test_forms_preferences_notifications_and_hashes_survive_a_round_trip(
+    account: Account, fmt: FileFormat
+) -> None:
+    """Issues 5 and 6: everything round-trips; hashes only when asked for."""
+    assert loads_account(dumps_account(account, fmt, include_secrets=True), fmt) == (
+        account
+    )
+    assert loads_account(dumps_account(account, fmt), fmt) == without_hashes(account)
 
 
 def _writable(role: Role) -> bool:
@@ -120,6 +225,24 @@ _WORDS = [
     "role",
     "give_access",
     "assigned_website",
+    "forms",
+    "record_type",
+    "printing",
+    "online",
+    "fields",
+    "screen",
+    "print_email",
+    "Sales Order",
+    "Sales Order (External)",
+    "form_preferences",
+    "account_forms",
+    "role_forms",
+    "website_order_forms",
+    "notification",
+    "link_validity",
+    "hours",
+    "password_hash",
+    "salt",
 ]
 
 
@@ -172,7 +295,16 @@ def _random_document(rnd: random.Random) -> dict[str, object]:
     document: dict[str, object] = {
         "format": 1 if rnd.random() < 0.9 else _random_scalar(rnd)
     }
-    for key in ("customer_access", "websites", "roles", "customers", "extra"):
+    for key in (
+        "customer_access",
+        "websites",
+        "roles",
+        "forms",
+        "form_preferences",
+        "customers",
+        "notification",
+        "extra",
+    ):
         if rnd.random() < 0.5:
             document[key] = _random_value(rnd, 1 if key == "extra" else 0)
     return document
