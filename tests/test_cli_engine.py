@@ -4,7 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from ccroles import Engine, explain, import_access, load_account, render_report
+from ccroles import (
+    Engine,
+    explain,
+    import_access,
+    load_account,
+    render_report,
+)
 from ccroles.cli import main
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -163,7 +169,7 @@ def test_import_access_dry_run_prints_the_report(
     """Without --apply: the report of a dry run, status 0 when it has no problem."""
     status, out, err = run(capsys, "import-access", ACCOUNT, ACCESS)
     assert (status, out, err) == (0, expected_report(ACCESS) + "\n", "")
-    assert out.startswith("dry run: 2 rows, 1 grant, 1 revocation, 0 notifications;")
+    assert out.startswith("dry run: 3 rows, 2 grants, 1 revocation, 1 notification;")
 
 
 def test_import_access_problems_are_status_1(
@@ -189,23 +195,25 @@ def test_import_access_apply_saves_the_new_account(
     assert (status, err) == (0, "")
     assert out.splitlines() == [
         *expected_report(ACCESS, apply=True).splitlines(),
+        "to send: ap@hooli.example: Your customer center access",
         f"saved the new account to {new}",
-        (
-            "note: the passwords of 1 login(s) are not saved: account files never "
-            "hold password hashes"
-        ),
     ]
     account = load_account(new)
     globex = account.customer("102")
     assert (globex.give_access, globex.role) == (True, "Accountant")
+    assert globex.password_hash is not None
+    assert globex.password_hash.verify("Tangerine-Kettle-47")
+    assert "Tangerine-Kettle-47" not in new.read_text(encoding="utf-8")
+    hooli = account.customer("105")
+    assert (hooli.give_access, hooli.role) == (True, "Customer Center")
     assert account.customer("104").give_access is False
     assert account.customer("101") == load_account(ACCOUNT).customer("101")
 
 
-def test_import_access_without_assigned_passwords_has_no_note(
+def test_import_access_reads_a_spreadsheet_export(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
-    """Revocations alone: the account is saved and nothing is said about passwords."""
+    """A byte order mark and CRLF line ends are read as any other file."""
     csv_path = tmp_path / "revoke.csv"
     # A spreadsheet's export: a byte order mark and CRLF line ends.
     csv_path.write_bytes(b"\xef\xbb\xbfCustomer ID,Give Access\r\nACME,no\r\n")
@@ -235,7 +243,7 @@ def test_import_access_apply_without_output_says_nothing_is_saved(
     """--apply alone checks and applies in memory, and says it saved nothing."""
     status, out, _ = run(capsys, "import-access", ACCOUNT, ACCESS, "--apply")
     assert status == 0
-    assert out.splitlines()[0].startswith("applied: 2 rows")
+    assert out.splitlines()[0].startswith("applied: 3 rows")
     assert out.splitlines()[-1] == (
         "not saved: give --output FILE to save the new account"
     )

@@ -52,7 +52,6 @@ from ccroles.serialization import FileFormat, dump_account, load_account, load_r
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
-    from ccroles.accounts import Account
 
 __all__ = ["main"]
 
@@ -323,31 +322,21 @@ def _import_access(args: argparse.Namespace) -> int:
     except OSError as error:
         return _error(_cannot("read", args.csv, error))
     _say(render_report(report))
+    for notification in report.notifications:
+        _say(f"to send: {notification.recipient}: {notification.subject}")
     if report.account is None:
         return _EXIT_PROBLEMS if report.problems else 0
     if output is None:
         _say("not saved: give --output FILE to save the new account")
         return 0
     try:
-        dump_account(report.account, output)
+        # The new account file is where the portal keeps its logins, so it
+        # keeps their password hashes (salted scrypt; never a password).
+        dump_account(report.account, output, include_secrets=True)
     except OSError as error:
         return _error(_cannot("write", output, error))
     _say(f"saved the new account to {output}")
-    if hashes := _password_hashes(report.account):
-        _say(
-            f"note: the passwords of {hashes} login(s) are not saved: account "
-            "files never hold password hashes"
-        )
     return 0
-
-
-def _password_hashes(account: Account) -> int:
-    """How many logins of *account* have a password hash."""
-    return sum(
-        (login.customer if login.contact is None else login.contact).password_hash
-        is not None
-        for login in account.logins()
-    )
 
 
 def _add_import_access(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -367,8 +356,8 @@ def _add_import_access(commands: argparse._SubParsersAction[_Parser]) -> None:
     command.add_argument(
         "--output",
         metavar="NEW_ACCOUNT_FILE",
-        help="with --apply: save the new account there (.toml, .json; "
-        "password hashes are never saved)",
+        help="with --apply: save the new account there (.toml, .json), "
+        "password hashes included",
     )
     command.set_defaults(run=_import_access)
 
