@@ -388,7 +388,7 @@ def _unique_logins(customers: list[Customer]) -> list[Customer]:
 
 
 @st.composite
-def accounts(
+def accounts(  # noqa: PLR0913 (Hypothesis's draw, then keyword-only narrowing)
     draw: st.DrawFn,
     *,
     max_roles: int = 3,
