@@ -95,13 +95,12 @@ class MatrixFileError(Exception):
         super().__init__(f"{where}: {key}: {problem}")
 
 
-def _line_of(text: str, key: str, after: int = 1) -> int | None:
-    """The first line from *after* on that assigns or opens *key* (1-based)."""
+def _line_of(text: str, key: str) -> int | None:
+    """The first line that assigns or opens *key*, bare or quoted (1-based)."""
     pattern = re.compile(
         rf"""^[ \t]*(\[+[ \t]*)?(["']?){re.escape(key)}\2[ \t]*(=|\])""", re.MULTILINE
     )
-    start = sum(len(line) for line in text.splitlines(keepends=True)[: after - 1])
-    found = pattern.search(text, start)
+    found = pattern.search(text)
     return text.count("\n", 0, found.start()) + 1 if found else None
 
 
@@ -125,10 +124,10 @@ class _Source:
     text: str
 
     def error(
-        self, key: str, problem: str, *, line_key: str | None = None, after: int = 1
+        self, key: str, problem: str, *, line_key: str | None = None
     ) -> MatrixFileError:
-        """The error for *key* (found by *line_key*, from line *after* on)."""
-        line = _line_of(self.text, line_key or key, after)
+        """The error for *key*, at the line of *line_key* (or of *key*)."""
+        line = _line_of(self.text, line_key or key)
         return MatrixFileError(self.path, line, key, problem)
 
 
@@ -330,6 +329,7 @@ class MatrixFile(pytest.File):
             yield BrokenMatrixFile.from_parent(self, name="(malformed)", error=error)
             return
         _remember(self.config, roles.values())
+        cases = spec.cases if engine is not None else ()  # _parse: no account, no case
         for role, features in spec.matrix.items():
             yield RoleMatrixItem.from_parent(
                 self,
@@ -338,8 +338,7 @@ class MatrixFile(pytest.File):
                 roles=roles,
                 features=features,
             )
-        for case in spec.cases:
-            assert engine is not None  # noqa: S101 (_parse refuses cases without)
+        for case in cases:
             yield CaseItem.from_parent(
                 self,
                 name=f"{case.login}: {case.feature}",
