@@ -1,28 +1,53 @@
+from typing import TypeVar
+
+import attrs
 import pytest
-from hypothesis import given
+from hypothesis import find, given, settings
 from hypothesis import strategies as st
 
 from ccroles import (
     ADVANCED_CUSTOMER_CENTER,
     BUILTIN_ROLES,
     CUSTOMER_CENTER,
+    FEATURES,
+    PERMISSIONS,
     Account,
+    Contact,
+    Customer,
     DuplicateNameError,
+    Engine,
+    Feature,
     FormPreferences,
+    InvalidQuestionError,
+    Level,
+    Login,
+    Permission,
+    ReasonCode,
     TransactionForm,
     UnknownFeatureError,
     UnknownRoleError,
+    explain,
 )
 from ccroles.testing import (
+    Action,
     CellDifference,
     CellLog,
     MatrixMismatchError,
+    Record,
+    UnexpectedDecisionError,
+    assert_allowed,
+    assert_denied,
     assert_matrix,
     form_preferences,
+    logins,
+    owned_records,
     recording_cells,
+    records_owned_by_others,
     transaction_forms,
 )
 from tests.expected import source_matrix
+
+T = TypeVar("T")
 
 
 def test_assert_matrix_passes_on_the_source_table() -> None:
@@ -106,3 +131,217 @@ def test_form_preferences_name_only_what_they_are_given(
     assert account.form_preferences == preferences
     if not forms:
         assert preferences == FormPreferences()
+
+
+ACCOUNTANT = CUSTOMER_CENTER.customize("Accountant", levels={"TRAN_CUSTPYMT": "None"})
+ACME = Customer(
+    "101",
+    "ACME",
+    email="ap@acme.example",
+    give_access=True,
+    role="Customer Center",
+    assigned_website="Main Store",
+    contacts=[
+        Contact("c1", "books@acme.example", give_access=True, role="Accountant"),
+        Contact("c2", "old@acme.example", give_access=True, role="Accountant"),
+        Contact("c3", None, give_access=True, role="Customer Center"),
+    ],
+)
+GLOBEX = Customer("102", "GLOBEX", email="office@globex.example")
+ACCOUNT = Account(
+    roles=[ACCOUNTANT],
+    websites=["Main Store", "Outlet"],
+    customers=[attrs.evolve(ACME, contacts=ACME.contacts[:1]), GLOBEX],
+)
+ENGINE = Engine(ACCOUNT)
+
+
+def drawn(strategy: st.SearchStrategy[T]) -> set[T]:
+    """Every value a small strategy draws (it is sampled until none is new)."""
+    values: set[T] = set()
+
+    @settings(max_examples=50, database=None)
+    @given(strategy)
+    def draw(value: T) -> None:
+        values.add(value)
+
+    draw()
+    return values
+
+
+def test_logins_are_the_accounts_logins() -> None:
+    """logins(account) draws each login of the account that has an email."""
+    assert drawn(logins(ACCOUNT)) == set(ACCOUNT.logins())
+
+
+def test_logins_narrow_by_role_and_sign_in() -> None:
+    """roles= and may_sign_in= keep only the logins that match."""
+    emails = {login.email for login in drawn(logins(ACCOUNT, roles=["Accountant"]))}
+    assert emails == {"books@acme.example"}
+    signing_in = drawn(logins(ACCOUNT, may_sign_in=True))
+    assert {login.email for login in signing_in} == {
+        "ap@acme.example",
+        "books@acme.example",
+    }
+    refused = drawn(logins(ACCOUNT, may_sign_in=False))
+    assert {login.email for login in refused} == {"office@globex.example"}
+
+
+def test_logins_of_an_account_without_any_are_empty() -> None:
+    """With no matching login the strategy is empty, not an error."""
+    assert logins(Account()).is_empty
+    assert logins(ACCOUNT, roles=["Premium Customer Center"]).is_empty
+
+
+@given(owned_records(ACME), owned_records("102"))
+def test_owned_records_belong_to_the_customer(mine: Record, theirs: Record) -> None:
+    """owned_records takes a customer or an internal id."""
+    assert mine.customer_internal_id == "101"
+    assert theirs.customer_internal_id == "102"
+
+
+@given(records_owned_by_others(ACME, account=ACCOUNT))
+def test_records_of_others_never_belong_to_the_customer(record: Record) -> None:
+    """records_owned_by_others never draws the customer's own record."""
+    assert record.customer_internal_id != "101"
+    assert not ENGINE.allows_record("ap@acme.example", "TRAN_CUSTINVC", record)
+
+
+def test_records_of_others_include_the_accounts_other_customers() -> None:
+    """The other customers of the account own some of the records drawn."""
+    found = find(
+        records_owned_by_others(ACME, account=ACCOUNT),
+        lambda record: record.customer_internal_id == "102",
+        settings=settings(database=None),
+    )
+    assert found == Record("102", 0)
+
+
+def test_assert_allowed_returns_the_decision() -> None:
+    """An allowed question passes and gives back the engine's decision."""
+    decision = assert_allowed(ENGINE, "AP@acme.example", "Make a Payment")
+    assert decision == ENGINE.decide("ap@acme.example", "Make a Payment")
+
+
+def test_assert_allowed_fails_with_the_engines_explanation() -> None:
+    """The failure message is explain() of the decision, every reason included."""
+    with pytest.raises(UnexpectedDecisionError) as caught:
+        assert_allowed(ENGINE, "books@acme.example", "Make a Payment")
+    decision = ENGINE.decide("books@acme.example", "Make a Payment")
+    assert str(caught.value) == explain(decision, "books@acme.example")
+    assert caught.value.decision == decision
+    assert str(caught.value).startswith(
+        "books@acme.example may not use Make a Payment: role 'Accountant' holds "
+        "Customer Payment at None, below Create"
+    )
+
+
+def test_assert_denied_passes_with_the_reason_among_the_reasons() -> None:
+    """A denial passes; with reason=, that code must be one of its reasons."""
+    assert_denied(ENGINE, "office@globex.example", "Billing")
+    decision = assert_denied(
+        ENGINE, "office@globex.example", "Billing", reason=ReasonCode.NO_ROLE
+    )
+    assert ReasonCode.NO_ACCESS in [r.code for r in decision.reasons]
+
+
+def test_assert_denied_fails_when_allowed() -> None:
+    """An allowed answer fails assert_denied, saying what the login may do."""
+    with pytest.raises(UnexpectedDecisionError, match=r"^ap@acme\.example may use"):
+        assert_denied(ENGINE, "ap@acme.example", "Billing")
+
+
+def test_assert_denied_with_the_wrong_reason_names_both_codes() -> None:
+    """A denial for other reasons shows the codes expected and found first."""
+    with pytest.raises(UnexpectedDecisionError) as caught:
+        assert_denied(
+            ENGINE, "books@acme.example", "Make a Payment", reason=ReasonCode.INACTIVE
+        )
+    assert str(caught.value) == (
+        "expected the reason INACTIVE, found LEVEL_TOO_LOW: "
+        "books@acme.example may not use Make a Payment: role 'Accountant' holds "
+        "Customer Payment at None, below Create. To allow it: raise Customer "
+        "Payment from None to Create on role 'Accountant'."
+    )
+    assert caught.value.expected_reason is ReasonCode.INACTIVE
+
+
+def test_the_helpers_ask_about_records_sign_in_and_websites() -> None:
+    """record=/level=, Action.SIGN_IN and website= ask the other questions."""
+    own, other = Record("101"), Record("102")
+    assert_allowed(ENGINE, "ap@acme.example", "TRAN_CUSTINVC", record=own)
+    assert_allowed(
+        ENGINE, "ap@acme.example", PERMISSIONS["LIST_CASE"], record=own, level="Edit"
+    )
+    assert_denied(
+        ENGINE,
+        "ap@acme.example",
+        "TRAN_CUSTINVC",
+        record=own,
+        level=Level.EDIT,
+        reason=ReasonCode.LEVEL_TOO_LOW,
+    )
+    assert_denied(
+        ENGINE,
+        "ap@acme.example",
+        "TRAN_CUSTINVC",
+        record=other,
+        reason=ReasonCode.NOT_OWN_RECORD,
+    )
+    assert_allowed(ENGINE, "ap@acme.example", Action.SIGN_IN, website="Main Store")
+    assert_denied(
+        ENGINE,
+        "ap@acme.example",
+        Action.SIGN_IN,
+        website="Outlet",
+        reason=ReasonCode.WEBSITE_NOT_ASSIGNED,
+    )
+    assert_denied(
+        ENGINE,
+        "ap@acme.example",
+        FEATURES["Billing"],
+        website="Outlet",
+        reason=ReasonCode.WEBSITE_NOT_ASSIGNED,
+    )
+
+
+def test_the_helpers_take_a_login_or_its_email() -> None:
+    """A Login is asked about by its email; one without an email is refused."""
+    login = ACCOUNT.login("books@acme.example")
+    assert_allowed(ENGINE, login, "Print a Statement")
+    with pytest.raises(InvalidQuestionError, match=r"'c3' of customer 'ACME'.*email"):
+        assert_allowed(ENGINE, Login(ACME, ACME.contacts[2]), "Billing")
+
+
+@pytest.mark.parametrize(
+    ("action", "keywords", "problem"),
+    [
+        (FEATURES["Billing"], {"record": Record("101")}, "with a permission key"),
+        (Action.SIGN_IN, {"record": Record("101")}, "with a permission key"),
+        ("Billing", {"level": "Edit"}, "a level is asked only of a record"),
+        (PERMISSIONS["LIST_CASE"], {}, "a permission is asked of a record"),
+    ],
+)
+def test_the_helpers_refuse_questions_the_engine_does_not_answer(
+    action: str | Feature | Permission | Action,
+    keywords: dict[str, object],
+    problem: str,
+) -> None:
+    """A level without a record, or a record asked with a feature, is refused."""
+    with pytest.raises(InvalidQuestionError, match=problem):
+        assert_allowed(ENGINE, "ap@acme.example", action, **keywords)  # type: ignore[arg-type]
+
+
+def test_the_helpers_note_the_feature_cells_of_the_logins_role() -> None:
+    """Asserted features count for the login's role; other questions do not."""
+    with recording_cells() as log:
+        assert_allowed(ENGINE, "ap@acme.example", "billing")
+        assert_denied(ENGINE, "books@acme.example", "Make a Payment")
+        assert_denied(ENGINE, "office@globex.example", "Billing")
+        assert_denied(ENGINE, "nobody@acme.example", "Billing")
+        assert_allowed(ENGINE, "ap@acme.example", Action.SIGN_IN)
+        assert_allowed(ENGINE, "ap@acme.example", "TRAN_CUSTINVC", record=Record("101"))
+    unasserted = set(log.unasserted([CUSTOMER_CENTER, ACCOUNTANT]))
+    assert len(unasserted) == 2 * len(FEATURES) - 2
+    assert ("Customer Center", "Billing") not in unasserted
+    assert ("Accountant", "Make a Payment") not in unasserted

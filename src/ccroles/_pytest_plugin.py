@@ -1,35 +1,53 @@
-"""The ccroles pytest plugin: matrix test files and a matrix coverage report.
+"""The ccroles pytest plugin: matrix test files, an account fixture, coverage.
 
 Registered through the ``pytest11`` entry point. It imports nothing of ccroles
-until pytest asks it to collect a matrix file or report coverage.
+until pytest asks it to collect a matrix file, load an account or report
+coverage.
 
 A matrix test file is TOML named ``*.ccroles.toml``::
 
     format = 1
-    # roles = "roles.toml"      # optional: custom roles, relative to this file
+    roles = "roles.toml"        # optional: custom roles, relative to this file
+    account = "account.toml"    # optional: an account file, for [[case]]s
 
     [matrix]
     "Customer Center" = ["Billing", "Make a Payment", "Print a Statement"]
 
+    [[case]]                    # optional: one login, one feature
+    login = "ap@acme.example"
+    feature = "Make a Payment"
+    allowed = false
+    reason = "level_too_low"    # optional: a ReasonCode, any case
+
 Each role under ``[matrix]`` becomes one test item: the role must have the
-listed features and **every other feature must be denied**.
+listed features and **every other feature must be denied**. Roles are the
+built-ins, the roles file's and the account's. Each ``[[case]]`` becomes one
+item too (``ap@acme.example: Make a Payment``), asked of the account's engine.
+
+The ``ccroles_account`` and ``ccroles_engine`` fixtures give a test the
+account (and its engine) of the file named by the test's
+``@pytest.mark.ccroles_account("account.toml")`` marker (relative to the test
+file) or by ``--ccroles-account FILE``.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
+from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
 import attrs
 import pytest
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Mapping
-    from pathlib import Path
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from _pytest._code.code import TerminalRepr, TracebackStyle
 
+    from ccroles.accounts import Account
+    from ccroles.decisions import ReasonCode
+    from ccroles.policy import Engine
     from ccroles.roles import Role
     from ccroles.testing import CellLog
 
@@ -39,6 +57,19 @@ FORMAT_VERSION: Final = 1
 _SUFFIX: Final = ".ccroles.toml"
 _LOG_KEY: pytest.StashKey[CellLog] = pytest.StashKey()
 _ROLES_KEY: pytest.StashKey[dict[str, Role]] = pytest.StashKey()
+_ENGINES_KEY: pytest.StashKey[dict[Path, Engine]] = pytest.StashKey()
+_CASE_KEYS: Final = ("login", "feature", "allowed", "reason")
+
+
+@attrs.frozen
+class _Case:
+    """One ``[[case]]``: what the engine must answer one login for one feature."""
+
+    login: str
+    feature: str
+    allowed: bool
+    reason: ReasonCode | None
+    line: int | None
 
 
 @attrs.frozen
@@ -47,6 +78,8 @@ class _MatrixSpec:
 
     matrix: Mapping[str, tuple[str, ...]]
     roles: str | None = None
+    account: str | None = None
+    cases: tuple[_Case, ...] = ()
 
 
 class MatrixFileError(Exception):
@@ -65,10 +98,16 @@ class MatrixFileError(Exception):
 def _line_of(text: str, key: str) -> int | None:
     """The first line that assigns or opens *key*, bare or quoted (1-based)."""
     pattern = re.compile(
-        rf"""^\s*(\[+\s*)?(["']?){re.escape(key)}\2\s*(=|\])""", re.MULTILINE
+        rf"""^[ \t]*(\[+[ \t]*)?(["']?){re.escape(key)}\2[ \t]*(=|\])""", re.MULTILINE
     )
     found = pattern.search(text)
     return text.count("\n", 0, found.start()) + 1 if found else None
+
+
+def _case_lines(text: str) -> list[int]:
+    """The line of each ``[[case]]`` header, in order."""
+    pattern = re.compile(r"""^[ \t]*\[\[[ \t]*(["']?)case\1[ \t]*\]\]""", re.MULTILINE)
+    return [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
 
 
 def _error_line(error: tomllib.TOMLDecodeError, text: str) -> int:
@@ -77,48 +116,161 @@ def _error_line(error: tomllib.TOMLDecodeError, text: str) -> int:
     return int(found.group(1)) if found else max(1, len(text.splitlines()))
 
 
-def _parse(path: Path) -> _MatrixSpec:
-    text = path.read_text(encoding="utf-8")
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+@attrs.frozen
+class _Source:
+    """A matrix file's path and text, to point errors at a key's line."""
+
+    path: Path
+    text: str
+
+    def error(
+        self, key: str, problem: str, *, line_key: str | None = None
+    ) -> MatrixFileError:
+        """The error for *key*, at the line of *line_key* (or of *key*)."""
+        line = _line_of(self.text, line_key or key)
+        return MatrixFileError(self.path, line, key, problem)
+
+
+def _parse_case(
+    source: _Source, index: int, entry: object, lines: tuple[int, int | None]
+) -> _Case:
+    """Check one ``[[case]]`` entry, which spans *lines* (first, next's first)."""
+    header, end = lines
+    below = source.text.splitlines(keepends=True)[header - 1 :]
+    block = "".join(below if end is None else below[: end - header])
+
+    def fail(key: str, problem: str) -> MatrixFileError:
+        found = _line_of(block, key)
+        line = header if found is None else header + found - 1
+        return MatrixFileError(source.path, line, f"case[{index}].{key}", problem)
+
+    if not isinstance(entry, dict):
         raise MatrixFileError(
-            path, _error_line(error, text), "(syntax)", str(error)
-        ) from None
-
-    def fail(key: str, problem: str, *, line_key: str | None = None) -> MatrixFileError:
-        return MatrixFileError(path, _line_of(text, line_key or key), key, problem)
-
-    allowed = {"format", "roles", "matrix"}
-    for key in data:
-        if key not in allowed:
-            raise fail(
-                key, f"unknown key; expected one of {', '.join(sorted(allowed))}"
-            )
-    if data.get("format") != FORMAT_VERSION:
-        raise fail(
-            "format", f"expected format = {FORMAT_VERSION}, got {data.get('format')!r}"
+            source.path, header, f"case[{index}]", "expected a [[case]] table"
         )
-    roles = data.get("roles")
-    if roles is not None and not isinstance(roles, str):
-        raise fail("roles", f"expected the path of a roles file, got {roles!r}")
-    matrix = data.get("matrix")
-    if not isinstance(matrix, dict) or not matrix:
-        raise fail("matrix", "expected a [matrix] table mapping role names to features")
+    for key in entry:
+        if key not in _CASE_KEYS:
+            raise fail(key, f"unknown key; expected one of {', '.join(_CASE_KEYS)}")
+    login, feature = entry.get("login"), entry.get("feature")
+    allowed, reason = entry.get("allowed"), entry.get("reason")
+    if not isinstance(login, str) or not login.strip():
+        raise fail("login", f"expected the login's email, got {login!r}")
+    if not isinstance(feature, str):
+        raise fail("feature", f"expected a feature name, got {feature!r}")
+    if not isinstance(allowed, bool):
+        raise fail("allowed", f"expected true or false, got {allowed!r}")
+    return _Case(
+        login, feature, allowed, _reason(reason, allowed=allowed, fail=fail), header
+    )
+
+
+def _reason(
+    reason: object, *, allowed: bool, fail: Callable[[str, str], MatrixFileError]
+) -> ReasonCode | None:
+    """The reason code a case names, by name or value, in any case."""
+    if reason is None:
+        return None
+    if allowed or not isinstance(reason, str):
+        raise fail("reason", "expected a reason code's name, with allowed = false")
+    from ccroles.decisions import ReasonCode  # noqa: PLC0415 (lazy)
+
+    code = ReasonCode.__members__.get(reason.strip().upper())
+    if code is None:
+        valid = ", ".join(code.value for code in ReasonCode)
+        raise fail("reason", f"unknown reason code {reason!r}; expected one of {valid}")
+    return code
+
+
+_KEYS: Final = ("format", "roles", "account", "matrix", "case")
+
+
+def _toml(source: _Source) -> dict[str, object]:
+    """The file's table; a syntax error points at its line."""
+    try:
+        return tomllib.loads(source.text)
+    except tomllib.TOMLDecodeError as error:
+        line = _error_line(error, source.text)
+        raise MatrixFileError(source.path, line, "(syntax)", str(error)) from None
+
+
+def _check_top_level(source: _Source, data: dict[str, object]) -> None:
+    """Known keys only, the format version, and paths that are strings."""
+    for key in data:
+        if key not in _KEYS:
+            raise source.error(key, f"unknown key; expected one of {', '.join(_KEYS)}")
+    if data.get("format") != FORMAT_VERSION:
+        found = data.get("format")
+        raise source.error(
+            "format", f"expected format = {FORMAT_VERSION}, got {found!r}"
+        )
+    for key in ("roles", "account"):
+        if key in data and not isinstance(data[key], str):
+            raise source.error(key, f"expected the path of a file, got {data[key]!r}")
+
+
+def _parse_cases(source: _Source, data: dict[str, object]) -> tuple[_Case, ...]:
+    cases = data.get("case", [])
+    if not isinstance(cases, list):
+        raise source.error("case", "expected [[case]] tables")
+    if cases and "account" not in data:
+        raise source.error(
+            "case", 'a case is asked of an account: add account = "FILE"'
+        )
+    if not cases:
+        return ()
+    starts = _case_lines(source.text)
+    if len(starts) != len(cases):  # written inline: case = [{...}, ...]
+        line = _line_of(source.text, "case") or 1
+        return tuple(
+            _parse_case(source, index, entry, (line, line))
+            for index, entry in enumerate(cases)
+        )
+    ends = [*starts[1:], None]
+    return tuple(
+        _parse_case(source, index, entry, (start, end))
+        for index, (entry, start, end) in enumerate(
+            zip(cases, starts, ends, strict=True)
+        )
+    )
+
+
+def _parse_matrix(
+    source: _Source, data: dict[str, object], *, has_cases: bool
+) -> dict[str, tuple[str, ...]]:
+    matrix = data.get("matrix", {})
+    if not isinstance(matrix, dict) or not (matrix or has_cases):
+        raise source.error(
+            "matrix",
+            "expected a [matrix] table mapping role names to features, "
+            "or [[case]] tables",
+        )
     parsed: dict[str, tuple[str, ...]] = {}
     for role, features in matrix.items():
         if not isinstance(features, list) or not all(
             isinstance(f, str) for f in features
         ):
-            raise fail(
+            raise source.error(
                 f"matrix.{role}", "expected a list of feature names", line_key=role
             )
         parsed[role] = tuple(features)
-    return _MatrixSpec(matrix=parsed, roles=roles)
+    return parsed
+
+
+def _parse(source: _Source) -> _MatrixSpec:
+    data = _toml(source)
+    _check_top_level(source, data)
+    cases = _parse_cases(source, data)
+    roles, account = data.get("roles"), data.get("account")
+    return _MatrixSpec(
+        matrix=_parse_matrix(source, data, has_cases=bool(cases)),
+        roles=roles if isinstance(roles, str) else None,
+        account=account if isinstance(account, str) else None,
+        cases=cases,
+    )
 
 
 def _known_roles(config: pytest.Config) -> dict[str, Role]:
-    """The built-in roles, by name (cached on the config)."""
+    """Every role seen, by name: the built-ins first (kept on the config)."""
     if _ROLES_KEY not in config.stash:
         from ccroles.roles import BUILTIN_ROLES  # noqa: PLC0415 (lazy)
 
@@ -126,22 +278,73 @@ def _known_roles(config: pytest.Config) -> dict[str, Role]:
     return config.stash[_ROLES_KEY]
 
 
+def _remember(config: pytest.Config, roles: Iterable[Role]) -> None:
+    """Count *roles* in the coverage report (the first role of a name wins)."""
+    known = _known_roles(config)
+    for role in roles:
+        known.setdefault(role.name, role)
+
+
+def _load(source: _Source, spec: _MatrixSpec) -> tuple[dict[str, Role], Engine | None]:
+    """The roles a matrix file may name, and the engine of its account."""
+    from ccroles.exceptions import CCRolesError  # noqa: PLC0415 (lazy)
+    from ccroles.policy import Engine  # noqa: PLC0415 (lazy)
+    from ccroles.roles import BUILTIN_ROLES  # noqa: PLC0415 (lazy)
+    from ccroles.serialization import load_account, load_roles  # noqa: PLC0415 (lazy)
+
+    folder = source.path.parent
+    roles = {role.name: role for role in BUILTIN_ROLES}
+    engine = None
+    if spec.account is not None:
+        try:
+            engine = Engine(load_account(folder / spec.account))
+        except CCRolesError as error:
+            raise source.error("account", str(error)) from None
+        roles.update((role.name, role) for role in engine.account.roles)
+    if spec.roles is not None:
+        try:
+            custom = load_roles(folder / spec.roles)
+        except CCRolesError as error:
+            raise source.error("roles", str(error)) from None
+        for role in custom:
+            if roles.setdefault(role.name, role) != role:
+                raise source.error(
+                    "roles",
+                    f"role {role.name!r} differs from the account's role of that name",
+                )
+    return roles, engine
+
+
 class MatrixFile(pytest.File):
-    """A ``*.ccroles.toml`` file: one item per role, or one failing item."""
+    """A ``*.ccroles.toml`` file: an item per role and per case, or one failing."""
 
     def collect(self) -> Iterator[pytest.Item]:
         """Yield the file's items."""
+        text = self.path.read_text(encoding="utf-8")
         try:
-            spec = _parse(self.path)
+            source = _Source(self.path, text)
+            spec = _parse(source)
+            roles, engine = _load(source, spec)
         except MatrixFileError as error:
             yield BrokenMatrixFile.from_parent(self, name="(malformed)", error=error)
             return
+        _remember(self.config, roles.values())
+        cases = spec.cases if engine is not None else ()  # _parse: no account, no case
         for role, features in spec.matrix.items():
             yield RoleMatrixItem.from_parent(
                 self,
                 name=role,
+                line=_line_of(text, role),
+                roles=roles,
                 features=features,
-                line=_line_of(self.path.read_text(encoding="utf-8"), role),
+            )
+        for case in cases:
+            yield CaseItem.from_parent(
+                self,
+                name=f"{case.login}: {case.feature}",
+                line=case.line,
+                case=case,
+                engine=engine,
             )
 
 
@@ -172,49 +375,144 @@ class BrokenMatrixFile(pytest.Item):
         return self.path, line, f"ccroles matrix file {self.path.name}"
 
 
-class RoleMatrixItem(pytest.Item):
-    """One role of a matrix file: listed features allowed, every other denied."""
+class _MatrixFileItem(pytest.Item):
+    """An item from a line of a matrix file; fails with that line, not a traceback."""
 
-    def __init__(
-        self, *, features: tuple[str, ...], line: int | None, **kwargs: object
-    ) -> None:
-        """Keep the expected features."""
+    kind = "item"
+
+    def __init__(self, *, line: int | None, **kwargs: object) -> None:
+        """Keep the line the item comes from."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self.features = features
         self.line = line
         self.add_marker("ccroles_matrix")
-
-    def runtest(self) -> None:
-        """Compare the role's derived features with the expected ones."""
-        from ccroles.exceptions import UnknownRoleError  # noqa: PLC0415 (lazy)
-        from ccroles.testing import assert_matrix  # noqa: PLC0415 (lazy)
-
-        roles = _known_roles(self.config)
-        role = roles.get(self.name)
-        if role is None:
-            raise UnknownRoleError(self.name, roles)
-        assert_matrix([role], {self.name: self.features})
 
     def repr_failure(
         self,
         excinfo: pytest.ExceptionInfo[BaseException],
         style: TracebackStyle | None = None,
     ) -> str | TerminalRepr:
-        """Show the cell table (or the one-line error), not a traceback."""
+        """Show the cell table or explanation (or the one-line error)."""
         from ccroles.exceptions import CCRolesError  # noqa: PLC0415 (lazy)
-        from ccroles.testing import MatrixMismatchError  # noqa: PLC0415 (lazy)
+        from ccroles.testing import (  # noqa: PLC0415 (lazy)
+            MatrixMismatchError,
+            UnexpectedDecisionError,
+        )
 
-        if isinstance(excinfo.value, MatrixMismatchError | CCRolesError):
+        expected = MatrixMismatchError | UnexpectedDecisionError | CCRolesError
+        if isinstance(excinfo.value, expected):
             where = (
                 f"{self.path}:{self.line}" if self.line is not None else str(self.path)
             )
-            return f"{where}: role {self.name!r}: {excinfo.value}"
+            return f"{where}: {self.kind} {self.name!r}: {excinfo.value}"
         return super().repr_failure(excinfo, style)  # pragma: no cover (pytest's own)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        """Point at the role's line in the file."""
+        """Point at the item's line in the file."""
         line = self.line - 1 if self.line is not None else None
-        return self.path, line, f"ccroles matrix: {self.name}"
+        return self.path, line, f"ccroles {self.kind}: {self.name}"
+
+
+class RoleMatrixItem(_MatrixFileItem):
+    """One role of a matrix file: listed features allowed, every other denied."""
+
+    kind = "role"
+
+    def __init__(
+        self,
+        *,
+        roles: Mapping[str, Role],
+        features: tuple[str, ...],
+        **kwargs: object,
+    ) -> None:
+        """Keep the roles the file may name and the expected features."""
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.roles = roles
+        self.features = features
+
+    def runtest(self) -> None:
+        """Compare the role's derived features with the expected ones."""
+        from ccroles.exceptions import UnknownRoleError  # noqa: PLC0415 (lazy)
+        from ccroles.testing import assert_matrix  # noqa: PLC0415 (lazy)
+
+        role = self.roles.get(self.name)
+        if role is None:
+            raise UnknownRoleError(self.name, self.roles)
+        assert_matrix([role], {self.name: self.features})
+
+
+class CaseItem(_MatrixFileItem):
+    """One ``[[case]]`` of a matrix file, asked of its account's engine."""
+
+    kind = "case"
+
+    def __init__(self, *, case: _Case, engine: Engine, **kwargs: object) -> None:
+        """Keep the case and the engine to ask."""
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.case = case
+        self.engine = engine
+
+    def runtest(self) -> None:
+        """Assert the engine's answer (and reason) is the expected one."""
+        from ccroles.testing import assert_allowed, assert_denied  # noqa: PLC0415
+
+        case = self.case
+        if case.allowed:
+            assert_allowed(self.engine, case.login, case.feature)
+        else:
+            assert_denied(self.engine, case.login, case.feature, reason=case.reason)
+
+
+def _engine_of(config: pytest.Config, path: Path) -> Engine:
+    """The engine of the account file at *path*, loaded once per run."""
+    engines = config.stash.setdefault(_ENGINES_KEY, {})
+    path = path.resolve()
+    if path not in engines:
+        from ccroles.exceptions import CCRolesError  # noqa: PLC0415 (lazy)
+        from ccroles.policy import Engine  # noqa: PLC0415 (lazy)
+        from ccroles.serialization import load_account  # noqa: PLC0415 (lazy)
+
+        try:
+            engines[path] = Engine(load_account(path))
+        except CCRolesError as error:
+            pytest.fail(str(error), pytrace=False)
+        _remember(config, engines[path].account.roles)
+    return engines[path]
+
+
+_NO_ACCOUNT: Final = (
+    "the ccroles_account and ccroles_engine fixtures need an account file: mark "
+    'the test with @pytest.mark.ccroles_account("account.toml") (relative to the '
+    "test file) or run pytest with --ccroles-account FILE"
+)
+
+
+@pytest.fixture
+def ccroles_engine(request: pytest.FixtureRequest) -> Engine:
+    """The engine of the account file the test names.
+
+    The file is named by the test's ``@pytest.mark.ccroles_account(PATH)``
+    marker (relative to the test file), or else by ``--ccroles-account FILE``
+    (relative to where pytest runs). Each file is loaded once per run.
+    """
+    marker = request.node.get_closest_marker("ccroles_account")
+    if marker is not None:
+        if len(marker.args) != 1 or not isinstance(marker.args[0], str | Path):
+            pytest.fail(
+                f"ccroles_account takes one path, got {marker.args!r}", pytrace=False
+            )
+        path = request.node.path.parent / marker.args[0]
+    else:
+        option = request.config.getoption("ccroles_account")
+        if option is None:
+            pytest.fail(_NO_ACCOUNT, pytrace=False)
+        path = request.config.invocation_params.dir / option
+    return _engine_of(request.config, path)
+
+
+@pytest.fixture
+def ccroles_account(ccroles_engine: Engine) -> Account:
+    """The account of the file the test names (see ``ccroles_engine``)."""
+    return ccroles_engine.account
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -226,12 +524,23 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="report the role x feature cells that no test asserted",
     )
+    group.addoption(
+        "--ccroles-account",
+        metavar="FILE",
+        default=None,
+        help="the account file for the ccroles_account and ccroles_engine fixtures",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
     """Register the markers; start recording cells when coverage is asked for."""
     config.addinivalue_line(
         "markers", "ccroles_matrix: an item generated from a *.ccroles.toml matrix file"
+    )
+    config.addinivalue_line(
+        "markers",
+        "ccroles_account(path): the account file for the ccroles_account and "
+        "ccroles_engine fixtures, relative to the test file",
     )
     if config.getoption("ccroles_coverage"):
         from ccroles.testing import recording_cells  # noqa: PLC0415 (lazy)

@@ -35,6 +35,7 @@ __all__ = [
     "InvalidNameError",
     "InvalidOriginError",
     "InvalidPermissionKeyError",
+    "InvalidQuestionError",
     "LevelAboveRootError",
     "MarkerError",
     "MissingExtraError",
@@ -730,3 +731,21 @@ class MissingRecordTypeError(CCRolesError, TypeError):
         super().__init__(
             f"a {record} record has no record_type; pass the record type asked about"
         )
+
+
+class InvalidQuestionError(CCRolesError, ValueError):
+    """Arguments that ask the engine no question it answers.
+
+    Raised by the assertion helpers of :mod:`ccroles.testing`: a level
+    without a record, a record asked about with a feature, a login without an
+    email.
+
+    Attributes:
+        subject: What was given (an action's repr, or a login's label).
+        problem: Why the engine cannot be asked about it.
+    """
+
+    def __init__(self, subject: str, problem: str) -> None:
+        self.subject = subject
+        self.problem = problem
+        super().__init__(f"cannot ask the engine about {subject}: {problem}")

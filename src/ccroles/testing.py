@@ -14,14 +14,20 @@ Hypothesis is needed only when this module is imported (install the
 from __future__ import annotations
 
 import contextvars
+import enum
 from typing import TYPE_CHECKING
 
 import attrs
 from hypothesis import strategies as st
 
-from ccroles.accounts import Account, Contact, Customer
-from ccroles.exceptions import DuplicateNameError, UnknownRoleError
-from ccroles.features import FEATURES, FeatureCatalogue
+from ccroles.accounts import Account, Contact, Customer, Login
+from ccroles.decisions import Decision, ReasonCode, explain
+from ccroles.exceptions import (
+    DuplicateNameError,
+    InvalidQuestionError,
+    UnknownRoleError,
+)
+from ccroles.features import FEATURES, Feature, FeatureCatalogue
 from ccroles.forms import (
     FormField,
     FormPreferences,
@@ -30,18 +36,26 @@ from ccroles.forms import (
     TransactionForm,
     may_prefer,
 )
-from ccroles.permissions import PERMISSIONS, Level
+from ccroles.permissions import PERMISSIONS, Level, Permission
+from ccroles.policy import Engine
 from ccroles.render import text_table
 from ccroles.roles import BUILTIN_ROLES, Capability, Role
 
 if TYPE_CHECKING:
     from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 
+    from ccroles.policy import OwnedRecord
+
 __all__ = [
+    "Action",
     "CellDifference",
     "CellLog",
     "MatrixMismatchError",
+    "Record",
+    "UnexpectedDecisionError",
     "accounts",
+    "assert_allowed",
+    "assert_denied",
     "assert_matrix",
     "builtin_roles",
     "capability_sets",
@@ -51,8 +65,11 @@ __all__ = [
     "feature_names",
     "form_preferences",
     "levels",
+    "logins",
+    "owned_records",
     "permission_keys",
     "recording_cells",
+    "records_owned_by_others",
     "role_names",
     "transaction_forms",
 ]
@@ -60,7 +77,7 @@ __all__ = [
 
 def levels(*, max_level: Level = Level.FULL) -> st.SearchStrategy[Level]:
     """Levels from ``NONE`` up to *max_level*, shrinking towards ``NONE``."""
-    return st.sampled_from([level for level in Level if level <= max_level])
+    return st.sampled_from(tuple(level for level in Level if level <= max_level))
 
 
 def permission_keys() -> st.SearchStrategy[str]:
@@ -94,7 +111,7 @@ def role_names() -> st.SearchStrategy[str]:
 @st.composite
 def _copy_of(draw: st.DrawFn, role: Role) -> Role:
     root = role.root
-    keys = draw(st.lists(st.sampled_from(list(root.levels)), unique=True))
+    keys = draw(st.lists(st.sampled_from(tuple(root.levels)), unique=True))
     changed = {key: draw(levels(max_level=root.levels[key])) for key in keys}
     capabilities = draw(st.none() | capability_sets(within=root.capabilities))
     return role.customize(draw(role_names()), levels=changed, capabilities=capabilities)
@@ -287,7 +304,7 @@ def _emails() -> st.SearchStrategy[str]:
 
 
 def _maybe(values: Sequence[str]) -> st.SearchStrategy[str | None]:
-    return st.none() | st.sampled_from(values) if values else st.none()
+    return st.none() | st.sampled_from(tuple(values)) if values else st.none()
 
 
 def contacts(*, roles: Sequence[str] = ()) -> st.SearchStrategy[Contact]:
@@ -342,11 +359,13 @@ def _lineage(role: Role) -> list[Role]:
 
 
 @st.composite
-def _role_sets(draw: st.DrawFn, *, max_roles: int) -> tuple[Role, ...]:
+def _role_sets(
+    draw: st.DrawFn, *, max_roles: int, max_depth: int, taken: Iterable[str]
+) -> tuple[Role, ...]:
     """Custom roles whose every custom ancestor is in the set; unique names."""
-    names = {role.name for role in BUILTIN_ROLES}
+    names = {role.name for role in BUILTIN_ROLES} | set(taken)
     roles: list[Role] = []
-    for role in draw(st.lists(custom_roles(max_depth=2), max_size=max_roles)):
+    for role in draw(st.lists(custom_roles(max_depth=max_depth), max_size=max_roles)):
         lineage = _lineage(role)
         lineage_names = {r.name for r in lineage}
         if len(lineage_names) == len(lineage) and not lineage_names & names:
@@ -379,22 +398,52 @@ def _unique_logins(customers: list[Customer]) -> list[Customer]:
 
 
 @st.composite
-def accounts(draw: st.DrawFn, *, max_roles: int = 3, max_customers: int = 4) -> Account:
+def accounts(  # noqa: PLR0913 (Hypothesis's draw, then keyword-only narrowing)
+    draw: st.DrawFn,
+    *,
+    max_roles: int = 3,
+    max_depth: int = 2,
+    max_customers: int = 4,
+    customer_access: bool | None = None,
+    extra_roles: Sequence[Role] = (),
+) -> Account:
     """Whole accounts whose references hold.
 
     Every role a customer or contact names exists, every assigned website is
     the account's, and ids and emails are unique (emails ignoring case). Custom
     roles may copy each other; every custom role a role copies is in the
     account, so the account can be written to a file.
+
+    Args:
+        draw: Given by Hypothesis; callers leave it out.
+        max_roles: At most this many custom roles are drawn (not counting
+            the custom roles they copy, which come with them).
+        max_depth: Each is a chain of at most this many copies.
+        max_customers: At most this many customers.
+        customer_access: The Customer Access switch, or ``None`` for either.
+        extra_roles: Roles every account has besides the drawn ones, which
+            customers and contacts may name too (an internal staff role, say;
+            a custom one needs its custom ancestors listed with it).
+
+    >>> from hypothesis import given
+    >>> from ccroles import CenterType
+    >>> staff = Role("Staff", center_type=CenterType.SALES)
+    >>> @given(accounts(customer_access=True, extra_roles=[staff]))
+    ... def test_the_account(account):
+    ...     assert account.customer_access and staff in account.roles
+    >>> test_the_account()
     """
-    roles = draw(_role_sets(max_roles=max_roles))
+    taken = [role.name for role in extra_roles]
+    drawn_roles = _role_sets(max_roles=max_roles, max_depth=max_depth, taken=taken)
+    roles = (*draw(drawn_roles), *extra_roles)
     websites = draw(st.lists(_ids(), max_size=3, unique=True))
     names = [role.name for role in (*BUILTIN_ROLES, *roles)]
     drawn = draw(
         st.lists(customers(roles=names, websites=websites), max_size=max_customers)
     )
+    access = st.booleans() if customer_access is None else st.just(customer_access)
     return Account(
-        customer_access=draw(st.booleans()),
+        customer_access=draw(access),
         roles=roles,
         websites=websites,
         customers=_unique_logins(drawn),
@@ -452,3 +501,270 @@ def form_preferences(
         for website, form in draw(st.lists(chosen, max_size=2)):
             preferences = preferences.with_website_order_form(website, form)
     return preferences
+
+
+def _email(login: Login | str) -> str:
+    """The email a login is asked about by."""
+    if isinstance(login, str):
+        return login
+    if login.email is None:
+        raise InvalidQuestionError(login.label, "it has no email, hence no login")
+    return login.email
+
+
+def logins(
+    account: Account,
+    *,
+    roles: Collection[str] | None = None,
+    may_sign_in: bool | None = None,
+) -> st.SearchStrategy[Login]:
+    """Logins of *account* (the customers and contacts with an email).
+
+    Args:
+        account: The account whose logins are drawn.
+        roles: Only logins whose role is one of these role names.
+        may_sign_in: Only logins that may (``True``) or may not (``False``)
+            sign in, as :meth:`Engine.allows_sign_in` answers for *account*.
+
+    When no login matches, the strategy is empty and Hypothesis skips the
+    example, as for a failed ``assume``.
+
+    >>> from hypothesis import given
+    >>> from ccroles import Customer, Engine
+    >>> account = Account(customers=[
+    ...     Customer("101", "ACME", email="ap@acme.example", give_access=True,
+    ...              role="Customer Center"),
+    ...     Customer("102", "GLOBEX", email="office@globex.example"),
+    ... ])
+    >>> @given(logins(account, may_sign_in=True))
+    ... def test_signs_in(login):
+    ...     assert Engine(account).allows_sign_in(login.email)
+    >>> test_signs_in()
+    """
+    chosen = list(account.logins())
+    if roles is not None:
+        chosen = [login for login in chosen if login.role in roles]
+    if may_sign_in is not None:
+        engine = Engine(account)
+        chosen = [
+            login
+            for login in chosen
+            if engine.allows_sign_in(_email(login)) == may_sign_in
+        ]
+    return st.sampled_from(chosen) if chosen else st.nothing()
+
+
+@attrs.frozen
+class Record:
+    """A record owned by a customer: the least a portal's record has.
+
+    It is an :class:`ccroles.policy.OwnedRecord`, so the engine's record
+    questions (``decide_record``, ``filter_records``) take it.
+
+    Attributes:
+        customer_internal_id: The internal id of the customer owning it.
+        number: Tells records of one customer apart.
+    """
+
+    customer_internal_id: str
+    number: int = 0
+
+
+def _owner_id(customer: Customer | str) -> str:
+    return customer if isinstance(customer, str) else customer.internal_id
+
+
+def _numbers() -> st.SearchStrategy[int]:
+    return st.integers(min_value=0, max_value=10**6)
+
+
+def owned_records(customer: Customer | str) -> st.SearchStrategy[Record]:
+    """Records owned by *customer* (a customer, or its internal id)."""
+    return st.builds(Record, st.just(_owner_id(customer)), _numbers())
+
+
+def records_owned_by_others(
+    customer: Customer | str, *, account: Account | None = None
+) -> st.SearchStrategy[Record]:
+    """Records owned by anyone but *customer* (a customer, or its internal id).
+
+    The owners are the other customers of *account*, when given, and internal
+    ids that no customer has.
+
+    >>> from hypothesis import given
+    >>> @given(records_owned_by_others("101"))
+    ... def test_not_mine(record):
+    ...     assert record.customer_internal_id != "101"
+    >>> test_not_mine()
+    """
+    own = _owner_id(customer)
+    known = [] if account is None else [c.internal_id for c in account.customers]
+    others = [internal_id for internal_id in known if internal_id != own]
+    strangers = _ids().filter(lambda internal_id: internal_id not in {own, *known})
+    owners = st.sampled_from(others) | strangers if others else strangers
+    return st.builds(Record, owners, _numbers())
+
+
+class Action(enum.Enum):
+    """What the assertion helpers may ask besides a feature or a record."""
+
+    SIGN_IN = "sign in"
+    """Signing in, as :meth:`Engine.decide_sign_in` decides."""
+
+
+class UnexpectedDecisionError(AssertionError):
+    """The engine's answer is not the one a test expected.
+
+    The message is the engine's full explanation (:func:`ccroles.explain`);
+    when a denial has the wrong reasons, the codes expected and found come
+    first.
+
+    Attributes:
+        email: The login asked about.
+        decision: The engine's decision.
+        expected_reason: The reason code the test expected, or ``None``.
+    """
+
+    def __init__(
+        self, email: str, decision: Decision, expected_reason: ReasonCode | None
+    ) -> None:
+        self.email = email
+        self.decision = decision
+        self.expected_reason = expected_reason
+        explanation = explain(decision, email)
+        if decision.allowed or expected_reason is None:
+            super().__init__(explanation)
+            return
+        found = ", ".join(dict.fromkeys(r.code.name for r in decision.reasons))
+        super().__init__(
+            f"expected the reason {expected_reason.name}, found {found}: {explanation}"
+        )
+
+
+def _decide(  # noqa: PLR0913 (the engine's question, in full)
+    engine: Engine,
+    email: str,
+    action: str | Feature | Permission | Action,
+    *,
+    record: OwnedRecord | None,
+    level: Level | str | None,
+    website: str | None,
+) -> Decision:
+    """Ask *engine* the question; note a feature's cell in the current log."""
+    if record is not None:
+        if isinstance(action, Feature | Action):
+            raise InvalidQuestionError(
+                repr(action), "a record is asked about with a permission key"
+            )
+        return engine.decide_record(
+            email, action, record, Level.VIEW if level is None else level, website
+        )
+    if level is not None:
+        raise InvalidQuestionError(
+            repr(action), "a level is asked only of a record; pass record="
+        )
+    if action is Action.SIGN_IN:
+        return engine.decide_sign_in(email, website)
+    if isinstance(action, Permission):
+        raise InvalidQuestionError(
+            repr(action), "a permission is asked of a record; pass record="
+        )
+    decision = engine.decide(email, action, website)
+    login = engine.account.find_login(email)
+    if login is not None and login.role is not None:
+        _record(login.role, engine.features.resolve(action).name)
+    return decision
+
+
+def assert_allowed(  # noqa: PLR0913 (the engine's question, in full)
+    engine: Engine,
+    login: Login | str,
+    action: str | Feature | Permission | Action,
+    *,
+    record: OwnedRecord | None = None,
+    level: Level | str | None = None,
+    website: str | None = None,
+) -> Decision:
+    """Assert the engine allows *login* the *action*; return the decision.
+
+    Args:
+        engine: The engine asked.
+        login: The login, or its email.
+        action: A feature (by name); with *record*, the permission (key or
+            :class:`~ccroles.permissions.Permission`) the record falls under;
+            or :attr:`Action.SIGN_IN`.
+        record: A record to reach (any :class:`~ccroles.policy.OwnedRecord`).
+        level: The level a *record* is reached at (default View).
+        website: The website asked through, or ``None``.
+
+    A feature's role-by-feature cell is noted in the current :class:`CellLog`.
+
+    Raises:
+        UnexpectedDecisionError: The engine denies it; the message is the
+            engine's explanation, with every reason and remedy.
+        InvalidQuestionError: The arguments ask no question the engine
+            answers (a level without a record, a login without an email).
+
+    >>> from ccroles import Account, Customer, Engine
+    >>> engine = Engine(Account(customers=[
+    ...     Customer("101", "ACME", email="ap@acme.example", give_access=True,
+    ...              role="Customer Center", active=False),
+    ... ]))
+    >>> assert_allowed(engine, "ap@acme.example", "Make a Payment")
+    Traceback (most recent call last):
+    ...
+    ccroles.testing.UnexpectedDecisionError: ap@acme.example may not use Make a Payment: customer 'ACME' is inactive. To allow it: make customer 'ACME' active.
+    """  # noqa: E501
+    email = _email(login)
+    decision = _decide(
+        engine, email, action, record=record, level=level, website=website
+    )
+    if not decision.allowed:
+        raise UnexpectedDecisionError(email, decision, None)
+    return decision
+
+
+def assert_denied(  # noqa: PLR0913 (the engine's question, in full)
+    engine: Engine,
+    login: Login | str,
+    action: str | Feature | Permission | Action,
+    *,
+    reason: ReasonCode | None = None,
+    record: OwnedRecord | None = None,
+    level: Level | str | None = None,
+    website: str | None = None,
+) -> Decision:
+    """Assert the engine denies *login* the *action*, for *reason* if given.
+
+    The arguments are those of :func:`assert_allowed`; *reason* must be among
+    the decision's reason codes (a denial may have several).
+
+    Raises:
+        UnexpectedDecisionError: The engine allows it, or denies it without
+            *reason*; the message is the engine's explanation.
+        InvalidQuestionError: The arguments ask no question the engine
+            answers.
+
+    >>> from ccroles import Account, Customer, Engine, ReasonCode
+    >>> engine = Engine(Account(customers=[
+    ...     Customer("101", "ACME", email="ap@acme.example", give_access=True,
+    ...              role="Advanced Customer Center"),
+    ... ]))
+    >>> decision = assert_denied(
+    ...     engine, "ap@acme.example", "Wish Lists",
+    ...     reason=ReasonCode.MISSING_CAPABILITY,
+    ... )
+    >>> assert_denied(engine, "ap@acme.example", Action.SIGN_IN)
+    Traceback (most recent call last):
+    ...
+    ccroles.testing.UnexpectedDecisionError: ap@acme.example may sign in.
+    """
+    email = _email(login)
+    decision = _decide(
+        engine, email, action, record=record, level=level, website=website
+    )
+    if decision.allowed or (
+        reason is not None and reason not in {r.code for r in decision.reasons}
+    ):
+        raise UnexpectedDecisionError(email, decision, reason)
+    return decision

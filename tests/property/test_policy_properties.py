@@ -8,8 +8,6 @@ from ccroles import (
     PERMISSIONS,
     Account,
     CenterType,
-    Contact,
-    Customer,
     Engine,
     FormField,
     FormPreferences,
@@ -22,64 +20,27 @@ from ccroles import (
     SavedOrder,
     TransactionForm,
 )
-from ccroles.testing import custom_roles, levels, permission_keys
+from ccroles.testing import (
+    Action,
+    Record,
+    accounts,
+    assert_allowed,
+    assert_denied,
+    levels,
+    logins,
+    owned_records,
+    permission_keys,
+    records_owned_by_others,
+)
 
-BUILTIN_NAMES = frozenset(role.name for role in BUILTIN_ROLES)
 STAFF = Role("Staff", center_type=CenterType.SALES, levels={"TRAN_SALESORD": "Full"})
-SITES = ("Main", "Shop", "Outlet")
+# Small accounts: custom roles, an internal staff role, customers and contacts.
+ACCOUNTS = accounts(max_roles=2, max_depth=1, max_customers=3, extra_roles=[STAFF])
 
 
-@attrs.frozen
-class Record:
-    """A record as a portal might model it."""
-
-    customer_internal_id: str
-
-
-@st.composite
-def accounts(draw: st.DrawFn) -> Account:
-    """Small accounts: custom roles, websites, customers and contacts of any kind."""
-    customs = draw(
-        st.lists(
-            custom_roles(max_depth=1).filter(lambda r: r.name not in BUILTIN_NAMES),
-            max_size=2,
-            unique_by=lambda r: r.name,
-        )
-    )
-    roles = st.sampled_from(
-        [None, STAFF.name, *BUILTIN_NAMES, *(r.name for r in customs)]
-    )
-    websites = draw(st.lists(st.sampled_from(SITES), unique=True))
-    customers = []
-    for i in range(draw(st.integers(1, 4))):
-        contacts = [
-            Contact(
-                f"c{i}.{j}",
-                draw(st.sampled_from([None, f"C{i}.{j}@Example.com"])),
-                give_access=draw(st.booleans()),
-                role=draw(roles),
-                active=draw(st.booleans()),
-            )
-            for j in range(draw(st.integers(0, 2)))
-        ]
-        customers.append(
-            Customer(
-                str(100 + i),
-                f"CUST{i}",
-                email=draw(st.sampled_from([None, f"ap{i}@example.com"])),
-                give_access=draw(st.booleans()),
-                role=draw(roles),
-                assigned_website=draw(st.sampled_from([None, *websites])),
-                active=draw(st.booleans()),
-                contacts=contacts,
-            )
-        )
-    return Account(
-        customer_access=draw(st.booleans()),
-        roles=[*customs, STAFF],
-        websites=websites,
-        customers=customers,
-    )
+def sites(account: Account) -> list[str | None]:
+    """No website, each of the account's websites, and one it does not have."""
+    return [None, *account.websites, "Elsewhere"]
 
 
 def emails(account: Account) -> list[str]:
@@ -93,25 +54,34 @@ def asked(email: str) -> list[str]:
     return [email, email.upper(), email.lower()]
 
 
-@given(accounts(), permission_keys(), levels())
+@given(ACCOUNTS, permission_keys(), levels(), st.data())
 def test_a_login_never_reaches_another_customers_record(
-    account: Account, key: str, level: Level
+    account: Account, key: str, level: Level, data: st.DataObject
 ) -> None:
     """DOMAIN §6: a customer center login sees only its own customer's records."""
     engine = Engine(account)
-    owners = [c.internal_id for c in account.customers] + ["999"]
-    records = [Record(owner) for owner in owners]
     for login in account.logins():
         assert login.email is not None
-        own = login.customer.internal_id
-        for record in records:
-            if record.customer_internal_id == own:
-                continue
+        others = data.draw(
+            st.lists(
+                records_owned_by_others(login.customer, account=account),
+                min_size=1,
+                max_size=3,
+            )
+        )
+        for record in others:
             assert not engine.allows_record(login.email, key, record, level)
-            decision = engine.decide_record(login.email, key, record, level)
-            assert ReasonCode.NOT_OWN_RECORD in [r.code for r in decision.reasons]
-        reached = engine.filter_records(login.email, key, records, level)
-        assert all(r.customer_internal_id == own for r in reached)
+            assert_denied(
+                engine,
+                login,
+                key,
+                record=record,
+                level=level,
+                reason=ReasonCode.NOT_OWN_RECORD,
+            )
+        own = data.draw(owned_records(login.customer))
+        reached = list(engine.filter_records(login.email, key, [*others, own], level))
+        assert reached in ([], [own])
 
 
 def _revoked(account: Account, login: Login) -> Account:
@@ -136,7 +106,7 @@ def _denies_everything(engine: Engine, email: str) -> bool:
             *(
                 engine.allows(email, f, site)
                 for f in FEATURES
-                for site in (None, *SITES)
+                for site in sites(engine.account)
             ),
             *(engine.decide(email, f).allowed for f in FEATURES),
             *(engine.allows_record(email, key, own) for key in PERMISSIONS),
@@ -148,23 +118,23 @@ def _denies_everything(engine: Engine, email: str) -> bool:
     )
 
 
-@given(accounts(), st.data())
+@given(ACCOUNTS, st.data())
 def test_revoking_access_or_switching_the_feature_off_denies_everything(
     account: Account, data: st.DataObject
 ) -> None:
     """DOMAIN §6: no Give Access, or Customer Access off: nothing is allowed."""
     switched_off = Engine(attrs.evolve(account, customer_access=False))
-    logins = list(account.logins())
-    for login in logins:
+    for login in account.logins():
         assert login.email is not None
         assert _denies_everything(switched_off, login.email)
-    if logins:
-        login = data.draw(st.sampled_from(logins))
-        assert login.email is not None
-        assert _denies_everything(Engine(_revoked(account, login)), login.email)
+    login = data.draw(logins(account))
+    assert login.email is not None
+    revoked = Engine(_revoked(account, login))
+    assert _denies_everything(revoked, login.email)
+    assert_denied(revoked, login, Action.SIGN_IN, reason=ReasonCode.NO_ACCESS)
 
 
-@given(accounts())
+@given(ACCOUNTS)
 def test_a_custom_roles_login_never_gets_a_feature_its_root_lacks(
     account: Account,
 ) -> None:
@@ -180,7 +150,7 @@ def test_a_custom_roles_login_never_gets_a_feature_its_root_lacks(
                 assert root.has_feature(feature)
 
 
-@given(accounts())
+@given(ACCOUNTS)
 def test_the_answers_follow_the_role_once_the_login_may_sign_in(
     account: Account,
 ) -> None:
@@ -193,24 +163,31 @@ def test_the_answers_follow_the_role_once_the_login_may_sign_in(
         assert login.role is not None
         role = account.role(login.role)
         for feature in FEATURES:
-            assert role.has_feature(feature) == engine.allows(login.email, feature)
+            if role.has_feature(feature):
+                assert_allowed(engine, login, feature)
+            else:
+                assert_denied(engine, login, feature)
 
 
-@given(accounts(), permission_keys(), levels())
+@given(ACCOUNTS, permission_keys(), levels(), st.data())
 def test_the_plain_answers_agree_with_the_decisions(
-    account: Account, key: str, level: Level
+    account: Account, key: str, level: Level, data: st.DataObject
 ) -> None:
     """allows* is decide*.allowed, and a decision is denied exactly with reasons."""
     engine = Engine(account)
-    owner = account.customers[0].internal_id
     for email in emails(account):
+        login = account.find_login(email)
+        record = (
+            data.draw(owned_records(login.customer))
+            if login is not None
+            else Record("999")
+        )
         for spelling in asked(email):
-            for site in (None, *SITES):
+            for site in sites(account):
                 for feature in FEATURES:
                     decision = engine.decide(spelling, feature, site)
                     assert engine.allows(spelling, feature, site) == decision.allowed
                     assert decision.allowed == (decision.reasons == ())
-                record = Record(owner)
                 decision = engine.decide_record(spelling, key, record, level, site)
                 assert decision.allowed == engine.allows_record(
                     spelling, key, record, level, site
@@ -223,7 +200,7 @@ def test_the_plain_answers_agree_with_the_decisions(
                 assert sign_in.allowed == engine.allows_sign_in(spelling, site)
 
 
-@given(accounts())
+@given(ACCOUNTS)
 def test_a_preview_answers_exactly_as_the_customers_login(account: Account) -> None:
     """DOMAIN §6: "log in as customer" gives the same answers as the login."""
     engine = Engine(account)
@@ -232,13 +209,13 @@ def test_a_preview_answers_exactly_as_the_customers_login(account: Account) -> N
             continue
         preview = engine.preview(customer.internal_id)
         for feature in FEATURES:
-            for site in (None, *SITES):
+            for site in sites(account):
                 assert engine.decide(customer.email, feature, site) == (
                     preview.decide(feature, site)
                 )
 
 
-@given(accounts())
+@given(ACCOUNTS)
 def test_applying_the_remedies_allows_the_feature(account: Account) -> None:
     """The changes proposed on a role are enough; a proposed root allows it."""
     engine = Engine(account)
@@ -288,7 +265,7 @@ FORMS = [
 @st.composite
 def accounts_with_forms(draw: st.DrawFn) -> Account:
     """The accounts above, with sales order forms and maybe preferred ones."""
-    account = draw(accounts())
+    account = draw(ACCOUNTS)
     preferences = FormPreferences()
     if draw(st.booleans()):
         preferences = preferences.with_account_form(draw(st.sampled_from(FORMS)))
@@ -298,11 +275,12 @@ def accounts_with_forms(draw: st.DrawFn) -> Account:
     return attrs.evolve(account, forms=FORMS, form_preferences=preferences)
 
 
-@given(accounts_with_forms(), st.sampled_from([None, *SITES]))
+@given(accounts_with_forms(), st.data())
 def test_a_login_never_sees_a_form_view_of_another_customers_order(
-    account: Account, site: str | None
+    account: Account, data: st.DataObject
 ) -> None:
     """DOMAIN §6 and §8: a login sees only its own customer's orders, on a form."""
+    site = data.draw(st.sampled_from(sites(account)))
     engine = Engine(account)
     owners = [c.internal_id for c in account.customers] + ["999"]
     orders = [
