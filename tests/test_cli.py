@@ -5,16 +5,7 @@ import sys
 import pytest
 
 from ccroles.cli import main
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI and return its exit status, stdout and stderr."""
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return status, out, err
+from tests.cli_run import run
 
 
 def test_matrix_json(capsys: pytest.CaptureFixture[str]) -> None:

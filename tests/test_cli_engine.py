@@ -11,20 +11,13 @@ from ccroles import (
     load_account,
     render_report,
 )
-from ccroles.cli import main
+from tests.cli_run import run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 ACCOUNT = str(EXAMPLES / "account.toml")
 BROKEN_ACCOUNT = str(EXAMPLES / "broken-account.toml")
 ACCESS = str(EXAMPLES / "access.csv")
 BROKEN_ACCESS = str(EXAMPLES / "broken-access.csv")
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI (which returns, never exits) and give status, stdout, stderr."""
-    status = main(list(argv))
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 # --- check and explain -------------------------------------------------------

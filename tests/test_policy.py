@@ -645,12 +645,13 @@ def test_record_questions_read_as_words(level: Level, words: str) -> None:
 def test_each_decision_logs_one_structured_record_when_enabled(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """With ccroles.policy at DEBUG, every decide logs one record with extras."""
+    """With log_decisions on, every decide logs one DEBUG record with extras."""
+    engine = Engine(ENGINE.account, log_decisions=True)
     with caplog.at_level(logging.DEBUG, logger="ccroles.policy"):
-        denied = ENGINE.decide("ap@gamma.example", "Billing")
-        ENGINE.decide_record("ap@acme.example", "TRAN_CUSTINVC", Invoice("101"))
-        ENGINE.decide_sign_in("ap@acme.example")
-        ENGINE.allows("ap@acme.example", "Billing")
+        denied = engine.decide("ap@gamma.example", "Billing")
+        engine.decide_record("ap@acme.example", "TRAN_CUSTINVC", Invoice("101"))
+        engine.decide_sign_in("ap@acme.example")
+        engine.allows("ap@acme.example", "Billing")
     assert len(caplog.records) == 3
     record = caplog.records[0]
     assert record.getMessage() == "ap@gamma.example may not use Billing"
@@ -663,9 +664,20 @@ def test_each_decision_logs_one_structured_record_when_enabled(
 
 
 def test_decisions_log_nothing_by_default(caplog: pytest.LogCaptureFixture) -> None:
-    """Off by default: with the logger at its default level nothing is logged."""
-    with caplog.at_level(logging.INFO):
+    """Off by default: even with the logger at DEBUG nothing is logged."""
+    assert not ENGINE.log_decisions
+    with caplog.at_level(logging.DEBUG, logger="ccroles.policy"):
         ENGINE.decide("ap@acme.example", "Billing")
+    assert caplog.records == []
+
+
+def test_the_logger_level_still_filters_logged_decisions(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """With log_decisions on and the logger above DEBUG, nothing is kept."""
+    engine = Engine(ENGINE.account, log_decisions=True)
+    with caplog.at_level(logging.INFO, logger="ccroles.policy"):
+        engine.decide("ap@acme.example", "Billing")
     assert caplog.records == []
 
 

@@ -347,8 +347,9 @@ def test_each_form_decision_logs_one_record_when_enabled(
 ) -> None:
     """decide_form logs like the other decide methods; form_view logs nothing."""
     caplog.set_level(logging.DEBUG, logger="ccroles.policy")
-    ENGINE.form_view("ap@acme.example", ACME_ORDER)
-    answer = ENGINE.decide_form("ap@acme.example", ACME_ORDER)
+    engine = Engine(ENGINE.account, log_decisions=True)
+    engine.form_view("ap@acme.example", ACME_ORDER)
+    answer = engine.decide_form("ap@acme.example", ACME_ORDER)
     (record,) = caplog.records
     assert record.decision == answer.decision  # type: ignore[attr-defined]
 

@@ -25,7 +25,7 @@ from ccroles import (
     render_matrix,
     render_role,
 )
-from ccroles.cli import main
+from tests.cli_run import run
 from tests.expected import source_feature_order, source_matrix
 from tests.markup import html_rows, rst_doctree, rst_tables
 
@@ -402,16 +402,6 @@ def test_embed_matrix_refuses_bad_markers(
 
 
 # The command line's rendering commands.
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI and return its exit status, stdout and stderr."""
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.mark.parametrize("fmt", list(Format))

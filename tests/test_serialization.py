@@ -34,8 +34,8 @@ from ccroles import (
     loads_roles,
     make_converter,
 )
-from ccroles.cli import main
 from ccroles.serialization import _cattrs_problems
+from tests.cli_run import run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
 
@@ -793,16 +793,6 @@ def test_the_converter_reads_and_writes_the_model() -> None:
 
 
 # --- the command line --------------------------------------------------------
-
-
-def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    """Run the CLI and return its exit status, stdout and stderr."""
-    try:
-        status = main(list(argv))
-    except SystemExit as exit_:
-        status = int(exit_.code or 0)
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 def test_validate_prints_ok_per_good_file(capsys: pytest.CaptureFixture[str]) -> None:

@@ -489,15 +489,14 @@ class Account:
             form they name must be the account's own.
 
     Raises:
-        DuplicateNameError: Two roles share a name (a custom role may not take
-            a built-in role's name).
         UnknownReferenceError: A customer or contact names a role or an
             assigned website the account lacks; or the form preferences name
             a role, a website or a form the account lacks (roles and forms
             compare by value: a role of the same name with other levels is
             another role).
-        DuplicateReferenceError: An internal id, customer id, contact id,
-            login email or form name is used twice (emails ignoring case).
+        DuplicateReferenceError: A role name (a custom role may not take a
+            built-in role's name), website, internal id, customer id, contact
+            id, login email or form name is used twice (emails ignoring case).
 
     >>> from ccroles.forms import RecordType
     >>> from ccroles.roles import CUSTOMER_CENTER

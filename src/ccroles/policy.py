@@ -80,8 +80,6 @@ if TYPE_CHECKING:
 __all__ = ["Engine", "OwnedRecord", "Preview"]
 
 _LOG: Final = logging.getLogger("ccroles.policy")
-_DEBUG: Final = logging.DEBUG
-_logging: Final = _LOG.isEnabledFor  # bound once: the check made on every decide
 
 
 class OwnedRecord(Protocol):
@@ -446,18 +444,21 @@ class Engine:
     Assigned Website is denied on any other. ``None`` means the customer
     center itself, where the Assigned Website does not apply.
 
-    Each ``decide`` call logs one record at ``DEBUG`` on the ``ccroles.policy``
-    logger, with the decision in ``extra`` (keys ``decision``, ``allowed``,
-    ``email``, ``question``, ``reasons``). It is off unless that logger is
-    enabled for ``DEBUG``.
+    With ``log_decisions=True``, each ``decide`` call logs one record at
+    ``DEBUG`` on the ``ccroles.policy`` logger, with the decision in ``extra``
+    (keys ``decision``, ``allowed``, ``email``, ``question``, ``reasons``);
+    the logger's level and handlers then decide what is kept. The log is off
+    by default, and then costs one attribute read per ``decide``.
 
     Attributes:
         account: The account whose logins are asked about.
         features: The feature catalogue (by default the 22 features).
+        log_decisions: Whether ``decide`` calls are logged (default: no).
     """
 
     account: Account
     features: FeatureCatalogue = attrs.field(default=FEATURES, eq=False)
+    log_decisions: bool = attrs.field(default=False, kw_only=True)
     # Every login, under its email as written and casefolded: what it may use.
     _grants: Mapping[str, frozenset[str]] = attrs.field(
         init=False, repr=False, eq=False, hash=False
@@ -568,7 +569,7 @@ class Engine:
         decision = decisions.get(feature) if decisions is not None else None
         if decision is None:
             decision = self._decide_feature(email, feature, website)
-        if _logging(_DEBUG):
+        if self.log_decisions:
             _log(email, decision)
         return decision
 
@@ -639,7 +640,7 @@ class Engine:
             if plan is not None:
                 reasons += _level_reasons(plan.role, key, needed, self._roots)
         decision = Decision(question, reasons)
-        if _logging(_DEBUG):
+        if self.log_decisions:
             _log(email, decision)
         return decision
 
@@ -790,7 +791,7 @@ class Engine:
                 if view is None:
                     reasons += (_no_form(role, kind),)
         decision = Decision(question, reasons)
-        if _logging(_DEBUG):
+        if self.log_decisions:
             _log(email, decision)
         return FormAnswer(decision, view if decision.allowed else None)
 
@@ -806,7 +807,7 @@ class Engine:
         state = self._state(email, website)
         reasons = self._unknown_login() if state is None else state[1]
         decision = Decision(SignInQuestion(website), reasons)
-        if _logging(_DEBUG):
+        if self.log_decisions:
             _log(email, decision)
         return decision
 
