@@ -212,10 +212,20 @@ class Role:
     @property
     def root(self) -> Role:
         """The root role this one descends from (itself for a root role)."""
-        role = self
-        while role.base is not None:
-            role = role.base
-        return role
+        return self.lineage[0]
+
+    @property
+    def lineage(self) -> tuple[Role, ...]:
+        """The roles from the root down to this one: the root first, this last.
+
+        >>> copy = CUSTOMER_CENTER.customize("A").customize("B")
+        >>> [role.name for role in copy.lineage]
+        ['Customer Center', 'A', 'B']
+        """
+        chain = [self]
+        while chain[-1].base is not None:
+            chain.append(chain[-1].base)
+        return tuple(reversed(chain))
 
     @property
     def is_custom(self) -> bool:

@@ -348,16 +348,6 @@ def customers(
     )
 
 
-def _lineage(role: Role) -> list[Role]:
-    """The custom roles *role* descends from, oldest first, then *role*."""
-    chain: list[Role] = []
-    current: Role | None = role
-    while current is not None and current.is_custom:
-        chain.insert(0, current)
-        current = current.base
-    return chain
-
-
 @st.composite
 def _role_sets(
     draw: st.DrawFn, *, max_roles: int, max_depth: int, taken: Iterable[str]
@@ -366,7 +356,7 @@ def _role_sets(
     names = {role.name for role in BUILTIN_ROLES} | set(taken)
     roles: list[Role] = []
     for role in draw(st.lists(custom_roles(max_depth=max_depth), max_size=max_roles)):
-        lineage = _lineage(role)
+        lineage = role.lineage[1:]  # the custom roles, oldest first
         lineage_names = {r.name for r in lineage}
         if len(lineage_names) == len(lineage) and not lineage_names & names:
             roles.extend(lineage)

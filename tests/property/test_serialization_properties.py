@@ -45,16 +45,6 @@ FUZZ = settings(max_examples=settings().max_examples * 12)
 CONVERTER = make_converter()
 
 
-def lineage(role: Role) -> list[Role]:
-    """The custom roles *role* descends from, oldest first, then *role*."""
-    chain: list[Role] = []
-    current: Role | None = role
-    while current is not None and current.is_custom:
-        chain.insert(0, current)
-        current = current.base
-    return chain
-
-
 @given(accounts(), st.sampled_from(FileFormat))
 def test_an_account_survives_a_round_trip(account: Account, fmt: FileFormat) -> None:
     """Issue 5: load(dump(x)) == x for any account, in both formats."""
@@ -156,14 +146,14 @@ def test_forms_preferences_notifications_and_hashes_survive_a_round_trip(
 
 def _writable(role: Role) -> bool:
     """Whether the names of *role*'s lineage are unique and not built-in names."""
-    names = [r.name for r in (*BUILTIN_ROLES, *lineage(role))]
+    names = [r.name for r in (*BUILTIN_ROLES, *role.lineage[1:])]
     return len(set(names)) == len(names)
 
 
 @given(custom_roles(max_depth=4).filter(_writable), st.sampled_from(FileFormat))
 def test_custom_roles_survive_a_round_trip(role: Role, fmt: FileFormat) -> None:
     """Issue 5: a chain of copies is written as bases plus changes, and read back."""
-    chain = lineage(role)
+    chain = list(role.lineage[1:])
     assert list(loads_roles(dumps_roles(chain, fmt), fmt)) == chain
 
 
