@@ -335,7 +335,7 @@ def test_access_needs_the_customer_access_feature() -> None:
         (
             notify(role="Customer Center", website="Shop"),
             UnknownReferenceError,
-            "names website 'Shop'",
+            "customer 'ACME' names website 'Shop', which the account lacks",
         ),
         (assign("Sh0rt!", role="Customer Center"), WeakPasswordError, "fewer than 8"),
         (

@@ -10,7 +10,7 @@ from ccroles import (
     Customer,
     DuplicateReferenceError,
     FormPreferences,
-    InvalidNameError,
+    InvalidIdError,
     Login,
     RecordType,
     TransactionForm,
@@ -165,10 +165,13 @@ def test_duplicate_websites_and_role_names_are_refused() -> None:
         Account(roles=[CUSTOMER_CENTER.customize("Customer Center")])
 
 
-@pytest.mark.parametrize("field", ["internal_id", "customer_id"])
-def test_blank_ids_are_refused(field: str) -> None:
+@pytest.mark.parametrize(
+    ("field", "name"),
+    [("internal_id", "customer internal id"), ("customer_id", "customer id")],
+)
+def test_blank_ids_are_refused(field: str, name: str) -> None:
     """A customer needs an internal id and a customer id."""
-    with pytest.raises(InvalidNameError, match=f"customer {field}"):
+    with pytest.raises(InvalidIdError, match=f"{name} ' ' is refused"):
         acme(**{field: " "})
 
 

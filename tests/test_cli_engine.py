@@ -108,10 +108,7 @@ def test_explain_gives_every_reason_and_remedy(
         ),
         (
             [ACCOUNT, "ap@acme.example", "Wish Lists", "--website", "Main Stor"],
-            (
-                "ccroles: error: --website names website 'Main Stor', which the "
-                "account lacks; did you mean 'Main Store'?"
-            ),
+            ("ccroles: error: unknown website 'Main Stor'; did you mean 'Main Store'?"),
         ),
         (
             ["/nonexistent/account.toml", "ap@acme.example", "Wish Lists"],

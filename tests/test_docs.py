@@ -191,6 +191,7 @@ def test_site_has_every_page(site: Path) -> None:
         "matrix.html",
         "py-modindex.html",
         "roles.html",
+        "rules.html",
         "search.html",
         "tutorials/documentation-writer.html",
         "tutorials/portal-developer.html",

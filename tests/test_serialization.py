@@ -214,8 +214,8 @@ BAD_INPUT = [
         id="string-for-bool",
     ),
     pytest.param(
-        {"customers": [customer("1", 5)]},
-        "customers[0].customer_id",
+        {"customers": [customer("1", "A", email=5)]},
+        "customers[0].email",
         "expected a string, got an integer",
         id="int-for-string",
     ),
@@ -327,7 +327,7 @@ BAD_INPUT = [
     pytest.param(
         {"roles": [role("A"), role("A")]},
         "roles[1].name",
-        "the file uses role name 'A', which is already taken",
+        "the account uses role name 'A', which is already taken",
         id="duplicate-role",
     ),
     pytest.param(
@@ -403,8 +403,8 @@ BAD_INPUT = [
     ),
     pytest.param(
         {"customers": [customer(" ", "A")]},
-        "customers[0]",
-        "a customer internal_id name must not be blank",
+        "customers[0].internal_id",
+        "customer internal id ' ' is refused: an id must not be blank",
         id="blank-id",
     ),
     pytest.param(
@@ -428,7 +428,7 @@ BAD_INPUT = [
     pytest.param(
         {"forms": [form("A"), form("A", "Invoice")]},
         "forms[1].name",
-        "the file uses form name 'A', which is already taken",
+        "the account uses form name 'A', which is already taken",
         id="duplicate-form",
     ),
     pytest.param(

@@ -285,34 +285,37 @@ def _remember(config: pytest.Config, roles: Iterable[Role]) -> None:
         known.setdefault(role.name, role)
 
 
-def _load(source: _Source, spec: _MatrixSpec) -> tuple[dict[str, Role], Engine | None]:
+def _load(
+    source: _Source, spec: _MatrixSpec
+) -> tuple[Mapping[str, Role], Engine | None]:
     """The roles a matrix file may name, and the engine of its account."""
     from ccroles.exceptions import CCRolesError  # noqa: PLC0415 (lazy)
+    from ccroles.names import fold  # noqa: PLC0415 (lazy)
     from ccroles.policy import Engine  # noqa: PLC0415 (lazy)
-    from ccroles.roles import BUILTIN_ROLES  # noqa: PLC0415 (lazy)
+    from ccroles.roles import BUILTIN_ROLES, RoleCatalogue  # noqa: PLC0415 (lazy)
     from ccroles.serialization import load_account, load_roles  # noqa: PLC0415 (lazy)
 
     folder = source.path.parent
-    roles = {role.name: role for role in BUILTIN_ROLES}
+    roles = {fold(role.name): role for role in BUILTIN_ROLES}
     engine = None
     if spec.account is not None:
         try:
             engine = Engine(load_account(folder / spec.account))
         except CCRolesError as error:
             raise source.error("account", str(error)) from None
-        roles.update((role.name, role) for role in engine.account.roles)
+        roles.update((fold(role.name), role) for role in engine.account.roles)
     if spec.roles is not None:
         try:
             custom = load_roles(folder / spec.roles)
         except CCRolesError as error:
             raise source.error("roles", str(error)) from None
         for role in custom:
-            if roles.setdefault(role.name, role) != role:
+            if roles.setdefault(fold(role.name), role) != role:
                 raise source.error(
                     "roles",
                     f"role {role.name!r} differs from the account's role of that name",
                 )
-    return roles, engine
+    return RoleCatalogue(roles.values()), engine
 
 
 class MatrixFile(pytest.File):
@@ -431,13 +434,10 @@ class RoleMatrixItem(_MatrixFileItem):
 
     def runtest(self) -> None:
         """Compare the role's derived features with the expected ones."""
-        from ccroles.exceptions import UnknownRoleError  # noqa: PLC0415 (lazy)
         from ccroles.testing import assert_matrix  # noqa: PLC0415 (lazy)
 
-        role = self.roles.get(self.name)
-        if role is None:
-            raise UnknownRoleError(self.name, self.roles)
-        assert_matrix([role], {self.name: self.features})
+        role = self.roles[self.name]  # any case; an unknown name raises
+        assert_matrix([role], {role.name: self.features})
 
 
 class CaseItem(_MatrixFileItem):

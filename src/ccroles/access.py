@@ -48,6 +48,7 @@ import attrs
 
 from ccroles.accounts import (
     Account,
+    AccountRules,
     Customer,
     Login,
     NotificationSettings,
@@ -56,7 +57,6 @@ from ccroles.accounts import (
 from ccroles.exceptions import (
     CCRolesError,
     CustomerAccessOffError,
-    DuplicateReferenceError,
     InvalidEmailError,
     MissingNotificationSettingsError,
     MissingValueError,
@@ -64,9 +64,10 @@ from ccroles.exceptions import (
     UnknownReferenceError,
     WeakPasswordError,
 )
+from ccroles.names import check_email
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Sequence
 
 __all__ = [
     "CSV_COLUMNS",
@@ -401,44 +402,28 @@ class Revoked:
 _Fault = tuple[str, CCRolesError]
 
 
-def _is_email(text: str) -> bool:
-    local, at, domain = text.rpartition("@")
-    return bool(at and local and domain) and not any(ch.isspace() for ch in text)
+def _email_faults(login: Login, given: str | None) -> tuple[list[_Fault], str | None]:
+    """Check the email a grant ends with: *given*, else the record's.
 
-
-def _same_login(one: Login, other: Login) -> bool:
-    one_contact = one.contact.id if one.contact is not None else None
-    other_contact = other.contact.id if other.contact is not None else None
-    same_customer = one.customer.internal_id == other.customer.internal_id
-    return same_customer and one_contact == other_contact
-
-
-def _taken_in(account: Account, email: str, login: Login) -> bool:
-    """Whether *email* is another login's in *account* (ignoring case)."""
-    holder = account.find_login(email)
-    return holder is not None and not _same_login(holder, login)
-
-
-def _email_faults(
-    login: Login, given: str | None, taken: Callable[[str, Login], bool]
-) -> tuple[list[_Fault], str | None]:
-    """Check the email a grant ends with: *given*, else the record's."""
+    Whether another login has it is an account rule: the new account's
+    (:class:`~ccroles.accounts.AccountRules`) checks it.
+    """
     owner = login.label
-    email = given or login.email
-    if email is None:
+    if given is not None:
+        try:
+            return [], check_email(given, owner=owner)
+        except InvalidEmailError as error:
+            return [("email", error)], None
+    if login.email is None:
         return [("email", MissingValueError("email", owner=owner))], None
-    if given is not None and not _is_email(given):
-        return [("email", InvalidEmailError(given, owner=owner))], None
-    if taken(email, login):
-        return [("email", DuplicateReferenceError("email", email, owner=owner))], None
-    return [], email
+    return [], login.email
 
 
 def _role_faults(
     account: Account, login: Login, given: str | None
 ) -> tuple[list[_Fault], str | None]:
     """Check the role a grant ends with: *given*, else the record's."""
-    role = given or login.role
+    role = given if given is not None else login.role
     if role is None:
         return [("role", MissingValueError("role", owner=login.label))], None
     try:
@@ -467,29 +452,49 @@ def _procedure_faults(
     ]
 
 
-def _check_grant(
+# The order a grant's faults are reported in: the fields of a grant, then
+# the account rules' fields of the record it changes.
+_FIELD_ORDER: Final = (
+    "give_access",
+    "email",
+    "role",
+    "assigned_website",
+    "procedure",
+    "password",
+    "confirm",
+)
+
+
+def _check_grant(  # noqa: PLR0913 (the grant, and what it is checked against)
     account: Account,
+    rules: AccountRules,
+    position: int,
     login: Login,
     grant: Grant,
-    taken: Callable[[str, Login], bool],
     *,
     check_procedure: bool = True,
 ) -> tuple[list[_Fault], tuple[str, str] | None]:
-    """Check *grant* for *login*: its faults, or the email and role it ends with."""
+    """Check *grant* for *login*: its faults, or the email and role it ends with.
+
+    The changed record is tried against the account *rules* (an email
+    another login has, a website the account lacks) in place of the customer
+    at *position*; the rules do not change.
+    """
     faults: list[_Fault] = []
     if not account.customer_access:
         faults.append(("give_access", CustomerAccessOffError(login.label)))
-    email_faults, email = _email_faults(login, grant.email, taken)
+    email_faults, email = _email_faults(login, grant.email)
     role_faults, role = _role_faults(account, login, grant.role)
     faults += email_faults + role_faults
-    if grant.website is not None and grant.website not in account.websites:
-        unknown = UnknownReferenceError(
-            "website", grant.website, owner=login.label, known=account.websites
-        )
-        faults.append(("website", unknown))
     if check_procedure:
         faults += _procedure_faults(account, login, grant.procedure, email)
-    if faults or email is None or role is None:
+    if email is None:
+        return faults, None
+    changed = _with_access(login, email, role or login.role, grant, None)
+    found = rules.try_customer(position, login.customer, changed)
+    faults += [(str(problem.path[-1]), problem.error) for problem in found]
+    if faults or role is None:
+        faults.sort(key=lambda fault: _FIELD_ORDER.index(fault[0]))
         return faults, None
     return faults, (email, role)
 
@@ -524,7 +529,11 @@ def _updated(
 
 
 def _with_access(
-    login: Login, email: str, role: str, grant: Grant, stored: PasswordHash | None
+    login: Login,
+    email: str,
+    role: str | None,
+    grant: Grant,
+    stored: PasswordHash | None,
 ) -> Customer:
     """The login's customer record with access given (and *stored*, if any)."""
     record = login.contact if login.contact is not None else login.customer
@@ -629,8 +638,8 @@ def grant_access(
             account has no notification settings.
     """
     login = _login(account, grant.customer, grant.contact)
-    taken = functools.partial(_taken_in, account)
-    faults, resolved = _check_grant(account, login, grant, taken)
+    position = account.customers.index(login.customer)
+    faults, resolved = _check_grant(account, account.rules(), position, login, grant)
     if resolved is None:
         raise faults[0][1]
     email, role = resolved
@@ -861,8 +870,7 @@ class _Import:
         self.positions = {c.internal_id: i for i, c in enumerate(account.customers)}
         self.by_customer_id: dict[str, int] | None = None
         self.first_line = array.array("I", [0]) * len(account.customers)
-        self.claimed: dict[str, int] = {}
-        self.released: set[str] = set()
+        self.rules = account.rules()
         self.customers = list(account.customers) if apply else None
         self.notifications: list[Notification] = []
         self.notices: list[SeparateLogins] = []
@@ -956,7 +964,10 @@ class _Import:
         procedure = self.procedure(line, cells, give=give)
         if position is None or give is None:
             return
-        login = Login(self.account.customers[position])
+        # The customer as the rows above left it (a second row is refused).
+        login = Login(
+            self.rules.customers[self.account.customers[position].internal_id]
+        )
         if give:
             self.grant(line, cells, position, login, procedure)
         elif len(self.problems) == self.row_start:
@@ -1062,13 +1073,6 @@ class _Import:
         for column in filled:
             self.problem(line, column, "must be blank when revoking access")
 
-    def taken(self, email: str, login: Login) -> bool:
-        key = email.casefold()
-        holder = self.claimed.get(key)
-        if holder is not None:
-            return holder != self.positions[login.customer.internal_id]
-        return key not in self.released and _taken_in(self.account, email, login)
-
     def grant(
         self,
         line: int,
@@ -1085,9 +1089,10 @@ class _Import:
         )
         faults, resolved = _check_grant(
             self.account,
+            self.rules,
+            position,
             login,
             grant,
-            self.taken,
             check_procedure=procedure is not None,
         )
         for field, error in faults:
@@ -1095,12 +1100,13 @@ class _Import:
                 if self.access_off_reported:
                     continue
                 self.access_off_reported = True
-            self.problem(line, _FIELD_COLUMNS[field], str(error))
+            self.problem(line, _FIELD_COLUMNS.get(field), str(error))
         clean = len(self.problems) == self.row_start
         if resolved is None or procedure is None or not clean:
             return
         email, role = resolved
-        self.claim(position, login, email)
+        changed = _with_access(login, email, role, grant, None)
+        self.rules.replace_customer(position, login.customer, changed)  # no problem
         self.grants += 1
         self.notified += isinstance(procedure, SendNotification)
         if self.customers is None or self.problems:
@@ -1112,15 +1118,6 @@ class _Import:
         )
         if notification is not None:
             self.notifications.append(notification)
-
-    def claim(self, position: int, login: Login, email: str) -> None:
-        key = email.casefold()
-        old = login.email.casefold() if login.email is not None else None
-        if old == key:
-            return
-        if old is not None:
-            self.released.add(old)
-        self.claimed[key] = position
 
     def revoke(self, position: int, login: Login) -> None:
         self.revocations += 1

@@ -1,8 +1,12 @@
 """Accounts: the company's customers, their contacts, roles and websites.
 
-An :class:`Account` is a frozen value checked when it is built: every role a
-customer or contact names exists, every assigned website is the account's,
-and ids and login emails are unique (emails ignoring case).
+An :class:`Account` is a frozen value checked when it is built, by the one
+home of the account rules, :func:`account_problems`: every customer center
+role descends from a built-in role object and holds nothing above it, every
+role and website a customer or contact names is the account's, and names,
+ids and login emails are unique (names and emails ignoring case). The data
+file loader, grants and the CSV import check the accounts they make with the
+same function. Ids, emails and names follow the rules of :mod:`ccroles.names`.
 
 >>> account = Account(
 ...     websites=("Main Store",),
@@ -21,6 +25,8 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
+import re
 import string
 from datetime import timedelta
 from typing import TYPE_CHECKING, Final
@@ -28,104 +34,88 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from ccroles.exceptions import (
+    CCRolesError,
     DuplicateReferenceError,
+    InvalidEmailError,
     InvalidFieldError,
+    InvalidIdError,
     InvalidNameError,
+    NotDescendedFromBuiltinError,
     UnknownLoginError,
     UnknownReferenceError,
-    UnknownRoleError,
+    UnknownWebsiteError,
     UnsafeTemplateError,
 )
 from ccroles.forms import FormPreferences, TransactionForm
-from ccroles.roles import BUILTIN_ROLES, Role
+from ccroles.names import as_id, check_email, email_key, fold, is_encodable
+from ccroles.roles import BUILTIN_ROLES, Role, RoleCatalogue, escalation
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Iterator
 
 __all__ = [
     "DEFAULT_NOTIFICATION_SUBJECT",
     "DEFAULT_NOTIFICATION_TEMPLATE",
     "NOTIFICATION_PLACEHOLDERS",
     "Account",
+    "AccountProblem",
+    "AccountRules",
     "Contact",
     "Customer",
     "Login",
     "NotificationSettings",
     "PasswordHash",
+    "account_problems",
+    "format_path",
 ]
 
 _SECRET: Final = {"secret": True}
 """Metadata of fields a serializer leaves out unless told otherwise."""
 
-
-def _check_id(instance: object, attribute: attrs.Attribute[str], value: str) -> None:
-    if not value.strip():
-        kind = f"{type(instance).__name__.lower()} {attribute.name}"
-        raise InvalidNameError(kind, value)
+_ID: Final = {"id": True}
+"""Metadata of id fields: files may write them as text or as integers."""
 
 
-def _index_roles(custom: tuple[Role, ...]) -> dict[str, Role]:
-    roles: dict[str, Role] = {}
-    for role in (*BUILTIN_ROLES, *custom):
-        if role.name in roles:
-            raise DuplicateReferenceError("role name", role.name, owner="the account")
-        roles[role.name] = role
-    return roles
+# --- the fields of customers and contacts ------------------------------------
 
 
-def _index_customers(
-    customers: tuple[Customer, ...], roles: dict[str, Role], websites: tuple[str, ...]
-) -> tuple[dict[str, Login], dict[str, Customer]]:
-    """Check every customer's references and index logins and internal ids."""
-    known_websites: set[str] = set()
-    for website in websites:
-        if website in known_websites:
-            raise DuplicateReferenceError("website", website, owner="the account")
-        known_websites.add(website)
-    logins: dict[str, Login] = {}
-    by_internal_id: dict[str, Customer] = {}
-    customer_ids: set[str] = set()
-    contact_ids: set[str] = set()
-    for customer in customers:
-        owner = Login(customer).label
-        if customer.internal_id in by_internal_id:
-            raise DuplicateReferenceError(
-                "internal id", customer.internal_id, owner=owner
-            )
-        by_internal_id[customer.internal_id] = customer
-        if customer.customer_id in customer_ids:
-            raise DuplicateReferenceError(
-                "customer id", customer.customer_id, owner=owner
-            )
-        customer_ids.add(customer.customer_id)
-        assigned = customer.assigned_website
-        if assigned is not None and assigned not in known_websites:
-            raise UnknownReferenceError(
-                "website", assigned, owner=owner, known=websites
-            )
-        for contact in customer.contacts:
-            if contact.id in contact_ids:
-                label = Login(customer, contact).label
-                raise DuplicateReferenceError("contact id", contact.id, owner=label)
-            contact_ids.add(contact.id)
-        for login in (
-            Login(customer),
-            *(Login(customer, c) for c in customer.contacts),
-        ):
-            _index_login(login, roles, logins)
-    return logins, by_internal_id
+def _field_id(value: object, field: str, what: str) -> str:
+    """The id rule of :func:`ccroles.names.as_id`, for the record field *field*."""
+    try:
+        return as_id(value, what)
+    except InvalidIdError as error:
+        error.field = field
+        raise
 
 
-def _index_login(
-    login: Login, roles: dict[str, Role], logins: dict[str, Login]
+def _internal_id(value: object) -> str:
+    return _field_id(value, "internal_id", "customer internal id")
+
+
+def _customer_id(value: object) -> str:
+    return _field_id(value, "customer_id", "customer id")
+
+
+def _contact_id(value: object) -> str:
+    return _field_id(value, "id", "contact id")
+
+
+def _check_email(
+    instance: Customer | Contact, field: attrs.Attribute[str | None], value: object
 ) -> None:
-    if login.role is not None and login.role not in roles:
-        raise UnknownReferenceError("role", login.role, owner=login.label, known=roles)
-    if login.email is not None:
-        key = login.email.casefold()
-        if key in logins:
-            raise DuplicateReferenceError("email", login.email, owner=login.label)
-        logins[key] = login
+    """An email field's validator: the rule of :func:`ccroles.names.check_email`."""
+    if value is None:
+        return
+    owner = (
+        f"contact {instance.id!r}"
+        if isinstance(instance, Contact)
+        else f"customer {instance.customer_id!r}"
+    )
+    try:
+        check_email(value, owner=owner)
+    except InvalidEmailError as error:
+        error.field = field.name
+        raise
 
 
 def _contacts(contacts: Iterable[Contact]) -> tuple[Contact, ...]:
@@ -148,37 +138,370 @@ def _forms(forms: Iterable[TransactionForm]) -> tuple[TransactionForm, ...]:
     return tuple(forms)
 
 
-def _check_forms(
-    forms: tuple[TransactionForm, ...],
-    preferences: FormPreferences,
-    roles: Mapping[str, Role],
-    websites: tuple[str, ...],
-) -> None:
-    """Check form names are unique and preferences name only the account's own.
+# --- the account rules: their one home ----------------------------------------
 
-    Roles and forms are compared by value: a role or form of the same name
-    but other content is not the account's.
+_Path = tuple[str | int, ...]  # where in an account: ("customers", 3, "email")
+
+
+def format_path(path: _Path) -> str:
+    """Write *path* as people read it.
+
+    >>> format_path(("customers", 3, "contacts", 0, "email"))
+    'customers[3].contacts[0].email'
+    >>> format_path(("form_preferences", "role_forms", "Sales Rep"))
+    'form_preferences.role_forms["Sales Rep"]'
     """
-    by_name: dict[str, TransactionForm] = {}
-    for form in forms:
-        if form.name in by_name:
-            raise DuplicateReferenceError("form name", form.name, owner="the account")
-        by_name[form.name] = form
-    owner = "a form preference"
-    for role in preferences.role_forms:
-        if roles.get(role.name) != role:
-            raise UnknownReferenceError("role", role.name, owner=owner, known=roles)
-    for website in preferences.website_order_forms:
-        if website not in websites:
-            raise UnknownReferenceError("website", website, owner=owner, known=websites)
-    preferred = [
-        *preferences.account_forms.values(),
-        *(form for own in preferences.role_forms.values() for form in own.values()),
-        *preferences.website_order_forms.values(),
-    ]
-    for form in preferred:
-        if by_name.get(form.name) != form:
-            raise UnknownReferenceError("form", form.name, owner=owner, known=by_name)
+    text = ""
+    for part in path:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
+            text += f".{part}" if text else part
+        else:
+            text += f"[{json.dumps(part, ensure_ascii=False)}]"
+    return text
+
+
+@attrs.frozen
+class AccountProblem:
+    """One broken account rule: where it is and the error it raises.
+
+    Attributes:
+        path: Where in the account (``("customers", 3, "email")``).
+        error: The error, a :class:`~ccroles.exceptions.CCRolesError`.
+
+    >>> problem = AccountProblem(("websites", 1), InvalidNameError("website", " "))
+    >>> print(problem)
+    websites[1]: a website name must not be blank, got ' '
+    """
+
+    path: _Path
+    error: CCRolesError
+
+    def __str__(self) -> str:
+        """Return ``path: message``."""
+        return f"{format_path(self.path)}: {self.error}"
+
+
+def _label(customer: Customer, contact: Contact | None = None) -> str:
+    """How messages name a login: ``customer 'ACME'``, ``contact 'c1' of ...``."""
+    owner = f"customer {customer.customer_id!r}"
+    return owner if contact is None else f"contact {contact.id!r} of {owner}"
+
+
+class AccountRules:
+    """The account rules, checked part by part, with the indexes they build.
+
+    The one home of the account rules (see :func:`account_problems` for the
+    list). Every problem is kept in :attr:`problems` with its path; the
+    indexes keep the first of any name, id or email given twice, so later
+    checks still run. A customer can be replaced afterwards
+    (:meth:`replace_customer`), at a cost independent of the number of
+    customers: the CSV import checks each row that way, after the rows above
+    it. :meth:`Account.rules` gives the rules of a built account.
+
+    Attributes:
+        problems: Every problem found so far, in the order found.
+        roles: Built-in and custom roles by folded name.
+        websites: Website names by folded name.
+        logins: Logins by casefolded email.
+        customers: Customers by internal id.
+    """
+
+    def __init__(self, *, ignored_roles: Iterable[str] = ()) -> None:
+        """Start with the built-in roles; references to *ignored_roles* pass."""
+        self.problems: list[AccountProblem] = []
+        self.roles: dict[str, Role] = {fold(r.name): r for r in BUILTIN_ROLES}
+        self.websites: dict[str, str] = {}
+        self.logins: dict[str, Login] = {}
+        self.customers: dict[str, Customer] = {}
+        self._customer_ids: set[str] = set()
+        self._contact_ids: set[str] = set()
+        self._ignored = tuple(ignored_roles)
+        self._ignored_keys = frozenset(map(fold, self._ignored))
+
+    def copy(self) -> AccountRules:
+        """Return rules with the same indexes, to check changes against."""
+        other = AccountRules()
+        other.roles = dict(self.roles)
+        other.websites = dict(self.websites)
+        other.logins = dict(self.logins)
+        other.customers = dict(self.customers)
+        other._customer_ids = set(self._customer_ids)
+        other._contact_ids = set(self._contact_ids)
+        return other
+
+    def _add(self, path: _Path, error: CCRolesError) -> None:
+        self.problems.append(AccountProblem(path, error))
+
+    def check_roles(self, roles: Iterable[Role]) -> None:
+        """Names unique; customer center roles under a built-in role object."""
+        for index, role in enumerate(roles):
+            at: _Path = ("roles", index)
+            key = fold(role.name)
+            error: CCRolesError | None
+            if key in self.roles:
+                error = DuplicateReferenceError(
+                    "role name", role.name, owner="the account"
+                )
+                self._add((*at, "name"), error)
+                continue
+            self.roles[key] = role
+            if not role.center_type.is_customer_center:
+                continue
+            root = role.root
+            if not any(root is builtin for builtin in BUILTIN_ROLES):
+                error = NotDescendedFromBuiltinError(role.name, root.name)
+                self._add((*at, "base"), error)
+                continue
+            error = escalation(role, root)
+            if error is not None:
+                self._add((*at, "levels"), error)
+
+    def check_websites(self, websites: Iterable[object]) -> None:
+        """Website names non-blank text, unique ignoring case."""
+        for index, website in enumerate(websites):
+            at: _Path = ("websites", index)
+            if (
+                not isinstance(website, str)
+                or not website.strip()
+                or not is_encodable(website)
+            ):
+                self._add(at, InvalidNameError("website", website))
+                continue
+            key = fold(website)
+            if key in self.websites:
+                error = DuplicateReferenceError("website", website, owner="the account")
+                self._add(at, error)
+            else:
+                self.websites[key] = website
+
+    def check_customer(self, index: int, customer: Customer) -> None:
+        """Ids and emails unique; the roles and website it names known."""
+        at: _Path = ("customers", index)
+        owner = _label(customer)
+        internal_id, customer_id = customer.internal_id, customer.customer_id
+        if internal_id in self.customers:
+            error = DuplicateReferenceError("internal id", internal_id, owner=owner)
+            self._add((*at, "internal_id"), error)
+        else:
+            self.customers[internal_id] = customer
+        if customer_id in self._customer_ids:
+            error = DuplicateReferenceError("customer id", customer_id, owner=owner)
+            self._add((*at, "customer_id"), error)
+        self._customer_ids.add(customer_id)
+        assigned = customer.assigned_website
+        if assigned is not None and fold(assigned) not in self.websites:
+            known = self.websites.values()
+            self._add(
+                (*at, "assigned_website"),
+                UnknownReferenceError("website", assigned, owner=owner, known=known),
+            )
+        self._check_login(at, Login(customer))
+        for number, contact in enumerate(customer.contacts):
+            where = (*at, "contacts", number)
+            if contact.id in self._contact_ids:
+                label = _label(customer, contact)
+                error = DuplicateReferenceError("contact id", contact.id, owner=label)
+                self._add((*where, "id"), error)
+            self._contact_ids.add(contact.id)
+            self._check_login(where, Login(customer, contact))
+
+    def _check_login(self, at: _Path, login: Login) -> None:
+        """The login's role is the account's; its email is no other login's."""
+        role = login.role
+        key = fold(role)
+        if role is not None and key not in self.roles and key not in self._ignored_keys:
+            known = [*(r.name for r in self.roles.values()), *self._ignored]
+            self._add(
+                (*at, "role"),
+                UnknownReferenceError("role", role, owner=login.label, known=known),
+            )
+        email = login.email
+        if email is None:
+            return
+        key = email_key(email)
+        if key in self.logins:
+            error = DuplicateReferenceError("email", email, owner=login.label)
+            self._add((*at, "email"), error)
+        else:
+            self.logins[key] = login
+
+    def replace_customer(
+        self, index: int, old: Customer, new: Customer
+    ) -> list[AccountProblem]:
+        """Check *new* in place of *old* at *index*; return the problems it adds.
+
+        *old* must be a customer these rules accepted. Its ids and emails are
+        released first, so *new* may keep them or take ones *old* gave up.
+        """
+        if self.customers.get(old.internal_id) is old:
+            del self.customers[old.internal_id]
+        self._customer_ids.discard(old.customer_id)
+        for login in (Login(old), *(Login(old, c) for c in old.contacts)):
+            held = self.logins.get(email_key(login.email))
+            if held is not None and held.customer is old:
+                del self.logins[email_key(login.email)]
+            if login.contact is not None:
+                self._contact_ids.discard(login.contact.id)
+        start = len(self.problems)
+        self.check_customer(index, new)
+        return self.problems[start:]
+
+    def try_customer(
+        self, index: int, old: Customer, new: Customer
+    ) -> list[AccountProblem]:
+        """The problems *new* would have in place of *old*; nothing changes.
+
+        >>> account = Account(
+        ...     customers=[
+        ...         Customer("1", "A", email="a@x.example"),
+        ...         Customer("2", "B", email="b@x.example"),
+        ...     ]
+        ... )
+        >>> rules = account.rules()
+        >>> old = account.customers[1]
+        >>> new = attrs.evolve(old, email="A@x.example")
+        >>> [str(problem) for problem in rules.try_customer(1, old, new)]
+        ["customers[1].email: customer 'B' uses email 'A@x.example', which is already taken"]
+        >>> rules.problems
+        []
+        """  # noqa: E501
+        start = len(self.problems)
+        found = self.replace_customer(index, old, new)
+        self.replace_customer(index, new, old)
+        del self.problems[start:]
+        return found
+
+    def check_forms(
+        self, forms: Iterable[TransactionForm], preferences: FormPreferences
+    ) -> None:
+        """Form names unique; preferences name only the account's own.
+
+        Roles and forms are compared by value: a role or form of the same
+        name but other content is not the account's.
+        """
+        by_name: dict[str, TransactionForm] = {}
+        error: CCRolesError
+        for index, form in enumerate(forms):
+            key = fold(form.name)
+            if key in by_name:
+                error = DuplicateReferenceError(
+                    "form name", form.name, owner="the account"
+                )
+                self._add(("forms", index, "name"), error)
+            else:
+                by_name[key] = form
+        owner = "a form preference"
+        at: _Path = ("form_preferences",)
+        known_roles = [r.name for r in self.roles.values()]
+        for role in preferences.role_forms:
+            if self.roles.get(fold(role.name)) != role:
+                error = UnknownReferenceError(
+                    "role", role.name, owner=owner, known=known_roles
+                )
+                self._add((*at, "role_forms", role.name), error)
+        for website in preferences.website_order_forms:
+            if fold(website) not in self.websites:
+                known = self.websites.values()
+                error = UnknownReferenceError(
+                    "website", website, owner=owner, known=known
+                )
+                self._add((*at, "website_order_forms", website), error)
+        preferred = [
+            *preferences.account_forms.values(),
+            *(form for own in preferences.role_forms.values() for form in own.values()),
+            *preferences.website_order_forms.values(),
+        ]
+        known_forms = [f.name for f in by_name.values()]
+        for form in preferred:
+            if by_name.get(fold(form.name)) != form:
+                error = UnknownReferenceError(
+                    "form", form.name, owner=owner, known=known_forms
+                )
+                self._add(at, error)
+
+    def check(
+        self,
+        *,
+        roles: Iterable[Role],
+        websites: Iterable[str],
+        customers: Iterable[Customer],
+        forms: Iterable[TransactionForm],
+        form_preferences: FormPreferences,
+    ) -> AccountRules:
+        """Check every part, in the order an account holds them; return self."""
+        self.check_roles(roles)
+        self.check_websites(websites)
+        for index, customer in enumerate(customers):
+            self.check_customer(index, customer)
+        self.check_forms(forms, form_preferences)
+        return self
+
+
+def account_problems(  # noqa: PLR0913 (the parts of an account)
+    *,
+    roles: Iterable[Role] = (),
+    websites: Iterable[str] = (),
+    customers: Iterable[Customer] = (),
+    forms: Iterable[TransactionForm] = (),
+    form_preferences: FormPreferences | None = None,
+    ignored_roles: Iterable[str] = (),
+) -> tuple[AccountProblem, ...]:
+    """Every account rule the parts of an account break, each with its path.
+
+    The rules live once, in :class:`AccountRules`; :class:`Account` raises
+    the first problem they find, and the file loader, grants and the CSV
+    import report them. The rules:
+
+    - role names are unique, ignoring case, and no custom role takes a
+      built-in role's name;
+    - every customer center role descends from one of the three built-in
+      role objects themselves (not a role of the same name), and holds no
+      permission, level or capability above that root
+      (:func:`~ccroles.roles.escalation`);
+    - website names are non-blank text, unique ignoring case;
+    - internal ids, customer ids and contact ids are unique (compared
+      exactly), and login emails are unique ignoring case;
+    - every role and assigned website a customer or contact names is the
+      account's (matched ignoring case);
+    - form names are unique ignoring case, and the form preferences name only
+      the account's own roles, websites and forms (compared by value).
+
+    Ids and emails are checked when customers and contacts are built
+    (:mod:`ccroles.names`), so every customer given already keeps those rules.
+
+    Args:
+        roles: The custom roles.
+        websites: The website names.
+        customers: The customers.
+        forms: The custom transaction forms.
+        form_preferences: The preferred forms.
+        ignored_roles: Role names that references may use without a problem
+            (roles that did not load, whose problems are reported already).
+
+    >>> from ccroles.roles import CUSTOMER_CENTER
+    >>> problems = account_problems(
+    ...     roles=[attrs.evolve(CUSTOMER_CENTER, name="Everything")],
+    ...     customers=[
+    ...         Customer("1", "A", email="a@x.example", role="Everything"),
+    ...         Customer("2", "B", email="A@x.example", role="Nobody"),
+    ...     ],
+    ... )
+    >>> for problem in problems:
+    ...     print(problem)
+    roles[0].base: customer center role 'Everything' is no copy of a built-in role: make it with CUSTOMER_CENTER.customize(...) (or the premium or advanced role)
+    customers[1].role: customer 'B' names role 'Nobody', which the account lacks
+    customers[1].email: customer 'B' uses email 'A@x.example', which is already taken
+    """  # noqa: E501
+    rules = AccountRules(ignored_roles=ignored_roles).check(
+        roles=roles,
+        websites=websites,
+        customers=customers,
+        forms=forms,
+        form_preferences=form_preferences or FormPreferences(),
+    )
+    return tuple(rules.problems)
 
 
 def _check_scrypt_cost(_: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -366,6 +689,9 @@ class NotificationSettings:
 class Contact:
     """A person at a customer, with a login of their own.
 
+    Ids and emails follow the rules of :mod:`ccroles.names`: an integer id
+    is taken as its decimal text, and an email must be one.
+
     Attributes:
         id: The contact's id, unique within the account.
         email: The contact's login email, or ``None``.
@@ -376,8 +702,8 @@ class Contact:
             serializers leave it out unless told otherwise).
     """
 
-    id: str = attrs.field(validator=_check_id)
-    email: str | None = None
+    id: str = attrs.field(converter=_contact_id, metadata=_ID)
+    email: str | None = attrs.field(default=None, validator=_check_email)
     give_access: bool = False
     role: str | None = None
     active: bool = True
@@ -387,6 +713,16 @@ class Contact:
 @attrs.frozen
 class Customer:
     """A customer record and its customer-center access.
+
+    Ids and emails follow the rules of :mod:`ccroles.names`: an integer id
+    is taken as its decimal text, and an email must be one.
+
+    >>> Customer(101, "ACME").internal_id
+    '101'
+    >>> Customer("101", "ACME", email="")
+    Traceback (most recent call last):
+    ...
+    ccroles.exceptions.InvalidEmailError: customer 'ACME' cannot log in as '': ...
 
     Attributes:
         internal_id: The record's internal id, unique within the account.
@@ -402,11 +738,15 @@ class Customer:
         contacts: The customer's contacts.
         password_hash: The customer-level login's password hash, or ``None``
             (a secret: serializers leave it out unless told otherwise).
+
+    Raises:
+        InvalidIdError: An id is blank, or neither text nor an integer.
+        InvalidEmailError: The email is not an email (``""`` included).
     """
 
-    internal_id: str = attrs.field(validator=_check_id)
-    customer_id: str = attrs.field(validator=_check_id)
-    email: str | None = None
+    internal_id: str = attrs.field(converter=_internal_id, metadata=_ID)
+    customer_id: str = attrs.field(converter=_customer_id, metadata=_ID)
+    email: str | None = attrs.field(default=None, validator=_check_email)
     give_access: bool = False
     role: str | None = None
     assigned_website: str | None = None
@@ -466,15 +806,16 @@ class Login:
     @property
     def label(self) -> str:
         """How messages name it: ``customer 'ACME'``, ``contact 'c1' of ...``."""
-        owner = f"customer {self.customer.customer_id!r}"
-        if self.contact is None:
-            return owner
-        return f"contact {self.contact.id!r} of {owner}"
+        return _label(self.customer, self.contact)
 
 
 @attrs.frozen
 class Account:
     """A company's customer-center set-up, checked when it is built.
+
+    The checks are the account rules of :func:`account_problems`; the first
+    problem found is raised. Names (roles, websites, forms) are looked up
+    ignoring case and surrounding white space, and emails ignoring case.
 
     Attributes:
         customer_access: Whether the Customer Access feature is switched on.
@@ -489,6 +830,9 @@ class Account:
             form they name must be the account's own.
 
     Raises:
+        NotDescendedFromBuiltinError: A customer center role does not descend
+            from a built-in role object (a look-alike root, a detached copy).
+        EscalationError: A role holds more than its built-in root.
         UnknownReferenceError: A customer or contact names a role or an
             assigned website the account lacks; or the form preferences name
             a role, a website or a form the account lacks (roles and forms
@@ -496,7 +840,9 @@ class Account:
             another role).
         DuplicateReferenceError: A role name (a custom role may not take a
             built-in role's name), website, internal id, customer id, contact
-            id, login email or form name is used twice (emails ignoring case).
+            id, login email or form name is used twice (names and emails
+            ignoring case).
+        InvalidNameError: A website name is blank or not text.
 
     >>> from ccroles.forms import RecordType
     >>> from ccroles.roles import CUSTOMER_CENTER
@@ -516,24 +862,35 @@ class Account:
     notification: NotificationSettings | None = None
     forms: tuple[TransactionForm, ...] = attrs.field(default=(), converter=_forms)
     form_preferences: FormPreferences = attrs.field(factory=FormPreferences)
-    _roles_by_name: dict[str, Role] = attrs.field(
-        init=False, repr=False, eq=False, hash=False
-    )
-    _logins_by_email: dict[str, Login] = attrs.field(
-        init=False, repr=False, eq=False, hash=False
-    )
-    _customers_by_internal_id: dict[str, Customer] = attrs.field(
+    _rules: AccountRules = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _roles_by_name: RoleCatalogue = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
 
     def __attrs_post_init__(self) -> None:
-        """Check references and uniqueness, and index roles and logins."""
-        roles = _index_roles(self.roles)
-        logins, by_internal_id = _index_customers(self.customers, roles, self.websites)
-        _check_forms(self.forms, self.form_preferences, roles, self.websites)
-        object.__setattr__(self, "_roles_by_name", roles)
-        object.__setattr__(self, "_logins_by_email", logins)
-        object.__setattr__(self, "_customers_by_internal_id", by_internal_id)
+        """Run the account rules; raise the first problem, else keep the indexes."""
+        rules = AccountRules().check(
+            roles=self.roles,
+            websites=self.websites,
+            customers=self.customers,
+            forms=self.forms,
+            form_preferences=self.form_preferences,
+        )
+        if rules.problems:
+            raise rules.problems[0].error
+        object.__setattr__(self, "_rules", rules)
+        object.__setattr__(self, "_roles_by_name", RoleCatalogue(rules.roles.values()))
+
+    def rules(self) -> AccountRules:
+        """A copy of the account's rules and indexes, to check changes against.
+
+        >>> account = Account(customers=[Customer("1", "A", email="a@x.example")])
+        >>> rules = account.rules()
+        >>> old = account.customers[0]
+        >>> [str(p) for p in rules.replace_customer(0, old, Customer("1", "A"))]
+        []
+        """
+        return self._rules.copy()
 
     @property
     def all_roles(self) -> tuple[Role, ...]:
@@ -541,15 +898,31 @@ class Account:
         return tuple(self._roles_by_name.values())
 
     def role(self, name: str) -> Role:
-        """Return the role called *name* (built-in or custom).
+        """Return the role called *name* (built-in or custom, any case).
 
         Raises:
-            UnknownRoleError: No role has that name.
+            UnknownRoleError: No role has that name; the closest is suggested.
         """
-        try:
-            return self._roles_by_name[name]
-        except KeyError:
-            raise UnknownRoleError(name, self._roles_by_name) from None
+        return self._roles_by_name[name]
+
+    def website(self, name: str) -> str:
+        """Return the account's website called *name* (any case), as written.
+
+        Raises:
+            UnknownWebsiteError: The account has no such website; the closest
+                is suggested.
+
+        >>> Account(websites=["Wholesale Portal"]).website("wholesale portal")
+        'Wholesale Portal'
+        >>> Account(websites=["Wholesale Portal"]).website("Wholesale Portl")
+        Traceback (most recent call last):
+        ...
+        ccroles.exceptions.UnknownWebsiteError: unknown website 'Wholesale Portl'; did you mean 'Wholesale Portal'?
+        """  # noqa: E501
+        found = self._rules.websites.get(fold(name))
+        if found is None:
+            raise UnknownWebsiteError(name, self.websites)
+        return found
 
     def login(self, email: str) -> Login:
         """Return the login whose email is *email*, ignoring case.
@@ -557,31 +930,36 @@ class Account:
         Raises:
             UnknownLoginError: No customer or contact has that email.
         """
-        login = self._logins_by_email.get(email.casefold())
+        login = self.find_login(email)
         if login is None:
             raise UnknownLoginError(email)
         return login
 
     def find_login(self, email: str) -> Login | None:
-        """Return the login whose email is *email* (ignoring case), or ``None``."""
-        return self._logins_by_email.get(email.casefold())
+        """Return the login whose email is *email* (ignoring case), or ``None``.
+
+        Anything that is not a login email (``""``, ``None``) finds none.
+        """
+        return self._rules.logins.get(email_key(email))
 
     def logins(self) -> Iterator[Login]:
         """Iterate over every login that has an email, in account order."""
-        return iter(self._logins_by_email.values())
+        return iter(self._rules.logins.values())
 
-    def customer(self, internal_id: str) -> Customer:
-        """Return the customer with *internal_id*.
+    def customer(self, internal_id: str | int) -> Customer:
+        """Return the customer with *internal_id* (an integer is read as its text).
 
         Raises:
+            InvalidIdError: *internal_id* cannot be an id.
             UnknownReferenceError: No customer has that internal id.
         """
-        customer = self._customers_by_internal_id.get(internal_id)
+        key = as_id(internal_id, "internal id")
+        customer = self._rules.customers.get(key)
         if customer is None:
             raise UnknownReferenceError(
                 "customer",
-                internal_id,
+                key,
                 owner="the account",
-                known=list(self._customers_by_internal_id),
+                known=list(self._rules.customers),
             )
         return customer

@@ -33,10 +33,9 @@ from ccroles.decisions import Decision, explain
 from ccroles.exceptions import (
     CCRolesError,
     DataFileError,
-    UnknownReferenceError,
-    UnknownRoleError,
 )
-from ccroles.features import FEATURES, feature_matrix
+from ccroles.features import feature_matrix
+from ccroles.names import fold
 from ccroles.policy import Engine
 from ccroles.render import (
     Format,
@@ -46,7 +45,7 @@ from ccroles.render import (
     render_matrix,
     render_role,
 )
-from ccroles.roles import BUILTIN_ROLES, Role
+from ccroles.roles import BUILTIN_ROLES, RoleCatalogue
 from ccroles.serialization import FileFormat, dump_account, load_account, load_roles
 
 if TYPE_CHECKING:
@@ -83,28 +82,19 @@ def _error(message: str) -> int:
     return _EXIT_USAGE
 
 
-def _find_role(name: str, roles: Sequence[Role]) -> Role:
-    """The role called *name*, exactly or else ignoring case."""
-    for wanted in (name, name.casefold()):
-        for role in roles:
-            if wanted in (role.name, role.name.casefold()):
-                return role
-    raise UnknownRoleError(name, [role.name for role in roles])
-
-
-def _roles(args: argparse.Namespace) -> tuple[Role, ...]:
+def _roles(args: argparse.Namespace) -> RoleCatalogue:
     """The built-in roles, then the custom roles of the ``--roles`` file."""
     custom = load_roles(args.roles) if args.roles is not None else ()
-    return (*BUILTIN_ROLES, *custom)
+    return RoleCatalogue((*BUILTIN_ROLES, *custom))
 
 
 def _matrix(args: argparse.Namespace) -> int:
-    _say(render_matrix(feature_matrix(_roles(args)), Format(args.format)))
+    _say(render_matrix(feature_matrix(_roles(args).values()), args.format))
     return 0
 
 
 def _role(args: argparse.Namespace) -> int:
-    _say(render_role(_find_role(args.name, _roles(args)), Format(args.format)))
+    _say(render_role(_roles(args)[args.name], args.format))
     return 0
 
 
@@ -168,20 +158,29 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _format(name: str) -> Format:
+    """The output format called *name*, matched as every name is (any case)."""
+    for candidate in Format:
+        if fold(candidate.value) == fold(name):
+            return candidate
+    choices = ", ".join(repr(f.value) for f in Format)
+    message = f"invalid choice: {name!r} (choose from {choices})"
+    raise argparse.ArgumentTypeError(message)
+
+
 def _add_format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
-        choices=[f.value for f in Format],
-        default=Format.TEXT.value,
-        help="output format (default: text)",
+        type=_format,
+        default=Format.TEXT,
+        metavar="{" + ",".join(f.value for f in Format) + "}",
+        help="output format, any case (default: text)",
     )
 
 
 def _diff(args: argparse.Namespace) -> int:
     roles = _roles(args)
-    before = _find_role(args.role_a, roles)
-    after = _find_role(args.role_b, roles)
-    _say(render_diff(diff_roles(before, after), Format(args.format)))
+    _say(render_diff(diff_roles(roles[args.role_a], roles[args.role_b]), args.format))
     return 0
 
 
@@ -257,21 +256,14 @@ def _add_question_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _feature_name(name: str) -> str:
-    """The feature called *name*, exactly or else ignoring case."""
-    by_fold = {feature.casefold(): feature for feature in FEATURES}
-    return name if name in FEATURES else by_fold.get(name.casefold(), name)
-
-
 def _decide(args: argparse.Namespace) -> Decision:
-    """Load the account and decide the question of *args*."""
+    """Load the account and decide the question of *args*.
+
+    Names are matched as everywhere (any case); an unknown feature or website
+    raises with the closest name, and an email no login has is denied.
+    """
     account = load_account(args.account)
-    website: str | None = args.website
-    if website is not None and website not in account.websites:
-        raise UnknownReferenceError(
-            "website", website, owner="--website", known=account.websites
-        )
-    return Engine(account).decide(args.email, _feature_name(args.feature), website)
+    return Engine(account).decide(args.email, args.feature, args.website)
 
 
 def _answer(decision: Decision) -> int:

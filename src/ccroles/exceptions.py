@@ -31,6 +31,7 @@ __all__ = [
     "FormNotAllowedError",
     "InvalidEmailError",
     "InvalidFieldError",
+    "InvalidIdError",
     "InvalidLevelError",
     "InvalidNameError",
     "InvalidOriginError",
@@ -45,6 +46,7 @@ __all__ = [
     "NoFormInEffectError",
     "NoLoginEmailError",
     "NonExternalFormForCustomerCenterError",
+    "NotDescendedFromBuiltinError",
     "OnlineFormNotStorableError",
     "OriginRoleMismatchError",
     "PasswordMismatchError",
@@ -57,6 +59,7 @@ __all__ = [
     "UnknownRecordTypeError",
     "UnknownReferenceError",
     "UnknownRoleError",
+    "UnknownWebsiteError",
     "UnsafeTemplateError",
     "UnwritableRoleError",
     "WeakPasswordError",
@@ -85,29 +88,36 @@ class InvalidLevelError(CCRolesError, ValueError):
     Attributes:
         text: The text that was given.
         valid: The spellings that are accepted (in any case).
+        suggestion: The closest spelling, or ``None``.
     """
 
     def __init__(self, text: object, valid: tuple[str, ...]) -> None:
         self.text = text
         self.valid = valid
+        # The title-case spelling comes first in *valid*, so it wins its fold.
+        spellings = reversed(valid)
+        self.suggestion = _closest(text, spellings) if isinstance(text, str) else None
+        hint = f"did you mean {self.suggestion!r}? " if self.suggestion else ""
         super().__init__(
-            f"{text!r} is not a permission level; expected one of "
+            f"{text!r} is not a permission level; {hint}expected one of "
             f"{', '.join(valid)} (any case)"
         )
 
 
 class InvalidNameError(CCRolesError, ValueError):
-    """A name that is empty or only white space.
+    """A name that is empty, only white space, or not text UTF-8 can write.
 
     Attributes:
         kind: What was being named (``"role"``, ...).
         name: The name that was given.
     """
 
-    def __init__(self, kind: str, name: str) -> None:
+    def __init__(self, kind: str, name: object) -> None:
         self.kind = kind
         self.name = name
-        super().__init__(f"a {kind} name must not be blank, got {name!r}")
+        blank = isinstance(name, str) and not name.strip()
+        rule = "must not be blank" if blank else "must be text that UTF-8 can write"
+        super().__init__(f"a {kind} name {rule}, got {name!r}")
 
 
 class InvalidPermissionKeyError(CCRolesError, ValueError):
@@ -294,6 +304,12 @@ class DuplicateNameError(CCRolesError, ValueError):
         super().__init__(f"{kind} {name!r} is given more than once")
 
 
+class UnknownWebsiteError(UnknownNameError):
+    """A website name the account lacks."""
+
+    kind = "website"
+
+
 class UnknownLoginError(UnknownNameError):
     """An email that no login of the account has.
 
@@ -363,19 +379,63 @@ class CustomerAccessOffError(CCRolesError, ValueError):
 
 
 class InvalidEmailError(CCRolesError, ValueError):
-    """Text that cannot be a login email.
+    """Text that cannot be a login email (see :mod:`ccroles.names`).
 
     Attributes:
-        email: The text that was given.
+        email: What was given.
         owner: Whose email it was to be.
+        field: The record's field that holds it, when a record was built.
     """
 
-    def __init__(self, email: str, *, owner: str) -> None:
+    field: str | None = None
+
+    def __init__(self, email: object, *, owner: str) -> None:
         self.email = email
         self.owner = owner
         super().__init__(
-            f"{owner} cannot log in as {email!r}: an email is a local part, "
-            "'@' and a domain, without spaces"
+            f"{owner} cannot log in as {email!r}: an email is a local part, one "
+            "'@' and a domain with a dot, without spaces or control characters, "
+            "at most 254 characters"
+        )
+
+
+class InvalidIdError(CCRolesError, ValueError):
+    """A value that cannot be an id (see :mod:`ccroles.names`).
+
+    Attributes:
+        what: Which id it was to be (``"customer internal_id"``, ...).
+        value: What was given (for an over-long integer, only its kind).
+        reason: Why it is refused.
+        field: The record's field that holds it, when a record was built.
+    """
+
+    field: str | None = None
+
+    def __init__(self, what: str, value: object, reason: str) -> None:
+        self.what = what
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{what} {value!r} is refused: {reason}")
+
+
+class NotDescendedFromBuiltinError(CCRolesError, ValueError):
+    """A customer center role that does not descend from a built-in role object.
+
+    A look-alike (a role with a built-in role's name but made anew, or a copy
+    cut loose from its base) has no ceiling, so an account refuses it.
+
+    Attributes:
+        role: The role's name.
+        root: The name of the role its chain of copies starts from.
+    """
+
+    def __init__(self, role: str, root: str) -> None:
+        self.role = role
+        self.root = root
+        start = "is no copy" if role == root else f"descends from {root!r}, no copy"
+        super().__init__(
+            f"customer center role {role!r} {start} of a built-in role: make it "
+            "with CUSTOMER_CENTER.customize(...) (or the premium or advanced role)"
         )
 
 

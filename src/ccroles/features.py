@@ -19,9 +19,10 @@ from typing import Final, Protocol
 
 import attrs
 
-from ccroles.exceptions import DuplicateNameError, UnknownFeatureError, UnknownRoleError
+from ccroles.exceptions import DuplicateNameError, UnknownFeatureError
+from ccroles.names import fold
 from ccroles.permissions import PERMISSIONS, Level
-from ccroles.roles import BUILTIN_ROLES, Capability, Role
+from ccroles.roles import BUILTIN_ROLES, Capability, Role, RoleCatalogue
 
 __all__ = [
     "FEATURES",
@@ -293,19 +294,16 @@ class FeatureCatalogue(Mapping[str, Feature]):
         self._by_name: dict[str, Feature] = {}
         self._by_fold: dict[str, Feature] = {}
         for feature in features:
-            if feature.name.casefold() in self._by_fold:
+            if fold(feature.name) in self._by_fold:
                 raise DuplicateNameError("feature", feature.name)
             if feature.parent is not None:
                 self[feature.parent]  # an unknown (or later) parent raises here
             self._by_name[feature.name] = feature
-            self._by_fold[feature.name.casefold()] = feature
+            self._by_fold[fold(feature.name)] = feature
 
     def __getitem__(self, name: str) -> Feature:
-        """Return the feature called *name* (any case)."""
-        try:
-            feature = self._by_fold.get(name.casefold())
-        except AttributeError:  # not a string
-            feature = None
+        """Return the feature called *name* (any case, surrounding space ignored)."""
+        feature = self._by_fold.get(fold(name))  # anything but text finds none
         if feature is None:
             raise UnknownFeatureError(name, self._by_name)
         return feature
@@ -435,17 +433,10 @@ class FeatureMatrix:
             UnknownFeatureError: No row has that feature.
             UnknownRoleError: No column has that role.
         """
-        names = [f.name.casefold() for f in self.features]
-        try:
-            row = names.index(feature.casefold())
-        except ValueError:
-            raise UnknownFeatureError(
-                feature, [f.name for f in self.features]
-            ) from None
-        columns = [r.name for r in self.roles]
-        if role not in columns:
-            raise UnknownRoleError(role, columns)
-        return self.cells[row][columns.index(role)]
+        rows = FeatureCatalogue(self.features)
+        row = list(rows).index(rows[feature].name)
+        column = self.roles.index(RoleCatalogue(self.roles)[role])
+        return self.cells[row][column]
 
 
 def feature_matrix(

@@ -45,6 +45,7 @@ from ccroles.exceptions import (
     UnknownRecordTypeError,
     WrongRecordTypeError,
 )
+from ccroles.names import fold
 from ccroles.permissions import PERMISSIONS, Permission
 
 if TYPE_CHECKING:
@@ -122,10 +123,10 @@ class RecordType(enum.Enum):
         ccroles.exceptions.UnknownRecordTypeError: unknown record type 'Sales Ordr'; did you mean 'Sales Order'?
         """  # noqa: E501
         if isinstance(text, str):
-            wanted = text.strip().casefold()
+            wanted = fold(text)
             for record_type in cls:
                 names = {record_type.value, record_type.display_name}
-                if wanted in {name.casefold() for name in names}:
+                if wanted in {fold(name) for name in names}:
                     return record_type
         raise UnknownRecordTypeError(text, [str(record_type) for record_type in cls])
 

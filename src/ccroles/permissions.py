@@ -23,6 +23,7 @@ from ccroles.exceptions import (
     InvalidPermissionKeyError,
     UnknownPermissionError,
 )
+from ccroles.names import fold
 
 __all__ = ["PERMISSIONS", "Level", "Permission", "PermissionCatalogue"]
 
@@ -68,7 +69,7 @@ class Level(enum.Enum):
         if isinstance(text, Level):
             return text
         if isinstance(text, str):
-            level = _SPELLINGS.get(text.strip().casefold())
+            level = _SPELLINGS.get(fold(text))
             if level is not None:
                 return level
         raise InvalidLevelError(text, _VALID_SPELLINGS)
@@ -142,27 +143,40 @@ class Permission:
 class PermissionCatalogue(Mapping[str, Permission]):
     """A read-only mapping from permission key to :class:`Permission`.
 
-    Looking up an unknown key raises :class:`UnknownPermissionError` (a
-    ``KeyError``) that suggests the closest known key.
+    A permission is found by its key or its label, ignoring case and
+    surrounding white space, as every name is (:func:`ccroles.names.fold`).
+    Looking up an unknown one raises :class:`UnknownPermissionError` (a
+    ``KeyError``) that suggests the closest known key or label.
 
+    >>> PERMISSIONS["tran_custpymt"].label, PERMISSIONS["invoice"].key
+    ('Customer Payment', 'TRAN_CUSTINVC')
     >>> PERMISSIONS["TRAN_CUSTPYM"]
     Traceback (most recent call last):
     ...
     ccroles.exceptions.UnknownPermissionError: unknown permission 'TRAN_CUSTPYM'; did you mean 'TRAN_CUSTPYMT'?
     """  # noqa: E501
 
-    __slots__ = ("_by_key",)
+    __slots__ = ("_by_fold", "_by_key")
 
     def __init__(self, permissions: tuple[Permission, ...]) -> None:
         """Hold *permissions*, in the order given."""
         self._by_key = {p.key: p for p in permissions}
+        self._by_fold = {
+            fold(name): p for p in permissions for name in (p.key, p.label)
+        }
 
     def __getitem__(self, key: str) -> Permission:
-        """Return the permission with *key*, or raise with a suggestion."""
+        """Return the permission with *key* (any case), or raise with a suggestion."""
         try:
             return self._by_key[key]
         except (KeyError, TypeError):
-            raise UnknownPermissionError(key, self._by_key) from None
+            found = self._by_fold.get(fold(key))
+            if found is None:
+                known = [
+                    name for p in self._by_key.values() for name in (p.key, p.label)
+                ]
+                raise UnknownPermissionError(key, known) from None
+            return found
 
     def __iter__(self) -> Iterator[str]:
         """Iterate over the keys in catalogue order."""

@@ -68,6 +68,7 @@ from ccroles.features import (
     Shortfall,
     Unmet,
 )
+from ccroles.names import as_id, email_key, fold
 from ccroles.permissions import PERMISSIONS, Level, Permission
 
 if TYPE_CHECKING:
@@ -86,12 +87,21 @@ class OwnedRecord(Protocol):
     """What the engine reads of a record: the internal id of the customer owning it.
 
     Portals pass their own models; anything with this attribute (or property)
-    will do.
+    will do. The id follows the id rule of :mod:`ccroles.names`: an integer
+    (what most database libraries return) is read as its decimal text, so a
+    record owned by ``101`` is customer ``"101"``'s; anything else that is not
+    text raises :class:`~ccroles.exceptions.InvalidIdError`.
     """
 
     @property
-    def customer_internal_id(self) -> str:
+    def customer_internal_id(self) -> str | int:
         """The internal id of the customer the record belongs to."""
+
+
+def _owner(record: OwnedRecord) -> str:
+    """The internal id of the customer owning *record*, by the id rule."""
+    owner = record.customer_internal_id
+    return owner if type(owner) is str else as_id(owner, "record owner id")
 
 
 _R = TypeVar("_R", bound=OwnedRecord)
@@ -148,7 +158,7 @@ def _login_reasons(
                 f"pick a customer center role for {label}",
             )
         )
-    elif login.role not in plans:
+    elif fold(login.role) not in plans:
         center = account.role(login.role).center_type
         reasons.append(
             Reason(
@@ -407,8 +417,8 @@ _NOTHING: Final[frozenset[str]] = frozenset()
 def _keys(login: Login) -> tuple[str, ...]:
     """The keys a login is found under: its email as written, and casefolded."""
     email = login.email
-    fold = "" if email is None else email.casefold()
-    return () if email is None else (email,) if fold == email else (email, fold)
+    key = email_key(email)
+    return () if email is None else (email,) if key == email else (email, key)
 
 
 def _log(email: str, decision: Decision) -> None:
@@ -439,10 +449,15 @@ class Engine:
     dictionary lookup or two. The engine never changes after it is built, so
     one engine may be shared by any number of threads.
 
-    Emails match ignoring case; the exact spelling on record is fastest.
-    *website* is the website a request comes through: a login with an
-    Assigned Website is denied on any other. ``None`` means the customer
-    center itself, where the Assigned Website does not apply.
+    Emails match ignoring case; the exact spelling on record is fastest. An
+    email no login has (``""`` included, what a portal may pass for a
+    visitor who is not signed in) is always denied, with the reason
+    :attr:`~ccroles.decisions.ReasonCode.UNKNOWN_LOGIN`. *website* is the
+    website a request comes through, one of the account's (any case): a login
+    with an Assigned Website is denied on any other, and a website the
+    account lacks raises :class:`~ccroles.exceptions.UnknownWebsiteError`, as
+    an unknown feature does. ``None`` means the customer center itself, where
+    the Assigned Website does not apply.
 
     With ``log_decisions=True``, each ``decide`` call logs one record at
     ``DEBUG`` on the ``ccroles.policy`` logger, with the decision in ``extra``
@@ -476,6 +491,9 @@ class Engine:
         init=False, repr=False, eq=False, hash=False
     )
     _roots: tuple[Role, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
+    _websites: frozenset[str] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
     # Keyed by feature name; typed wider so a Feature can be looked up (a miss).
     _questions: Mapping[str | Feature, FeatureQuestion] = attrs.field(
         init=False, repr=False, eq=False, hash=False
@@ -493,7 +511,8 @@ class Engine:
             name: FeatureQuestion(name) for name in self.features
         }
         plans = {
-            r.name: _plan(r, self.features, alternatives, questions) for r in roles
+            fold(r.name): _plan(r, self.features, alternatives, questions)
+            for r in roles
         }
         grants: dict[str, frozenset[str]] = {}
         decisions: dict[str, Mapping[str | Feature, Decision]] = {}
@@ -501,21 +520,21 @@ class Engine:
         failing: dict[str, tuple[Reason, ...]] = {}
         access = self.account.customer_access
         for login in self.account.logins():
-            role = login.role
-            plan = plans.get(role) if role is not None else None
+            plan = plans.get(fold(login.role))
             if plan is not None and access and login.give_access and login.active:
                 website = login.customer.assigned_website
                 for key in _keys(login):
                     grants[key] = plan.features
                     decisions[key] = plan.decisions
                     if website is not None:
-                        assigned[key] = website
+                        assigned[key] = self.account.website(website)
             else:
                 reasons = _login_reasons(self.account, login, plans)
                 for key in _keys(login):
                     grants[key] = _NOTHING
                     failing[key] = reasons
         object.__setattr__(self, "_roots", roots)
+        object.__setattr__(self, "_websites", frozenset(self.account.websites))
         object.__setattr__(self, "_grants", grants)
         object.__setattr__(self, "_decisions", decisions)
         object.__setattr__(self, "_assigned", assigned)
@@ -533,10 +552,13 @@ class Engine:
         Raises:
             UnknownFeatureError: *feature* is not a feature of the catalogue
                 (a programming error: it never silently denies).
+            UnknownWebsiteError: *website* is not one of the account's.
         """
+        if website is not None and website not in self._websites:
+            return self._allows_otherwise(email, feature, website)
         try:
             granted = self._grants[email]
-        except KeyError:  # another case, or no such login
+        except (KeyError, TypeError):  # another case, or no such login
             return self._allows_otherwise(email, feature, website)
         if feature in granted:
             if website is None:
@@ -550,12 +572,13 @@ class Engine:
     def _allows_otherwise(
         self, email: str, feature: str | Feature, website: str | None
     ) -> bool:
-        """Check the feature name, then retry with the names normalised."""
+        """Check the feature and website names, then retry them normalised."""
         name = self.features.resolve(feature).name
-        key = email.casefold()
-        if name == feature and key == email:
+        site = None if website is None else self.account.website(website)
+        key = email_key(email)
+        if name == feature and key == email and site == website:
             return False
-        return self.allows(key, name, website)
+        return key != "" and self.allows(key, name, site)
 
     def decide(
         self, email: str, feature: str | Feature, website: str | None = None
@@ -564,6 +587,7 @@ class Engine:
 
         Raises:
             UnknownFeatureError: *feature* is not a feature of the catalogue.
+            UnknownWebsiteError: *website* is not one of the account's.
         """
         decisions = self._decisions.get(email) if website is None else None
         decision = decisions.get(feature) if decisions is not None else None
@@ -581,9 +605,9 @@ class Engine:
         if question is None:
             question = self._questions[self.features.resolve(feature).name]
         name = question.feature
-        if website is not None:
-            question = FeatureQuestion(name, website)
         state = self._state(email, website)
+        if website is not None:
+            question = FeatureQuestion(name, self.account.website(website))
         if state is None:
             return Decision(question, self._unknown_login())
         _, reasons, plan = state
@@ -606,11 +630,11 @@ class Engine:
         Raises:
             UnknownPermissionError: *permission* is not in the catalogue.
             InvalidLevelError: *level* spells no level.
+            UnknownWebsiteError: *website* is not one of the account's.
+            InvalidIdError: The record's owner id is neither text nor an integer.
         """
         login = self._record_login(email, permission, level, website)
-        return login is not None and (
-            record.customer_internal_id == login.customer.internal_id
-        )
+        return login is not None and _owner(record) == login.customer.internal_id
 
     def decide_record(
         self,
@@ -625,12 +649,14 @@ class Engine:
         Raises:
             UnknownPermissionError: *permission* is not in the catalogue.
             InvalidLevelError: *level* spells no level.
+            UnknownWebsiteError: *website* is not one of the account's.
+            InvalidIdError: The record's owner id is neither text nor an integer.
         """
         key = PERMISSIONS.key_of(permission)
         needed = Level.parse(level)
-        owner = record.customer_internal_id
-        question = RecordQuestion(key, needed, owner, website)
+        owner = _owner(record)
         state = self._state(email, website)
+        question = RecordQuestion(key, needed, owner, self._website(website))
         if state is None:
             reasons = self._unknown_login()
         else:
@@ -661,12 +687,15 @@ class Engine:
         Raises:
             UnknownPermissionError: *permission* is not in the catalogue.
             InvalidLevelError: *level* spells no level.
+            UnknownWebsiteError: *website* is not one of the account's.
+            InvalidIdError: A record's owner id is neither text nor an integer
+                (raised as the result is iterated).
         """
         login = self._record_login(email, permission, level, website)
         if login is None:
             return iter(())
         owner = login.customer.internal_id
-        return (record for record in records if record.customer_internal_id == owner)
+        return (record for record in records if _owner(record) == owner)
 
     def _record_login(
         self,
@@ -713,7 +742,7 @@ class Engine:
         if (
             reasons
             or plan is None
-            or record.customer_internal_id != login.customer.internal_id
+            or _owner(record) != login.customer.internal_id
             or not _holds(plan.role, kind.value, Level.VIEW)
         ):
             return None
@@ -774,9 +803,9 @@ class Engine:
         (True, ['not_own_record'])
         """  # noqa: E501
         kind = _record_type(record, record_type)
-        owner = record.customer_internal_id
-        question = FormQuestion(kind, owner, website)
+        owner = _owner(record)
         state = self._state(email, website)
+        question = FormQuestion(kind, owner, self._website(website))
         view: FormView | None = None
         if state is None:
             reasons = self._unknown_login()
@@ -806,20 +835,21 @@ class Engine:
         """Decide whether the login *email* may sign in, with every reason."""
         state = self._state(email, website)
         reasons = self._unknown_login() if state is None else state[1]
-        decision = Decision(SignInQuestion(website), reasons)
+        decision = Decision(SignInQuestion(self._website(website)), reasons)
         if self.log_decisions:
             _log(email, decision)
         return decision
 
     # --- log in as customer -----------------------------------------------
 
-    def preview(self, internal_id: str) -> Preview:
+    def preview(self, internal_id: str | int) -> Preview:
         """Preview the customer center as the customer *internal_id* sees it.
 
         The administrator's "log in as customer": the preview answers exactly
         as that customer's own login does.
 
         Raises:
+            InvalidIdError: *internal_id* is neither text nor an integer.
             UnknownReferenceError: No customer has that internal id.
             NoLoginEmailError: The customer has no email, hence no login.
         """
@@ -833,17 +863,29 @@ class Engine:
     def _state(
         self, email: str, website: str | None
     ) -> tuple[Login, tuple[Reason, ...], _RolePlan | None] | None:
-        """The login, its failing checks (website included) and its role's plan."""
-        key = email.casefold()
+        """The login, its failing checks (website included) and its role's plan.
+
+        Raises:
+            UnknownWebsiteError: *website* is not one of the account's.
+        """
+        website = self._website(website)
+        key = email_key(email)
         login = self.account.find_login(key)
         if login is None:
             return None
         reasons = self._failing.get(key, ())
         assigned = login.customer.assigned_website
-        if website is not None and assigned is not None and assigned != website:
-            reasons = (*reasons, _website_reason(login, assigned, website))
-        plan = self._plans.get(login.role) if login.role is not None else None
-        return login, reasons, plan
+        if website is not None and assigned is not None:
+            assigned = self.account.website(assigned)
+            if assigned != website:
+                reasons = (*reasons, _website_reason(login, assigned, website))
+        return login, reasons, self._plans.get(fold(login.role))
+
+    def _website(self, website: str | None) -> str | None:
+        """The account's website *website* names (as the account writes it)."""
+        if website is None or website in self._websites:
+            return website
+        return self.account.website(website)
 
     def _unknown_login(self) -> tuple[Reason, ...]:
         if self.account.customer_access:

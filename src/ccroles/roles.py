@@ -17,19 +17,23 @@ from __future__ import annotations
 
 import enum
 import types
-from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Final
+from collections.abc import Iterable, Iterator, Mapping
+from typing import TYPE_CHECKING, Final, final
 
 import attrs
 
 from ccroles.exceptions import (
     CapabilityNotOnRootError,
+    CCRolesError,
     CenterTypeMismatchError,
+    DuplicateNameError,
     InvalidNameError,
     LevelAboveRootError,
     PermissionNotOnRootError,
     UnknownCapabilityError,
+    UnknownRoleError,
 )
+from ccroles.names import fold, is_encodable
 from ccroles.permissions import PERMISSIONS, Level, Permission
 
 if TYPE_CHECKING:
@@ -44,6 +48,8 @@ __all__ = [
     "CenterType",
     "LevelsInput",
     "Role",
+    "RoleCatalogue",
+    "escalation",
 ]
 
 
@@ -105,7 +111,7 @@ class Capability(enum.Enum):
         if isinstance(text, Capability):
             return text
         try:
-            return cls(text.strip().casefold())
+            return cls(fold(text))
         except (ValueError, AttributeError):
             raise UnknownCapabilityError(text, [c.value for c in cls]) from None
 
@@ -135,18 +141,62 @@ def _freeze_capabilities(
 
 
 def _check_name(_: object, __: attrs.Attribute[str], name: str) -> None:
-    if not name.strip():
+    if not name.strip() or not is_encodable(name):
         raise InvalidNameError("role", name)
 
 
-@attrs.frozen(repr=False)
+def escalation(role: Role, root: Role) -> CCRolesError | None:
+    """What *role* holds above *root*, as the error to raise, or ``None``.
+
+    The one check of the ceiling: a role may hold only permissions *root*
+    holds, at most at *root*'s level, only capabilities *root* has, and must
+    be of *root*'s center type. :class:`Role` runs it on every copy and
+    :class:`~ccroles.accounts.Account` on every role it accepts.
+
+    >>> print(escalation(CUSTOMER_CENTER, ADVANCED_CUSTOMER_CENTER))
+    role 'Customer Center' cannot add permission 'TRAN_CUSTPYMT' at Edit: its root role 'Advanced Customer Center' does not have it
+    """  # noqa: E501
+    for key, level in role.levels.items():
+        held = root.levels.get(key)
+        if held is None:
+            return PermissionNotOnRootError(
+                role=role.name, root=root.name, permission=key, requested=level
+            )
+        if level > held:
+            return LevelAboveRootError(
+                role=role.name,
+                root=root.name,
+                permission=key,
+                root_level=held,
+                requested=level,
+            )
+    for capability in sorted(role.capabilities - root.capabilities, key=str):
+        return CapabilityNotOnRootError(
+            role=role.name, root=root.name, capability=capability
+        )
+    if role.center_type is not root.center_type:
+        return CenterTypeMismatchError(
+            role=role.name,
+            root=root.name,
+            center_type=role.center_type,
+            root_center_type=root.center_type,
+        )
+    return None
+
+
+@final
+@attrs.frozen(repr=False, eq=False)
 class Role:
     """A role: a name, a center type, permission levels and capabilities.
 
     A role without a *base* is a root role (the built-ins, or a staff role a
     portal defines). A role with a *base* is a custom copy; building one checks
     that it grants nothing its root lacks, so an escalated role cannot exist.
-    Prefer :meth:`customize` to calling the constructor with a *base*.
+    Prefer :meth:`customize` to calling the constructor with a *base*. An
+    account accepts a customer center role only when its root is one of the
+    three built-in role objects themselves. ``Role`` cannot be subclassed, so
+    no override can move the ceiling; chains of copies may be of any depth,
+    and equality, hashing and :attr:`root` never walk them recursively.
 
     Attributes:
         name: The role's name, as administrators see it.
@@ -172,37 +222,39 @@ class Role:
         factory=frozenset, converter=_freeze_capabilities
     )
     base: Role | None = None
+    # The base's root, found once when the copy is built (None for a root).
+    _root: Role | None = attrs.field(init=False, default=None)
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """Refuse subclasses: an override could lift a copy's ceiling."""
+        message = "Role cannot be subclassed: its root and levels are the ceiling"
+        raise TypeError(message)
 
     def __attrs_post_init__(self) -> None:
         """Refuse a copy that grants more than its root built-in role."""
         if self.base is None:
             return
         root = self.base.root
-        for key, level in self.levels.items():
-            held = root.levels.get(key)
-            if held is None:
-                raise PermissionNotOnRootError(
-                    role=self.name, root=root.name, permission=key, requested=level
-                )
-            if level > held:
-                raise LevelAboveRootError(
-                    role=self.name,
-                    root=root.name,
-                    permission=key,
-                    root_level=held,
-                    requested=level,
-                )
-        for capability in sorted(self.capabilities - root.capabilities, key=str):
-            raise CapabilityNotOnRootError(
-                role=self.name, root=root.name, capability=capability
-            )
-        if self.center_type is not root.center_type:
-            raise CenterTypeMismatchError(
-                role=self.name,
-                root=root.name,
-                center_type=self.center_type,
-                root_center_type=root.center_type,
-            )
+        object.__setattr__(self, "_root", root)
+        error = escalation(self, root)
+        if error is not None:
+            raise error
+
+    def __eq__(self, other: object) -> bool:
+        """Equal roles have the same name, type, levels, capabilities and bases."""
+        if type(other) is not Role:
+            return NotImplemented
+        one: Role | None = self
+        two: Role | None = other
+        while one is not two:
+            if one is None or two is None or not _same_role(one, two):
+                return False
+            one, two = one.base, two.base
+        return True
+
+    def __hash__(self) -> int:
+        """Hash the name, center type and capabilities (equal roles share them)."""
+        return hash((self.name, self.center_type, self.capabilities))
 
     def __repr__(self) -> str:
         """Show the name and what it was copied from, not every level."""
@@ -212,7 +264,7 @@ class Role:
     @property
     def root(self) -> Role:
         """The root role this one descends from (itself for a root role)."""
-        return self.lineage[0]
+        return self if self._root is None else self._root
 
     @property
     def lineage(self) -> tuple[Role, ...]:
@@ -302,6 +354,67 @@ class Role:
         from ccroles.features import FEATURES  # noqa: PLC0415 (features imports roles)
 
         return tuple(f.name for f in FEATURES.values() if FEATURES.allows(self, f))
+
+
+def _same_role(one: Role, two: Role) -> bool:
+    """Whether two roles agree on everything but their bases."""
+    return (
+        one.name == two.name
+        and one.center_type is two.center_type
+        and one.capabilities == two.capabilities
+        and one.levels == two.levels
+    )
+
+
+class RoleCatalogue(Mapping[str, Role]):
+    """Roles looked up by name, ignoring case and surrounding white space.
+
+    The one way ccroles finds a role by name (accounts, the command line,
+    matrices, the pytest plugin). Names are unique by :func:`~ccroles.names.fold`.
+
+    Raises:
+        DuplicateNameError: Two roles have the same name (ignoring case).
+
+    >>> catalogue = RoleCatalogue(BUILTIN_ROLES)
+    >>> catalogue["premium customer center"] is PREMIUM_CUSTOMER_CENTER
+    True
+    >>> catalogue["Customer Centre"]
+    Traceback (most recent call last):
+    ...
+    ccroles.exceptions.UnknownRoleError: unknown role 'Customer Centre'; did you mean 'Customer Center'?
+    """  # noqa: E501
+
+    __slots__ = ("_by_fold", "_by_name")
+
+    def __init__(self, roles: Iterable[Role]) -> None:
+        """Hold *roles* in order."""
+        self._by_name: dict[str, Role] = {}
+        self._by_fold: dict[str, Role] = {}
+        for role in roles:
+            key = fold(role.name)
+            if key in self._by_fold:
+                raise DuplicateNameError("role", role.name)
+            self._by_name[role.name] = role
+            self._by_fold[key] = role
+
+    def __getitem__(self, name: str) -> Role:
+        """Return the role called *name* (any case)."""
+        role = self._by_fold.get(fold(name))
+        if role is None:
+            raise UnknownRoleError(name, self._by_name)
+        return role
+
+    def __iter__(self) -> Iterator[str]:
+        """Iterate over the names in order."""
+        return iter(self._by_name)
+
+    def __len__(self) -> int:
+        """Return the number of roles."""
+        return len(self._by_name)
+
+    def __repr__(self) -> str:
+        """Show the names."""
+        return f"RoleCatalogue({list(self._by_name)!r})"
 
 
 _STANDARD_LEVELS: Final = {

@@ -100,11 +100,18 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception
 
-from ccroles.accounts import Account, Customer, Login, NotificationSettings
+from ccroles.accounts import (
+    Account,
+    Customer,
+    NotificationSettings,
+    account_problems,
+    format_path,
+)
 from ccroles.exceptions import (
     CCRolesError,
     DataFileError,
-    DuplicateReferenceError,
+    InvalidEmailError,
+    InvalidIdError,
     MissingExtraError,
     UnknownReferenceError,
     UnknownRoleError,
@@ -112,6 +119,7 @@ from ccroles.exceptions import (
     WrongRecordTypeError,
 )
 from ccroles.forms import FormPreferences, RecordType, TransactionForm
+from ccroles.names import fold
 from ccroles.permissions import PERMISSIONS, Level
 from ccroles.roles import BUILTIN_ROLES, Capability, Role
 
@@ -286,6 +294,17 @@ def _secret_fields(cls: type) -> list[attrs.Attribute[object]]:
     return [f for f in attrs.fields(cls) if f.metadata.get("secret") is True]
 
 
+def _id_fields(cls: type) -> list[attrs.Attribute[object]]:
+    return [f for f in attrs.fields(cls) if f.metadata.get("id") is True]
+
+
+def _structure_id(value: object, _: object) -> object:
+    """Read an id: text or an integer, which the record's id rule reads."""
+    if type(value) not in {str, int}:
+        raise _WrongTypeError("a string or an integer", value)
+    return value
+
+
 def _is_array(target: object) -> bool:
     return typing.get_origin(target) in {list, tuple} and (
         typing.get_origin(target) is list or typing.get_args(target)[1:] == (...,)
@@ -428,11 +447,11 @@ def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
     converter.register_unstructure_hook(bytes, _unstructure_bytes)
 
     def structure_attrs(cls: type, conv: cattrs.Converter) -> StructureHook:
-        secret = {
+        overrides = {
             f.name: override(struct_hook=_hidden(conv.get_structure_hook(f.type)))
             for f in _secret_fields(cls)
-        }
-        hook: StructureHook = make_dict_structure_fn(cls, conv, **secret)  # type: ignore[arg-type]  # overrides by field name
+        } | {f.name: override(struct_hook=_structure_id) for f in _id_fields(cls)}
+        hook: StructureHook = make_dict_structure_fn(cls, conv, **overrides)  # type: ignore[arg-type]  # overrides by field name
         return _checked(hook, dict, "a table")
 
     def unstructure_attrs(cls: type, conv: cattrs.Converter) -> UnstructureHook:
@@ -724,19 +743,6 @@ class _PreferencesEntry:
     website_order_forms: dict[str, str] = attrs.Factory(dict)
 
 
-def _format_path(path: _Path) -> str:
-    """``("roles", 1, "levels", "X")`` -> ``roles[1].levels.X``."""
-    text = ""
-    for part in path:
-        if isinstance(part, int):
-            text += f"[{part}]"
-        elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
-            text += f".{part}" if text else part
-        else:
-            text += f"[{json.dumps(part, ensure_ascii=False)}]"
-    return text
-
-
 def _message(error: BaseException, target: object) -> str:
     if isinstance(
         error, CCRolesError | _WrongTypeError | _SecretValueError | _TooLongError
@@ -764,6 +770,8 @@ def _cattrs_problems(
         for sub, element in indexed:
             yield from _cattrs_problems(sub, (*path, element.index), element.type)
     else:
+        if isinstance(error, InvalidEmailError | InvalidIdError) and error.field:
+            path = (*path, error.field)  # a record's own rule, for one field
         yield path, _message(error, target)
         return
     for sub in unnamed:
@@ -801,7 +809,7 @@ class _Collector:
     def problems(self) -> list[Problem]:
         """The problems noted, in document order (section, then entry)."""
         ordered = sorted(self.found, key=lambda found: _position(found[0]))
-        return [Problem(self.source, m, _format_path(p)) for p, m in ordered]
+        return [Problem(self.source, m, format_path(p)) for p, m in ordered]
 
     def add(self, path: _Path, message: object) -> None:
         self.found.append((path, str(message)))
@@ -867,121 +875,98 @@ def _copy(base: Role, entry: _RoleEntry, at: _Path, found: _Collector) -> Role |
     return base.customize(entry.name, entry.changes, entry.capabilities)
 
 
-def _build_roles(
-    entries: list[tuple[int, _RoleEntry]], broken: set[str], found: _Collector
-) -> tuple[dict[str, Role], set[str]]:
-    """Build the custom roles, each after the role it copies.
+class _RoleBuilder:
+    """Custom roles built from their entries, each after the role it copies.
 
-    Returns the roles built by name (built-ins included) and the names of the
-    roles that did not load (their problems are noted).
+    Names are matched as every name is (:func:`~ccroles.names.fold`); of two
+    entries with one name, the first is the one other entries copy (the
+    account rules report the second).
     """
-    built = {role.name: role for role in BUILTIN_ROLES}
-    by_name: dict[str, tuple[int, _RoleEntry]] = {}
-    for index, entry in entries:
-        if entry.name in built or entry.name in by_name:
-            found.add(
-                ("roles", index, "name"),
-                DuplicateReferenceError("role name", entry.name, owner="the file"),
-            )
-        else:
-            by_name[entry.name] = (index, entry)
-    failed = set(broken)
-    for name in by_name:
+
+    def __init__(
+        self, entries: list[tuple[int, _RoleEntry]], broken: set[str], found: _Collector
+    ) -> None:
+        self.found = found
+        self.built: dict[str, Role] = {fold(role.name): role for role in BUILTIN_ROLES}
+        self.failed = {fold(name) for name in broken}
+        self.entries: dict[str, tuple[int, _RoleEntry]] = {}
+        for index, entry in entries:
+            self.entries.setdefault(fold(entry.name), (index, entry))
+        self.known = [
+            *(role.name for role in BUILTIN_ROLES),
+            *(entry.name for _, entry in self.entries.values()),
+        ]
+
+    def role(self, name: str, at: _Path) -> Role | None:
+        """The role called *name*, built with the roles it copies; or ``None``.
+
+        A role that is unknown or copies itself is noted at *at* (or at the
+        entry in the chain that names it).
+        """
         chain: list[str] = []
-        current = name
-        while current not in built and current not in failed:
+        current = fold(name)
+        while current not in self.built and current not in self.failed:
             if current in chain:
-                cycle = " -> ".join([*chain[chain.index(current) :], current])
-                index = by_name[current][0]
-                found.add(
+                index, entry = self.entries[current]
+                loop = [
+                    self.entries[key][1].name for key in chain[chain.index(current) :]
+                ]
+                cycle = " -> ".join([*loop, entry.name])
+                self.found.add(
                     ("roles", index, "base"),
-                    f"role {current!r} descends from itself: {cycle}",
+                    f"role {entry.name!r} descends from itself: {cycle}",
                 )
                 break
-            if current not in by_name:
-                found.add(
-                    ("roles", by_name[chain[-1]][0], "base"),
-                    UnknownRoleError(current, [*built, *by_name]),
-                )
+            if current not in self.entries:
+                unknown = self.entries[chain[-1]][1].base if chain else name
+                where = ("roles", self.entries[chain[-1]][0], "base") if chain else at
+                self.found.add(where, UnknownRoleError(unknown, self.known))
                 break
             chain.append(current)
-            current = by_name[current][1].base
+            current = fold(self.entries[current][1].base)
         for member in reversed(chain):
-            index, entry = by_name[member]
-            base = built.get(entry.base)
-            role = _copy(base, entry, ("roles", index), found) if base else None
-            if role is None:
-                failed.add(member)
+            index, entry = self.entries[member]
+            base = self.built.get(fold(entry.base))
+            made = _copy(base, entry, ("roles", index), self.found) if base else None
+            if made is None:
+                self.failed.add(member)
             else:
-                built[member] = role
-    return built, failed
+                self.built[member] = made
+        return self.built.get(fold(name))
 
-
-def _check_customers(
-    customers: list[tuple[int, Customer]],
-    roles: Iterable[str],
-    websites: Sequence[str],
-    found: _Collector,
-) -> None:
-    """Note every unknown role or website and every id or email used twice."""
-    known_roles = set(roles)
-    seen: dict[str, set[str]] = {
-        kind: set() for kind in ("internal id", "customer id", "contact id", "email")
-    }
-
-    def taken(kind: str, value: str, path: _Path, owner: str) -> None:
-        key = value.casefold() if kind == "email" else value
-        if key in seen[kind]:
-            found.add(path, DuplicateReferenceError(kind, value, owner=owner))
-        seen[kind].add(key)
-
-    for index, customer in customers:
-        at: _Path = ("customers", index)
-        owner = Login(customer).label
-        taken("internal id", customer.internal_id, (*at, "internal_id"), owner)
-        taken("customer id", customer.customer_id, (*at, "customer_id"), owner)
-        website = customer.assigned_website
-        if website is not None and website not in websites:
-            error = UnknownReferenceError(
-                "website", website, owner=owner, known=websites
-            )
-            found.add((*at, "assigned_website"), error)
-        logins = [(Login(customer), at)] + [
-            (Login(customer, contact), (*at, "contacts", n))
-            for n, contact in enumerate(customer.contacts)
-        ]
-        for login, where in logins:
-            if login.contact is not None:
-                taken("contact id", login.contact.id, (*where, "id"), login.label)
-            if login.role is not None and login.role not in known_roles:
-                error = UnknownReferenceError(
-                    "role", login.role, owner=login.label, known=sorted(known_roles)
+    def build(self, entries: list[tuple[int, _RoleEntry]]) -> list[tuple[int, Role]]:
+        """Every entry's role that builds, in file order, with its index."""
+        roles: list[tuple[int, Role]] = []
+        for index, entry in entries:
+            if self.entries[fold(entry.name)][0] == index:
+                role = self.role(entry.name, ("roles", index, "name"))
+            else:  # a second role of the name: built, for the rules to refuse
+                base = self.role(entry.base, ("roles", index, "base"))
+                role = (
+                    _copy(base, entry, ("roles", index), self.found) if base else None
                 )
-                found.add((*where, "role"), error)
-            if login.email is not None:
-                taken("email", login.email, (*where, "email"), login.label)
+            if role is not None:
+                roles.append((index, role))
+        return roles
 
 
 def _build_forms(
     document: _Document, converter: cattrs.Converter, found: _Collector
-) -> tuple[dict[str, TransactionForm], set[str]]:
-    """Read the forms, noting every problem and every name used twice.
+) -> tuple[list[tuple[int, TransactionForm]], set[str]]:
+    """Read the forms, noting every problem.
 
-    Returns the forms by name and the names of the forms that did not load.
+    Returns the forms that load, with their indexes, and the names of the
+    forms that did not load.
     """
-    built: dict[str, TransactionForm] = {}
+    built: list[tuple[int, TransactionForm]] = []
     broken: set[str] = set()
     for index, raw in enumerate(document.forms):
-        at: _Path = ("forms", index)
-        form = found.structure(converter, raw, TransactionForm, at)
+        form = found.structure(converter, raw, TransactionForm, ("forms", index))
         if form is None:
             name = raw.get("name")
             broken.update([name] if isinstance(name, str) else [])
-        elif form.name in built:
-            error = DuplicateReferenceError("form name", form.name, owner="the file")
-            found.add((*at, "name"), error)
         else:
-            built[form.name] = form
+            built.append((index, form))
     return built, broken
 
 
@@ -999,14 +984,17 @@ class _Known:
     broken_forms: set[str]
     websites: Sequence[str]
 
+    def role(self, name: str) -> Role | None:
+        """The role called *name* (any case), or ``None``."""
+        return self.roles.get(fold(name))
+
     def form(self, name: str, at: _Path, found: _Collector) -> TransactionForm | None:
         """The form called *name*, or ``None`` (noting it when it is unknown)."""
-        form = self.forms.get(name)
-        if form is None and name not in self.broken_forms:
+        form = self.forms.get(fold(name))
+        if form is None and fold(name) not in self.broken_forms:
             owner = "a form preference"
-            found.add(
-                at, UnknownReferenceError("form", name, owner=owner, known=self.forms)
-            )
+            known = [form.name for form in self.forms.values()]
+            found.add(at, UnknownReferenceError("form", name, owner=owner, known=known))
         return form
 
 
@@ -1082,17 +1070,16 @@ class _PreferencesBuilder:
             self.change(where, self.preferences.with_account_form, form)
         for name, own in entry.role_forms.items():
             section = (*at, "role_forms", name)
-            role = known.roles.get(name)
-            if role is None and name not in known.broken_roles:
-                self.unknown("role", name, section, known.roles)
+            role = known.role(name)
+            if role is None and fold(name) not in known.broken_roles:
+                names = [role.name for role in known.roles.values()]
+                self.unknown("role", name, section, names)
             setting = f"the preference of role {name!r}"
             for where, form in _by_record_type(own, setting, known, section, found):
                 if role is not None:
                     self.change(where, self.preferences.with_role_form, role, form)
         for website, name in entry.website_order_forms.items():
             where = (*at, "website_order_forms", website)
-            if website not in known.websites:
-                self.unknown("website", website, where, known.websites)
             order_form = known.form(name, where, found)
             if order_form is not None:
                 method = self.preferences.with_website_order_form
@@ -1116,25 +1103,33 @@ def _load_document(data: object, source: str, converter: cattrs.Converter) -> Ac
             broken.update([name] if isinstance(name, str) else [])
         else:
             entries.append((index, entry))
-    roles, failed = _build_roles(entries, broken, found)
+    builder = _RoleBuilder(entries, broken, found)
+    roles = builder.build(entries)
     customers = [
         (index, customer)
         for index, raw in enumerate(document.customers)
         if (customer := found.structure(converter, raw, Customer, ("customers", index)))
         is not None
     ]
-    for index, website in enumerate(document.websites):
-        if website in document.websites[:index]:
-            error = DuplicateReferenceError("website", website, owner="the account")
-            found.add(("websites", index), error)
-    _check_customers(customers, [*roles, *failed], document.websites, found)
     forms, broken_forms = _build_forms(document, converter, found)
-    known = _Known(roles, failed, forms, broken_forms, document.websites)
+    forms_by_name: dict[str, TransactionForm] = {}
+    for _, form in forms:
+        forms_by_name.setdefault(fold(form.name), form)
+    known = _Known(
+        builder.built,
+        builder.failed,
+        forms_by_name,
+        {fold(name) for name in broken_forms},
+        document.websites,
+    )
     at: _Path = ("form_preferences",)
     written = document.form_preferences
     read = found.structure(converter, written, _PreferencesEntry, at)
-    builder = _PreferencesBuilder(known, found)
-    preferences = builder.build(read, at) if read is not None else FormPreferences()
+    preferences = (
+        _PreferencesBuilder(known, found).build(read, at)
+        if read is not None
+        else FormPreferences()
+    )
     notification = (
         None
         if document.notification is None
@@ -1142,16 +1137,48 @@ def _load_document(data: object, source: str, converter: cattrs.Converter) -> Ac
             converter, document.notification, NotificationSettings, ("notification",)
         )
     )
-    found.raise_any()
-    return Account(
-        customer_access=document.customer_access,
-        roles=[roles[entry.name] for _, entry in entries],
+    custom = [role for _, role in roles]
+    records = [customer for _, customer in customers]
+    own_forms = [form for _, form in forms]
+
+    def account() -> Account:
+        return Account(
+            customer_access=document.customer_access,
+            roles=custom,
+            websites=document.websites,
+            customers=records,
+            notification=notification,
+            forms=own_forms,
+            form_preferences=preferences,
+        )
+
+    if not found.found:
+        try:
+            return account()
+        except CCRolesError:
+            pass  # every problem is noted below, each with its place in the file
+    positions = {
+        "roles": [index for index, _ in roles],
+        "customers": [index for index, _ in customers],
+        "forms": [index for index, _ in forms],
+    }
+    for problem in account_problems(
+        roles=custom,
         websites=document.websites,
-        customers=[customer for _, customer in customers],
-        notification=notification,
-        forms=forms.values(),
+        customers=records,
+        forms=own_forms,
         form_preferences=preferences,
-    )
+        ignored_roles=[
+            *broken,
+            *(e.name for _, e in entries if fold(e.name) in builder.failed),
+        ],
+    ):
+        section, *rest = problem.path
+        if section in positions and rest:
+            rest[0] = positions[str(section)][int(rest[0])]
+        found.add((section, *rest), problem.error)
+    found.raise_any()
+    return account()  # pragma: no cover (raises: the rules found what it refuses)
 
 
 def loads_account(

@@ -17,7 +17,7 @@ the ``docs`` extra), then write, in MyST Markdown::
     ```
 
 or the same directives in reStructuredText (``.. ccroles-matrix::``). Role
-names are the built-in roles' names, matched exactly. A name that is not
+names are matched ignoring case, as everywhere. A name that is not
 known, or a diff without ``:from:`` or ``:to:``, is a build warning (an error
 under ``sphinx-build -W``) that names the closest known role.
 

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import contextvars
 import enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import attrs
 from hypothesis import strategies as st
 
-from ccroles.accounts import Account, Contact, Customer, Login
+from ccroles.accounts import Account, Contact, Customer, Login, account_problems
 from ccroles.decisions import Decision, ReasonCode, explain
 from ccroles.exceptions import (
     DuplicateNameError,
@@ -39,12 +39,21 @@ from ccroles.forms import (
 from ccroles.permissions import PERMISSIONS, Level, Permission
 from ccroles.policy import Engine
 from ccroles.render import text_table
-from ccroles.roles import BUILTIN_ROLES, Capability, Role
+from ccroles.roles import BUILTIN_ROLES, Capability, Role, RoleCatalogue
 
 if TYPE_CHECKING:
-    from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+    from collections.abc import (
+        Callable,
+        Collection,
+        Iterable,
+        Iterator,
+        Mapping,
+        Sequence,
+    )
 
     from ccroles.policy import OwnedRecord
+
+_T = TypeVar("_T")
 
 __all__ = [
     "Action",
@@ -240,19 +249,18 @@ def _matrix_differences(
     expected: Mapping[str, Collection[str]],
     features: FeatureCatalogue,
 ) -> Iterator[CellDifference]:
-    by_name: dict[str, Role] = {}
-    for role in roles:
-        if role.name in by_name:
-            raise DuplicateNameError("role", role.name)
-        by_name[role.name] = role
-    for name in expected:
-        if name not in by_name:
-            raise UnknownRoleError(name, by_name)
+    by_name = RoleCatalogue(roles)
+    wanted_by_role: dict[str, Collection[str]] = {}
+    for name, wanted in expected.items():
+        role_name = by_name[name].name
+        if role_name in wanted_by_role:
+            raise DuplicateNameError("role", name)
+        wanted_by_role[role_name] = wanted
     for name in by_name:
-        if name not in expected:
+        if name not in wanted_by_role:
             raise UnknownRoleError(name, expected)
     for name, role in by_name.items():
-        wanted = {features.resolve(feature).name for feature in expected[name]}
+        wanted = {features.resolve(f).name for f in wanted_by_role[name]}
         for feature in features.values():
             _record(name, feature.name)
             actual = features.allows(role, feature)
@@ -350,41 +358,54 @@ def customers(
 
 @st.composite
 def _role_sets(
-    draw: st.DrawFn, *, max_roles: int, max_depth: int, taken: Iterable[str]
+    draw: st.DrawFn, *, max_roles: int, max_depth: int, extra: Sequence[Role]
 ) -> tuple[Role, ...]:
-    """Custom roles whose every custom ancestor is in the set; unique names."""
-    names = {role.name for role in BUILTIN_ROLES} | set(taken)
+    """Custom roles whose every custom ancestor is in the set.
+
+    A chain is kept when the account rules accept it beside the roles kept
+    so far and *extra* (so names are unique, as the rules say).
+    """
     roles: list[Role] = []
     for role in draw(st.lists(custom_roles(max_depth=max_depth), max_size=max_roles)):
         lineage = role.lineage[1:]  # the custom roles, oldest first
-        lineage_names = {r.name for r in lineage}
-        if len(lineage_names) == len(lineage) and not lineage_names & names:
+        if not account_problems(roles=[*roles, *lineage, *extra]):
             roles.extend(lineage)
-            names |= lineage_names
     return tuple(roles)
 
 
-def _unique_logins(customers: list[Customer]) -> list[Customer]:
-    """Drop the customers and contacts whose ids or emails are taken."""
-    taken: set[tuple[str, str]] = set()
-    kept: list[Customer] = []
-    for customer in customers:
-        keys = {("internal", customer.internal_id), ("id", customer.customer_id)}
-        if customer.email is not None:
-            keys.add(("email", customer.email.casefold()))
-        if keys & taken:
-            continue
-        taken |= keys
-        own: list[Contact] = []
-        for contact in customer.contacts:
-            contact_keys = {("contact", contact.id)}
-            if contact.email is not None:
-                contact_keys.add(("email", contact.email.casefold()))
-            if not contact_keys & taken:
-                taken |= contact_keys
-                own.append(contact)
-        kept.append(attrs.evolve(customer, contacts=own))
+def _kept(candidates: Iterable[_T], fits: Callable[[list[_T]], bool]) -> list[_T]:
+    """The candidates, in order, each kept when *fits* the ones kept with it."""
+    kept: list[_T] = []
+    for candidate in candidates:
+        if fits([*kept, candidate]):
+            kept.append(candidate)
     return kept
+
+
+def _unique_logins(
+    customers: list[Customer], roles: Sequence[Role], websites: Sequence[str]
+) -> list[Customer]:
+    """The customers and contacts the account rules accept, in order.
+
+    A customer whose ids or email another has is left out, and so is a
+    contact whose id or email is taken.
+    """
+
+    def fits(kept: list[Customer]) -> bool:
+        problems = account_problems(roles=roles, websites=websites, customers=kept)
+        return not problems
+
+    accepted: list[Customer] = []
+    for customer in customers:
+        bare = attrs.evolve(customer, contacts=())
+        if fits([*accepted, bare]):
+            contacts: list[Contact] = []
+            for contact in customer.contacts:
+                own = attrs.evolve(bare, contacts=[*contacts, contact])
+                if fits([*accepted, own]):
+                    contacts.append(contact)
+            accepted.append(attrs.evolve(bare, contacts=contacts))
+    return accepted
 
 
 @st.composite
@@ -423,10 +444,14 @@ def accounts(  # noqa: PLR0913 (Hypothesis's draw, then keyword-only narrowing)
     ...     assert account.customer_access and staff in account.roles
     >>> test_the_account()
     """
-    taken = [role.name for role in extra_roles]
-    drawn_roles = _role_sets(max_roles=max_roles, max_depth=max_depth, taken=taken)
+    drawn_roles = _role_sets(
+        max_roles=max_roles, max_depth=max_depth, extra=extra_roles
+    )
     roles = (*draw(drawn_roles), *extra_roles)
-    websites = draw(st.lists(_ids(), max_size=3, unique=True))
+    websites = _kept(
+        draw(st.lists(_ids(), max_size=3)),
+        lambda kept: not account_problems(websites=kept),
+    )
     names = [role.name for role in (*BUILTIN_ROLES, *roles)]
     drawn = draw(
         st.lists(customers(roles=names, websites=websites), max_size=max_customers)
@@ -436,7 +461,7 @@ def accounts(  # noqa: PLR0913 (Hypothesis's draw, then keyword-only narrowing)
         customer_access=draw(access),
         roles=roles,
         websites=websites,
-        customers=_unique_logins(drawn),
+        customers=_unique_logins(drawn, roles, websites),
     )
 
 

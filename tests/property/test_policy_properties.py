@@ -19,6 +19,7 @@ from ccroles import (
     Role,
     SavedOrder,
     TransactionForm,
+    fold,
 )
 from ccroles.testing import (
     Action,
@@ -39,14 +40,18 @@ ACCOUNTS = accounts(max_roles=2, max_depth=1, max_customers=3, extra_roles=[STAF
 
 
 def sites(account: Account) -> list[str | None]:
-    """No website, each of the account's websites, and one it does not have."""
-    return [None, *account.websites, "Elsewhere"]
+    """No website, and each of the account's websites as written and folded.
+
+    A website the account lacks is no question: the engine refuses it
+    (tests/test_account_rules.py).
+    """
+    return [None, *account.websites, *map(fold, account.websites)]
 
 
 def emails(account: Account) -> list[str]:
-    """Every login email of the account, and one no login has."""
+    """Every login email of the account, one no login has, and the empty one."""
     known = [login.email for login in account.logins() if login.email is not None]
-    return [*known, "nobody@example.com"]
+    return [*known, "nobody@example.com", ""]
 
 
 def asked(email: str) -> list[str]:

@@ -1,0 +1,159 @@
+"""The rules for names, ids and emails: one rule each, used at every entry point.
+
+Constructors, data files, the CSV import, grants, the command line and the
+engine's questions all go through these functions, so a value is read the
+same way wherever it comes in.
+
+**Names** (roles, features, websites, forms, permission keys, levels,
+capabilities, record types, output formats) match ignoring letter case and
+surrounding white space: :func:`fold` gives the key they are compared by. Two
+names with the same key are the same name, so an account cannot hold both
+``Buyer`` and ``buyer``. A name that matches nothing is refused with the
+closest known name as a suggestion.
+
+**Ids** (internal ids, customer ids, contact ids, the owner of a record) are
+text compared exactly. An integer is taken as its decimal text, since that is
+what most database libraries return: ``101`` and ``"101"`` are the same id.
+Anything else (a bool, a float, ``None``, blank text) is refused.
+
+**Emails** (login names) have one ``@`` between a local part and a domain
+with a dot, no white space or control characters, at most 254 characters;
+they match ignoring case.
+
+Text that cannot be written as UTF-8 (a lone surrogate, which is what an
+undecodable byte becomes) is refused wherever it comes in.
+
+>>> fold("  Customer CENTER ")
+'customer center'
+>>> as_id(101), as_id("ACME-1")
+('101', 'ACME-1')
+>>> check_email("AP@acme.example")
+'AP@acme.example'
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from ccroles.exceptions import InvalidEmailError, InvalidIdError
+
+__all__ = [
+    "MAX_EMAIL_LENGTH",
+    "as_id",
+    "check_email",
+    "email_key",
+    "fold",
+    "is_encodable",
+]
+
+MAX_EMAIL_LENGTH: Final = 254
+"""The longest email accepted, in characters (the limit of SMTP paths)."""
+
+_MAX_LOCAL_PART: Final = 64
+
+
+def fold(name: object) -> str:
+    """Return the key *name* is compared by: no surrounding white space, casefolded.
+
+    Anything but text folds to ``""``, which no name has (names are never
+    blank), so looking it up finds nothing.
+
+    >>> fold("Make a Payment") == fold("make a payment ")
+    True
+    >>> fold(None)
+    ''
+    """
+    return name.strip().casefold() if isinstance(name, str) else ""
+
+
+def email_key(email: object) -> str:
+    """Return the key an email is compared by: casefolded (``""`` for non-text).
+
+    >>> email_key("AP@Acme.example")
+    'ap@acme.example'
+    """
+    return email.casefold() if isinstance(email, str) else ""
+
+
+def is_encodable(text: str) -> bool:
+    r"""Whether *text* can be written as UTF-8 (it holds no lone surrogate).
+
+    >>> is_encodable("Zürich"), is_encodable("bad\udcff")
+    (True, False)
+    """
+    if text.isascii():
+        return True
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def as_id(value: object, what: str = "id") -> str:
+    """Return the id *value* stands for: its text, or an integer's decimal text.
+
+    *what* names the id in the error (``"customer internal_id"``). A ``str``
+    subclass is read as plain text, so an id never compares by overridden
+    methods.
+
+    Raises:
+        InvalidIdError: *value* is blank, not text or an integer (a bool, a
+            float, ``None``), an integer too long to write, or text that
+            cannot be written as UTF-8.
+
+    >>> as_id(True)
+    Traceback (most recent call last):
+    ...
+    ccroles.exceptions.InvalidIdError: id True is refused: an id is text or an integer
+    """
+    if type(value) is str:
+        text = value
+    elif isinstance(value, str):
+        text = str.__str__(value)  # plain text, whatever the subclass overrides
+    elif isinstance(value, int) and not isinstance(value, bool):
+        try:
+            text = int.__repr__(value)
+        except ValueError:  # more digits than Python writes
+            raise InvalidIdError(what, "an integer", "it has too many digits") from None
+    else:
+        raise InvalidIdError(what, value, "an id is text or an integer")
+    if not text.strip():
+        raise InvalidIdError(what, text, "an id must not be blank")
+    if not is_encodable(text):
+        raise InvalidIdError(what, text, "it holds text that is not UTF-8")
+    return text
+
+
+def check_email(value: object, owner: str = "a login") -> str:
+    """Return *value* when it is a login email; refuse it otherwise.
+
+    *owner* names whose email it is in the error (``customer 'ACME'``).
+
+    Raises:
+        InvalidEmailError: *value* is not text, or not an email by the rule
+            above (an empty string included).
+
+    >>> check_email("", owner="customer 'ACME'")
+    Traceback (most recent call last):
+    ...
+    ccroles.exceptions.InvalidEmailError: customer 'ACME' cannot log in as '': ...
+    """
+    if not isinstance(value, str):
+        raise InvalidEmailError(value, owner=owner)
+    text = str.__str__(value)
+    local, at, domain = text.partition("@")
+    labels = domain.split(".")
+    if (
+        not at
+        or not local
+        or len(local) > _MAX_LOCAL_PART
+        or len(text) > MAX_EMAIL_LENGTH
+        or "@" in domain
+        or len(labels) < 2  # noqa: PLR2004 (a domain has a dot)
+        or not all(labels)
+        or " " in text
+        or not text.isprintable()
+    ):
+        raise InvalidEmailError(text, owner=owner)
+    return text
