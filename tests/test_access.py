@@ -24,6 +24,7 @@ from ccroles import (
     PasswordHash,
     PasswordMismatchError,
     SendNotification,
+    UnknownLoginError,
     UnknownReferenceError,
     UnknownRoleError,
     UnsafeTemplateError,
@@ -37,6 +38,7 @@ from ccroles import (
     password_problems,
     render_report,
     revoke_access,
+    set_password,
 )
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS, account
 
@@ -442,6 +444,79 @@ def test_applying_assigned_passwords_stores_their_hashes() -> None:
     assert stored[1] is not None
     assert stored[1].verify("comma,inside,it")
     assert report.notifications == ()
+
+
+def test_an_assigned_password_with_notify_sends_a_set_up_email() -> None:
+    """Source 003, 9.2-9.3: Notify with an assigned password mails no password."""
+    procedure = AssignPassword(Password(GOOD), Password(GOOD), notify=True)
+    granted = grant_access(
+        account(), Grant("101", procedure, role="Customer Center"), scrypt=CHEAP_SCRYPT
+    )
+    assert granted.notification is None
+    mail = granted.set_up
+    assert mail is not None
+    assert (mail.recipient, mail.customer_id) == ("ap@acme.example", "ACME")
+    assert mail.subject == "Your customer center access"
+    assert "set up your access" in mail.body
+    for text in ("ap@acme.example", "admin@shop.example", SETTINGS.login_url):
+        assert text in mail.body
+    assert GOOD not in mail.body
+    assert "token" not in mail.body
+    assert SETTINGS.set_password_url not in mail.body
+
+
+def test_an_assigned_password_without_notify_sends_nothing() -> None:
+    """Without Notify, an assigned password sends no email at all."""
+    granted = grant_access(account(), assign(GOOD, role="Customer Center"))
+    assert (granted.notification, granted.set_up) == (None, None)
+
+
+def test_notify_with_an_assigned_password_needs_notification_settings() -> None:
+    """Notify cannot be honoured without the account's addresses."""
+    procedure = AssignPassword(Password(GOOD), Password(GOOD), notify=True)
+    with pytest.raises(MissingNotificationSettingsError):
+        grant_access(
+            account(notification=None), Grant("101", procedure, role="Customer Center")
+        )
+
+
+def test_the_csv_import_sends_set_up_emails_for_notify_with_a_password() -> None:
+    """A row with both Notify and a manual password gives one set-up email."""
+    report = read(CSV_DIR / "good_manual_password_notify.csv", apply=True)
+    assert report.account is not None
+    stored = report.account.customer("101").password_hash
+    assert stored is not None
+    assert stored.verify(GOOD)
+    assert report.notifications == ()
+    assert [mail.recipient for mail in report.set_up_notifications] == [
+        "ap@acme.example"
+    ]
+    assert GOOD not in report.set_up_notifications[0].body
+
+
+def test_set_password_applies_the_password_rules() -> None:
+    """A password set later (from a link) obeys the same rules as a grant."""
+    base = account()
+    with pytest.raises(WeakPasswordError):
+        set_password(base, "ap@acme.example", Password("ap"), Password("ap"))
+    with pytest.raises(PasswordMismatchError):
+        set_password(base, "ap@acme.example", Password(GOOD), Password(GOOD + "!"))
+    with pytest.raises(UnknownLoginError):
+        set_password(base, "who@nowhere.example", Password(GOOD), Password(GOOD))
+
+
+@pytest.mark.parametrize("email", ["AP@acme.example", "books@acme.example"])
+def test_set_password_stores_the_hash_and_keeps_access(email: str) -> None:
+    """The customer's or the contact's hash is replaced; access stays as it was."""
+    base = account()
+    changed = set_password(
+        base, email, Password(GOOD), Password(GOOD), scrypt=CHEAP_SCRYPT
+    )
+    login = changed.login(email)
+    record = login.contact if login.contact is not None else login.customer
+    assert record.password_hash is not None
+    assert record.password_hash.verify(GOOD)
+    assert (login.give_access, login.role) == (False, None)
 
 
 def test_an_email_given_up_by_one_row_can_be_taken_by_a_later_row() -> None:
