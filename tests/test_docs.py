@@ -192,6 +192,7 @@ def test_site_has_every_page(site: Path) -> None:
         "py-modindex.html",
         "roles.html",
         "search.html",
+        "sign-in.html",
         "tutorials/documentation-writer.html",
         "tutorials/portal-developer.html",
         "tutorials/test-writer.html",
