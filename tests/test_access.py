@@ -13,6 +13,7 @@ from ccroles import (
     AssignPassword,
     CustomerAccessOffError,
     DuplicateReferenceError,
+    Engine,
     FileFormat,
     Grant,
     ImportProblem,
@@ -24,6 +25,8 @@ from ccroles import (
     PasswordHash,
     PasswordMismatchError,
     SendNotification,
+    SignIn,
+    SQLiteSignInStore,
     UnknownLoginError,
     UnknownReferenceError,
     UnknownRoleError,
@@ -31,6 +34,7 @@ from ccroles import (
     WeakPasswordError,
     access,
     dumps_account,
+    explain,
     grant_access,
     hash_password,
     import_access,
@@ -675,15 +679,60 @@ def _serialized(account: ccroles.Account) -> list[str]:
     return written
 
 
-def test_no_output_contains_a_password(caplog: pytest.LogCaptureFixture) -> None:
-    """repr, str, errors, logs, reports, notifications and files never hold one."""
+def _sign_in_outputs(folder: Path) -> tuple[list[str], list[str]]:
+    """What signing in produces with the known passwords, and the tokens it made."""
+    outputs: list[str] = []
+    procedure = AssignPassword(Password(SECRETS[0]), Password(SECRETS[0]), notify=True)
+    granted = grant_access(
+        account(),
+        Grant("101", procedure, role="Customer Center"),
+        scrypt=CHEAP_SCRYPT,
+    )
+    assert granted.set_up is not None
+    outputs += [repr(granted), granted.set_up.subject, granted.set_up.body]
+    mailed = grant_access(granted.account, notify("103"), now=NOW)
+    assert mailed.notification is not None
+    path = folder / "signin.sqlite3"
+    with SQLiteSignInStore(path) as store:
+        sign_in = SignIn(
+            Engine(mailed.account), store, clock=lambda: NOW, scrypt=CHEAP_SCRYPT
+        )
+        sign_in.register(mailed.notification)
+        for email in ("ap@acme.example", "nobody@acme.example"):
+            for text in (SECRETS[1], SECRETS[0], *[SECRETS[3]] * 5, SECRETS[0]):
+                attempt = sign_in.attempt(email, Password(text))
+                outputs += [repr(attempt), explain(attempt.decision)]
+        link = sign_in.issue_reset_link("ap@acme.example")
+        assert link is not None
+        outputs.append(repr(link))
+        for new, confirm in ((SECRETS[2], SECRETS[2]), (SECRETS[0], SECRETS[1])):
+            with pytest.raises(ccroles.CCRolesError) as caught:
+                sign_in.redeem(link.token, Password(new), Password(confirm))
+            outputs += [str(caught.value), repr(caught.value)]
+        for _ in range(2):
+            redeemed = sign_in.redeem(
+                link.token, Password(SECRETS[0]), Password(SECRETS[0])
+            )
+            outputs += [repr(redeemed), explain(redeemed.decision)]
+        outputs += [repr(store), repr(sign_in.status("ap@acme.example"))]
+        stored = "\n".join(store._connection.iterdump())
+    outputs += [stored, *(p.read_bytes().decode("latin-1") for p in folder.iterdir())]
+    return outputs, [link.token, mailed.notification.token]
+
+
+def test_no_output_contains_a_password(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """Reprs, errors, logs, reports, emails, files and stores never hold a secret."""
     caplog.set_level(logging.DEBUG)
-    outputs = _sweep_outputs(caplog)
+    outputs, tokens = _sign_in_outputs(tmp_path)
+    outputs += _sweep_outputs(caplog)
     assert len(caplog.records) >= 5
     assert any("fewer than 8" in text for text in outputs)
+    assert any("locked after too many wrong passwords" in text for text in outputs)
     assert sum('"password_hash"' in text for text in outputs) == 2  # JSON, secrets
     for text in outputs:
-        for secret in SECRETS:
+        for secret in (*SECRETS, *tokens):
             assert secret not in text, text
 
 
