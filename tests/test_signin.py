@@ -1,5 +1,5 @@
 import logging
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import attrs
@@ -522,3 +522,13 @@ def test_sign_in_events_are_logged_without_secrets(
     for message in messages:
         assert link.token not in message
         assert NEW not in message
+
+
+def test_without_a_clock_the_time_is_now() -> None:
+    """The default clock is the current UTC time."""
+    sign_in = SignIn(Engine(make_account()), MemorySignInStore(), scrypt=CHEAP_SCRYPT)
+    before = datetime.now(UTC)
+    link = sign_in.issue_reset_link(EMAIL)
+    after = datetime.now(UTC)
+    assert link is not None
+    assert before + timedelta(minutes=60) <= link.expires <= after + timedelta(hours=1)

@@ -388,8 +388,7 @@ class SQLiteSignInStore:
             try:
                 yield cursor
             except BaseException:
-                if self._connection.in_transaction:
-                    cursor.execute("ROLLBACK")
+                self._connection.rollback()  # a no-op if SQLite ended it already
                 raise
             cursor.execute("COMMIT")
 
