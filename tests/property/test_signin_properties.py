@@ -1,3 +1,4 @@
+import functools
 from datetime import datetime, timedelta
 
 import attrs
@@ -24,6 +25,12 @@ FIRST = "plum-tractor-44"
 MAX_FAILURES = 5
 LOCK = timedelta(minutes=30)
 RESET = timedelta(minutes=60)
+
+
+@functools.cache
+def engine(password: str) -> Engine:
+    """The engine of an account with one login, whose password is *password*."""
+    return Engine(account(password))
 
 
 def account(password: str) -> Account:
@@ -136,7 +143,7 @@ def test_sign_in_follows_the_rules_of_domain_section_6(
 
     def build(password: str) -> SignIn:
         return SignIn(
-            Engine(account(password)),
+            engine(password),
             store,
             clock=lambda: model.now,
             scrypt=CHEAP_SCRYPT,
