@@ -13,6 +13,7 @@ from ccroles import (
     AssignPassword,
     CustomerAccessOffError,
     DuplicateReferenceError,
+    Engine,
     FileFormat,
     Grant,
     ImportProblem,
@@ -24,12 +25,16 @@ from ccroles import (
     PasswordHash,
     PasswordMismatchError,
     SendNotification,
+    SignIn,
+    SQLiteSignInStore,
+    UnknownLoginError,
     UnknownReferenceError,
     UnknownRoleError,
     UnsafeTemplateError,
     WeakPasswordError,
     access,
     dumps_account,
+    explain,
     grant_access,
     hash_password,
     import_access,
@@ -37,6 +42,7 @@ from ccroles import (
     password_problems,
     render_report,
     revoke_access,
+    set_password,
 )
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS, account
 
@@ -444,6 +450,79 @@ def test_applying_assigned_passwords_stores_their_hashes() -> None:
     assert report.notifications == ()
 
 
+def test_an_assigned_password_with_notify_sends_a_set_up_email() -> None:
+    """Source 003, 9.2-9.3: Notify with an assigned password mails no password."""
+    procedure = AssignPassword(Password(GOOD), Password(GOOD), notify=True)
+    granted = grant_access(
+        account(), Grant("101", procedure, role="Customer Center"), scrypt=CHEAP_SCRYPT
+    )
+    assert granted.notification is None
+    mail = granted.set_up
+    assert mail is not None
+    assert (mail.recipient, mail.customer_id) == ("ap@acme.example", "ACME")
+    assert mail.subject == "Your customer center access"
+    assert "set up your access" in mail.body
+    for text in ("ap@acme.example", "admin@shop.example", SETTINGS.login_url):
+        assert text in mail.body
+    assert GOOD not in mail.body
+    assert "token" not in mail.body
+    assert SETTINGS.set_password_url not in mail.body
+
+
+def test_an_assigned_password_without_notify_sends_nothing() -> None:
+    """Without Notify, an assigned password sends no email at all."""
+    granted = grant_access(account(), assign(GOOD, role="Customer Center"))
+    assert (granted.notification, granted.set_up) == (None, None)
+
+
+def test_notify_with_an_assigned_password_needs_notification_settings() -> None:
+    """Notify cannot be honoured without the account's addresses."""
+    procedure = AssignPassword(Password(GOOD), Password(GOOD), notify=True)
+    with pytest.raises(MissingNotificationSettingsError):
+        grant_access(
+            account(notification=None), Grant("101", procedure, role="Customer Center")
+        )
+
+
+def test_the_csv_import_sends_set_up_emails_for_notify_with_a_password() -> None:
+    """A row with both Notify and a manual password gives one set-up email."""
+    report = read(CSV_DIR / "good_manual_password_notify.csv", apply=True)
+    assert report.account is not None
+    stored = report.account.customer("101").password_hash
+    assert stored is not None
+    assert stored.verify(GOOD)
+    assert report.notifications == ()
+    assert [mail.recipient for mail in report.set_up_notifications] == [
+        "ap@acme.example"
+    ]
+    assert GOOD not in report.set_up_notifications[0].body
+
+
+def test_set_password_applies_the_password_rules() -> None:
+    """A password set later (from a link) obeys the same rules as a grant."""
+    base = account()
+    with pytest.raises(WeakPasswordError):
+        set_password(base, "ap@acme.example", Password("ap"), Password("ap"))
+    with pytest.raises(PasswordMismatchError):
+        set_password(base, "ap@acme.example", Password(GOOD), Password(GOOD + "!"))
+    with pytest.raises(UnknownLoginError):
+        set_password(base, "who@nowhere.example", Password(GOOD), Password(GOOD))
+
+
+@pytest.mark.parametrize("email", ["AP@acme.example", "books@acme.example"])
+def test_set_password_stores_the_hash_and_keeps_access(email: str) -> None:
+    """The customer's or the contact's hash is replaced; access stays as it was."""
+    base = account()
+    changed = set_password(
+        base, email, Password(GOOD), Password(GOOD), scrypt=CHEAP_SCRYPT
+    )
+    login = changed.login(email)
+    record = login.contact if login.contact is not None else login.customer
+    assert record.password_hash is not None
+    assert record.password_hash.verify(GOOD)
+    assert (login.give_access, login.role) == (False, None)
+
+
 def test_an_email_given_up_by_one_row_can_be_taken_by_a_later_row() -> None:
     """Rows apply in order: an email released above is free below."""
     report = read(CSV_DIR / "good_revoke_and_reuse_email.csv", apply=True)
@@ -600,15 +679,60 @@ def _serialized(account: ccroles.Account) -> list[str]:
     return written
 
 
-def test_no_output_contains_a_password(caplog: pytest.LogCaptureFixture) -> None:
-    """repr, str, errors, logs, reports, notifications and files never hold one."""
+def _sign_in_outputs(folder: Path) -> tuple[list[str], list[str]]:
+    """What signing in produces with the known passwords, and the tokens it made."""
+    outputs: list[str] = []
+    procedure = AssignPassword(Password(SECRETS[0]), Password(SECRETS[0]), notify=True)
+    granted = grant_access(
+        account(),
+        Grant("101", procedure, role="Customer Center"),
+        scrypt=CHEAP_SCRYPT,
+    )
+    assert granted.set_up is not None
+    outputs += [repr(granted), granted.set_up.subject, granted.set_up.body]
+    mailed = grant_access(granted.account, notify("103"), now=NOW)
+    assert mailed.notification is not None
+    path = folder / "signin.sqlite3"
+    with SQLiteSignInStore(path) as store:
+        sign_in = SignIn(
+            Engine(mailed.account), store, clock=lambda: NOW, scrypt=CHEAP_SCRYPT
+        )
+        sign_in.register(mailed.notification)
+        for email in ("ap@acme.example", "nobody@acme.example"):
+            for text in (SECRETS[1], SECRETS[0], *[SECRETS[3]] * 5, SECRETS[0]):
+                attempt = sign_in.attempt(email, Password(text))
+                outputs += [repr(attempt), explain(attempt.decision)]
+        link = sign_in.issue_reset_link("ap@acme.example")
+        assert link is not None
+        outputs.append(repr(link))
+        for new, confirm in ((SECRETS[2], SECRETS[2]), (SECRETS[0], SECRETS[1])):
+            with pytest.raises(ccroles.CCRolesError) as caught:
+                sign_in.redeem(link.token, Password(new), Password(confirm))
+            outputs += [str(caught.value), repr(caught.value)]
+        for _ in range(2):
+            redeemed = sign_in.redeem(
+                link.token, Password(SECRETS[0]), Password(SECRETS[0])
+            )
+            outputs += [repr(redeemed), explain(redeemed.decision)]
+        outputs += [repr(store), repr(sign_in.status("ap@acme.example"))]
+        stored = "\n".join(store._connection.iterdump())
+    outputs += [stored, *(p.read_bytes().decode("latin-1") for p in folder.iterdir())]
+    return outputs, [link.token, mailed.notification.token]
+
+
+def test_no_output_contains_a_password(
+    caplog: pytest.LogCaptureFixture, tmp_path: Path
+) -> None:
+    """Reprs, errors, logs, reports, emails, files and stores never hold a secret."""
     caplog.set_level(logging.DEBUG)
-    outputs = _sweep_outputs(caplog)
+    outputs, tokens = _sign_in_outputs(tmp_path)
+    outputs += _sweep_outputs(caplog)
     assert len(caplog.records) >= 5
     assert any("fewer than 8" in text for text in outputs)
+    assert any("locked after too many wrong passwords" in text for text in outputs)
     assert sum('"password_hash"' in text for text in outputs) == 2  # JSON, secrets
     for text in outputs:
-        for secret in SECRETS:
+        for secret in (*SECRETS, *tokens):
             assert secret not in text, text
 
 

@@ -74,7 +74,8 @@ def test_help_lists_every_command_and_exits_0(
     out = capsys.readouterr().out
     for command in ("matrix", "role", "diff", "validate", "readme", "check", "explain"):
         assert command in out
-    assert "import-access" in out
+    for command in ("import-access", "sign-in-status", "unlock"):
+        assert command in out
 
 
 def test_bad_arguments_are_returned_not_raised(

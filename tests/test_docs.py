@@ -193,6 +193,7 @@ def test_site_has_every_page(site: Path) -> None:
         "roles.html",
         "rules.html",
         "search.html",
+        "sign-in.html",
         "tutorials/documentation-writer.html",
         "tutorials/portal-developer.html",
         "tutorials/test-writer.html",

@@ -73,6 +73,8 @@ __all__ = [
     "CSV_COLUMNS",
     "DEFAULT_SCRYPT",
     "MIN_PASSWORD_LENGTH",
+    "SET_UP_SUBJECT",
+    "SET_UP_TEMPLATE",
     "AssignPassword",
     "Grant",
     "Granted",
@@ -85,6 +87,7 @@ __all__ = [
     "ScryptParams",
     "SendNotification",
     "SeparateLogins",
+    "SetUpNotification",
     "grant_access",
     "hash_password",
     "import_access",
@@ -92,6 +95,7 @@ __all__ = [
     "password_problems",
     "render_report",
     "revoke_access",
+    "set_password",
 ]
 
 _log = logging.getLogger(__name__)
@@ -266,13 +270,19 @@ class SendNotification:
 class AssignPassword:
     """The administrator sets the password (and tells the customer, never by email).
 
+    With *notify* (the administrator ticks Notify), the login still gets an
+    email: a :class:`SetUpNotification` saying the administrator set up its
+    access, without the password and without a link.
+
     Attributes:
         password: The password.
         confirm: The same password again (Confirm Password).
+        notify: Whether to send the login a set-up notification.
     """
 
     password: Password
     confirm: Password
+    notify: bool = attrs.field(default=False, kw_only=True)
 
 
 Procedure = SendNotification | AssignPassword
@@ -349,6 +359,62 @@ class Notification:
         return string.Template(self.settings.template).substitute(self._values())
 
 
+SET_UP_SUBJECT: Final = "Your customer center access"
+"""The subject of the email telling a login its access was set up for it."""
+
+SET_UP_TEMPLATE: Final = """\
+Hello,
+
+Your administrator has set up your access to our customer center.
+
+Log in at: $login_url
+Your login email: $login_email
+
+Your administrator will give you your password by other means: a password
+is never sent by email.
+
+Questions? Write to $administrator_email.
+"""
+"""The body of a :class:`SetUpNotification` (placeholders as for notifications)."""
+
+
+@attrs.frozen
+class SetUpNotification:
+    """An email saying the administrator set up the login's access (source 003, 9.3).
+
+    Sent when the administrator assigns the password and ticks Notify. It
+    carries the login email, the administrator's email and the customer
+    center login address: no password, and no link.
+
+    Attributes:
+        recipient: The login email it is sent to.
+        customer_id: The customer's entity id.
+        settings: The account's notification settings (the addresses).
+    """
+
+    recipient: str
+    customer_id: str
+    settings: NotificationSettings = attrs.field(repr=False)
+
+    def _values(self) -> dict[str, str]:
+        return {
+            "customer_id": self.customer_id,
+            "login_email": self.recipient,
+            "administrator_email": self.settings.administrator_email,
+            "login_url": self.settings.login_url,
+        }
+
+    @property
+    def subject(self) -> str:
+        """The subject line (:data:`SET_UP_SUBJECT`)."""
+        return string.Template(SET_UP_SUBJECT).substitute(self._values())
+
+    @property
+    def body(self) -> str:
+        """The email body (:data:`SET_UP_TEMPLATE`)."""
+        return string.Template(SET_UP_TEMPLATE).substitute(self._values())
+
+
 @attrs.frozen
 class Granted:
     """The result of giving access.
@@ -356,10 +422,13 @@ class Granted:
     Attributes:
         account: The new account.
         notification: The email to send, when the procedure asks for one.
+        set_up: The set-up email to send, for an assigned password with
+            Notify ticked.
     """
 
     account: Account
     notification: Notification | None
+    set_up: SetUpNotification | None = None
 
 
 @attrs.frozen
@@ -438,9 +507,10 @@ def _procedure_faults(
 ) -> list[_Fault]:
     """Check an assigned password, or that notifications can be sent."""
     owner = login.label
+    needs_settings = isinstance(procedure, SendNotification) or procedure.notify
+    if needs_settings and account.notification is None:
+        return [("procedure", MissingNotificationSettingsError(owner))]
     if isinstance(procedure, SendNotification):
-        if account.notification is None:
-            return [("procedure", MissingNotificationSettingsError(owner))]
         return []
     emails = {e for e in (email, login.customer.email) if e is not None}
     problems = password_problems(
@@ -607,6 +677,20 @@ def _notification(
     )
 
 
+def _set_up(
+    account: Account, procedure: Procedure, recipient: str, customer_id: str
+) -> SetUpNotification | None:
+    """The set-up notification an assigned password with Notify asks for."""
+    settings = account.notification
+    if settings is None or not isinstance(procedure, AssignPassword):
+        return None
+    return (
+        SetUpNotification(recipient, customer_id, settings)
+        if procedure.notify
+        else None
+    )
+
+
 def grant_access(
     account: Account,
     grant: Grant,
@@ -623,7 +707,8 @@ def grant_access(
         now: The time the set-password link's validity starts (default: now).
 
     Returns:
-        The new account and, for :class:`SendNotification`, the email to send.
+        The new account and, for :class:`SendNotification`, the email to
+        send; for :class:`AssignPassword` with *notify*, the set-up email.
 
     Raises:
         UnknownReferenceError: No such customer, contact or website.
@@ -648,8 +733,53 @@ def grant_access(
     notification = _notification(
         account, grant.procedure, email, customer.customer_id, now
     )
+    set_up = _set_up(account, grant.procedure, email, customer.customer_id)
     _log.info("gave %s access with role %r", login.label, role)
-    return Granted(new_account, notification)
+    return Granted(new_account, notification, set_up)
+
+
+def set_password(
+    account: Account,
+    email: str,
+    password: Password,
+    confirm: Password,
+    *,
+    scrypt: ScryptParams = DEFAULT_SCRYPT,
+) -> Account:
+    """Set the password of the login *email*, under the same rules as a grant.
+
+    This is what a set-password or reset link does once the link is accepted
+    (see :class:`ccroles.signin.SignIn`); access itself is left as it is.
+
+    Args:
+        account: The account.
+        email: The login email (any case).
+        password: The new password.
+        confirm: The same password again.
+        scrypt: The cost of hashing it.
+
+    Returns:
+        The new account, with the login's new password hash.
+
+    Raises:
+        UnknownLoginError: No login has that email.
+        WeakPasswordError: The password is too short or easy to guess.
+        PasswordMismatchError: Password and Confirm Password differ.
+    """
+    login = account.login(email)
+    emails = {e for e in (login.email, login.customer.email) if e is not None}
+    problems = password_problems(password, confirm, emails=emails, owner=login.label)
+    if problems:
+        raise problems[0]
+    customer = _updated(
+        login,
+        email=login.email,
+        role=login.role,
+        give_access=login.give_access,
+        password_hash=hash_password(password, scrypt),
+    )
+    _log.info("set the password of %s", login.label)
+    return _replace(account, customer)
 
 
 def revoke_access(
@@ -778,6 +908,8 @@ class ImportReport:
         notices: Revoked customers that also have vendor, partner or
             employee logins to revoke by hand.
         account: The new account when applied; ``None`` otherwise.
+        set_up_notifications: The set-up emails to send, one per row that
+            assigns a password with Notify; empty unless applied.
     """
 
     apply: bool
@@ -789,6 +921,7 @@ class ImportReport:
     notifications: tuple[Notification, ...]
     notices: tuple[SeparateLogins, ...]
     account: Account | None = attrs.field(repr=False)
+    set_up_notifications: tuple[SetUpNotification, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -873,6 +1006,7 @@ class _Import:
         self.rules = account.rules()
         self.customers = list(account.customers) if apply else None
         self.notifications: list[Notification] = []
+        self.set_up_notifications: list[SetUpNotification] = []
         self.notices: list[SeparateLogins] = []
         self.rows = self.grants = self.revocations = self.notified = 0
         self.row_start = 0
@@ -1040,20 +1174,19 @@ class _Import:
         if not give:
             self.revocation_columns(line, notify=notify, manual=manual, filled=filled)
             return None
-        if notify and manual:
-            message = f"choose one procedure: {_NOTIFY!r} or {_MANUAL!r}, not both"
-            self.problem(line, _MANUAL, message)
+        if manual:
+            for column, text in texts:
+                if not text:
+                    self.problem(line, column, f"is required with {_MANUAL!r}")
+            if len(filled) == len(texts):
+                return AssignPassword(
+                    Password(password), Password(confirm), notify=notify
+                )
         elif notify:
             for column in filled:
                 message = f"must be blank with {_NOTIFY!r}: a password is never emailed"
                 self.problem(line, column, message)
             return None if filled else SendNotification()
-        elif manual:
-            for column, text in texts:
-                if not text:
-                    self.problem(line, column, f"is required with {_MANUAL!r}")
-            if len(filled) == len(texts):
-                return AssignPassword(Password(password), Password(confirm))
         else:
             message = (
                 f"giving access needs a procedure: set {_NOTIFY!r} (preferred) "
@@ -1108,7 +1241,7 @@ class _Import:
         changed = _with_access(login, email, role, grant, None)
         self.rules.replace_customer(position, login.customer, changed)  # no problem
         self.grants += 1
-        self.notified += isinstance(procedure, SendNotification)
+        self.notified += isinstance(procedure, SendNotification) or procedure.notify
         if self.customers is None or self.problems:
             return
         stored = _stored(procedure, self.scrypt)
@@ -1118,6 +1251,9 @@ class _Import:
         )
         if notification is not None:
             self.notifications.append(notification)
+        set_up = _set_up(self.account, procedure, email, login.customer.customer_id)
+        if set_up is not None:
+            self.set_up_notifications.append(set_up)
 
     def revoke(self, position: int, login: Login) -> None:
         self.revocations += 1
@@ -1141,6 +1277,9 @@ class _Import:
             notifications=tuple(self.notifications) if account is not None else (),
             notices=tuple(self.notices),
             account=account,
+            set_up_notifications=(
+                tuple(self.set_up_notifications) if account is not None else ()
+            ),
         )
 
 

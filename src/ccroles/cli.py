@@ -10,6 +10,8 @@ Usage::
     ccroles check ACCOUNT_FILE EMAIL FEATURE [--website W]
     ccroles explain ACCOUNT_FILE EMAIL FEATURE [--website W]
     ccroles import-access ACCOUNT_FILE CSV_FILE [--apply [--output NEW_FILE]]
+    ccroles sign-in-status STORE EMAIL
+    ccroles unlock STORE EMAIL
 
 Each command writes its own output and returns its exit status: 0 for yes
 (or done), 1 for no (a denied question, a file or import with problems), 2
@@ -18,13 +20,16 @@ that does not load prints every problem it has. ``validate`` prints
 ``FILE: ok`` or every problem of each file. ``check`` prints ``allowed`` or
 ``denied:`` and the first reason; ``explain`` prints the whole explanation.
 ``import-access`` prints the import's report and, with ``--apply`` and no
-problem, saves the new account to ``--output``.
+problem, saves the new account to ``--output``. ``sign-in-status`` prints
+whether a login of a sign-in store (a SQLite file) is locked, until when, and
+its wrong passwords in a row (status 1 while locked); ``unlock`` ends a lock.
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
@@ -47,6 +52,7 @@ from ccroles.render import (
 )
 from ccroles.roles import BUILTIN_ROLES, RoleCatalogue
 from ccroles.serialization import FileFormat, dump_account, load_account, load_roles
+from ccroles.signin_store import SQLiteSignInStore
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -155,6 +161,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_check(commands)
     _add_explain(commands)
     _add_import_access(commands)
+    _add_sign_in_commands(commands)
     return parser
 
 
@@ -352,6 +359,41 @@ def _add_import_access(commands: argparse._SubParsersAction[_Parser]) -> None:
         "password hashes included",
     )
     command.set_defaults(run=_import_access)
+
+
+def _sign_in_status(args: argparse.Namespace) -> int:
+    """Print the login's lock and count; status 1 while it is locked."""
+    with SQLiteSignInStore(args.store, create=False) as store:
+        state = store.state(args.email, datetime.now(UTC))
+    count = f"{state.failures} wrong password{'' if state.failures == 1 else 's'}"
+    if state.locked_until is None:
+        _say(f"{args.email}: not locked; {count} in a row")
+        return 0
+    until = state.locked_until.strftime("%Y-%m-%d %H:%M UTC")
+    _say(f"{args.email}: locked until {until}; {count} in a row")
+    return _EXIT_DENIED
+
+
+def _unlock(args: argparse.Namespace) -> int:
+    with SQLiteSignInStore(args.store, create=False) as store:
+        store.unlock(args.email)
+    _say(f"{args.email}: unlocked")
+    return 0
+
+
+def _add_sign_in_commands(commands: argparse._SubParsersAction[_Parser]) -> None:
+    status = commands.add_parser(
+        "sign-in-status",
+        help="is a login locked, until when, and its wrong passwords in a row "
+        "(status 1 while locked)",
+    )
+    unlock = commands.add_parser(
+        "unlock", help="end a login's lock and its count of wrong passwords"
+    )
+    for command, run in ((status, _sign_in_status), (unlock, _unlock)):
+        command.add_argument("store", metavar="STORE", help="a sign-in store file")
+        command.add_argument("email", metavar="EMAIL", help="the login email")
+        command.set_defaults(run=run)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -27,6 +27,8 @@ from ccroles.exceptions import DecisionTruthinessError
 from ccroles.permissions import PERMISSIONS, Level
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     from ccroles.forms import FormView, RecordType
     from ccroles.roles import Capability
 
@@ -73,6 +75,20 @@ class ReasonCode(enum.Enum):
     """The role meets something the feature's requirement excludes."""
     NO_FORM = "no_form"
     """No form is preferred for the record type, for the role nor account-wide."""
+    LOCKED = "locked"
+    """The login is locked after too many wrong passwords in a row."""
+    WRONG_PASSWORD = "wrong_password"  # noqa: S105 (a reason code, not a password)
+    """The password given is not the login's (or the login has none)."""
+    SECOND_FACTOR_REQUIRED = "second_factor_required"
+    """The login's role requires a second factor, not verified yet."""
+    LINK_UNKNOWN = "link_unknown"
+    """No link has the token given."""
+    LINK_EXPIRED = "link_expired"
+    """The link's validity has ended."""
+    LINK_USED = "link_used"
+    """The link was used already; a link works once."""
+    LINK_REPLACED = "link_replaced"
+    """A newer link was issued for the same login."""
 
 
 @attrs.frozen
@@ -92,6 +108,8 @@ class Reason:
         feature: The area, for :attr:`ReasonCode.PARENT_DENIED`.
         website: The website asked about, for
             :attr:`ReasonCode.WEBSITE_NOT_ASSIGNED`.
+        until: When the lock ends, for :attr:`ReasonCode.LOCKED`; when the
+            link expired, for :attr:`ReasonCode.LINK_EXPIRED`.
     """
 
     code: ReasonCode
@@ -103,6 +121,7 @@ class Reason:
     capability: Capability | None = None
     feature: str | None = None
     website: str | None = None
+    until: datetime | None = None
 
     def __str__(self) -> str:
         """Return the fact."""

@@ -51,6 +51,8 @@ __all__ = [
     "OriginRoleMismatchError",
     "PasswordMismatchError",
     "PermissionNotOnRootError",
+    "SecondFactorNotAllowedError",
+    "SignInStoreError",
     "UnknownCapabilityError",
     "UnknownFeatureError",
     "UnknownLoginError",
@@ -809,3 +811,37 @@ class InvalidQuestionError(CCRolesError, ValueError):
         self.subject = subject
         self.problem = problem
         super().__init__(f"cannot ask the engine about {subject}: {problem}")
+
+
+class SecondFactorNotAllowedError(CCRolesError, ValueError):
+    """A second factor required for a customer center role (DOMAIN §6 forbids it).
+
+    Two-factor authentication can be required for the other centers' roles,
+    never for a customer center role.
+
+    Attributes:
+        role: The role's name.
+        center_type: The role's center type.
+    """
+
+    def __init__(self, role: str, center_type: object) -> None:
+        self.role = role
+        self.center_type = center_type
+        super().__init__(
+            f"role {role!r} cannot require a second factor: it is a "
+            f"{center_type} role, and only other centers' roles may require one"
+        )
+
+
+class SignInStoreError(CCRolesError, ValueError):
+    """A sign-in store file that cannot be used: not a store, or a newer schema.
+
+    Attributes:
+        path: The store file.
+        reason: What is wrong with it, in words.
+    """
+
+    def __init__(self, path: object, reason: str) -> None:
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot use sign-in store {str(path)!r}: {reason}")

@@ -40,6 +40,7 @@ raise Customer Payment from None to Create on role 'Accountant'
 from __future__ import annotations
 
 import logging
+from datetime import UTC
 from typing import TYPE_CHECKING, Final, Protocol, TypeVar
 
 import attrs
@@ -73,6 +74,7 @@ from ccroles.permissions import PERMISSIONS, Level, Permission
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping
+    from datetime import datetime
 
     from ccroles.accounts import Account, Login
     from ccroles.forms import FormPreferences, FormView, RecordType
@@ -168,6 +170,24 @@ def _login_reasons(
             )
         )
     return tuple(reasons)
+
+
+def _locked(until: datetime) -> Reason:
+    end = until.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return Reason(
+        ReasonCode.LOCKED,
+        f"the login is locked after too many wrong passwords in a row, until {end}",
+        f"wait until {end}, or have an administrator unlock the login",
+        until=until,
+    )
+
+
+def _second_factor(role: str) -> Reason:
+    return Reason(
+        ReasonCode.SECOND_FACTOR_REQUIRED,
+        f"role {role!r} requires a second factor, not verified yet",
+        "verify the login's second factor",
+    )
 
 
 def _website_reason(login: Login, assigned: str, website: str) -> Reason:
@@ -831,10 +851,38 @@ class Engine:
         state = self._state(email, website)
         return state is not None and not state[1]
 
-    def decide_sign_in(self, email: str, website: str | None = None) -> Decision:
-        """Decide whether the login *email* may sign in, with every reason."""
+    def decide_sign_in(
+        self,
+        email: str,
+        website: str | None = None,
+        *,
+        locked_until: datetime | None = None,
+        second_factor_verified: bool = False,
+    ) -> Decision:
+        """Decide whether the login *email* may sign in, with every reason.
+
+        The engine keeps no sign-in state: a portal passes what its store
+        says (:class:`ccroles.signin.SignIn` does this for it).
+
+        Args:
+            email: The login email.
+            website: The website signed in to, or ``None``.
+            locked_until: When the login's lock ends, while it is locked
+                (:attr:`ccroles.signin_store.LoginState.locked_until`): a
+                :attr:`~ccroles.decisions.ReasonCode.LOCKED` reason.
+            second_factor_verified: Whether the portal verified a second
+                factor; if not, and the login's role requires one, a
+                :attr:`~ccroles.decisions.ReasonCode.SECOND_FACTOR_REQUIRED`
+                reason.
+        """
         state = self._state(email, website)
         reasons = self._unknown_login() if state is None else state[1]
+        if locked_until is not None:
+            reasons = (_locked(locked_until), *reasons)
+        if state is not None and not second_factor_verified:
+            role = state[0].role
+            if role is not None and self.account.role(role).second_factor:
+                reasons = (*reasons, _second_factor(role))
         decision = Decision(SignInQuestion(self._website(website)), reasons)
         if self.log_decisions:
             _log(email, decision)

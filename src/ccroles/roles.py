@@ -30,6 +30,7 @@ from ccroles.exceptions import (
     InvalidNameError,
     LevelAboveRootError,
     PermissionNotOnRootError,
+    SecondFactorNotAllowedError,
     UnknownCapabilityError,
     UnknownRoleError,
 )
@@ -204,6 +205,9 @@ class Role:
         levels: Permission key to level, in catalogue order, read-only.
         capabilities: What the role can do beyond permission levels.
         base: The role this one was copied from, or ``None``.
+        second_factor: Whether signing in with this role needs a second
+            factor (two-factor authentication); copies keep their base's
+            setting. Only other centers' roles may require one (DOMAIN §6).
 
     Raises:
         InvalidNameError: The name is blank.
@@ -211,6 +215,8 @@ class Role:
         InvalidLevelError: A level is not a spelling of a level.
         UnknownCapabilityError: A capability is not known.
         EscalationError: A copy grants more than its root (see :meth:`customize`).
+        SecondFactorNotAllowedError: A customer center role requires a
+            second factor.
     """
 
     name: str = attrs.field(validator=_check_name)
@@ -222,6 +228,7 @@ class Role:
         factory=frozenset, converter=_freeze_capabilities
     )
     base: Role | None = None
+    second_factor: bool = attrs.field(default=False, kw_only=True)
     # The base's root, found once when the copy is built (None for a root).
     _root: Role | None = attrs.field(init=False, default=None)
 
@@ -232,6 +239,8 @@ class Role:
 
     def __attrs_post_init__(self) -> None:
         """Refuse a copy that grants more than its root built-in role."""
+        if self.second_factor and self.center_type.is_customer_center:
+            raise SecondFactorNotAllowedError(self.name, self.center_type)
         if self.base is None:
             return
         root = self.base.root
@@ -330,7 +339,24 @@ class Role:
             levels={**self.levels, **changed},
             capabilities=self.capabilities if capabilities is None else capabilities,
             base=self,
+            second_factor=self.second_factor,
         )
+
+    def requiring_second_factor(self, *, required: bool = True) -> Role:
+        """Return this role with signing in needing a second factor (or not).
+
+        Raises:
+            SecondFactorNotAllowedError: This is a customer center role.
+
+        >>> sales = Role("Sales", center_type=CenterType.SALES)
+        >>> sales.requiring_second_factor().second_factor
+        True
+        >>> CUSTOMER_CENTER.requiring_second_factor()
+        Traceback (most recent call last):
+        ...
+        ccroles.exceptions.SecondFactorNotAllowedError: role 'Customer Center' cannot require a second factor: it is a Customer Center role, and only other centers' roles may require one
+        """  # noqa: E501
+        return attrs.evolve(self, second_factor=required)
 
     def has_feature(self, feature: str | Feature) -> bool:
         """Whether this role has *feature* (a name from the feature matrix).
@@ -363,6 +389,7 @@ def _same_role(one: Role, two: Role) -> bool:
         and one.center_type is two.center_type
         and one.capabilities == two.capabilities
         and one.levels == two.levels
+        and one.second_factor == two.second_factor
     )
 
 

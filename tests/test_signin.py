@@ -1,0 +1,534 @@
+import logging
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import attrs
+import pytest
+
+from ccroles import (
+    CUSTOMER_CENTER,
+    DEFAULT_SIGN_IN,
+    Account,
+    Attempt,
+    CenterType,
+    Customer,
+    Decision,
+    Engine,
+    InvalidFieldError,
+    Link,
+    LinkKind,
+    LinkUse,
+    LoginState,
+    MemorySignInStore,
+    Password,
+    PasswordMismatchError,
+    ReasonCode,
+    Role,
+    SecondFactorNotAllowedError,
+    SignIn,
+    SignInQuestion,
+    SignInSettings,
+    SignInStore,
+    SQLiteSignInStore,
+    WeakPasswordError,
+    explain,
+    grant_access,
+    hash_password,
+    token_digest,
+)
+from ccroles.access import Grant, SendNotification
+from ccroles.exceptions import DecisionTruthinessError
+from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS
+
+RIGHT = "plum-tractor-44"
+NEW = "walnut-harbour-17"
+EMAIL = "ap@acme.example"
+LOCK = timedelta(minutes=30)
+SALES = Role("Sales", center_type=CenterType.SALES, second_factor=True)
+
+
+def make_account(*, second_factor: bool = False) -> Account:
+    """ACME with a password; LINE has no password; STAFF has a staff role."""
+    return Account(
+        roles=[SALES.requiring_second_factor(required=second_factor)],
+        notification=SETTINGS,
+        customers=[
+            Customer(
+                "101",
+                "ACME",
+                email=EMAIL,
+                give_access=True,
+                role="Customer Center",
+                password_hash=hash_password(Password(RIGHT), CHEAP_SCRYPT),
+            ),
+            Customer(
+                "102",
+                "LINE",
+                email="line@line.example",
+                give_access=True,
+                role="Customer Center",
+            ),
+            Customer(
+                "103",
+                "STAFF",
+                email="staff@staff.example",
+                give_access=True,
+                role="Sales",
+                password_hash=hash_password(Password(RIGHT), CHEAP_SCRYPT),
+            ),
+        ],
+    )
+
+
+class Clock:
+    """A clock the test moves by hand."""
+
+    def __init__(self) -> None:
+        self.now = NOW
+
+    def __call__(self) -> datetime:
+        """The time the test set."""
+        return self.now
+
+
+def sign_in_for(
+    store: SignInStore | None = None,
+    account: Account | None = None,
+    clock: Clock | None = None,
+    settings: SignInSettings = DEFAULT_SIGN_IN,
+) -> SignIn:
+    """A SignIn over ACME's account and a fresh store, at NOW."""
+    return SignIn(
+        Engine(account or make_account()),
+        store or MemorySignInStore(),
+        settings,
+        clock=clock or Clock(),
+        scrypt=CHEAP_SCRYPT,
+    )
+
+
+def codes(decision: Decision) -> list[ReasonCode]:
+    """The reason codes of *decision*, in order."""
+    return [reason.code for reason in decision.reasons]
+
+
+def wrong(sign_in: SignIn, times: int, email: str = EMAIL) -> Attempt:
+    """*times* wrong passwords; the last attempt."""
+    attempt = None
+    for _ in range(times):
+        attempt = sign_in.attempt(email, Password("wrong-password-1"))
+    assert attempt is not None
+    return attempt
+
+
+# Settings
+
+
+def test_the_defaults_are_domain_section_6() -> None:
+    """5 wrong passwords, 30 minutes locked, a reset link for 60 minutes."""
+    assert attrs.astuple(DEFAULT_SIGN_IN) == (
+        5,
+        timedelta(minutes=30),
+        timedelta(minutes=60),
+    )
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"max_failures": 0},
+        {"lock_duration": timedelta(0)},
+        {"reset_link_validity": timedelta(seconds=-1)},
+    ],
+)
+def test_settings_refuse_nonsense(changes: dict[str, object]) -> None:
+    """No count below 1, no duration that is not positive."""
+    with pytest.raises(InvalidFieldError):
+        SignInSettings(**changes)  # type: ignore[arg-type]
+
+
+# Attempts
+
+
+def test_the_right_password_signs_in() -> None:
+    """The right password, no lock: allowed, and the state is clean."""
+    attempt = sign_in_for().attempt(EMAIL, Password(RIGHT))
+    assert (attempt.allowed, attempt.state) == (True, LoginState())
+    assert attempt.decision == Decision(SignInQuestion())
+
+
+@pytest.mark.parametrize(
+    ("failures", "expected"),
+    [
+        (4, [ReasonCode.WRONG_PASSWORD]),
+        (5, [ReasonCode.LOCKED, ReasonCode.WRONG_PASSWORD]),
+    ],
+)
+def test_the_fifth_wrong_password_locks(
+    failures: int, expected: list[ReasonCode]
+) -> None:
+    """The attempt that locks says so, and when the lock ends."""
+    attempt = wrong(sign_in_for(), failures)
+    assert codes(attempt.decision) == expected
+    assert attempt.state.failures == failures
+
+
+def test_while_locked_the_right_password_is_refused() -> None:
+    """During the lock even the right password is refused, with the lock's end."""
+    clock = Clock()
+    sign_in = sign_in_for(clock=clock)
+    wrong(sign_in, 5)
+    clock.now += LOCK - timedelta(seconds=1)
+    attempt = sign_in.attempt(EMAIL, Password(RIGHT))
+    assert codes(attempt.decision) == [ReasonCode.LOCKED]
+    locked = attempt.decision.reasons[0]
+    assert locked.until == NOW + LOCK
+    assert locked.fact == (
+        "the login is locked after too many wrong passwords in a row, "
+        "until 2026-03-01 10:00 UTC"
+    )
+    assert locked.remedy == (
+        "wait until 2026-03-01 10:00 UTC, or have an administrator unlock the login"
+    )
+    clock.now += timedelta(seconds=1)
+    assert sign_in.attempt(EMAIL, Password(RIGHT)).allowed
+
+
+def test_a_right_password_before_the_fifth_restarts_the_count() -> None:
+    """4 wrong, 1 right, 4 wrong: never locked."""
+    sign_in = sign_in_for()
+    wrong(sign_in, 4)
+    assert sign_in.attempt(EMAIL, Password(RIGHT)).allowed
+    assert not wrong(sign_in, 4).state.locked
+
+
+def test_an_administrator_unlocks() -> None:
+    """After unlock the right password signs in again."""
+    sign_in = sign_in_for()
+    wrong(sign_in, 5)
+    sign_in.unlock(EMAIL)
+    assert sign_in.status(EMAIL) == LoginState()
+    assert sign_in.attempt(EMAIL, Password(RIGHT)).allowed
+
+
+@pytest.mark.parametrize(
+    "email", ["nobody@nowhere.example", "line@line.example", EMAIL]
+)
+def test_unknown_login_and_wrong_password_answer_alike(email: str) -> None:
+    """An unknown email, a login without a password, a wrong one: the same answer."""
+    sign_in = sign_in_for()
+    attempts = [sign_in.attempt(email, Password("wrong-password-1")) for _ in "12345"]
+    assert [codes(a.decision) for a in attempts] == [
+        [ReasonCode.WRONG_PASSWORD]
+    ] * 4 + [[ReasonCode.LOCKED, ReasonCode.WRONG_PASSWORD]]
+    assert attempts[0].decision.reasons[0].fact == "the email or the password is wrong"
+
+
+def test_a_right_password_gets_the_engines_other_reasons() -> None:
+    """Once the password is right, access and website are checked as before."""
+    account = make_account()
+    revoked = attrs.evolve(account.customer("101"), give_access=False)
+    changed = attrs.evolve(account, customers=[revoked, *account.customers[1:]])
+    attempt = sign_in_for(account=changed).attempt(EMAIL, Password(RIGHT))
+    assert codes(attempt.decision) == [ReasonCode.NO_ACCESS]
+
+
+def test_settings_are_per_account() -> None:
+    """An account with 3 tries and 5 minutes locks accordingly."""
+    settings = SignInSettings(max_failures=3, lock_duration=timedelta(minutes=5))
+    attempt = wrong(sign_in_for(settings=settings), 3)
+    assert attempt.state == LoginState(3, NOW + timedelta(minutes=5))
+
+
+def test_decide_includes_the_lock() -> None:
+    """For a running session: the engine's decision, lock included."""
+    sign_in = sign_in_for()
+    assert sign_in.decide(EMAIL).allowed
+    wrong(sign_in, 5)
+    assert codes(sign_in.decide(EMAIL)) == [ReasonCode.LOCKED]
+
+
+def test_an_attempt_has_no_truth_value() -> None:
+    """As with decisions: read .allowed."""
+    attempt = sign_in_for().attempt(EMAIL, Password(RIGHT))
+    with pytest.raises(DecisionTruthinessError):
+        bool(attempt)
+
+
+class _LockingStore(MemorySignInStore):
+    """A store where another process locks the login between check and record."""
+
+    def record_success(self, email: str, now: datetime) -> LoginState:
+        for _ in range(5):
+            self.record_failure(email, now, 5, LOCK)
+        return super().record_success(email, now)
+
+
+def test_a_lock_set_meanwhile_by_another_process_wins() -> None:
+    """The store's answer to the right password decides, not the earlier read."""
+    attempt = sign_in_for(store=_LockingStore()).attempt(EMAIL, Password(RIGHT))
+    assert codes(attempt.decision) == [ReasonCode.LOCKED]
+
+
+# The second factor
+
+
+def test_a_customer_center_role_cannot_require_a_second_factor() -> None:
+    """DOMAIN §6: required for other centers' roles, never a customer center's."""
+    with pytest.raises(SecondFactorNotAllowedError) as caught:
+        CUSTOMER_CENTER.customize("Buyer").requiring_second_factor()
+    assert (caught.value.role, caught.value.center_type) == (
+        "Buyer",
+        CenterType.CUSTOMER,
+    )
+    with pytest.raises(SecondFactorNotAllowedError):
+        Role("Portal", second_factor=True)
+
+
+def test_a_copy_keeps_its_bases_second_factor() -> None:
+    """A copy of a role requiring a second factor requires one too."""
+    assert SALES.customize("Inside Sales").second_factor
+    assert not SALES.requiring_second_factor(required=False).second_factor
+
+
+@pytest.mark.parametrize(
+    ("required", "verified", "second_factor_reason"),
+    [(True, False, True), (True, True, False), (False, False, False)],
+)
+def test_the_decision_says_when_a_second_factor_is_needed(
+    *, required: bool, verified: bool, second_factor_reason: bool
+) -> None:
+    """Asked of a role that requires one, until the portal says it verified it."""
+    sign_in = sign_in_for(account=make_account(second_factor=required))
+    attempt = sign_in.attempt(
+        "staff@staff.example", Password(RIGHT), second_factor_verified=verified
+    )
+    assert (ReasonCode.SECOND_FACTOR_REQUIRED in codes(attempt.decision)) == (
+        second_factor_reason
+    )
+    # A staff role never signs in to the customer center, second factor or not.
+    assert ReasonCode.NOT_CUSTOMER_CENTER_ROLE in codes(attempt.decision)
+    assert not attempt.needs_second_factor
+
+
+def test_needs_second_factor_is_true_only_when_that_is_all_that_is_missing() -> None:
+    """The portal asks for the code exactly when the rest passed."""
+    reason = (
+        Engine(make_account(second_factor=True))
+        .decide_sign_in("staff@staff.example")
+        .reasons[-1]
+    )
+    only = Attempt(Decision(SignInQuestion(), (reason,)), LoginState())
+    assert only.needs_second_factor
+    assert "verify the login's second factor" in explain(only.decision)
+
+
+def test_a_wrong_password_never_asks_for_the_second_factor() -> None:
+    """The second factor is asked only after the right password."""
+    sign_in = sign_in_for(account=make_account(second_factor=True))
+    assert codes(wrong(sign_in, 1, "staff@staff.example").decision) == [
+        ReasonCode.WRONG_PASSWORD
+    ]
+
+
+# Links
+
+
+def test_a_reset_link_sets_the_password_and_clears_the_lock() -> None:
+    """The forgotten-password flow: locked, link, new password, signed in."""
+    clock = Clock()
+    sign_in = sign_in_for(clock=clock)
+    wrong(sign_in, 5)
+    link = sign_in.issue_reset_link(EMAIL)
+    assert link is not None
+    assert (link.kind, link.expires) == (LinkKind.RESET, NOW + timedelta(minutes=60))
+    redeemed = sign_in.redeem(link.token, Password(NEW), Password(NEW))
+    assert (redeemed.accepted, redeemed.email) == (True, EMAIL)
+    assert redeemed.account is not None
+    after = SignIn(
+        Engine(redeemed.account), sign_in.store, clock=clock, scrypt=CHEAP_SCRYPT
+    )
+    assert after.status(EMAIL) == LoginState()
+    assert after.attempt(EMAIL, Password(NEW)).allowed
+    assert not after.attempt(EMAIL, Password(RIGHT)).allowed
+
+
+@pytest.mark.parametrize(
+    ("after", "code"),
+    [
+        (timedelta(minutes=60) - timedelta(seconds=1), None),
+        (timedelta(minutes=60), ReasonCode.LINK_EXPIRED),
+    ],
+)
+def test_a_reset_link_works_for_60_minutes(
+    after: timedelta, code: ReasonCode | None
+) -> None:
+    """DOMAIN §6: valid 60 minutes, not a second more."""
+    clock = Clock()
+    sign_in = sign_in_for(clock=clock)
+    link = sign_in.issue_reset_link(EMAIL)
+    assert link is not None
+    clock.now += after
+    redeemed = sign_in.redeem(link.token, Password(NEW), Password(NEW))
+    assert codes(redeemed.decision) == ([] if code is None else [code])
+
+
+def test_each_refused_link_has_its_own_reason() -> None:
+    """Used, replaced, unknown and expired links are told apart."""
+    clock = Clock()
+    sign_in = sign_in_for(clock=clock)
+    first = sign_in.issue_reset_link(EMAIL)
+    second = sign_in.issue_reset_link(EMAIL)
+    assert first is not None
+    assert second is not None
+    answers = [
+        sign_in.redeem(token, Password(NEW), Password(NEW))
+        for token in (first.token, second.token, second.token, "made-up-token")
+    ]
+    assert [codes(a.decision) for a in answers] == [
+        [ReasonCode.LINK_REPLACED],
+        [],
+        [ReasonCode.LINK_USED],
+        [ReasonCode.LINK_UNKNOWN],
+    ]
+    assert [a.decision.reasons[0].fact for a in answers if a.decision.reasons] == [
+        "a newer link was sent for this login",
+        "the link was used already",
+        "no link has this token",
+    ]
+    third = sign_in.issue_reset_link(EMAIL)
+    assert third is not None
+    clock.now += timedelta(hours=2)
+    expired = sign_in.redeem(third.token, Password(NEW), Password(NEW))
+    reason = expired.decision.reasons[0]
+    assert (reason.fact, reason.until, reason.remedy) == (
+        "the link expired at 2026-03-01 10:30 UTC",
+        NOW + timedelta(minutes=60),
+        "ask for a new link",
+    )
+    assert expired.account is None
+
+
+def test_a_refused_password_leaves_the_link_working() -> None:
+    """The password rules run first: a weak password does not use up the link."""
+    sign_in = sign_in_for()
+    link = sign_in.issue_reset_link(EMAIL)
+    assert link is not None
+    with pytest.raises(WeakPasswordError):
+        sign_in.redeem(link.token, Password("short"), Password("short"))
+    with pytest.raises(PasswordMismatchError):
+        sign_in.redeem(link.token, Password(NEW), Password(RIGHT))
+    assert sign_in.redeem(link.token, Password(NEW), Password(NEW)).accepted
+
+
+class _RacingStore(MemorySignInStore):
+    """A store where another process uses the link between peek and use."""
+
+    def peek_link(self, digest: bytes, now: datetime) -> LinkUse:
+        found = super().peek_link(digest, now)
+        self.use_link(digest, now)
+        return found
+
+
+def test_a_link_used_meanwhile_by_another_process_is_refused() -> None:
+    """Only one of two simultaneous uses of a link wins."""
+    sign_in = sign_in_for(store=_RacingStore())
+    link = sign_in.issue_reset_link(EMAIL)
+    assert link is not None
+    redeemed = sign_in.redeem(link.token, Password(NEW), Password(NEW))
+    assert (codes(redeemed.decision), redeemed.account) == (
+        [ReasonCode.LINK_USED],
+        None,
+    )
+
+
+@pytest.mark.parametrize("email", ["nobody@nowhere.example", "staff@staff.example"])
+def test_no_reset_link_for_a_login_that_may_not_sign_in(email: str) -> None:
+    """Unknown, revoked or staff logins get no link (the page says the same)."""
+    assert sign_in_for().issue_reset_link(email) is None
+
+
+def test_the_access_notification_link_is_valid_24_hours() -> None:
+    """A registered set-password link works until the notification's expiry."""
+    account = make_account()
+    granted = grant_access(account, Grant("102", SendNotification()), now=NOW)
+    mail = granted.notification
+    assert mail is not None
+    clock = Clock()
+    sign_in = sign_in_for(account=granted.account, clock=clock)
+    sign_in.register(mail)
+    clock.now += timedelta(hours=24)
+    late = sign_in.redeem(mail.token, Password(NEW), Password(NEW))
+    assert codes(late.decision) == [ReasonCode.LINK_EXPIRED]
+    clock.now -= timedelta(seconds=1)
+    assert sign_in.redeem(mail.token, Password(NEW), Password(NEW)).accepted
+
+
+def test_a_reset_link_replaces_the_access_link() -> None:
+    """A new link of any kind makes the login's older links useless."""
+    granted = grant_access(make_account(), Grant("102", SendNotification()), now=NOW)
+    mail = granted.notification
+    assert mail is not None
+    sign_in = sign_in_for(account=granted.account)
+    sign_in.register(mail)
+    assert sign_in.issue_reset_link("line@line.example") is not None
+    old = sign_in.redeem(mail.token, Password(NEW), Password(NEW))
+    assert codes(old.decision) == [ReasonCode.LINK_REPLACED]
+
+
+def test_tokens_are_unguessable_and_stored_as_digests(tmp_path: Path) -> None:
+    """Tokens are 43 URL-safe characters from secrets; the store has only digests."""
+    path = tmp_path / "signin.sqlite3"
+    with SQLiteSignInStore(path) as store:
+        sign_in = sign_in_for(store=store)
+        links = [sign_in.issue_reset_link(EMAIL) for _ in range(3)]
+    tokens = [link.token for link in links if link is not None]
+    assert len(set(tokens)) == 3
+    assert all(len(token) == 43 for token in tokens)
+    raw = path.read_bytes()
+    for token in tokens:
+        assert token.encode() not in raw
+        assert token_digest(token) in raw
+    assert "token" not in repr(links[0])
+
+
+def test_a_link_url_adds_the_token() -> None:
+    """The token is the link's only query parameter it adds."""
+    link = Link(EMAIL, LinkKind.RESET, "t0k", NOW)
+    assert (
+        link.url("https://shop.example/reset") == "https://shop.example/reset?token=t0k"
+    )
+
+
+def test_sign_in_events_are_logged_without_secrets(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Each attempt, lock, unlock and link is logged at INFO, never a secret."""
+    caplog.set_level(logging.INFO, logger="ccroles.signin")
+    sign_in = sign_in_for()
+    wrong(sign_in, 5)
+    sign_in.unlock(EMAIL)
+    link = sign_in.issue_reset_link(EMAIL)
+    assert link is not None
+    sign_in.redeem(link.token, Password(NEW), Password(NEW))
+    sign_in.redeem(link.token, Password(NEW), Password(NEW))
+    sign_in.issue_reset_link("nobody@nowhere.example")
+    messages = [record.getMessage() for record in caplog.records]
+    assert messages[4] == (
+        "sign-in by ap@acme.example: denied (locked, wrong_password)"
+    )
+    assert "unlocked ap@acme.example" in messages
+    assert "a link was refused: used" in messages
+    for message in messages:
+        assert link.token not in message
+        assert NEW not in message
+
+
+def test_without_a_clock_the_time_is_now() -> None:
+    """The default clock is the current UTC time."""
+    sign_in = SignIn(Engine(make_account()), MemorySignInStore(), scrypt=CHEAP_SCRYPT)
+    before = datetime.now(UTC)
+    link = sign_in.issue_reset_link(EMAIL)
+    after = datetime.now(UTC)
+    assert link is not None
+    assert before + timedelta(minutes=60) <= link.expires <= after + timedelta(hours=1)
