@@ -434,7 +434,8 @@ def test_applying_notifications_gives_access_and_lists_the_emails() -> None:
         "bolt@bolt.example",
     ]
     assert render_report(report) == (
-        "applied: 2 rows, 2 grants, 0 revocations, 2 notifications to send"
+        "applied: 2 rows, 2 grants, 0 revocations, 2 notifications to send\n"
+        "ignored columns: 'Notes'"
     )
 
 

@@ -246,8 +246,10 @@ def test_a_roles_file_that_does_not_load_fails_with_its_problems(
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*portal.ccroles.toml:1: roles: *roles.toml does not load: 1 problem",
-            "*roles.toml: roles[[]0[]].base: unknown role 'Customr Center'; did you*",
+            (
+                "*portal.ccroles.toml:1: roles: *roles.toml: roles[[]0[]].base: "
+                "unknown role 'Customr Center'; did you*"
+            ),
         ]
     )
 
@@ -258,7 +260,7 @@ def test_a_missing_account_file_fails_the_file(pytester: pytest.Pytester) -> Non
     result = pytester.runpytest()
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
-        ["*portal.ccroles.toml:2: account: *account.toml does not load*"]
+        ["*portal.ccroles.toml:2: account: *account.toml: cannot be read*"]
     )
 
 
@@ -312,7 +314,8 @@ def test_a_failing_case_shows_the_engines_explanation(
         [
             (
                 "*portal.ccroles.toml:4: case 'books@acme.example: Enter an Order': "
-                "books@acme.example may not use Enter an Order: role 'Accountant' "
+                "expected allowed, got a denial: books@acme.example may not use "
+                "Enter an Order: role 'Accountant' "
                 "holds Sales Order at None, below Create; its area 'Orders' is denied "
                 "too, which the changes above also fix. To allow it: raise Sales Order "
                 "from None to Create on role 'Accountant'."
@@ -348,10 +351,13 @@ def test_roles_of_the_account_and_roles_file_count_for_coverage(
     pytester.makefile(".ccroles.toml", portal=CASES)
     result = pytester.runpytest("--ccroles-coverage")
     result.assert_outcomes(passed=3)
-    unasserted = (len(BUILTIN_ROLES) + 2) * len(FEATURES) - 3  # 3 cases
+    # Two cases turned on a role; the inactive login's denial did not, so
+    # "Customer Center x Billing" stays unasserted (issue 13).
+    unasserted = (len(BUILTIN_ROLES) + 2) * len(FEATURES) - 2
     result.stdout.fnmatch_lines(
         [
             f"{unasserted} role x feature cells no test asserted:",
+            "Customer Center*Billing",
             "Accountant*Billing",
             "Buyer*Billing",
         ]
@@ -520,7 +526,7 @@ def test_the_fixtures_report_a_file_that_does_not_load(
     result.assert_outcomes(errors=2)
     result.stdout.fnmatch_lines(
         [
-            "*missing.toml does not load: 1 problem*",
+            "*missing.toml: cannot be read: No such file or directory*",
             "*ccroles_account takes one path, got ()*",
         ]
     )

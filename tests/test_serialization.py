@@ -608,12 +608,18 @@ def test_a_role_may_copy_a_role_written_after_it() -> None:
         (
             '{"format": 1, "format": 1}',
             FileFormat.JSON,
-            Problem("f", "key 'format' is given more than once in one object"),
+            Problem(
+                "f",
+                "key 'format' is given more than once in one object (the object "
+                "that starts here)",
+                line=1,
+                column=1,
+            ),
         ),
         (
             '{"format": NaN}',
             FileFormat.JSON,
-            Problem("f", "NaN is not a number JSON allows"),
+            Problem("f", "NaN is not a number JSON allows", line=1, column=12),
         ),
         (
             b"format = 1\nwebsites = ['\xff']\n",
@@ -623,19 +629,90 @@ def test_a_role_may_copy_a_role_written_after_it() -> None:
             ),
         ),
         (
-            "[" * 100_000,
+            '{"format": 1,\n "websites": [-Infinity]}',
             FileFormat.JSON,
-            Problem("f", "values are nested too deeply to read"),
+            Problem("f", "-Infinity is not a number JSON allows", line=2, column=15),
+        ),
+        (
+            '{\n "format": ' + "9" * 5_000 + "}",
+            FileFormat.JSON,
+            Problem(
+                "f",
+                "the integer has 5000 digits, more than Python reads",
+                line=2,
+                column=12,
+            ),
+        ),
+        (
+            '{"format": 1, "roles": [{"a": 1, "b": 2, "a": 3}]}',
+            FileFormat.JSON,
+            Problem(
+                "f",
+                "key 'a' is given more than once in one object (the object that "
+                "starts here)",
+                line=1,
+                column=25,
+            ),
         ),
     ],
 )
 def test_syntax_errors_carry_the_line_and_column(
     text: str | bytes, fmt: FileFormat, problem: Problem
 ) -> None:
-    """Unreadable text is one problem, with its line and column where known."""
+    """Unreadable text is one problem, with its line and column."""
     with pytest.raises(DataFileError) as caught:
         loads_account(text, fmt, source="f")
     assert caught.value.problems == (problem,)
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("[" * 100_000, FileFormat.JSON),
+        ('{"format": 1, "websites":\n' + "[" * 100_000, FileFormat.JSON),
+        ("format = 1\nx = " + "[" * 5_000 + "]" * 5_000, FileFormat.TOML),
+    ],
+)
+def test_values_nested_too_deeply_are_located(text: str, fmt: FileFormat) -> None:
+    """Issue 13: deep nesting is one problem with a line and a column, no crash."""
+    with pytest.raises(DataFileError) as caught:
+        loads_account(text, fmt, source="f")
+    [problem] = caught.value.problems
+    assert problem.message == "values are nested too deeply to read"
+    assert problem.line == text.count("\n") + 1
+    assert problem.column is not None
+    assert problem.column > 1
+
+
+@pytest.mark.parametrize(
+    ("text", "path"),
+    [
+        ('{"format": 1, "websites": ["Main\\ud800"]}', "websites[0]"),
+        (
+            '{"format": 1, "roles": [{"name": "A\\udfff", "base": "x"}]}',
+            "roles[0].name",
+        ),
+        ('{"format": 1, "\\ud800": 1}', " (a key)"),
+    ],
+)
+def test_text_utf8_cannot_write_is_refused_where_it_is(text: str, path: str) -> None:
+    """Issue 13: a lone surrogate in a JSON file is a located problem, no crash."""
+    with pytest.raises(DataFileError) as caught:
+        loads_account(text, FileFormat.JSON, source="f")
+    [problem] = caught.value.problems
+    assert problem.path == path
+    assert problem.message == "text that cannot be written as UTF-8 (a lone surrogate)"
+
+
+def test_the_format_problem_never_quotes_a_table() -> None:
+    """Issue 13: a format that is a table (holding a salt, say) is not echoed."""
+    text = '{"format": {"password_hash": {"salt": "c2VjcmV0LXNhbHQ="}}}'
+    with pytest.raises(DataFileError) as caught:
+        loads_account(text, FileFormat.JSON)
+    assert "c2VjcmV0" not in str(caught.value)
+    assert str(caught.value).endswith(
+        "unknown format version (a table); this release reads 1"
+    )
 
 
 def test_a_problem_reads_like_a_compiler_message() -> None:

@@ -224,15 +224,16 @@ def test_assert_allowed_returns_the_decision() -> None:
 
 
 def test_assert_allowed_fails_with_the_engines_explanation() -> None:
-    """The failure message is explain() of the decision, every reason included."""
+    """The failure says expected and got, then explain() of the decision."""
     with pytest.raises(UnexpectedDecisionError) as caught:
         assert_allowed(ENGINE, "books@acme.example", "Make a Payment")
     decision = ENGINE.decide("books@acme.example", "Make a Payment")
-    assert str(caught.value) == explain(decision, "books@acme.example")
+    expected = "expected allowed, got a denial: "
+    assert str(caught.value) == expected + explain(decision, "books@acme.example")
     assert caught.value.decision == decision
     assert str(caught.value).startswith(
-        "books@acme.example may not use Make a Payment: role 'Accountant' holds "
-        "Customer Payment at None, below Create"
+        "expected allowed, got a denial: books@acme.example may not use Make a "
+        "Payment: role 'Accountant' holds Customer Payment at None, below Create"
     )
 
 
@@ -247,7 +248,10 @@ def test_assert_denied_passes_with_the_reason_among_the_reasons() -> None:
 
 def test_assert_denied_fails_when_allowed() -> None:
     """An allowed answer fails assert_denied, saying what the login may do."""
-    with pytest.raises(UnexpectedDecisionError, match=r"^ap@acme\.example may use"):
+    with pytest.raises(
+        UnexpectedDecisionError,
+        match=r"^expected a denial, got allowed: ap@acme\.example may use",
+    ):
         assert_denied(ENGINE, "ap@acme.example", "Billing")
 
 

@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import array
 import csv
+import difflib
 import functools
 import hmac
 import importlib.resources
+import itertools
 import logging
 import os
 import secrets
@@ -53,6 +55,7 @@ from ccroles.accounts import (
     Login,
     NotificationSettings,
     PasswordHash,
+    check_scrypt_cost,
 )
 from ccroles.exceptions import (
     CCRolesError,
@@ -64,10 +67,10 @@ from ccroles.exceptions import (
     UnknownReferenceError,
     WeakPasswordError,
 )
-from ccroles.names import check_email
+from ccroles.names import check_email, fold, is_encodable
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 __all__ = [
     "CSV_COLUMNS",
@@ -139,10 +142,12 @@ class Password:
         return _MASK
 
     def __eq__(self, other: object) -> bool:
-        """Compare two passwords in constant time."""
+        """Compare two passwords in constant time (any text, even unwritable)."""
         if not isinstance(other, Password):
             return NotImplemented
-        return hmac.compare_digest(self._text.encode(), other._text.encode())
+        mine = self._text.encode("utf-8", "surrogatepass")
+        theirs = other._text.encode("utf-8", "surrogatepass")
+        return hmac.compare_digest(mine, theirs)
 
     __hash__ = None  # type: ignore[assignment]  # a secret is no dictionary key
 
@@ -169,6 +174,10 @@ class ScryptParams:
     n: int = 2**14
     r: int = 8
     p: int = 1
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse costs outside the bounds of :func:`~ccroles.check_scrypt_cost`."""
+        check_scrypt_cost(self.n, self.r, self.p, record="scrypt parameters")
 
 
 DEFAULT_SCRYPT: Final = ScryptParams()
@@ -217,6 +226,10 @@ def is_common_password(text: str) -> bool:
     return text.casefold() in _common_passwords()
 
 
+_FEW_ADDED: Final = 3
+"""How many characters added to a name or an email part still make it guessable."""
+
+
 def _is_easy_to_guess(text: str, emails: Iterable[str]) -> bool:
     """Whether *text* is one of *emails* or an email's local part (any case)."""
     folded = text.casefold()
@@ -227,18 +240,48 @@ def _is_easy_to_guess(text: str, emails: Iterable[str]) -> bool:
     return False
 
 
+def _name_parts(names: Iterable[str], emails: Iterable[str]) -> set[str]:
+    """The parts of the customer's names and emails a guesser would try first."""
+    parts = {name.casefold() for name in names}
+    for email in emails:
+        local, _, domain = email.casefold().partition("@")
+        parts.update((local, domain.split(".")[0]))
+    return {part for part in parts if len(part) >= _FEW_ADDED}
+
+
+def _is_a_name_with_a_few_added(text: str, parts: Iterable[str]) -> bool:
+    """Whether *text* is one of *parts* with at most a few characters added."""
+    folded = text.casefold()
+    return any(
+        part in folded and len(folded) - len(part) <= _FEW_ADDED for part in parts
+    )
+
+
+def _is_a_run(text: str) -> bool:
+    """Whether *text* is one character repeated, or a run like ``abcdefgh``."""
+    steps = {ord(b) - ord(a) for a, b in itertools.pairwise(text.casefold())}
+    return len(steps) == 1 and steps <= {-1, 0, 1}
+
+
 def password_problems(
     password: Password,
     confirm: Password,
     *,
     emails: Iterable[str] = (),
+    names: Iterable[str] = (),
     owner: str = "the login",
 ) -> tuple[WeakPasswordError | PasswordMismatchError, ...]:
     """Every reason to refuse *password*, none of them quoting it.
 
-    A password needs :data:`MIN_PASSWORD_LENGTH` characters, must not be a
-    very common password nor one of *emails* or its local part, and must
-    equal *confirm*.
+    A password needs :data:`MIN_PASSWORD_LENGTH` characters and must equal
+    *confirm*. It is refused when easy to guess: white space only, one
+    character repeated or a run (``abcdefgh``, ``87654321``), one of the
+    10,000 most common passwords (:func:`is_common_password`), one of
+    *emails* or its local part, or one of the customer's *names* (its
+    customer id, say) or its emails' local parts and domains with at most
+    three characters added (``GLOBEX12``). Text that cannot be written as
+    UTF-8 (a lone surrogate, what an undecodable byte becomes) is refused
+    before anything else.
 
     >>> for problem in password_problems(Password("acme"), Password("acme!")):
     ...     print(problem)
@@ -247,6 +290,10 @@ def password_problems(
     """
     problems: list[WeakPasswordError | PasswordMismatchError] = []
     text = password.reveal()
+    if not is_encodable(text):
+        reason = "it holds characters that cannot be written as UTF-8"
+        return (WeakPasswordError(reason, owner=owner),)
+    emails = tuple(emails)
     if len(text) < MIN_PASSWORD_LENGTH:
         reason = f"it has fewer than {MIN_PASSWORD_LENGTH} characters"
         problems.append(WeakPasswordError(reason, owner=owner))
@@ -255,6 +302,14 @@ def password_problems(
         problems.append(WeakPasswordError(reason, owner=owner))
     if _is_easy_to_guess(text, emails):
         reason = "it is the login email or the part before its '@'"
+        problems.append(WeakPasswordError(reason, owner=owner))
+    elif _is_a_name_with_a_few_added(text, _name_parts(names, emails)):
+        reason = "it is the customer's id or email with a few characters added"
+        problems.append(WeakPasswordError(reason, owner=owner))
+    if not text.strip():
+        problems.append(WeakPasswordError("it is only white space", owner=owner))
+    elif _is_a_run(text):
+        reason = "it is one character repeated, or a run such as 'abcdefgh'"
         problems.append(WeakPasswordError(reason, owner=owner))
     if password != confirm:
         problems.append(PasswordMismatchError(owner=owner))
@@ -512,14 +567,27 @@ def _procedure_faults(
         return [("procedure", MissingNotificationSettingsError(owner))]
     if isinstance(procedure, SendNotification):
         return []
-    emails = {e for e in (email, login.customer.email) if e is not None}
-    problems = password_problems(
-        procedure.password, procedure.confirm, emails=emails, owner=owner
+    problems = _login_password_problems(
+        login, email, procedure.password, procedure.confirm
     )
     return [
         ("password" if isinstance(problem, WeakPasswordError) else "confirm", problem)
         for problem in problems
     ]
+
+
+def _login_password_problems(
+    login: Login, email: str | None, password: Password, confirm: Password
+) -> tuple[WeakPasswordError | PasswordMismatchError, ...]:
+    """:func:`password_problems` for *login*, ending with *email*: its own words."""
+    emails = {e for e in (email, login.email, login.customer.email) if e is not None}
+    return password_problems(
+        password,
+        confirm,
+        emails=emails,
+        names=(login.customer.customer_id,),
+        owner=login.label,
+    )
 
 
 # The order a grant's faults are reported in: the fields of a grant, then
@@ -767,8 +835,7 @@ def set_password(
         PasswordMismatchError: Password and Confirm Password differ.
     """
     login = account.login(email)
-    emails = {e for e in (login.email, login.customer.email) if e is not None}
-    problems = password_problems(password, confirm, emails=emails, owner=login.label)
+    problems = _login_password_problems(login, login.email, password, confirm)
     if problems:
         raise problems[0]
     customer = _updated(
@@ -860,6 +927,39 @@ _TRUE: Final = ("TRUE", "YES", "T", "Y")
 _FALSE: Final = ("FALSE", "NO", "F", "N")
 
 
+_CLOSE: Final = 0.8
+"""How alike a header cell and a column name are to call the cell a typo."""
+
+_SHOWN: Final = 20
+"""The longest cell value a problem quotes; a longer one is described."""
+
+
+def _quoted(text: str) -> str:
+    """*text* quoted for a problem: short, or only its length."""
+    if len(text) <= _SHOWN:
+        return repr(text)
+    return f"a value of {len(text)} characters"
+
+
+def _hide(message: str, secrets: Iterable[str]) -> str:
+    """*message* with every one of *secrets* (as written or quoted) hidden."""
+    for secret in secrets:
+        for form in {repr(secret), repr(secret)[1:-1], secret}:
+            message = message.replace(form, "(hidden)")
+    return message
+
+
+def _other_separator(cells: Sequence[str], known: Mapping[str, str]) -> str | None:
+    """The separator a one-cell header of known column names really uses."""
+    if len(cells) != 1:
+        return None
+    for separator in (";", "\t", "|"):
+        parts = cells[0].split(separator)
+        if len(parts) > 1 and any(fold(part) in known for part in parts):
+            return separator
+    return None
+
+
 def _parse_flag(text: str) -> bool | None:
     """``True``/``False`` for DOMAIN §7's spellings (any case), else ``None``."""
     upper = text.upper()
@@ -910,6 +1010,9 @@ class ImportReport:
         account: The new account when applied; ``None`` otherwise.
         set_up_notifications: The set-up emails to send, one per row that
             assigns a password with Notify; empty unless applied.
+        ignored_columns: The header's columns that are none of
+            :data:`CSV_COLUMNS` (DOMAIN §7 lets them be present), in order.
+            A column close to a known one is a problem instead, not ignored.
     """
 
     apply: bool
@@ -922,6 +1025,7 @@ class ImportReport:
     notices: tuple[SeparateLogins, ...]
     account: Account | None = attrs.field(repr=False)
     set_up_notifications: tuple[SetUpNotification, ...] = ()
+    ignored_columns: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -963,6 +1067,9 @@ def render_report(report: ImportReport) -> str:
     note for each customer whose other logins must be revoked by hand.
     """
     lines = [_summary(report)]
+    if report.ignored_columns:
+        ignored = ", ".join(map(_quoted, report.ignored_columns))
+        lines.append(f"ignored columns: {ignored}")
     lines.extend(str(problem) for problem in report.problems)
     lines.extend(f"note: {notice}" for notice in report.notices)
     return "\n".join(lines)
@@ -999,6 +1106,9 @@ class _Import:
         self.scrypt = scrypt
         self.now = now
         self.columns: dict[str, int] = {}
+        self.width = 0
+        self.ignored: list[str] = []
+        self.secrets: tuple[str, ...] = ()
         self.problems: list[ImportProblem] = []
         self.positions = {c.internal_id: i for i, c in enumerate(account.customers)}
         self.by_customer_id: dict[str, int] | None = None
@@ -1013,7 +1123,8 @@ class _Import:
         self.access_off_reported = False
 
     def problem(self, line: int, column: str | None, message: str) -> None:
-        self.problems.append(ImportProblem(line, column, message))
+        """Note a problem; the row's passwords are hidden whatever the message."""
+        self.problems.append(ImportProblem(line, column, _hide(message, self.secrets)))
 
     def read(self, lines: Iterable[str]) -> None:
         reader = csv.reader(_without_bom(lines), strict=True)
@@ -1045,10 +1156,29 @@ class _Import:
             )
 
     def header(self, line: int, cells: Sequence[str]) -> bool:
-        known = {column.casefold(): column for column in CSV_COLUMNS}
+        self.width = len(cells)
+        known = {fold(column): column for column in CSV_COLUMNS}
+        separator = _other_separator(cells, known)
+        if separator is not None:
+            self.problem(
+                line,
+                None,
+                f"the header is separated by {separator!r}, not by commas: save the "
+                "file as 'CSV UTF-8 (comma delimited)'",
+            )
+            return False
         for index, cell in enumerate(cells):
-            column = known.get(cell.strip().casefold())
+            column = known.get(fold(cell))
             if column is None:
+                close = difflib.get_close_matches(fold(cell), known, 1, _CLOSE)
+                if close:  # a column with a typo would be dropped silently
+                    message = (
+                        f"column {index + 1} of the header is no known column; "
+                        f"did you mean {known[close[0]]!r}? (fix the header)"
+                    )
+                    self.problem(line, known[close[0]], message)
+                else:
+                    self.ignored.append(cell)
                 continue
             if column in self.columns:
                 places = f"{self.columns[column] + 1} and {index + 1}"
@@ -1065,6 +1195,8 @@ class _Import:
                 "the header lacks a column to find customers: 'Internal ID' "
                 "(preferred) or 'Customer ID'",
             )
+        if self.problems:
+            self.ignored.clear()  # the header may be a row of values
         return not self.problems
 
     def cell(self, cells: Sequence[str], column: str, *, strip: bool = True) -> str:
@@ -1085,7 +1217,8 @@ class _Import:
         elif value is None:
             accepted = ", ".join((*_TRUE, *_FALSE))
             message = (
-                f"{text!r} is not a true/false value; accepted: {accepted} (any case)"
+                f"{_quoted(text)} is not a true/false value; accepted: {accepted} "
+                "(any case)"
             )
             self.problem(line, column, message)
         return value
@@ -1093,6 +1226,21 @@ class _Import:
     def row(self, line: int, cells: Sequence[str]) -> None:
         self.rows += 1
         self.row_start = len(self.problems)
+        # A row's passwords are never shown; nor is any value of a row whose
+        # cells do not line up with the header's, as they may have moved.
+        secrets = [self.cell(cells, _PASSWORD), self.cell(cells, _CONFIRM)]
+        if len(cells) != self.width:
+            secrets += [cell.strip() for cell in cells]
+        self.secrets = tuple(text for text in secrets if text)
+        if any(cell.strip() for cell in cells[self.width :]):
+            self.problem(
+                line,
+                None,
+                f"the row has {len(cells)} cells where the header has {self.width}: "
+                "a cell is extra, so values may have moved into other columns "
+                "(none of them is shown)",
+            )
+            return
         position = self.customer(line, cells)
         give = self.flag(line, cells, _GIVE_ACCESS, required=True)
         procedure = self.procedure(line, cells, give=give)
@@ -1280,6 +1428,7 @@ class _Import:
             set_up_notifications=(
                 tuple(self.set_up_notifications) if account is not None else ()
             ),
+            ignored_columns=tuple(self.ignored) if self.columns else (),
         )
 
 

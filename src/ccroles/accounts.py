@@ -29,7 +29,7 @@ import json
 import re
 import string
 from datetime import timedelta
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, cast
 
 import attrs
 
@@ -45,6 +45,7 @@ from ccroles.exceptions import (
     UnknownReferenceError,
     UnknownWebsiteError,
     UnsafeTemplateError,
+    WeakPasswordError,
 )
 from ccroles.forms import FormPreferences, TransactionForm
 from ccroles.names import as_id, check_email, email_key, fold, is_encodable
@@ -56,6 +57,11 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_NOTIFICATION_SUBJECT",
     "DEFAULT_NOTIFICATION_TEMPLATE",
+    "MAX_SCRYPT_MEMORY",
+    "MAX_SCRYPT_N",
+    "MAX_SCRYPT_P",
+    "MAX_SCRYPT_R",
+    "MAX_SCRYPT_WORK",
     "NOTIFICATION_PLACEHOLDERS",
     "Account",
     "AccountProblem",
@@ -66,6 +72,7 @@ __all__ = [
     "NotificationSettings",
     "PasswordHash",
     "account_problems",
+    "check_scrypt_cost",
     "format_path",
 ]
 
@@ -504,16 +511,59 @@ def account_problems(  # noqa: PLR0913 (the parts of an account)
     return tuple(rules.problems)
 
 
-def _check_scrypt_cost(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if attribute.name == "n":
-        if value < 2 or value & (value - 1):  # noqa: PLR2004 (scrypt's rule)
-            raise InvalidFieldError(
-                "password hash", "n", value, expected="a power of 2 above 1"
-            )
-    elif value < 1:
-        raise InvalidFieldError(
-            "password hash", attribute.name, value, expected="a positive integer"
-        )
+MAX_SCRYPT_N: Final = 2**17
+"""The highest scrypt cost ``n`` accepted (8 times the default 2**14)."""
+
+MAX_SCRYPT_R: Final = 32
+"""The highest scrypt block size ``r`` accepted."""
+
+MAX_SCRYPT_P: Final = 16
+"""The highest scrypt parallelism ``p`` accepted."""
+
+MAX_SCRYPT_MEMORY: Final = 128 * 2**20
+"""The most memory one hash may need, ``128 * r * n`` bytes: 128 MiB."""
+
+MAX_SCRYPT_WORK: Final = 2**20
+"""The most work one hash may cost, ``n * r * p`` (8 times the default)."""
+
+
+def check_scrypt_cost(n: object, r: object, p: object, *, record: str) -> None:
+    """Refuse scrypt parameters outside the documented bounds.
+
+    ``n`` is a power of 2 from 2 to :data:`MAX_SCRYPT_N`, ``r`` from 1 to
+    :data:`MAX_SCRYPT_R`, ``p`` from 1 to :data:`MAX_SCRYPT_P`, needing at
+    most :data:`MAX_SCRYPT_MEMORY` bytes and :data:`MAX_SCRYPT_WORK` work:
+    a stored hash cannot make a sign-in take seconds and gigabytes. *record*
+    names what holds them in the error (``"password hash"``).
+
+    Raises:
+        InvalidFieldError: A parameter is not an integer or out of bounds.
+
+    >>> check_scrypt_cost(2**20, 8, 1, record="password hash")
+    Traceback (most recent call last):
+    ...
+    ccroles.exceptions.InvalidFieldError: password hash n 1048576 is refused; expected a power of 2 from 2 to 131072
+    """  # noqa: E501
+    limits = (
+        ("n", n, 2, MAX_SCRYPT_N),
+        ("r", r, 1, MAX_SCRYPT_R),
+        ("p", p, 1, MAX_SCRYPT_P),
+    )
+    for name, value, least, most in limits:
+        if type(value) is not int or not least <= value <= most:
+            kind = "a power of 2" if name == "n" else "an integer"
+            expected = f"{kind} from {least} to {most}"
+            raise InvalidFieldError(record, name, value, expected=expected)
+        if name == "n" and value & (value - 1):
+            expected = f"a power of 2 from {least} to {most}"
+            raise InvalidFieldError(record, name, value, expected=expected)
+    memory = 128 * cast("int", r) * cast("int", n)
+    if memory > MAX_SCRYPT_MEMORY:
+        expected = f"128 * r * n of at most {MAX_SCRYPT_MEMORY} bytes"
+        raise InvalidFieldError(record, "r", r, expected=expected)
+    if cast("int", n) * cast("int", r) * cast("int", p) > MAX_SCRYPT_WORK:
+        expected = f"n * r * p of at most {MAX_SCRYPT_WORK}"
+        raise InvalidFieldError(record, "p", p, expected=expected)
 
 
 def _check_algorithm(_: object, __: attrs.Attribute[str], value: str) -> None:
@@ -549,11 +599,15 @@ class PasswordHash:
     """
 
     algorithm: str = attrs.field(validator=_check_algorithm)
-    n: int = attrs.field(validator=_check_scrypt_cost)
-    r: int = attrs.field(validator=_check_scrypt_cost)
-    p: int = attrs.field(validator=_check_scrypt_cost)
+    n: int
+    r: int
+    p: int
     salt: bytes = attrs.field(repr=False)
     hash: bytes = attrs.field(repr=False)
+
+    def __attrs_post_init__(self) -> None:
+        """Refuse costs outside the bounds of :func:`check_scrypt_cost`."""
+        check_scrypt_cost(self.n, self.r, self.p, record="password hash")
 
     @classmethod
     def of(
@@ -563,13 +617,26 @@ class PasswordHash:
         return cls("scrypt", n, r, p, salt, _scrypt(password, salt, n, r, p))
 
     def verify(self, password: str) -> bool:
-        """Whether *password* is the one hashed, compared in constant time."""
+        """Whether *password* is the one hashed, compared in constant time.
+
+        Text that cannot be written as UTF-8 is no password: ``False``.
+        """
+        if not is_encodable(password):
+            return False
         key = _scrypt(password, self.salt, self.n, self.r, self.p)
         return hmac.compare_digest(key, self.hash)
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    """Derive the 32-byte scrypt key; OpenSSL needs 128 * r * (n + p + 2) bytes."""
+    """Derive the 32-byte scrypt key; OpenSSL needs 128 * r * (n + p + 2) bytes.
+
+    Raises:
+        WeakPasswordError: *password* cannot be written as UTF-8 (the error
+            quotes nothing of it).
+    """
+    if not is_encodable(password):
+        reason = "it holds characters that cannot be written as UTF-8"
+        raise WeakPasswordError(reason, owner="the login")
     maxmem = 128 * r * (n + p + 2) + 1024 * 1024
     return hashlib.scrypt(
         password.encode(), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=32

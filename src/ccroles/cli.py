@@ -31,16 +31,17 @@ import argparse
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple, NoReturn
+from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
 
 from ccroles.access import import_access, render_report
 from ccroles.decisions import Decision, explain
 from ccroles.exceptions import (
     CCRolesError,
     DataFileError,
+    UnreadableFileError,
 )
 from ccroles.features import feature_matrix
-from ccroles.names import fold
+from ccroles.names import fold, is_encodable
 from ccroles.policy import Engine
 from ccroles.render import (
     Format,
@@ -51,7 +52,13 @@ from ccroles.render import (
     render_role,
 )
 from ccroles.roles import BUILTIN_ROLES, RoleCatalogue
-from ccroles.serialization import FileFormat, dump_account, load_account, load_roles
+from ccroles.serialization import (
+    can_write,
+    dump_account,
+    load_account,
+    load_roles,
+    write_atomically,
+)
 from ccroles.signin_store import SQLiteSignInStore
 
 if TYPE_CHECKING:
@@ -77,15 +84,29 @@ class _Parser(argparse.ArgumentParser):
         raise _UsageError(f"{self.prog}: error: {message}")
 
 
+def _write(stream: TextIO, text: str) -> None:
+    """Write *text*, escaping what the stream cannot encode (never a crash)."""
+    encoding = stream.encoding or "utf-8"
+    stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
+
+
 def _say(text: str) -> None:
     """Write *text* and a newline on stdout."""
-    sys.stdout.write(text + "\n")
+    _write(sys.stdout, text + "\n")
 
 
 def _error(message: str) -> int:
     """Write ``ccroles: error: MESSAGE`` on stderr; return the usage status, 2."""
-    sys.stderr.write(f"ccroles: error: {message}\n")
+    _write(sys.stderr, f"ccroles: error: {message}\n")
     return _EXIT_USAGE
+
+
+def _unwritable_argument(args: argparse.Namespace) -> str | None:
+    """The first argument that is not UTF-8 text (an undecodable byte), if any."""
+    for value in vars(args).values():
+        if isinstance(value, str) and not is_encodable(value):
+            return ascii(value)
+    return None
 
 
 def _roles(args: argparse.Namespace) -> RoleCatalogue:
@@ -118,9 +139,11 @@ def _validate(args: argparse.Namespace) -> int:
     for path in args.files:
         try:
             load_account(path)
+        except UnreadableFileError as error:
+            status = _error(str(error))
         except DataFileError as error:
             _say("\n".join(map(str, error.problems)))
-            status = _EXIT_PROBLEMS
+            status = max(status, _EXIT_PROBLEMS)
         else:
             _say(f"{path}: ok")
     return status
@@ -229,7 +252,7 @@ def _readme(args: argparse.Namespace) -> int:
     elif document == file.text:
         _say(f"{file.path}: the matrix is up to date")
     else:
-        file.path.write_text(document, encoding="utf-8")
+        write_atomically(file.path, document)
         _say(f"{file.path}: the matrix is refreshed")
     return 0
 
@@ -313,13 +336,21 @@ def _import_access(args: argparse.Namespace) -> int:
     if output is not None and not args.apply:
         return _error("--output needs --apply: a dry run saves nothing")
     if output is not None:
-        FileFormat.of(output)  # a bad suffix is refused before any work
+        can_write(output)  # a bad suffix, folder or missing writer: before any work
     account = load_account(args.account)
     try:
         with Path(args.csv).open(encoding="utf-8-sig", newline="") as lines:
             report = import_access(account, lines, apply=args.apply)
     except OSError as error:
         return _error(_cannot("read", args.csv, error))
+    if report.account is not None and output is not None:
+        try:
+            # The new account file is where the portal keeps its logins, so it
+            # keeps their password hashes (salted scrypt; never a password).
+            dump_account(report.account, output, include_secrets=True)
+        except (OSError, UnicodeEncodeError) as error:
+            reason = error if isinstance(error, OSError) else "text UTF-8 cannot write"
+            return _error(f"cannot write {output!r}: {reason}; nothing was changed")
     _say(render_report(report))
     for notification in report.notifications:
         _say(f"to send: {notification.recipient}: {notification.subject}")
@@ -327,14 +358,8 @@ def _import_access(args: argparse.Namespace) -> int:
         return _EXIT_PROBLEMS if report.problems else 0
     if output is None:
         _say("not saved: give --output FILE to save the new account")
-        return 0
-    try:
-        # The new account file is where the portal keeps its logins, so it
-        # keeps their password hashes (salted scrypt; never a password).
-        dump_account(report.account, output, include_secrets=True)
-    except OSError as error:
-        return _error(_cannot("write", output, error))
-    _say(f"saved the new account to {output}")
+    else:
+        _say(f"saved the new account to {output}")
     return 0
 
 
@@ -412,6 +437,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except _UsageError as error:
         sys.stderr.write(f"{error}\n")
         return _EXIT_USAGE
+    unwritable = _unwritable_argument(args)
+    if unwritable is not None:
+        return _error(f"the argument {unwritable} is not UTF-8 text")
     run: Callable[[argparse.Namespace], int] = args.run
     try:
         return run(args)

@@ -62,6 +62,7 @@ __all__ = [
     "UnknownReferenceError",
     "UnknownRoleError",
     "UnknownWebsiteError",
+    "UnreadableFileError",
     "UnsafeTemplateError",
     "UnwritableRoleError",
     "WeakPasswordError",
@@ -699,8 +700,9 @@ class MarkerError(CCRolesError, ValueError):
 class DataFileError(CCRolesError, ValueError):
     """A role or account file that does not load, with every problem found.
 
-    ``str()`` is a first line naming the file and the number of problems, then
-    one line per problem (``file[:line:column]: path: message``).
+    ``str()`` of one problem is that problem's line
+    (``file[:line:column]: path: message``); of several, a first line naming
+    the file and the number of problems, then one line per problem.
 
     Attributes:
         file: The file's name.
@@ -714,8 +716,14 @@ class DataFileError(CCRolesError, ValueError):
         count = len(self.problems)
         lines = "".join(f"\n  {problem}" for problem in self.problems)
         super().__init__(
-            f"{file} does not load: {count} problem{'' if count == 1 else 's'}{lines}"
+            str(self.problems[0])
+            if count == 1
+            else f"{file} does not load: {count} problems{lines}"
         )
+
+
+class UnreadableFileError(DataFileError):
+    """A file that cannot be read at all: missing, a folder, no permission."""
 
 
 class UnwritableRoleError(CCRolesError, ValueError):

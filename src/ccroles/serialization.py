@@ -55,8 +55,7 @@ False
 ...     FileFormat.JSON, source="roles.json")
 Traceback (most recent call last):
 ...
-ccroles.exceptions.DataFileError: roles.json does not load: 1 problem
-  roles.json: roles[0].base: unknown role 'Customr Center'; did you mean 'Customer Center'?
+ccroles.exceptions.DataFileError: roles.json: roles[0].base: unknown role 'Customr Center'; did you mean 'Customer Center'?
 
 **Secrets.** A field of an attrs class whose metadata holds ``{"secret": True}``
 (``attrs.field(metadata={"secret": True})``, e.g. a password hash) is left out
@@ -81,7 +80,11 @@ import base64
 import enum
 import functools
 import json
+import json.decoder
+import json.scanner
+import os
 import re
+import tempfile
 import tomllib
 import types
 import typing
@@ -111,20 +114,21 @@ from ccroles.exceptions import (
     CCRolesError,
     DataFileError,
     InvalidEmailError,
+    InvalidFieldError,
     InvalidIdError,
     MissingExtraError,
     UnknownReferenceError,
     UnknownRoleError,
+    UnreadableFileError,
     UnwritableRoleError,
     WrongRecordTypeError,
 )
 from ccroles.forms import FormPreferences, RecordType, TransactionForm
-from ccroles.names import fold
+from ccroles.names import fold, is_encodable
 from ccroles.permissions import PERMISSIONS, Level
 from ccroles.roles import BUILTIN_ROLES, Capability, Role
 
 if TYPE_CHECKING:
-    import os
     from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 
     from cattrs.dispatch import StructureHook, UnstructureHook
@@ -134,6 +138,7 @@ __all__ = [
     "READABLE_VERSIONS",
     "FileFormat",
     "Problem",
+    "can_write",
     "dump_account",
     "dump_roles",
     "dumps_account",
@@ -143,6 +148,7 @@ __all__ = [
     "loads_account",
     "loads_roles",
     "make_converter",
+    "write_atomically",
 ]
 
 FORMAT_VERSION: Final = 1
@@ -251,8 +257,8 @@ class _WrongTypeError(TypeError):
 class _SecretValueError(ValueError):
     """A secret field's value is wrong; the message does not show it."""
 
-    def __init__(self) -> None:
-        super().__init__("invalid value (not shown: the field is secret)")
+    def __init__(self, shown: str | None = None) -> None:
+        super().__init__(shown or "invalid value (not shown: the field is secret)")
 
 
 def _exactly(python_type: type[_T], expected: str) -> Callable[[object, object], _T]:
@@ -277,14 +283,36 @@ def _checked(hook: StructureHook, python_type: type, expected: str) -> Structure
     return structure
 
 
+_PUBLIC_HASH_FIELDS: Final = frozenset({"algorithm", "n", "r", "p"})
+"""The fields of a password hash that are no secret: their errors are shown."""
+
+
+def _leaves(error: BaseException) -> list[BaseException]:
+    """The errors an exception group holds, at any depth (or the error itself)."""
+    if isinstance(error, BaseExceptionGroup):
+        return [leaf for sub in error.exceptions for leaf in _leaves(sub)]
+    return [error]
+
+
 def _hidden(hook: StructureHook) -> StructureHook:
-    """Wrap a secret field's *hook* so no error can show the value."""
+    """Wrap a secret field's *hook* so no error can show the value.
+
+    Only the refusal of a public field (a password hash's scrypt cost, say)
+    is shown, since it names the field and no secret.
+    """
 
     def structure(value: object, target: object) -> object:
         try:
             return hook(value, target)
-        except Exception:  # noqa: BLE001 (whatever it is, its text may show the secret)
-            raise _SecretValueError from None
+        except Exception as error:  # noqa: BLE001 (its text may show the secret)
+            leaves = _leaves(error)
+            public = [
+                leaf
+                for leaf in leaves
+                if isinstance(leaf, InvalidFieldError)
+                and leaf.field in _PUBLIC_HASH_FIELDS
+            ]
+            raise _SecretValueError(*map(str, public[:1])) from None
 
     return structure
 
@@ -558,11 +586,20 @@ def _unstructure_account(
 def _text(document: object, fmt: FileFormat) -> str:
     if fmt is FileFormat.JSON:
         return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    return _toml_writer()(typing.cast("dict[str, object]", document))
+
+
+def _toml_writer() -> Callable[[dict[str, object]], str]:
+    """``tomli_w.dumps``, from the ``toml`` extra.
+
+    Raises:
+        MissingExtraError: The extra is not installed.
+    """
     try:
         import tomli_w  # noqa: PLC0415 (an optional extra)
     except ImportError:
         raise MissingExtraError("toml", "tomli-w", "writing TOML") from None
-    return tomli_w.dumps(document)  # type: ignore[arg-type]  # plain data
+    return tomli_w.dumps
 
 
 def dumps_account(
@@ -626,7 +663,7 @@ def dump_account(
         MissingExtraError: See :func:`dumps_account`.
     """
     text = dumps_account(account, FileFormat.of(path), include_secrets=include_secrets)
-    Path(path).write_text(text, encoding="utf-8")
+    write_atomically(path, text)
 
 
 def dump_roles(roles: Iterable[Role], path: str | os.PathLike[str]) -> None:
@@ -637,7 +674,60 @@ def dump_roles(roles: Iterable[Role], path: str | os.PathLike[str]) -> None:
         UnwritableRoleError: See :func:`dumps_roles`.
         MissingExtraError: See :func:`dumps_roles`.
     """
-    Path(path).write_text(dumps_roles(roles, FileFormat.of(path)), encoding="utf-8")
+    write_atomically(path, dumps_roles(roles, FileFormat.of(path)))
+
+
+def write_atomically(path: str | os.PathLike[str], text: str) -> None:
+    """Write *text* to *path* whole, or leave whatever was there untouched.
+
+    The text is encoded first (text that cannot be written as UTF-8 raises
+    before any file is touched), written to a temporary file beside *path*,
+    flushed to disk and renamed into place, so a reader sees the old file or
+    the new one, never a part. On any failure the temporary file is removed
+    and an existing file at *path* is byte for byte as it was.
+
+    Raises:
+        OSError: The directory cannot be written to, or the disk is full.
+        UnicodeEncodeError: *text* holds a lone surrogate.
+    """
+    target = Path(path)
+    data = text.encode("utf-8")
+    handle, temporary = tempfile.mkstemp(
+        prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
+    )
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        Path(temporary).replace(target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def can_write(path: str | os.PathLike[str]) -> None:
+    """Check, before any work, that a file of *path*'s kind can be written there.
+
+    Raises:
+        DataFileError: The suffix is neither ``.toml`` nor ``.json``, or the
+            folder is missing or not writable, or *path* is a folder.
+        MissingExtraError: TOML is asked for without the ``toml`` extra.
+    """
+    fmt = FileFormat.of(path)
+    if fmt is FileFormat.TOML:
+        _toml_writer()
+    target = Path(path)
+    folder = target.parent
+    problem = None
+    if target.is_dir():
+        problem = "is a folder, not a file"
+    elif not folder.is_dir():
+        problem = f"cannot be written: the folder {str(folder)!r} does not exist"
+    elif not os.access(folder, os.W_OK):
+        problem = f"cannot be written: the folder {str(folder)!r} is not writable"
+    if problem is not None:
+        raise DataFileError(str(path), [Problem(str(path), problem)])
 
 
 # --- reading: text to plain data ------------------------------------------
@@ -689,17 +779,172 @@ def _parse(text: str | bytes, fmt: FileFormat, source: str) -> object:
             raise DataFileError(
                 source, [Problem(source, message, line=line, column=column)]
             ) from None
+    parsed: object
     try:
         if fmt is FileFormat.TOML:
-            return tomllib.loads(text)
-        return json.loads(
-            text, object_pairs_hook=_unique_keys, parse_constant=_no_constant
-        )
-    except ValueError as error:
+            parsed = tomllib.loads(text)
+        else:
+            parsed = json.loads(
+                text, object_pairs_hook=_unique_keys, parse_constant=_no_constant
+            )
+    except json.JSONDecodeError as error:
         raise DataFileError(source, [_syntax_problem(error, text, source)]) from None
-    except RecursionError:
-        problem = Problem(source, "values are nested too deeply to read")
+    except (ValueError, RecursionError) as error:
+        if fmt is FileFormat.JSON:  # parse again, slowly, to find where
+            message, position = _JSONLocator().locate(text)
+        elif isinstance(error, ValueError):
+            raise DataFileError(
+                source, [_syntax_problem(error, text, source)]
+            ) from None
+        else:
+            message, position = _NESTED, _deepest(text)
+        line, column = _line_column(text, position)
+        problem = Problem(source, message, line=line, column=column)
         raise DataFileError(source, [problem]) from None
+    unwritable = [
+        Problem(source, "text that cannot be written as UTF-8 (a lone surrogate)", path)
+        for path in _unwritable(parsed, ())
+    ]
+    if unwritable:
+        raise DataFileError(source, unwritable)
+    return parsed
+
+
+_NESTED: Final = "values are nested too deeply to read"
+
+
+def _line_column(text: str, position: int) -> tuple[int, int]:
+    """The line and column (from 1) of *position* in *text*."""
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+def _unwritable(data: object, at: _Path) -> Iterator[str]:
+    """The paths of the keys and texts in *data* that UTF-8 cannot write."""
+    if isinstance(data, str):
+        if not is_encodable(data):
+            yield format_path(at)
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if not is_encodable(key):
+                yield format_path(at) + " (a key)"
+            else:
+                yield from _unwritable(value, (*at, key))
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            yield from _unwritable(value, (*at, index))
+
+
+class _LocatedError(ValueError):
+    """A value refused while parsing again, with where it starts."""
+
+    def __init__(self, message: str, position: int) -> None:
+        super().__init__(message)
+        self.position = position
+
+
+_Scan = typing.Callable[[str, int], tuple[object, int]]
+
+
+class _JSONLocator:
+    """Parses JSON again with the pure-Python scanner, noting where values start.
+
+    The fast parser's hooks learn what is wrong but not where: a key given
+    twice, ``NaN``/``Infinity``, an integer with more digits than Python
+    reads, values nested too deeply. This parse sees where each value starts,
+    so the problem gets its line and column.
+    """
+
+    def __init__(self) -> None:
+        self.at = 0
+        self.decoder = json.JSONDecoder(
+            parse_constant=self.constant, parse_int=self.integer
+        )
+        hooks = {"parse_object": self.parse_object, "parse_array": self.parse_array}
+        for name, hook in hooks.items():  # the pure-Python scanner reads these
+            setattr(self.decoder, name, hook)
+        make_scanner = json.scanner.py_make_scanner  # type: ignore[attr-defined]
+        self.decoder.scan_once = self.tracked(make_scanner(self.decoder))  # type: ignore[attr-defined]
+
+    def tracked(self, scan: _Scan) -> _Scan:
+        """*scan*, noting where each value it reads starts."""
+
+        def scan_once(text: str, index: int) -> tuple[object, int]:
+            self.at = index
+            return scan(text, index)
+
+        return scan_once
+
+    def parse_object(
+        self,
+        state: tuple[str, int],
+        strict: bool,  # noqa: FBT001 (json's own signature)
+        scan: _Scan,
+        *rest: object,
+    ) -> tuple[object, int]:
+        """Read an object; a key given twice is located at its ``{``."""
+        start = state[1] - 1
+
+        def unique(items: list[tuple[str, object]]) -> dict[str, object]:
+            try:
+                return _unique_keys(items)
+            except ValueError as error:
+                message = f"{error} (the object that starts here)"
+                raise _LocatedError(message, start) from None
+
+        memo = rest[2] if len(rest) > 2 else None  # noqa: PLR2004 (json's arguments)
+        return json.decoder.JSONObject(  # type: ignore[no-any-return, attr-defined]
+            state, strict, self.tracked(scan), None, unique, memo
+        )
+
+    def parse_array(self, state: tuple[str, int], scan: _Scan) -> tuple[object, int]:
+        """Read an array, noting where each of its values starts."""
+        return json.decoder.JSONArray(state, self.tracked(scan))  # type: ignore[no-any-return, attr-defined]
+
+    def constant(self, name: str) -> object:
+        """Refuse ``NaN``, ``Infinity`` and ``-Infinity``."""
+        raise _LocatedError(f"{name} is not a number JSON allows", self.at)
+
+    def integer(self, digits: str) -> int:
+        """Read an integer, or refuse one Python cannot."""
+        try:
+            return int(digits)
+        except ValueError:
+            message = f"the integer has {len(digits)} digits, more than Python reads"
+            raise _LocatedError(message, self.at) from None
+
+    def locate(self, text: str) -> tuple[str, int]:
+        """What *text* breaks, and where it starts."""
+        try:
+            self.decoder.decode(text)
+        except _LocatedError as located:
+            return str(located), located.position
+        except RecursionError:
+            return _NESTED, self.at
+        return "the text does not parse", 0  # pragma: no cover (the fast parse refused)
+
+
+def _deepest(text: str) -> int:
+    """Where in *text* the nesting of ``[`` and ``{`` first reaches its deepest.
+
+    Quoted text is skipped (both TOML quotes, escapes in double quotes).
+    """
+    depth = deepest = where = index = 0
+    while index < len(text):
+        char = text[index]
+        if char in "\"'":
+            end = index + 1
+            while end < len(text) and text[end] != char:
+                end += 2 if char == '"' and text[end] == "\\" else 1
+            index = end
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, index
+        elif char in "]}":
+            depth -= 1
+        index += 1
+    return where
 
 
 # --- reading: plain data to objects ----------------------------------------
@@ -842,6 +1087,17 @@ class _Collector:
             raise DataFileError(self.source, self.problems)
 
 
+_SHOWN: Final = 20
+"""The longest value a problem quotes; a longer one, or a table, is described."""
+
+
+def _shown(value: object) -> str:
+    """*value* as a problem shows it: quoted when short and plain, else its kind."""
+    if isinstance(value, bool | int | str) and len(repr(value)) <= _SHOWN:
+        return repr(value)
+    return f"({_kind(value)})"
+
+
 def _check_version(data: object, found: _Collector) -> None:
     """Refuse a document that is no table, or of a version this release lacks."""
     readable = ", ".join(map(str, READABLE_VERSIONS))
@@ -854,7 +1110,8 @@ def _check_version(data: object, found: _Collector) -> None:
     elif type(data["format"]) is not int or data["format"] not in READABLE_VERSIONS:
         found.add(
             ("format",),
-            f"unknown format version {data['format']!r}; this release reads {readable}",
+            f"unknown format version {_shown(data['format'])}; this release reads "
+            f"{readable}",
         )
     found.raise_any()
 
@@ -1206,12 +1463,19 @@ def loads_roles(
 
 
 def _read(path: str | os.PathLike[str]) -> tuple[bytes, FileFormat]:
+    name = str(path)
+    if "\0" in name:
+        problem = Problem(repr(name), "cannot be read: a file name holds no NUL")
+        raise UnreadableFileError(repr(name), [problem])
+    if Path(path).is_dir():
+        problem = Problem(name, "cannot be read: it is a folder, not a file")
+        raise UnreadableFileError(name, [problem])
     fmt = FileFormat.of(path)
     try:
         return Path(path).read_bytes(), fmt
     except OSError as error:
-        problem = Problem(str(path), f"cannot be read: {error.strerror}")
-        raise DataFileError(str(path), [problem]) from None
+        problem = Problem(name, f"cannot be read: {error.strerror}")
+        raise UnreadableFileError(name, [problem]) from None
 
 
 def load_account(path: str | os.PathLike[str]) -> Account:

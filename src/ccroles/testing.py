@@ -630,9 +630,9 @@ class Action(enum.Enum):
 class UnexpectedDecisionError(AssertionError):
     """The engine's answer is not the one a test expected.
 
-    The message is the engine's full explanation (:func:`ccroles.explain`);
-    when a denial has the wrong reasons, the codes expected and found come
-    first.
+    The message says what was expected and what the engine answered, then
+    gives its full explanation (:func:`ccroles.explain`); when a denial has
+    the wrong reasons, the codes expected and found.
 
     Attributes:
         email: The login asked about.
@@ -647,8 +647,11 @@ class UnexpectedDecisionError(AssertionError):
         self.decision = decision
         self.expected_reason = expected_reason
         explanation = explain(decision, email)
-        if decision.allowed or expected_reason is None:
-            super().__init__(explanation)
+        if decision.allowed:
+            super().__init__(f"expected a denial, got allowed: {explanation}")
+            return
+        if expected_reason is None:
+            super().__init__(f"expected allowed, got a denial: {explanation}")
             return
         found = ", ".join(dict.fromkeys(r.code.name for r in decision.reasons))
         super().__init__(
@@ -686,8 +689,12 @@ def _decide(  # noqa: PLR0913 (the engine's question, in full)
         )
     decision = engine.decide(email, action, website)
     login = engine.account.find_login(email)
-    if login is not None and login.role is not None:
-        _record(login.role, engine.features.resolve(action).name)
+    # The cell is covered only when the answer turned on the role: the login
+    # may sign in (an inactive customer is denied whatever its role has).
+    turned_on_role = engine.allows_sign_in(email, website)
+    if login is not None and login.role is not None and turned_on_role:
+        role = engine.account.role(login.role).name
+        _record(role, engine.features.resolve(action).name)
     return decision
 
 
@@ -728,7 +735,7 @@ def assert_allowed(  # noqa: PLR0913 (the engine's question, in full)
     >>> assert_allowed(engine, "ap@acme.example", "Make a Payment")
     Traceback (most recent call last):
     ...
-    ccroles.testing.UnexpectedDecisionError: ap@acme.example may not use Make a Payment: customer 'ACME' is inactive. To allow it: make customer 'ACME' active.
+    ccroles.testing.UnexpectedDecisionError: expected allowed, got a denial: ap@acme.example may not use Make a Payment: customer 'ACME' is inactive. To allow it: make customer 'ACME' active.
     """  # noqa: E501
     email = _email(login)
     decision = _decide(
@@ -772,8 +779,8 @@ def assert_denied(  # noqa: PLR0913 (the engine's question, in full)
     >>> assert_denied(engine, "ap@acme.example", Action.SIGN_IN)
     Traceback (most recent call last):
     ...
-    ccroles.testing.UnexpectedDecisionError: ap@acme.example may sign in.
-    """
+    ccroles.testing.UnexpectedDecisionError: expected a denial, got allowed: ap@acme.example may sign in.
+    """  # noqa: E501
     email = _email(login)
     decision = _decide(
         engine, email, action, record=record, level=level, website=website
