@@ -10,6 +10,7 @@ Usage::
     ccroles check ACCOUNT_FILE EMAIL FEATURE [--website W]
     ccroles explain ACCOUNT_FILE EMAIL FEATURE [--website W]
     ccroles import-access ACCOUNT_FILE CSV_FILE [--apply [--output NEW_FILE]]
+    ccroles export cedar ACCOUNT_FILE [--roles ROLES_FILE] --out DIR
 
 Each command writes its own output and returns its exit status: 0 for yes
 (or done), 1 for no (a denied question, a file or import with problems), 2
@@ -18,7 +19,9 @@ that does not load prints every problem it has. ``validate`` prints
 ``FILE: ok`` or every problem of each file. ``check`` prints ``allowed`` or
 ``denied:`` and the first reason; ``explain`` prints the whole explanation.
 ``import-access`` prints the import's report and, with ``--apply`` and no
-problem, saves the new account to ``--output``.
+problem, saves the new account to ``--output``. ``export cedar`` writes the
+account's rules as a Cedar schema, policies and entities into ``--out`` and
+prints the paths written (status 1 when a file has problems).
 """
 
 from __future__ import annotations
@@ -28,11 +31,15 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn
 
+import attrs
+
 from ccroles.access import import_access, render_report
+from ccroles.cedar import to_cedar
 from ccroles.decisions import Decision, explain
 from ccroles.exceptions import (
     CCRolesError,
     DataFileError,
+    DuplicateReferenceError,
     UnknownReferenceError,
     UnknownRoleError,
 )
@@ -165,6 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_check(commands)
     _add_explain(commands)
     _add_import_access(commands)
+    _add_export(commands)
     return parser
 
 
@@ -360,6 +368,54 @@ def _add_import_access(commands: argparse._SubParsersAction[_Parser]) -> None:
         "password hashes included",
     )
     command.set_defaults(run=_import_access)
+
+
+def _export_cedar(args: argparse.Namespace) -> int:
+    """Load the account (and roles); write the Cedar files; print their paths."""
+    try:
+        account = load_account(args.account)
+        extra = load_roles(args.roles) if args.roles is not None else ()
+    except DataFileError as error:
+        _say("\n".join(map(str, error.problems)))
+        return _EXIT_PROBLEMS
+    own = set(account.roles)
+    added = tuple(role for role in extra if role not in own)
+    try:
+        account = attrs.evolve(account, roles=(*account.roles, *added))
+    except DuplicateReferenceError as error:
+        _say(f"{args.roles}: {error}")
+        return _EXIT_PROBLEMS
+    try:
+        written = to_cedar(account).write(args.out)
+    except OSError as error:
+        return _error(_cannot("write", args.out, error))
+    for path in written:
+        _say(f"wrote {path}")
+    return 0
+
+
+def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
+    export = commands.add_parser(
+        "export", help="write the account's rules for another policy engine"
+    )
+    engines = export.add_subparsers(
+        dest="engine", required=True, metavar="ENGINE", parser_class=_Parser
+    )
+    cedar = engines.add_parser(
+        "cedar", help="a Cedar schema, policies and entities, into --out"
+    )
+    cedar.add_argument(
+        "account", metavar="ACCOUNT_FILE", help="an account file (.toml, .json)"
+    )
+    cedar.add_argument(
+        "--roles",
+        metavar="ROLES_FILE",
+        help="a roles file (.toml, .json) whose custom roles to add to the account",
+    )
+    cedar.add_argument(
+        "--out", metavar="DIR", required=True, help="the directory to write into"
+    )
+    cedar.set_defaults(run=_export_cedar)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

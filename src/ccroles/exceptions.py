@@ -58,6 +58,7 @@ __all__ = [
     "UnknownReferenceError",
     "UnknownRoleError",
     "UnsafeTemplateError",
+    "UntranslatableRequirementError",
     "UnwritableRoleError",
     "WeakPasswordError",
     "WrongRecordTypeError",
@@ -749,3 +750,23 @@ class InvalidQuestionError(CCRolesError, ValueError):
         self.subject = subject
         self.problem = problem
         super().__init__(f"cannot ask the engine about {subject}: {problem}")
+
+
+class UntranslatableRequirementError(CCRolesError, TypeError):
+    """A feature requirement of a kind the Cedar export cannot write.
+
+    The export writes the predicates of :mod:`ccroles.features` (``AtLeast``,
+    ``Has`` and their ``&``, ``|``, ``~``); a requirement of another class
+    has no Cedar form.
+
+    Attributes:
+        requirement: The requirement's name.
+        kind: Its class's name.
+    """
+
+    def __init__(self, requirement: object) -> None:
+        self.requirement = str(requirement)
+        self.kind = type(requirement).__name__
+        super().__init__(
+            f"requirement {self.requirement!r} of kind {self.kind!r} has no Cedar form"
+        )
