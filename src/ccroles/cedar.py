@@ -7,8 +7,8 @@ questions :class:`~ccroles.policy.Engine` answers, and get the same answers:
 
 - the **schema** declares the entity types (``Account``, ``Website``,
   ``Customer``, ``Contact``, ``Role``, ``Login``, ``Record``) and one action
-  per question: ``sign in``, each feature of the matrix, and ``record at
-  LEVEL`` for each permission level;
+  per question: ``sign in``, ``feature: NAME`` for each feature of the
+  matrix, and ``record at LEVEL`` for each permission level;
 - the **policies** are the rules, one policy per rule with an ``@id`` naming
   it: a ``forbid`` for each check a login must pass (the Customer Access
   switch, Give Access, active customer and contact, a customer center role,
@@ -40,7 +40,7 @@ emails ignoring case. :func:`sign_in_question`, :func:`feature_question` and
 forbid (principal, action, resource)
 unless { principal.customer.account.customer_access };
 >>> feature_question("AP@acme.example", "make a payment").request["action"]
-{'type': 'Action', 'id': 'Make a Payment'}
+{'type': 'Action', 'id': 'feature: Make a Payment'}
 """
 
 from __future__ import annotations
@@ -54,7 +54,10 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ccroles.exceptions import DuplicateNameError, UntranslatableRequirementError
+from ccroles.exceptions import (
+    UnknownFeatureError,
+    UntranslatableRequirementError,
+)
 from ccroles.features import FEATURES, AllOf, AnyOf, AtLeast, Has, Not
 from ccroles.permissions import PERMISSIONS, Level
 
@@ -76,6 +79,7 @@ __all__ = [
     "CedarExport",
     "CedarQuestion",
     "export_cedar",
+    "feature_action",
     "feature_question",
     "record_action",
     "record_question",
@@ -129,15 +133,25 @@ def _string(text: str) -> str:
 # --- the schema -------------------------------------------------------------
 
 
+def feature_action(feature: str) -> str:
+    """The action of using the feature named *feature*.
+
+    Feature actions carry a prefix, so that no feature name (known or not)
+    is ever taken for the sign-in or a record action.
+
+    >>> feature_action("Make a Payment")
+    'feature: Make a Payment'
+    """
+    return f"feature: {feature}"
+
+
 def _actions(features: FeatureCatalogue) -> tuple[str, ...]:
-    """Every action: sign in, the features, the record levels; names unique."""
-    actions = (SIGN_IN, *features, *(record_action(level) for level in Level))
-    seen: set[str] = set()
-    for action in actions:
-        if action in seen:
-            raise DuplicateNameError("Cedar action", action)
-        seen.add(action)
-    return actions
+    """Every action: sign in, the features, the record levels."""
+    return (
+        SIGN_IN,
+        *(feature_action(name) for name in features),
+        *(record_action(level) for level in Level),
+    )
 
 
 def _schema(features: FeatureCatalogue) -> str:
@@ -329,7 +343,7 @@ def _feature_policy(features: FeatureCatalogue, feature: Feature) -> str:
     return _policy(
         f"feature: {feature.name}",
         "; ".join(rules),
-        _head(feature.name, "Account"),
+        _head(feature_action(feature.name), "Account"),
         clauses,
     )
 
@@ -348,7 +362,6 @@ def _record_policy(level: Level) -> str:
 
 
 def _policies(features: FeatureCatalogue) -> str:
-    _actions(features)  # the action names are unique
     sign_in = _policy(
         SIGN_IN,
         "a login with a role may sign in, unless a deny rule applies",
@@ -528,8 +541,6 @@ def to_cedar(account: Account, features: FeatureCatalogue = FEATURES) -> CedarEx
     Raises:
         UntranslatableRequirementError: A feature's requirement is of a kind
             this module cannot write in Cedar.
-        DuplicateNameError: A feature is named like another action
-            (``sign in``, ``record at View``, ...).
     """
     return CedarExport(_schema(features), _policies(features), _entities(account))
 
@@ -546,7 +557,6 @@ def export_cedar(
 
     Raises:
         UntranslatableRequirementError: See :func:`to_cedar`.
-        DuplicateNameError: See :func:`to_cedar`.
         OSError: The directory or a file cannot be written.
     """
     export = to_cedar(account, features)
@@ -609,10 +619,12 @@ def feature_question(
     any case will do, as for the engine); any other name is asked as given,
     and Cedar denies it.
     """
-    name = feature
-    if feature.casefold() in {known.casefold() for known in features}:
+    try:
         name = features[feature].name
-    return CedarQuestion(_request(email, name, _uid("Account", ACCOUNT_ID), website))
+    except UnknownFeatureError:
+        name = feature
+    action = feature_action(name)
+    return CedarQuestion(_request(email, action, _uid("Account", ACCOUNT_ID), website))
 
 
 def record_question(  # noqa: PLR0913 (the engine's record question, and an id)
