@@ -48,6 +48,7 @@ if TYPE_CHECKING:
     from ccroles.accounts import Account
 
 RECORDS_PER_ACCOUNT = 6
+MANY = 100
 STRANGER = "nobody@nowhere.example"
 
 
@@ -200,10 +201,11 @@ def test_cedar_answers_every_question_as_the_engine() -> None:
         check_account(account, asked, tally)
 
     check()
-    runs = settings().max_examples
+    runs = settings().max_examples  # 300 in the thorough profile
     print(f"\n{len(seen)} accounts; {dict(sorted(tally.items()))}")  # noqa: T201
-    assert len(seen) >= runs * 2 // 3
-    assert tally["questions"] >= runs * 2 // 3 * 50
-    for kind in ("sign in", "feature", "record"):
-        assert tally[f"{kind}: allowed"] > 0
-        assert tally[f"{kind}: denied"] > 0
+    assert len(seen) >= runs * 2 // 3  # thorough: at least 200 accounts
+    assert tally["questions"] >= runs * 2 // 3 * 50  # thorough: at least 10,000
+    if runs >= MANY:  # enough examples that every kind of answer comes up
+        for kind in ("sign in", "feature", "record"):
+            assert tally[f"{kind}: allowed"] > 0
+            assert tally[f"{kind}: denied"] > 0
