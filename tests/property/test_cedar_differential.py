@@ -47,7 +47,7 @@ if TYPE_CHECKING:
 
     from ccroles.accounts import Account
 
-RECORDS_PER_ACCOUNT = 6
+RECORDS_PER_ACCOUNT = 4
 MANY = 100
 STRANGER = "nobody@nowhere.example"
 
@@ -123,8 +123,8 @@ def record_asks(account: Account) -> st.SearchStrategy[list[tuple[str, Record, L
 def questions(draw: st.DrawFn, account: Account) -> list[Asked]:
     """Questions by the logins, one in upper case, a stranger and no email.
 
-    Each signs in through the customer center and each website; asks half the
-    features (each other asker the other half) and the drawn record questions
+    Each signs in through the customer center and each website; asks a third of
+    the features (the next askers the other thirds) and the drawn record questions
     through a drawn website (or none).
     """
     emails = [login.email for login in account.logins() if login.email is not None]
@@ -136,8 +136,8 @@ def questions(draw: st.DrawFn, account: Account) -> list[Asked]:
     for number, email in enumerate(askers):
         asked.extend(Asked(email, website) for website in (None, *account.websites))
         website = draw(websites)
-        half = features[number % 2 :: 2]  # every feature over two askers
-        asked.extend(Asked(email, website, feature=name) for name in half)
+        third = features[number % 3 :: 3]  # every feature over three askers
+        asked.extend(Asked(email, website, feature=name) for name in third)
         asked.extend(
             Asked(email, website, permission=key, record=record, level=level)
             for key, record, level in records
@@ -188,7 +188,9 @@ def test_cedar_answers_every_question_as_the_engine() -> None:
     tally: collections.Counter[str] = collections.Counter()
     seen: set[str] = set()
 
-    @settings(max_examples=settings().max_examples * 7 // 5)
+    # A third more examples than the profile's: Hypothesis draws some accounts
+    # twice, and the distinct ones are counted.
+    @settings(max_examples=settings().max_examples * 4 // 3)
     @given(st.data())
     def check(data: st.DataObject) -> None:
         access = data.draw(st.sampled_from([True, True, True, False]))
