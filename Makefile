@@ -91,6 +91,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_import.py
 	$(BIN)/python benchmarks/bench_roles.py
 	$(BIN)/python benchmarks/bench_signin.py
+	$(BIN)/python benchmarks/bench_cedar.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage build dist

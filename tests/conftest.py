@@ -1,4 +1,4 @@
-"""Hypothesis profiles: thorough by default (CI), quick with ``FAST=1``."""
+"""Hypothesis profiles: thorough by default (CI), ``FAST=1`` quick, ``LONG=1`` long."""
 
 import os
 
@@ -13,4 +13,15 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.register_profile("fast", max_examples=25, deadline=None)
-settings.load_profile("fast" if os.environ.get("FAST") == "1" else "thorough")
+settings.register_profile(  # LONG=1: ten times the thorough one, for a long run
+    "long",
+    max_examples=3000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+if os.environ.get("FAST") == "1":
+    settings.load_profile("fast")
+elif os.environ.get("LONG") == "1":
+    settings.load_profile("long")
+else:
+    settings.load_profile("thorough")

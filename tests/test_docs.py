@@ -185,6 +185,7 @@ def test_site_has_every_page(site: Path) -> None:
     pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html"))
     assert [p for p in pages if not p.startswith("_")] == [
         "api.html",
+        "cedar.html",
         "forms.html",
         "genindex.html",
         "index.html",

@@ -44,9 +44,10 @@ def test_public_names_are_documented(name: str) -> None:
             assert inspect.getdoc(value), f"{name}.{attr} has no docstring"
 
 
-# Modules whose names stay in their module: the command line, and the ones that
-# need an optional extra (Hypothesis, Sphinx), which `import ccroles` must not.
-OPTIONAL = {"ccroles.cli", "ccroles.testing", "ccroles.sphinxext"}
+# Modules whose names stay in their module: the command line, the ones that
+# need an optional extra (Hypothesis, Sphinx), which `import ccroles` must not,
+# and the Cedar export, an integration used by those who outgrow one process.
+OPTIONAL = {"ccroles.cli", "ccroles.testing", "ccroles.sphinxext", "ccroles.cedar"}
 
 
 @pytest.mark.parametrize("name", sorted(set(MODULES) - OPTIONAL))
@@ -85,7 +86,8 @@ def test_importing_ccroles_needs_only_the_runtime_dependencies() -> None:
     """`import ccroles` loads no test, docs or bench tool (they are extras)."""
     code = (
         "import sys, ccroles\n"
-        "extras = ('hypothesis', 'pytest', 'sphinx', 'tomli_w', 'casbin', 'rules')\n"
+        "extras = ('hypothesis', 'pytest', 'sphinx', 'tomli_w', 'casbin', 'rules',"
+        " 'cedarpy')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in extras))\n"
     )
     result = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)

@@ -116,6 +116,7 @@ from ccroles.exceptions import (
     UnknownWebsiteError,
     UnreadableFileError,
     UnsafeTemplateError,
+    UntranslatableRequirementError,
     UnwritableRoleError,
     WeakPasswordError,
     WrongRecordTypeError,
@@ -159,6 +160,7 @@ from ccroles.names import (
     email_key,
     fold,
     is_encodable,
+    owner_id,
 )
 from ccroles.permissions import PERMISSIONS, Level, Permission, PermissionCatalogue
 from ccroles.policy import Engine, OwnedRecord, Preview
@@ -379,6 +381,7 @@ __all__ = [
     "Unmet",
     "UnreadableFileError",
     "UnsafeTemplateError",
+    "UntranslatableRequirementError",
     "UnwritableRoleError",
     "WeakPasswordError",
     "WrongRecordTypeError",
@@ -412,6 +415,7 @@ __all__ = [
     "loads_roles",
     "make_converter",
     "may_prefer",
+    "owner_id",
     "password_problems",
     "render_diff",
     "render_matrix",

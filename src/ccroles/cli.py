@@ -12,6 +12,7 @@ Usage::
     ccroles import-access ACCOUNT_FILE CSV_FILE [--apply [--output NEW_FILE]]
     ccroles sign-in-status STORE EMAIL
     ccroles unlock STORE EMAIL
+    ccroles export cedar ACCOUNT_FILE [--roles ROLES_FILE] --out DIR
 
 Each command writes its own output and returns its exit status: 0 for yes
 (or done), 1 for no (a denied question, a file or import with problems), 2
@@ -23,6 +24,9 @@ that does not load prints every problem it has. ``validate`` prints
 problem, saves the new account to ``--output``. ``sign-in-status`` prints
 whether a login of a sign-in store (a SQLite file) is locked, until when, and
 its wrong passwords in a row (status 1 while locked); ``unlock`` ends a lock.
+``export cedar`` writes the account's rules as a Cedar schema, policies and
+entities into ``--out`` and prints the paths written (status 1 when a file
+has problems).
 """
 
 from __future__ import annotations
@@ -33,11 +37,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
 
+import attrs
+
 from ccroles.access import import_access, render_report
+from ccroles.cedar import to_cedar
 from ccroles.decisions import Decision, explain
 from ccroles.exceptions import (
     CCRolesError,
     DataFileError,
+    DuplicateReferenceError,
     UnreadableFileError,
 )
 from ccroles.features import feature_matrix
@@ -185,6 +193,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_explain(commands)
     _add_import_access(commands)
     _add_sign_in_commands(commands)
+    _add_export(commands)
     return parser
 
 
@@ -419,6 +428,56 @@ def _add_sign_in_commands(commands: argparse._SubParsersAction[_Parser]) -> None
         command.add_argument("store", metavar="STORE", help="a sign-in store file")
         command.add_argument("email", metavar="EMAIL", help="the login email")
         command.set_defaults(run=run)
+
+
+def _export_cedar(args: argparse.Namespace) -> int:
+    """Load the account (and roles); write the Cedar files; print their paths."""
+    try:
+        account = load_account(args.account)
+        extra = load_roles(args.roles) if args.roles is not None else ()
+    except UnreadableFileError as error:
+        return _error(str(error))
+    except DataFileError as error:
+        _say("\n".join(map(str, error.problems)))
+        return _EXIT_PROBLEMS
+    own = set(account.roles)
+    added = tuple(role for role in extra if role not in own)
+    try:
+        account = attrs.evolve(account, roles=(*account.roles, *added))
+    except DuplicateReferenceError as error:
+        _say(f"{args.roles}: {error}")
+        return _EXIT_PROBLEMS
+    try:
+        written = to_cedar(account).write(args.out)
+    except OSError as error:
+        return _error(_cannot("write", args.out, error))
+    for path in written:
+        _say(f"wrote {path}")
+    return 0
+
+
+def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
+    export = commands.add_parser(
+        "export", help="write the account's rules for another policy engine"
+    )
+    engines = export.add_subparsers(
+        dest="engine", required=True, metavar="ENGINE", parser_class=_Parser
+    )
+    cedar = engines.add_parser(
+        "cedar", help="a Cedar schema, policies and entities, into --out"
+    )
+    cedar.add_argument(
+        "account", metavar="ACCOUNT_FILE", help="an account file (.toml, .json)"
+    )
+    cedar.add_argument(
+        "--roles",
+        metavar="ROLES_FILE",
+        help="a roles file (.toml, .json) whose custom roles to add to the account",
+    )
+    cedar.add_argument(
+        "--out", metavar="DIR", required=True, help="the directory to write into"
+    )
+    cedar.set_defaults(run=_export_cedar)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

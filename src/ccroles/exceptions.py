@@ -64,6 +64,7 @@ __all__ = [
     "UnknownWebsiteError",
     "UnreadableFileError",
     "UnsafeTemplateError",
+    "UntranslatableRequirementError",
     "UnwritableRoleError",
     "WeakPasswordError",
     "WrongRecordTypeError",
@@ -853,3 +854,23 @@ class SignInStoreError(CCRolesError, ValueError):
         self.path = path
         self.reason = reason
         super().__init__(f"cannot use sign-in store {str(path)!r}: {reason}")
+
+
+class UntranslatableRequirementError(CCRolesError, TypeError):
+    """A feature requirement of a kind the Cedar export cannot write.
+
+    The export writes the predicates of :mod:`ccroles.features` (``AtLeast``,
+    ``Has`` and their ``&``, ``|``, ``~``); a requirement of another class
+    has no Cedar form.
+
+    Attributes:
+        requirement: The requirement's name.
+        kind: Its class's name.
+    """
+
+    def __init__(self, requirement: object) -> None:
+        self.requirement = str(requirement)
+        self.kind = type(requirement).__name__
+        super().__init__(
+            f"requirement {self.requirement!r} of kind {self.kind!r} has no Cedar form"
+        )

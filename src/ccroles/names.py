@@ -44,6 +44,7 @@ __all__ = [
     "email_key",
     "fold",
     "is_encodable",
+    "owner_id",
 ]
 
 MAX_EMAIL_LENGTH: Final = 254
@@ -123,6 +124,24 @@ def as_id(value: object, what: str = "id") -> str:
     if not is_encodable(text):
         raise InvalidIdError(what, text, "it holds text that is not UTF-8")
     return text
+
+
+def owner_id(value: object) -> str:
+    """The internal id a record's owner stands for, read by the id rule.
+
+    The engine's record questions and the Cedar export read a record's
+    ``customer_internal_id`` through this. Text is taken as it is (a blank
+    owner is no customer's, so the record is denied); anything else goes
+    through :func:`as_id`: an integer is its decimal text, other values are
+    refused.
+
+    Raises:
+        InvalidIdError: *value* is neither text nor an integer.
+
+    >>> owner_id(101), owner_id("")
+    ('101', '')
+    """
+    return value if type(value) is str else as_id(value, "record owner id")
 
 
 def check_email(value: object, owner: str = "a login") -> str:

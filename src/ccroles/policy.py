@@ -69,7 +69,7 @@ from ccroles.features import (
     Shortfall,
     Unmet,
 )
-from ccroles.names import as_id, email_key, fold
+from ccroles.names import email_key, fold, owner_id
 from ccroles.permissions import PERMISSIONS, Level, Permission
 
 if TYPE_CHECKING:
@@ -102,8 +102,7 @@ class OwnedRecord(Protocol):
 
 def _owner(record: OwnedRecord) -> str:
     """The internal id of the customer owning *record*, by the id rule."""
-    owner = record.customer_internal_id
-    return owner if type(owner) is str else as_id(owner, "record owner id")
+    return owner_id(record.customer_internal_id)
 
 
 _R = TypeVar("_R", bound=OwnedRecord)
