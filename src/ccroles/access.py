@@ -309,7 +309,7 @@ def password_problems(
     if not text.strip():
         problems.append(WeakPasswordError("it is only white space", owner=owner))
     elif _is_a_run(text):
-        reason = "it is one character repeated, or a run such as 'abcdefgh'"
+        reason = "it is one character repeated, or a run of letters or digits"
         problems.append(WeakPasswordError(reason, owner=owner))
     if password != confirm:
         problems.append(PasswordMismatchError(owner=owner))
@@ -934,6 +934,23 @@ _SHOWN: Final = 20
 """The longest cell value a problem quotes; a longer one is described."""
 
 
+_SAVE_AS: Final = "save it as 'CSV UTF-8 (comma delimited)'"
+
+_UTF16: Final = f"the file is UTF-16 text, not UTF-8: {_SAVE_AS}"
+
+
+def _not_utf8(error: UnicodeDecodeError) -> str:
+    """What a file that is not UTF-8 most likely is, and how to fix it."""
+    if error.object[:2] in {b"\xff\xfe", b"\xfe\xff"}:  # a UTF-16 byte order mark
+        return _UTF16
+    byte = error.object[error.start]
+    return (
+        f"the file is not UTF-8 text (byte {byte:#04x} at or after this line): it "
+        "looks like Latin-1 or Windows-1252, which a spreadsheet's plain 'CSV' "
+        f"export writes; {_SAVE_AS}"
+    )
+
+
 def _quoted(text: str) -> str:
     """*text* quoted for a problem: short, or only its length."""
     if len(text) <= _SHOWN:
@@ -1143,10 +1160,8 @@ class _Import:
                     return
         except csv.Error as error:
             self.problem(end + 1, None, f"the file is not valid CSV: {error}")
-        except UnicodeDecodeError:
-            self.problem(
-                end + 1, None, "the file is not UTF-8 text (at or after this line)"
-            )
+        except UnicodeDecodeError as error:
+            self.problem(end + 1, None, _not_utf8(error))
         if not header_read and not self.problems:
             self.problem(
                 1,
@@ -1158,6 +1173,9 @@ class _Import:
     def header(self, line: int, cells: Sequence[str]) -> bool:
         self.width = len(cells)
         known = {fold(column): column for column in CSV_COLUMNS}
+        if any("\0" in cell for cell in cells):
+            self.problem(line, None, _UTF16)
+            return False
         separator = _other_separator(cells, known)
         if separator is not None:
             self.problem(

@@ -1,0 +1,436 @@
+"""Issue 13: bad input loses nothing and leaks nothing.
+
+Each item of the issue is a regression test here: CSV columns, passwords in
+errors, atomic writes, located errors, hash costs, exit statuses, CSV files
+from spreadsheets and easy passwords.
+"""
+
+import io
+import logging
+import os
+from pathlib import Path
+
+import pytest
+
+from ccroles import (
+    MAX_SCRYPT_N,
+    Account,
+    AssignPassword,
+    Customer,
+    DataFileError,
+    FileFormat,
+    Grant,
+    InvalidFieldError,
+    Password,
+    PasswordHash,
+    ScryptParams,
+    UnreadableFileError,
+    WeakPasswordError,
+    dump_account,
+    grant_access,
+    hash_password,
+    import_access,
+    load_account,
+    loads_account,
+    password_problems,
+    render_report,
+    write_atomically,
+)
+from ccroles.access import is_common_password
+from tests.access_fixtures import CHEAP_SCRYPT, account
+from tests.cli_run import run
+
+EXAMPLE = Path("examples/account.toml")
+FULL_HEADER = (
+    "Internal ID,Customer ID,Give Access,Role,Email,"
+    "Send New Access Notification Email,Manually Assign or Change Password,"
+    "Password,Confirm Password\n"
+)
+SECRET = "Tangerine-Kettle-47"  # noqa: S105 (a known password, to find in outputs)
+
+
+def report_of(text: str, target: Account | None = None) -> str:
+    """The rendered report of importing *text* (a dry run)."""
+    return render_report(import_access(target or account(), io.StringIO(text)))
+
+
+# --- 1. a misspelt CSV column is refused, other columns are listed ---------
+
+
+@pytest.mark.parametrize(
+    ("header_cell", "suggested"),
+    [("Emial", "Email"), ("Give  Access", "Give Access"), ("Rol", "Role")],
+)
+def test_a_column_close_to_a_known_one_is_refused(
+    header_cell: str, suggested: str
+) -> None:
+    """Item 1: a typo in a column name would drop its values silently."""
+    header = ["Internal ID", "Give Access", "Role", "Email"]
+    header[header.index(suggested)] = header_cell
+    text = ",".join(header) + "\n101,yes,Customer Center,new@acme.example\n"
+    report = import_access(account(), io.StringIO(text), apply=True)
+    assert report.account is None
+    assert f"did you mean {suggested!r}? (fix the header)" in render_report(report)
+
+
+def test_the_typo_example_of_the_issue_changes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Item 1: `Emial` exits 1 and saves nothing, instead of dropping the email."""
+    csv_path, output = tmp_path / "typo.csv", tmp_path / "applied.json"
+    csv_path.write_text(
+        "Internal ID,Give Access,Role,Emial,Send New Access Notification Email\n"
+        "105,yes,Customer Center,new@hooli.example,yes\n",
+        encoding="utf-8",
+    )
+    argv = ["import-access", str(EXAMPLE), str(csv_path), "--apply"]
+    status, out, _ = run(capsys, *argv, "--output", str(output))
+    assert status == 1
+    assert "did you mean 'Email'?" in out
+    assert not output.exists()
+
+
+def test_other_columns_are_listed_as_ignored() -> None:
+    """Item 1: DOMAIN §7 lets other columns be present; the report names them."""
+    text = "Internal ID,Give Access,Notes,Phone Number\n103,no,x,y\n"
+    assert report_of(text).splitlines()[1] == (
+        "ignored columns: 'Notes', 'Phone Number'"
+    )
+
+
+def test_a_header_that_is_a_row_of_values_lists_nothing() -> None:
+    """A first row of values (no header) shows none of them, a password included."""
+    report = report_of(f"103,no,{SECRET},{SECRET}\n")
+    assert SECRET not in report
+    assert "ignored columns" not in report
+
+
+# --- 2. writing loses nothing ---------------------------------------------
+
+
+def test_an_interrupted_write_leaves_the_old_file_intact(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Item 2: a write that fails before the rename leaves the file as it was."""
+    target = tmp_path / "account.json"
+    dump_account(load_account(EXAMPLE), target)
+    before = target.read_bytes()
+
+    def interrupted(_: int) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        dump_account(Account(), target)
+    assert target.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["account.json"]
+
+
+def test_text_that_cannot_be_encoded_leaves_the_old_file_intact(
+    tmp_path: Path,
+) -> None:
+    """Item 2: an encoding error is raised before any file is touched."""
+    target = tmp_path / "notes.txt"
+    target.write_bytes(b"old")
+    with pytest.raises(UnicodeEncodeError):
+        write_atomically(target, "new \udcff")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["notes.txt"]
+
+
+def test_output_is_checked_before_any_work(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Item 2: no writer for TOML: status 2, nothing reported as applied."""
+    import ccroles.serialization  # noqa: PLC0415 (patched here)
+
+    def no_writer() -> None:
+        raise ccroles.MissingExtraError("toml", "tomli-w", "writing TOML")
+
+    monkeypatch.setattr(ccroles.serialization, "_toml_writer", no_writer)
+    existing = tmp_path / "new.toml"
+    existing.write_bytes(b"keep me")
+    argv = ["import-access", str(EXAMPLE), "examples/access.csv", "--apply"]
+    status, out, err = run(capsys, *argv, "--output", str(existing))
+    assert (status, out) == (2, "")
+    assert "tomli-w" in err
+    assert existing.read_bytes() == b"keep me"
+
+
+def test_a_failed_save_reports_no_success(
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Item 2: a write failing after the checks: status 2, the old file intact."""
+    existing = tmp_path / "new.json"
+    existing.write_bytes(b"keep me")
+
+    def full_disk(*_: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    argv = ["import-access", str(EXAMPLE), "examples/access.csv", "--apply"]
+    status, out, err = run(capsys, *argv, "--output", str(existing))
+    assert (status, out) == (2, "")
+    assert "No space left on device; nothing was changed" in err
+    assert existing.read_bytes() == b"keep me"
+
+
+# --- 3 to 5. secrets never leak ---------------------------------------------
+
+
+def test_a_shifted_row_never_shows_its_password(
+    caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Item 3: one missing cell moves the password; no output shows it."""
+    caplog.set_level(logging.DEBUG)
+    row = f"102,GLOBEX,yes,Accountant,,yes,{SECRET},{SECRET}\n"
+    csv_path = tmp_path / "shifted.csv"
+    csv_path.write_text(FULL_HEADER + row, encoding="utf-8")
+    status, out, err = run(capsys, "import-access", str(EXAMPLE), str(csv_path))
+    assert status == 1
+    report = report_of(FULL_HEADER + row)
+    assert "true/false" in report
+    for text in (out, err, report, caplog.text):
+        assert SECRET not in text
+
+
+def test_a_password_in_another_cell_of_its_row_is_hidden() -> None:
+    """Item 3: a password typed into another column too is never quoted."""
+    row = f"102,GLOBEX,{SECRET},Accountant,,no,yes,{SECRET},{SECRET}\n"
+    report = report_of(FULL_HEADER + row)
+    assert "(hidden) is not a true/false value" in report
+    assert SECRET not in report
+
+
+def test_a_lone_surrogate_password_is_refused_quoting_nothing() -> None:
+    """Item 4: no UnicodeEncodeError carrying the password; a CCRolesError."""
+    password = Password(SECRET + "\udcff")
+    procedure = AssignPassword(password, password)
+    grant = Grant("102", procedure, email="it@bolt.example", role="Accountant")
+    with pytest.raises(WeakPasswordError) as caught:
+        grant_access(account(), grant, scrypt=CHEAP_SCRYPT)
+    assert "cannot be written as UTF-8" in str(caught.value)
+    assert not any(SECRET in str(arg) for arg in caught.value.args)
+    assert caught.value.__context__ is None
+    with pytest.raises(WeakPasswordError) as hashed:
+        hash_password(password, CHEAP_SCRYPT)
+    assert hashed.value.__context__ is None
+    stored = hash_password(Password(SECRET), CHEAP_SCRYPT)
+    assert not stored.verify(SECRET + "\udcff")
+    assert password != Password(SECRET)
+
+
+# --- 6. text that cannot be encoded, on the command line ------------------
+
+
+def test_an_undecodable_argument_is_one_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Item 6: a non-UTF-8 byte in an argument is refused, no traceback."""
+    argv = ["explain", str(EXAMPLE), "\udcff@x.example", "Make a Payment"]
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert err == "ccroles: error: the argument '\\udcff@x.example' is not UTF-8 text\n"
+
+
+def test_a_role_file_with_a_lone_surrogate_is_located(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Item 6: `matrix --roles` and `validate` locate the text; no crash."""
+    path = tmp_path / "roles.json"
+    path.write_text(
+        '{"format": 1, "roles": [{"name": "A\\ud800", "base": "Customer Center"}]}',
+        encoding="utf-8",
+    )
+    status, _, err = run(capsys, "matrix", "--roles", str(path))
+    assert status == 2
+    assert "roles[0].name: text that cannot be written as UTF-8" in err
+    status, out, _ = run(capsys, "validate", str(path))
+    assert status == 1
+    assert "roles[0].name" in out
+
+
+# --- 8. password hash costs are bounded ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("n", "r", "p", "field"),
+    [
+        (2**24, 8, 1, "n"),
+        (2**64, 8, 1, "n"),
+        (2**20, 8, 1, "n"),
+        (MAX_SCRYPT_N * 2, 1, 1, "n"),
+        (3, 1, 1, "n"),
+        (1, 1, 1, "n"),
+        (16, 33, 1, "r"),
+        (16, 0, 1, "r"),
+        (16, 8, 17, "p"),
+        (MAX_SCRYPT_N, 9, 1, "r"),  # 128 * 9 * 2**17 bytes: over 128 MiB
+        (2**14, 8, 9, "p"),  # n * r * p = 2**20 + 2**17: over the work bound
+        (16, True, 1, "r"),
+    ],
+)
+def test_scrypt_costs_outside_the_bounds_are_refused(
+    n: int, r: int, p: int, field: str
+) -> None:
+    """Item 8: a stored hash cannot make a verify take seconds and gigabytes."""
+    with pytest.raises(InvalidFieldError) as caught:
+        PasswordHash("scrypt", n, r, p, b"salt", b"hash")
+    assert caught.value.field == field
+    with pytest.raises(InvalidFieldError):
+        ScryptParams(n, r, p)
+
+
+@pytest.mark.parametrize(
+    ("n", "r", "p"),
+    [(2, 1, 1), (MAX_SCRYPT_N, 8, 1), (2**14, 8, 8), (16, 32, 16)],
+)
+def test_scrypt_costs_at_the_bounds_are_accepted(n: int, r: int, p: int) -> None:
+    """Item 8: the bounds themselves are allowed (at them, not one step above)."""
+    assert PasswordHash("scrypt", n, r, p, b"salt", b"hash").n == n
+    assert ScryptParams(n, r, p).p == p
+
+
+def test_a_file_with_an_unbounded_cost_is_a_located_problem() -> None:
+    """Item 8: refused at load, with the path; the salt and hash are not shown."""
+    text = (
+        '{"format": 1, "customers": [{"internal_id": "1", "customer_id": "A", '
+        '"password_hash": {"algorithm": "scrypt", "n": 1048576, "r": 8, "p": 1, '
+        '"salt": "c2FsdHNhbHQ=", "hash": "aGFzaGhhc2g="}}]}'
+    )
+    with pytest.raises(DataFileError) as caught:
+        loads_account(text, FileFormat.JSON)
+    [problem] = caught.value.problems
+    assert problem.path == "customers[0].password_hash"
+    assert problem.message.startswith("password hash n 1048576 is refused")
+    assert "c2FsdHNhbHQ" not in str(caught.value)
+
+
+# --- 9. unreadable files and exit statuses -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "message"),
+    [
+        ("a\x00.toml", "a file name holds no NUL"),
+        ("examples", "it is a folder, not a file"),
+        ("missing.toml", "No such file or directory"),
+    ],
+)
+def test_an_unreadable_file_is_one_line(path: str, message: str) -> None:
+    """Item 9: no ValueError, no 'unknown file type' for a folder: one line."""
+    with pytest.raises(UnreadableFileError) as caught:
+        load_account(path)
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_validate_on_a_missing_file_is_status_2_on_stderr(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Item 9: 'could not run' is status 2 and stderr, as for every command."""
+    status, out, err = run(capsys, "validate", str(EXAMPLE), "missing.toml")
+    assert status == 2
+    assert out == f"{EXAMPLE}: ok\n"
+    assert err == (
+        "ccroles: error: missing.toml: cannot be read: No such file or directory\n"
+    )
+
+
+# --- 10. CSV files from spreadsheets -----------------------------------------
+
+
+def test_a_semicolon_separated_file_says_so() -> None:
+    """Item 10: the delimiter is named, with how to fix it."""
+    report = report_of("Internal ID;Give Access\n101;yes\n")
+    assert "the header is separated by ';', not by commas" in report
+    assert "'CSV UTF-8 (comma delimited)'" in report
+
+
+@pytest.mark.parametrize(
+    ("encoding", "message"),
+    [
+        ("utf-16", "the file is UTF-16 text, not UTF-8"),
+        ("latin-1", "it looks like Latin-1 or Windows-1252"),
+    ],
+)
+def test_a_file_in_another_encoding_says_which(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, encoding: str, message: str
+) -> None:
+    """Item 10: Latin-1 and UTF-16 files are named, not just 'not UTF-8'."""
+    path = tmp_path / "access.csv"
+    path.write_text("Internal ID,Give Access,Role\n105,yes,Café\n", encoding=encoding)
+    status, out, _ = run(capsys, "import-access", str(EXAMPLE), str(path))
+    assert status == 1
+    assert message in out
+    assert "save it as 'CSV UTF-8 (comma delimited)'" in out
+
+
+def test_a_utf16_file_without_a_byte_order_mark_says_so() -> None:
+    """Item 10: read as UTF-8, UTF-16 text shows NUL characters."""
+    text = "Internal ID,Give Access\n".encode("utf-16-le").decode("utf-8")
+    assert "the file is UTF-16 text, not UTF-8" in report_of(text)
+
+
+# --- 11. easy passwords -------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        " " * 8,
+        "\t" * 10,
+        "aaaaaaaa",
+        "abcdefgh",
+        "87654321",
+        "GLOBEX12",
+        "globex123",  # three characters added: still the customer's id
+        "ITGLOBEX1",  # the email's local part and the id, one character added
+        "globex-co",  # the email's domain with three characters added
+        "dragon",
+        "qwertyuiop",
+    ],
+)
+def test_easy_passwords_are_refused(text: str) -> None:
+    """Item 11: white space, runs, names with a few characters added, common ones."""
+    login = account(
+        customers=[Customer("102", "GLOBEX", email="it@globex.example")]
+    ).customer("102")
+    problems = password_problems(
+        Password(text),
+        Password(text),
+        emails=[login.email or ""],
+        names=[login.customer_id],
+    )
+    assert any(isinstance(problem, WeakPasswordError) for problem in problems)
+    assert all(text not in str(problem) for problem in problems if text.strip())
+
+
+@pytest.mark.parametrize("text", ["globex1234", "abcdefgi", "aaaaaaab", "Plum-Tractor"])
+def test_passwords_one_step_past_the_rules_are_accepted(text: str) -> None:
+    """Item 11: four characters added, a broken run: no longer easy by these rules."""
+    problems = password_problems(Password(text), Password(text), names=["GLOBEX"])
+    assert problems == ()
+
+
+def test_the_common_password_list_has_ten_thousand_entries() -> None:
+    """Item 11: at least 10,000 common passwords, checked as a set (any case)."""
+    listed = Path("src/ccroles/common_passwords.txt").read_text(encoding="utf-8")
+    entries = [line for line in listed.splitlines() if line and line[0] != "#"]
+    assert len(entries) >= 10_000
+    assert is_common_password(entries[-1].upper())
+    assert not is_common_password("Tangerine-Kettle-47")
+
+
+def test_a_grant_refuses_the_customers_id_with_digits() -> None:
+    """Item 11: grants use the rule with the customer's id and emails."""
+    password = Password("GLOBEX12")
+    procedure = AssignPassword(password, password)
+    grant = Grant("1", procedure, email="ap@globex.example", role="Accountant")
+    target = account(customers=[Customer("1", "GLOBEX")])
+    with pytest.raises(WeakPasswordError, match="customer's id or email"):
+        grant_access(target, grant, scrypt=CHEAP_SCRYPT)
