@@ -126,6 +126,31 @@ def test_a_malformed_file_fails_with_file_line_and_key(
     result.stdout.fnmatch_lines([expected])
 
 
+def test_every_problem_of_a_file_is_reported_in_one_run(
+    pytester: pytest.Pytester,
+) -> None:
+    """Issue 13: a file with several problems lists all of them, each at its line."""
+    pytester.makefile(
+        ".ccroles.toml",
+        portal=(
+            'format = 2\nextra = 1\naccount = "account.toml"\n[matrix]\n'
+            '"Customer Center" = "Billing"\n[[case]]\nlogin = ""\n'
+            'feature = "Billing"\nallowed = "no"\n'
+        ),
+    )
+    result = pytester.runpytest()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*portal.ccroles.toml:2: extra: unknown key; *",
+            "*portal.ccroles.toml:1: format: expected format = 1, got 2",
+            "*portal.ccroles.toml:7: case[[]0[]].login: expected the login's email*",
+            "*portal.ccroles.toml:9: case[[]0[]].allowed: expected true or false*",
+            "*portal.ccroles.toml:5: matrix.Customer Center: expected a list*",
+        ]
+    )
+
+
 def test_other_toml_files_are_not_collected(pytester: pytest.Pytester) -> None:
     """Only *.ccroles.toml files are matrix files."""
     pytester.makefile(".toml", portal=BUILTIN_MATRIX)

@@ -83,7 +83,15 @@ class _MatrixSpec:
 
 
 class MatrixFileError(Exception):
-    """A matrix test file that cannot be read; says file, line and key."""
+    """A matrix test file that cannot be read; says file, line and key.
+
+    Attributes:
+        path: The file.
+        line: The line of the problem, or ``None``.
+        key: The key it concerns.
+        problem: What is wrong.
+        others: The file's other problems, found in the same reading.
+    """
 
     def __init__(self, path: Path, line: int | None, key: str, problem: str) -> None:
         """Keep the facts and build the one-line message."""
@@ -91,8 +99,17 @@ class MatrixFileError(Exception):
         self.line = line
         self.key = key
         self.problem = problem
+        self.others: tuple[MatrixFileError, ...] = ()
         where = f"{path}:{line}" if line is not None else str(path)
         super().__init__(f"{where}: {key}: {problem}")
+
+
+def _raise_any(found: list[MatrixFileError]) -> None:
+    """Raise the first problem found, carrying the others."""
+    if found:
+        first = found[0]
+        first.others = tuple(found[1:])
+        raise first
 
 
 def _line_of(text: str, key: str) -> int | None:
@@ -132,9 +149,16 @@ class _Source:
 
 
 def _parse_case(
-    source: _Source, index: int, entry: object, lines: tuple[int, int | None]
-) -> _Case:
-    """Check one ``[[case]]`` entry, which spans *lines* (first, next's first)."""
+    source: _Source,
+    index: int,
+    entry: object,
+    lines: tuple[int, int | None],
+    found: list[MatrixFileError],
+) -> _Case | None:
+    """Check one ``[[case]]`` entry, which spans *lines* (first, next's first).
+
+    Every problem is noted in *found*; a case with any gives ``None``.
+    """
     header, end = lines
     below = source.text.splitlines(keepends=True)[header - 1 :]
     block = "".join(below if end is None else below[: end - header])
@@ -145,39 +169,52 @@ def _parse_case(
         return MatrixFileError(source.path, line, f"case[{index}].{key}", problem)
 
     if not isinstance(entry, dict):
-        raise MatrixFileError(
-            source.path, header, f"case[{index}]", "expected a [[case]] table"
+        found.append(
+            MatrixFileError(
+                source.path, header, f"case[{index}]", "expected a [[case]] table"
+            )
         )
+        return None
+    before = len(found)
     for key in entry:
         if key not in _CASE_KEYS:
-            raise fail(key, f"unknown key; expected one of {', '.join(_CASE_KEYS)}")
+            known = ", ".join(_CASE_KEYS)
+            found.append(fail(key, f"unknown key; expected one of {known}"))
     login, feature = entry.get("login"), entry.get("feature")
     allowed, reason = entry.get("allowed"), entry.get("reason")
     if not isinstance(login, str) or not login.strip():
-        raise fail("login", f"expected the login's email, got {login!r}")
+        found.append(fail("login", f"expected the login's email, got {login!r}"))
     if not isinstance(feature, str):
-        raise fail("feature", f"expected a feature name, got {feature!r}")
+        found.append(fail("feature", f"expected a feature name, got {feature!r}"))
     if not isinstance(allowed, bool):
-        raise fail("allowed", f"expected true or false, got {allowed!r}")
-    return _Case(
-        login, feature, allowed, _reason(reason, allowed=allowed, fail=fail), header
-    )
+        found.append(fail("allowed", f"expected true or false, got {allowed!r}"))
+    code = _reason(reason, allowed=allowed is True, fail=fail, found=found)
+    if len(found) > before or not isinstance(login, str):
+        return None
+    return _Case(login, str(feature), allowed is True, code, header)
 
 
 def _reason(
-    reason: object, *, allowed: bool, fail: Callable[[str, str], MatrixFileError]
+    reason: object,
+    *,
+    allowed: bool,
+    fail: Callable[[str, str], MatrixFileError],
+    found: list[MatrixFileError],
 ) -> ReasonCode | None:
     """The reason code a case names, by name or value, in any case."""
     if reason is None:
         return None
     if allowed or not isinstance(reason, str):
-        raise fail("reason", "expected a reason code's name, with allowed = false")
+        message = "expected a reason code's name, with allowed = false"
+        found.append(fail("reason", message))
+        return None
     from ccroles.decisions import ReasonCode  # noqa: PLC0415 (lazy)
 
     code = ReasonCode.__members__.get(reason.strip().upper())
     if code is None:
         valid = ", ".join(code.value for code in ReasonCode)
-        raise fail("reason", f"unknown reason code {reason!r}; expected one of {valid}")
+        message = f"unknown reason code {reason!r}; expected one of {valid}"
+        found.append(fail("reason", message))
     return code
 
 
@@ -193,76 +230,89 @@ def _toml(source: _Source) -> dict[str, object]:
         raise MatrixFileError(source.path, line, "(syntax)", str(error)) from None
 
 
-def _check_top_level(source: _Source, data: dict[str, object]) -> None:
+def _check_top_level(
+    source: _Source, data: dict[str, object], found: list[MatrixFileError]
+) -> None:
     """Known keys only, the format version, and paths that are strings."""
     for key in data:
         if key not in _KEYS:
-            raise source.error(key, f"unknown key; expected one of {', '.join(_KEYS)}")
+            known = ", ".join(_KEYS)
+            found.append(source.error(key, f"unknown key; expected one of {known}"))
     if data.get("format") != FORMAT_VERSION:
-        found = data.get("format")
-        raise source.error(
-            "format", f"expected format = {FORMAT_VERSION}, got {found!r}"
-        )
+        written = data.get("format")
+        message = f"expected format = {FORMAT_VERSION}, got {written!r}"
+        found.append(source.error("format", message))
     for key in ("roles", "account"):
         if key in data and not isinstance(data[key], str):
-            raise source.error(key, f"expected the path of a file, got {data[key]!r}")
+            message = f"expected the path of a file, got {data[key]!r}"
+            found.append(source.error(key, message))
 
 
-def _parse_cases(source: _Source, data: dict[str, object]) -> tuple[_Case, ...]:
+def _parse_cases(
+    source: _Source, data: dict[str, object], found: list[MatrixFileError]
+) -> tuple[_Case, ...]:
     cases = data.get("case", [])
     if not isinstance(cases, list):
-        raise source.error("case", "expected [[case]] tables")
+        found.append(source.error("case", "expected [[case]] tables"))
+        return ()
     if cases and "account" not in data:
-        raise source.error(
-            "case", 'a case is asked of an account: add account = "FILE"'
-        )
+        message = 'a case is asked of an account: add account = "FILE"'
+        found.append(source.error("case", message))
+        return ()
     if not cases:
         return ()
     starts = _case_lines(source.text)
     if len(starts) != len(cases):  # written inline: case = [{...}, ...]
         line = _line_of(source.text, "case") or 1
-        return tuple(
-            _parse_case(source, index, entry, (line, line))
-            for index, entry in enumerate(cases)
-        )
-    ends = [*starts[1:], None]
-    return tuple(
-        _parse_case(source, index, entry, (start, end))
-        for index, (entry, start, end) in enumerate(
-            zip(cases, starts, ends, strict=True)
-        )
-    )
+        spans: list[tuple[int, int | None]] = [(line, line)] * len(cases)
+    else:
+        spans = list(zip(starts, [*starts[1:], None], strict=True))
+    parsed = [
+        _parse_case(source, index, entry, span, found)
+        for index, (entry, span) in enumerate(zip(cases, spans, strict=True))
+    ]
+    return tuple(case for case in parsed if case is not None)
 
 
 def _parse_matrix(
-    source: _Source, data: dict[str, object], *, has_cases: bool
+    source: _Source,
+    data: dict[str, object],
+    found: list[MatrixFileError],
+    *,
+    has_cases: bool,
 ) -> dict[str, tuple[str, ...]]:
     matrix = data.get("matrix", {})
     if not isinstance(matrix, dict) or not (matrix or has_cases):
-        raise source.error(
-            "matrix",
+        message = (
             "expected a [matrix] table mapping role names to features, "
-            "or [[case]] tables",
+            "or [[case]] tables"
         )
+        found.append(source.error("matrix", message))
+        return {}
     parsed: dict[str, tuple[str, ...]] = {}
     for role, features in matrix.items():
         if not isinstance(features, list) or not all(
             isinstance(f, str) for f in features
         ):
-            raise source.error(
-                f"matrix.{role}", "expected a list of feature names", line_key=role
-            )
-        parsed[role] = tuple(features)
+            message = "expected a list of feature names"
+            found.append(source.error(f"matrix.{role}", message, line_key=role))
+        else:
+            parsed[role] = tuple(features)
     return parsed
 
 
 def _parse(source: _Source) -> _MatrixSpec:
+    """Read the file whole; every problem found is raised together."""
     data = _toml(source)
-    _check_top_level(source, data)
-    cases = _parse_cases(source, data)
+    found: list[MatrixFileError] = []
+    _check_top_level(source, data, found)
+    cases = _parse_cases(source, data, found)
+    has_cases = bool(cases) or bool(data.get("case"))
+    matrix = _parse_matrix(source, data, found, has_cases=has_cases)
+    _raise_any(found)
     roles, account = data.get("roles"), data.get("account")
     return _MatrixSpec(
-        matrix=_parse_matrix(source, data, has_cases=bool(cases)),
+        matrix=matrix,
         roles=roles if isinstance(roles, str) else None,
         account=account if isinstance(account, str) else None,
         cases=cases,
@@ -368,9 +418,9 @@ class BrokenMatrixFile(pytest.Item):
         excinfo: pytest.ExceptionInfo[BaseException],
         style: TracebackStyle | None = None,
     ) -> str | TerminalRepr:
-        """Show the one-line problem, not a traceback."""
+        """Show every problem of the file, a line each, not a traceback."""
         del excinfo, style
-        return str(self.error)
+        return "\n".join(map(str, (self.error, *self.error.others)))
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
         """Point at the file and line."""
