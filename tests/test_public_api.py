@@ -1,6 +1,7 @@
 import ast
 import importlib
 import inspect
+import pickle
 import pkgutil
 import subprocess
 import sys
@@ -94,3 +95,46 @@ def test_importing_ccroles_needs_only_the_runtime_dependencies() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "[]"
+
+
+def _error_classes() -> list[type[ccroles.CCRolesError]]:
+    """Every error class of the tree, the optional modules' included."""
+    for name in MODULES:
+        importlib.import_module(name)
+    found: list[type[ccroles.CCRolesError]] = []
+    pending = [ccroles.CCRolesError]
+    while pending:
+        cls = pending.pop()
+        found.append(cls)
+        pending.extend(cls.__subclasses__())
+    return sorted(set(found), key=lambda cls: cls.__name__)
+
+
+SEQUENCES = {"known", "valid", "allowed", "problems"}
+
+
+@pytest.mark.parametrize("cls", _error_classes(), ids=lambda cls: cls.__name__)
+def test_every_error_pickles_with_its_message_and_facts(
+    cls: type[ccroles.CCRolesError],
+) -> None:
+    """Issue 12: errors round-trip through pickle (multiprocessing, xdist)."""
+    parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
+    args: list[object] = []
+    kwargs: dict[str, object] = {}
+    for parameter in parameters:
+        if parameter.default is not parameter.empty or parameter.kind in {
+            parameter.VAR_POSITIONAL,
+            parameter.VAR_KEYWORD,
+        }:
+            continue
+        value: object = ["a", "b"] if parameter.name in SEQUENCES else "x"
+        if parameter.kind is parameter.KEYWORD_ONLY:
+            kwargs[parameter.name] = value
+        else:
+            args.append(value)
+    error = cls(*args, **kwargs)
+    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 (our own bytes)
+    assert type(copy) is cls
+    assert str(copy) == str(error)
+    assert copy.args == error.args
+    assert vars(copy) == vars(error)

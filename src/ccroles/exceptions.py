@@ -72,7 +72,26 @@ __all__ = [
 
 
 class CCRolesError(Exception):
-    """The root of every error ccroles raises."""
+    """The root of every error ccroles raises.
+
+    Every error pickles with its message and facts (its attributes), whatever
+    its ``__init__`` takes, so errors cross process boundaries (multiprocessing,
+    parallel test runners) intact.
+    """
+
+    def __reduce__(self) -> tuple[object, ...]:
+        """Rebuild from the arguments and the facts, without calling ``__init__``."""
+        return (_rebuilt, (type(self), self.args, dict(self.__dict__)))
+
+
+def _rebuilt(
+    cls: type[CCRolesError], args: tuple[object, ...], facts: dict[str, object]
+) -> CCRolesError:
+    """An error of *cls* with *args* and the attributes *facts* (for pickle)."""
+    error = cls.__new__(cls, *args)
+    error.args = args
+    error.__dict__.update(facts)
+    return error
 
 
 def _closest(name: str, known: Iterable[str]) -> str | None:
