@@ -1,0 +1,273 @@
+"""``make mutate``: mutation testing of the core and engine modules.
+
+Two kinds of mutant, each run in a way that can see it:
+
+1. mutmut (pinned in the ``mutate`` extra, configured in pyproject.toml's
+   ``[tool.mutmut]``) mutates the functions of the modules below and runs the
+   tests that call each function, with one worker (the machine is shared).
+2. ``mutation/tables.py`` mutates what runs at import (module-level tables,
+   the built-in roles, class-level defaults) in a copy of the module, and runs
+   the module's tests in a fresh process.
+
+Then it prints, per module, how many mutants the tests noticed, and every
+mutant they did not. Mutants that cannot change behaviour are listed with the
+reason in ``mutation/equivalent.toml``: they are skipped and left out of the
+score. A score below 95% for any module makes the exit status 1.
+
+    python mutation/run.py [--only tables|functions] [module ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+import tomllib
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import tables
+
+ROOT = tables.ROOT
+EQUIVALENT = Path(__file__).resolve().parent / "equivalent.toml"
+TARGET = 0.95
+
+# The tests each module's table mutants are run against (mutmut picks, per
+# function, the tests that call it, from its own selection in pyproject.toml).
+TESTS = {
+    "permissions": [
+        "tests/test_permissions.py",
+        "tests/test_roles.py",
+        "tests/test_features.py",
+        "tests/test_feature_boundaries.py",
+    ],
+    "roles": [
+        "tests/test_roles.py",
+        "tests/test_features.py",
+        "tests/test_feature_boundaries.py",
+        "tests/property/test_role_properties.py",
+    ],
+    "features": [
+        "tests/test_features.py",
+        "tests/test_feature_boundaries.py",
+        "tests/test_roles.py",
+        "tests/test_policy.py",
+    ],
+    "forms": [
+        "tests/test_forms.py",
+        "tests/test_policy_forms.py",
+        "tests/property/test_forms_properties.py",
+    ],
+    "accounts": [
+        "tests/test_accounts.py",
+        "tests/test_access.py",
+        "tests/test_policy.py",
+        "tests/test_policy_websites.py",
+    ],
+    "decisions": [
+        "tests/test_policy.py",
+        "tests/test_policy_forms.py",
+        "tests/test_policy_websites.py",
+    ],
+    "policy": [
+        "tests/test_policy.py",
+        "tests/test_policy_forms.py",
+        "tests/test_policy_websites.py",
+        "tests/property/test_policy_properties.py",
+    ],
+}
+MODULES = tuple(TESTS)
+NOTICED = {"killed", "timeout", "caught by type check", "segfault"}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the report: one module, functions or tables."""
+
+    module: str
+    kind: str
+    statuses: Counter[str]
+    survivors: tuple[str, ...]
+
+    @property
+    def considered(self) -> int:
+        """Mutants that count: all but the equivalent ones."""
+        return sum(self.statuses.values()) - self.statuses["equivalent"]
+
+    @property
+    def noticed(self) -> int:
+        """Mutants the tests noticed."""
+        return sum(n for status, n in self.statuses.items() if status in NOTICED)
+
+    @property
+    def score(self) -> float:
+        """The share of non-equivalent mutants noticed."""
+        return self.noticed / self.considered if self.considered else 1.0
+
+
+def equivalent() -> dict[str, str]:
+    """The equivalent mutants, by mutmut name or table key, with their reasons."""
+    data = tomllib.loads(EQUIVALENT.read_text(encoding="utf-8"))
+    return {entry["mutant"]: entry["reason"] for entry in data.get("mutant", [])}
+
+
+def run_mutmut(modules: list[str]) -> None:
+    """Run mutmut on *modules* (all: every configured module, cached results kept)."""
+    names = [] if modules == list(MODULES) else [f"ccroles.{m}.*" for m in modules]
+    command = [str(Path(sys.executable).parent / "mutmut"), "run", "--max-children"]
+    subprocess.run(  # noqa: S603 (our own tool and arguments)
+        [*command, "1", *names],
+        cwd=ROOT,
+        env={**os.environ, "FAST": "1"},
+        check=False,
+        stdout=subprocess.DEVNULL,
+    )
+
+
+def function_row(module: str, skip: dict[str, str]) -> Row:
+    """The mutmut results of *module*, read from its mutants/ data."""
+    from mutmut.stats import status_by_exit_code  # noqa: PLC0415 (optional extra)
+
+    meta = ROOT / "mutants" / "src" / "ccroles" / f"{module}.py.meta"
+    codes = json.loads(meta.read_text(encoding="utf-8"))["exit_code_by_key"]
+    statuses: Counter[str] = Counter()
+    survivors = []
+    for name, code in sorted(codes.items()):
+        status = "equivalent" if name in skip else status_by_exit_code[code]
+        statuses[status] += 1
+        if status not in NOTICED and status != "equivalent":
+            survivors.append(f"{name} ({status})")
+    return Row(module, "functions", statuses, tuple(survivors))
+
+
+def mutated_module(name: str) -> bytes:
+    """The whole module with mutmut's mutant *name* applied (as ``mutmut apply``)."""
+    # mutmut's own steps of `mutmut apply`, writing to a copy instead of src/.
+    import libcst  # noqa: PLC0415 (installed with mutmut, the optional extra)
+    from mutmut.mutation import diff_apply  # noqa: PLC0415
+    from mutmut.utils.format_utils import (  # noqa: PLC0415
+        orig_function_and_class_names_from_key,
+    )
+
+    path = diff_apply.find_mutant(name).path
+    function_name = orig_function_and_class_names_from_key(name)[0]
+    function_name = function_name.rpartition(".")[-1]
+    module = diff_apply.read_orig_module(path)
+    original = diff_apply.find_top_level_function_or_method(module, function_name)
+    if original is None:
+        msg = f"mutant {name}: no function {function_name} in {path}"
+        raise SystemExit(msg)
+    functions = diff_apply.read_functions_from_index(name, path)
+    mutant = (
+        functions[1]
+        if functions is not None
+        else diff_apply.read_mutant_function(diff_apply.read_mutants_module(path), name)
+    )
+    mutant = mutant.with_changes(name=libcst.Name(function_name))
+    changed = module.deep_replace(original, mutant)
+    assert isinstance(changed, libcst.Module)  # noqa: S101 (a module stays a module)
+    return changed.code.encode("utf-8")
+
+
+def recheck(row: Row) -> Row:
+    """Run *row*'s survivors again, each in a fresh process with the module's tests.
+
+    mutmut's workers import the package before a mutant is switched on, so a
+    function that runs at import (building a table) is never seen mutated; and
+    mutmut runs only the tests that called the function. Here the whole
+    module is replaced and imported anew, and all of the module's tests run.
+    """
+    names = [survivor.split(" ")[0] for survivor in row.survivors]
+    if not names:
+        return row
+    print(f"== {len(names)} survivors of {row.module} in a fresh process", flush=True)
+    statuses = tables.run_variants(
+        row.module,
+        TESTS[row.module],
+        ((name, mutated_module(name)) for name in names),
+        total=len(names),
+    )
+    counts = Counter(row.statuses)
+    survivors = []
+    for survivor, name in zip(row.survivors, names, strict=True):
+        if statuses[name] == "survived":
+            survivors.append(survivor)
+        else:
+            counts[survivor.split("(")[-1].rstrip(")")] -= 1
+            counts[statuses[name]] += 1
+    return Row(row.module, row.kind, +counts, tuple(survivors))
+
+
+def table_row(module: str, skip: dict[str, str]) -> Row:
+    """Run the table mutants of *module* and count what became of them."""
+    print(f"== tables of {module}", flush=True)
+    outcomes = tables.run_module(module, TESTS[module], set(skip))
+    statuses = Counter(outcome.status for outcome in outcomes)
+    survivors = tuple(o.mutant.key for o in outcomes if o.status == "survived")
+    return Row(module, "tables", statuses, survivors)
+
+
+def report(rows: list[Row], seconds: float) -> str:
+    """The result as a Markdown table, with the survivors listed below it."""
+    commit = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607 (git from PATH)
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout.strip()
+    lines = [
+        (
+            f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC at commit {commit},"
+            f" {seconds / 60:.0f} minutes."
+        ),
+        "",
+        "| module | mutants | equivalent | noticed | not noticed | score |",
+        "|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        total = sum(row.statuses.values())
+        lines.append(
+            f"| {row.module} ({row.kind}) | {total} | {row.statuses['equivalent']}"
+            f" | {row.noticed} | {row.considered - row.noticed}"
+            f" | {row.score:.1%} |"
+        )
+    for row in rows:
+        if row.survivors:
+            lines += ["", f"Not noticed, {row.module} ({row.kind}):"]
+            lines += [f"- {name}" for name in row.survivors]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    """Run, report, and fail when a module is below the target."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("modules", nargs="*", choices=[*MODULES, []], default=[])
+    parser.add_argument("--only", choices=["tables", "functions"])
+    args = parser.parse_args()
+    modules = list(args.modules or MODULES)
+    os.chdir(ROOT)  # mutmut reads its configuration and data from here
+    skip = equivalent()
+    start = time.monotonic()
+    rows: list[Row] = []
+    if args.only != "tables":
+        run_mutmut(modules)
+        rows += [recheck(function_row(module, skip)) for module in modules]
+    if args.only != "functions":
+        rows += [table_row(module, skip) for module in modules]
+    text = report(rows, time.monotonic() - start)
+    (ROOT / "mutants").mkdir(exist_ok=True)
+    (ROOT / "mutants" / "report.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+    return 0 if all(row.score >= TARGET for row in rows) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
