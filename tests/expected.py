@@ -72,7 +72,7 @@ def _tables(name: str) -> list[list[list[str]]]:
 def source_requirements() -> tuple[dict[str, Requirement], dict[str, Requirement]]:
     """The requirement table: (features, areas' extra conditions) by feature name."""
     requirements, labels = _tables("feature_requirements.md")
-    keys = {label: key for label, key in labels}
+    keys = {row[0]: row[1] for row in labels}
     features: dict[str, Requirement] = {}
     also: dict[str, Requirement] = {}
     for feature, text in requirements:

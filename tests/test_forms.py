@@ -402,6 +402,18 @@ def test_a_websites_sales_order_type_is_a_sales_order_form() -> None:
         FormPreferences().with_website_order_form(" ", STANDARD)
 
 
+def test_removing_one_websites_sales_order_type_keeps_the_others() -> None:
+    """without_website_order_form drops that website's form and only that one."""
+    both = (
+        FormPreferences()
+        .with_website_order_form("Main Store", STANDARD)
+        .with_website_order_form("Shop", STANDARD)
+    )
+    assert dict(both.without_website_order_form("Shop").website_order_forms) == {
+        "Main Store": STANDARD
+    }
+
+
 def test_origins_describe_themselves() -> None:
     """Each origin says how the order was entered, and a web store's website."""
     assert [

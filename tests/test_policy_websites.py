@@ -21,6 +21,7 @@ from ccroles import (
     ReasonCode,
     RecordType,
     TransactionForm,
+    explain,
 )
 
 MAIN = "Main Store"
@@ -206,3 +207,29 @@ def test_the_denial_on_another_website_says_which_is_assigned(
     (reason,) = decide(MAIN).reasons
     assert (reason.code, reason.website) == (ReasonCode.WEBSITE_NOT_ASSIGNED, MAIN)
     assert repr(WHOLESALE) in reason.fact
+
+
+def test_an_explanation_names_the_website_asked_through() -> None:
+    """Denied on another website: the question, fact and remedy name both websites."""
+    assert explain(ENGINE.decide_sign_in(RESTRICTED, MAIN), RESTRICTED) == (
+        "orders@umbrella.example may not sign in on website 'Main Store': "
+        "customer 'UMBRELLA' is assigned website 'Wholesale Portal', not "
+        "'Main Store'. To allow it: set the Assigned Website of customer "
+        "'UMBRELLA' to 'Main Store', or clear it."
+    )
+
+
+def test_an_explanation_joins_every_fact_and_every_remedy() -> None:
+    """Several reasons: facts and remedies each joined with semicolons, in order."""
+    decision = ENGINE.decide(RESTRICTED, "Mapping Store Locations", MAIN)
+    assert explain(decision, RESTRICTED) == (
+        "orders@umbrella.example may not use Mapping Store Locations on website "
+        "'Main Store': customer 'UMBRELLA' is assigned website 'Wholesale "
+        "Portal', not 'Main Store'; role 'Premium Customer Center' lacks the "
+        "capability 'store_locator', and no role based on 'Premium Customer "
+        "Center' has it; role 'Premium Customer Center' lacks Locations, needed "
+        "at View, and no role based on 'Premium Customer Center' can hold it at "
+        "View. To allow it: set the Assigned Website of customer 'UMBRELLA' to "
+        "'Main Store', or clear it; give the login a role based on 'Advanced "
+        "Customer Center'."
+    )
