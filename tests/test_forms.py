@@ -534,7 +534,11 @@ def test_the_origin_must_fit_the_role(origin: Origin, role: Role) -> None:
     """Customer center orders come from customer roles; staff orders from others."""
     with pytest.raises(OriginRoleMismatchError) as caught:
         PREFERENCES.save_sales_order("101", origin, role=role)
-    assert (caught.value.origin, caught.value.role) == (origin, role.name)
+    assert (caught.value.origin, caught.value.role, caught.value.center_type) == (
+        origin,
+        role.name,
+        role.center_type,
+    )
 
 
 def test_a_saved_order_never_holds_an_online_form() -> None:

@@ -233,3 +233,27 @@ def test_an_explanation_joins_every_fact_and_every_remedy() -> None:
         "'Main Store', or clear it; give the login a role based on 'Advanced "
         "Customer Center'."
     )
+
+
+@pytest.mark.parametrize(
+    "decide",
+    [
+        lambda: ENGINE.decide_record(
+            RESTRICTED, "TRAN_CUSTINVC", Invoice("202"), website=MAIN
+        ),
+        lambda: (
+            ENGINE.decide_form(
+                RESTRICTED, Invoice("202"), RecordType.INVOICE, MAIN
+            ).decision
+        ),
+    ],
+    ids=["decide_record", "decide_form"],
+)
+def test_another_customers_record_on_another_website_gives_both_reasons(
+    decide: Callable[[], Decision],
+) -> None:
+    """The website and the record's owner are two failing checks, both reported."""
+    assert [reason.code for reason in decide().reasons] == [
+        ReasonCode.WEBSITE_NOT_ASSIGNED,
+        ReasonCode.NOT_OWN_RECORD,
+    ]
