@@ -193,6 +193,14 @@ class _Finder:
                     else ast.unparse(node.keys[index])
                 )
                 self.add(node, ast.unparse(removed), f"without entry {shown}")
+            statement = self.statement
+            for key, value in zip(node.keys, node.values, strict=True):
+                if key is not None:
+                    self.expression(key)
+                    self.statement = f"{statement}[{ast.unparse(key)}]"
+                self.expression(value)
+                self.statement = statement
+            return
         if isinstance(node, ast.List | ast.Tuple | ast.Set) and len(node.elts) > 1:
             for index in range(len(node.elts)):
                 elts = node.elts[:index] + node.elts[index + 1 :]
