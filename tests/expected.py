@@ -90,3 +90,9 @@ def source_requirements() -> tuple[dict[str, Requirement], dict[str, Requirement
         else:
             features[feature] = requirement
     return features, also
+
+
+def source_permissions() -> list[tuple[str, str, str]]:
+    """DOMAIN §3's permissions and Locations: (key, label, standard default)."""
+    (rows,) = _tables("permissions.md")
+    return [(key, label, default) for key, label, default in rows]
