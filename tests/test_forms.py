@@ -402,6 +402,19 @@ def test_a_websites_sales_order_type_is_a_sales_order_form() -> None:
         FormPreferences().with_website_order_form(" ", STANDARD)
 
 
+def test_a_roles_second_preferred_form_keeps_the_first() -> None:
+    """Preferring a form for another record type keeps the role's earlier ones."""
+    both = (
+        FormPreferences()
+        .with_role_form(CUSTOMER_CENTER, EXTERNAL)
+        .with_role_form(CUSTOMER_CENTER, EXTERNAL_INVOICE)
+    )
+    assert dict(both.role_forms[CUSTOMER_CENTER]) == {
+        SO: EXTERNAL,
+        RecordType.INVOICE: EXTERNAL_INVOICE,
+    }
+
+
 def test_removing_one_websites_sales_order_type_keeps_the_others() -> None:
     """without_website_order_form drops that website's form and only that one."""
     both = (
@@ -446,8 +459,9 @@ def test_only_web_store_orders_name_a_website(
 
 def test_a_web_store_needs_a_non_blank_name() -> None:
     """A blank website name is refused."""
-    with pytest.raises(InvalidNameError):
+    with pytest.raises(InvalidNameError) as caught:
         Origin.web_store("  ")
+    assert (caught.value.kind, caught.value.name) == ("website", "  ")
 
 
 PREFERENCES = (
@@ -550,8 +564,12 @@ def test_a_saved_order_never_holds_an_online_form() -> None:
 
 def test_a_saved_order_holds_a_sales_order_form() -> None:
     """Building a saved order with another record type's form is refused."""
-    with pytest.raises(WrongRecordTypeError):
+    with pytest.raises(WrongRecordTypeError) as caught:
         SavedOrder("101", Origin.staff(), EXTERNAL_INVOICE)
+    assert (caught.value.form, caught.value.setting) == (
+        "Invoice (External)",
+        "a saved sales order",
+    )
     with pytest.raises(InvalidNameError):
         SavedOrder(" ", Origin.staff(), STANDARD)
 

@@ -12,6 +12,7 @@ import attrs
 import pytest
 
 from ccroles import (
+    FEATURES,
     Account,
     Customer,
     Decision,
@@ -79,7 +80,16 @@ QUESTIONS: dict[str, Question] = {
     "allows, email in another case": lambda email, site: ENGINE.allows(
         email.upper(), "Wish Lists", site
     ),
+    "allows, feature in another case": lambda email, site: ENGINE.allows(
+        email, "wish lists", site
+    ),
+    "allows, a Feature": lambda email, site: ENGINE.allows(
+        email, FEATURES["Wish Lists"], site
+    ),
     "decide": lambda email, site: ENGINE.decide(email, "Wish Lists", site).allowed,
+    "decide, a Feature": lambda email, site: (
+        ENGINE.decide(email, FEATURES["Wish Lists"], site).allowed
+    ),
     "decide, email in another case": lambda email, site: (
         ENGINE.decide(email.upper(), "Wish Lists", site).allowed
     ),

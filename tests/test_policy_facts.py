@@ -1,0 +1,49 @@
+"""Facts a record decision keeps: the record's owner in the reason, the email logged."""
+
+import logging
+
+import attrs
+import pytest
+
+from ccroles import Account, Customer, Engine, ReasonCode
+
+ENGINE = Engine(
+    Account(
+        customers=[
+            Customer(
+                "301",
+                "ACME",
+                email="ap@acme.example",
+                give_access=True,
+                role="Customer Center",
+            ),
+        ],
+    ),
+    log_decisions=True,
+)
+
+
+@attrs.frozen
+class Invoice:
+    """A portal's record: the engine reads only its owner's internal id."""
+
+    customer_internal_id: str
+
+
+def test_another_customers_record_names_its_owner() -> None:
+    """The reason for a record of another customer names that customer's id."""
+    (reason,) = ENGINE.decide_record(
+        "ap@acme.example", "TRAN_CUSTINVC", Invoice("399")
+    ).reasons
+    assert reason.code == ReasonCode.NOT_OWN_RECORD
+    assert "'399'" in reason.fact
+
+
+def test_a_logged_record_decision_carries_the_email(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """decide_record logs the email asked about, as given."""
+    with caplog.at_level(logging.DEBUG, logger="ccroles.policy"):
+        ENGINE.decide_record("AP@acme.example", "TRAN_CUSTINVC", Invoice("301"))
+    (record,) = caplog.records
+    assert record.email == "AP@acme.example"  # type: ignore[attr-defined]
