@@ -20,6 +20,7 @@ score. A score below 95% for any module makes the exit status 1.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import subprocess
@@ -206,12 +207,50 @@ def recheck(row: Row) -> Row:
 
 
 def table_row(module: str, skip: dict[str, str]) -> Row:
-    """Run the table mutants of *module* and count what became of them."""
+    """Run the table mutants of *module* and count what became of them.
+
+    A mutant the tests noticed stays noticed while the module is unchanged
+    (tests are added, not weakened): those are kept in
+    ``mutants/tables.json`` under the module's hash and not run again, as
+    mutmut keeps its own results. Delete ``mutants/`` for a run from scratch.
+    """
     print(f"== tables of {module}", flush=True)
-    outcomes = tables.run_module(module, TESTS[module], set(skip))
-    statuses = Counter(outcome.status for outcome in outcomes)
-    survivors = tuple(o.mutant.key for o in outcomes if o.status == "survived")
-    return Row(module, "tables", statuses, survivors)
+    source = (tables.PACKAGE / f"{module}.py").read_bytes()
+    digest = hashlib.sha256(source).hexdigest()
+    cache_file = ROOT / "mutants" / "tables.json"
+    cache = (
+        json.loads(cache_file.read_text(encoding="utf-8"))
+        if cache_file.exists()
+        else {}
+    )
+    entry = cache.get(module, {})
+    noticed: dict[str, str] = (
+        entry.get("noticed", {}) if (entry.get("source") == digest) else {}
+    )
+    mutants = tables.find_mutants(module)
+    live = [m for m in mutants if m.key not in skip and m.key not in noticed]
+    statuses = tables.run_variants(
+        module,
+        TESTS[module],
+        ((m.key, m.apply(source)) for m in live),
+        total=len(live),
+    )
+    noticed.update({k: v for k, v in statuses.items() if v in NOTICED})
+    cache[module] = {"source": digest, "noticed": noticed}
+    cache_file.parent.mkdir(exist_ok=True)
+    cache_file.write_text(json.dumps(cache, indent=1), encoding="utf-8")
+    counts: Counter[str] = Counter()
+    survivors = []
+    for mutant in mutants:
+        status = (
+            "equivalent"
+            if mutant.key in skip
+            else noticed.get(mutant.key) or statuses[mutant.key]
+        )
+        counts[status] += 1
+        if status == "survived":
+            survivors.append(mutant.key)
+    return Row(module, "tables", counts, tuple(survivors))
 
 
 def report(rows: list[Row], seconds: float) -> str:
