@@ -14,7 +14,10 @@ mutant they did not. Mutants that cannot change behaviour are listed with the
 reason in ``mutation/equivalent.toml``: they are skipped and left out of the
 score. A score below 95% for any module makes the exit status 1.
 
-    python mutation/run.py [--only tables|functions] [module ...]
+    python mutation/run.py [--only tables|functions] [--cached] [module ...]
+
+Mutants mutmut has not run (it was stopped) are counted as "not run" and
+left out of the score.
 """
 
 from __future__ import annotations
@@ -99,8 +102,12 @@ class Row:
 
     @property
     def considered(self) -> int:
-        """Mutants that count: all but the equivalent ones."""
-        return sum(self.statuses.values()) - self.statuses["equivalent"]
+        """Mutants that count: all but the equivalent ones and those not run."""
+        return (
+            sum(self.statuses.values())
+            - self.statuses["equivalent"]
+            - self.statuses["not checked"]
+        )
 
     @property
     def noticed(self) -> int:
@@ -143,7 +150,7 @@ def function_row(module: str, skip: dict[str, str]) -> Row:
     for name, code in sorted(codes.items()):
         status = "equivalent" if name in skip else status_by_exit_code[code]
         statuses[status] += 1
-        if status not in NOTICED and status != "equivalent":
+        if status not in {*NOTICED, "equivalent", "not checked"}:
             survivors.append(f"{name} ({status})")
     return Row(module, "functions", statuses, tuple(survivors))
 
@@ -268,13 +275,14 @@ def report(rows: list[Row], seconds: float) -> str:
             f" {seconds / 60:.0f} minutes."
         ),
         "",
-        "| module | mutants | equivalent | noticed | not noticed | score |",
-        "|---|---|---|---|---|---|",
+        "| module | mutants | not run | equivalent | noticed | not noticed | score |",
+        "|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         total = sum(row.statuses.values())
         lines.append(
-            f"| {row.module} ({row.kind}) | {total} | {row.statuses['equivalent']}"
+            f"| {row.module} ({row.kind}) | {total} | {row.statuses['not checked']}"
+            f" | {row.statuses['equivalent']}"
             f" | {row.noticed} | {row.considered - row.noticed}"
             f" | {row.score:.1%} |"
         )
@@ -288,16 +296,25 @@ def report(rows: list[Row], seconds: float) -> str:
 def main() -> int:
     """Run, report, and fail when a module is below the target."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("modules", nargs="*", choices=[*MODULES, []], default=[])
+    parser.add_argument("modules", nargs="*", help=f"some of {', '.join(MODULES)}")
     parser.add_argument("--only", choices=["tables", "functions"])
+    parser.add_argument(
+        "--cached",
+        action="store_true",
+        help="do not run mutmut: report (and re-check) its last results",
+    )
     args = parser.parse_args()
     modules = list(args.modules or MODULES)
+    unknown = sorted(set(modules) - set(MODULES))
+    if unknown:
+        parser.error(f"not a module mutated: {', '.join(unknown)}")
     os.chdir(ROOT)  # mutmut reads its configuration and data from here
     skip = equivalent()
     start = time.monotonic()
     rows: list[Row] = []
     if args.only != "tables":
-        run_mutmut(modules)
+        if not args.cached:
+            run_mutmut(modules)
         rows += [recheck(function_row(module, skip)) for module in modules]
     if args.only != "functions":
         rows += [table_row(module, skip) for module in modules]
