@@ -273,6 +273,22 @@ def test_repr_names_the_role_and_its_base() -> None:
 
 def test_center_type_reads_as_its_name() -> None:
     """Center types print as the center's name; only one is the customer center."""
-    assert str(CenterType.CUSTOMER) == "Customer Center"
+    assert [str(t) for t in CenterType] == [
+        "Customer Center",
+        "Classic Center",
+        "Accounting Center",
+        "Sales Center",
+        "Support Center",
+        "Marketing Center",
+        "Employee Center",
+        "Partner Center",
+        "Vendor Center",
+    ]
     assert [t for t in CenterType if t.is_customer_center] == [CenterType.CUSTOMER]
-    assert str(Capability.STORE_LOCATOR) == "store_locator"
+    assert [str(c) for c in Capability] == [
+        "website",
+        "quote_requests",
+        "scriptable_cart",
+        "wish_lists",
+        "store_locator",
+    ]
