@@ -108,16 +108,22 @@ def test_the_default_scrypt_cost_is_the_recommended_one() -> None:
 
 
 @pytest.mark.parametrize(
-    ("fields", "field"),
+    ("fields", "field", "message"),
     [
-        ({"algorithm": "md5"}, "algorithm"),
-        ({"n": 3}, "n"),
-        ({"n": 1}, "n"),
-        ({"r": 0}, "r"),
-        ({"p": 0}, "p"),
+        (
+            {"algorithm": "md5"},
+            "algorithm",
+            "password hash algorithm 'md5' is refused; expected 'scrypt'",
+        ),
+        ({"n": 3}, "n", "password hash n 3 is refused; expected a power of 2 above 1"),
+        ({"n": 1}, "n", "password hash n 1 is refused; expected a power of 2 above 1"),
+        ({"r": 0}, "r", "password hash r 0 is refused; expected a positive integer"),
+        ({"p": 0}, "p", "password hash p 0 is refused; expected a positive integer"),
     ],
 )
-def test_unsupported_hashes_are_refused(fields: dict[str, object], field: str) -> None:
+def test_unsupported_hashes_are_refused(
+    fields: dict[str, object], field: str, message: str
+) -> None:
     """Only scrypt with a power-of-2 cost and positive r and p is accepted."""
     values: dict[str, object] = {
         "algorithm": "scrypt",
@@ -131,6 +137,7 @@ def test_unsupported_hashes_are_refused(fields: dict[str, object], field: str) -
     with pytest.raises(InvalidFieldError) as caught:
         PasswordHash(**values)  # type: ignore[arg-type]
     assert caught.value.field == field
+    assert str(caught.value) == message
 
 
 @pytest.mark.parametrize(

@@ -160,13 +160,14 @@ def test_a_form_needs_a_name(name: str) -> None:
     """A blank form name is refused."""
     with pytest.raises(InvalidNameError) as caught:
         TransactionForm(name, SO)
-    assert caught.value.kind == "form"
+    assert (caught.value.kind, caught.value.name) == ("form", name)
 
 
 def test_a_field_needs_a_name() -> None:
     """A blank field name is refused."""
-    with pytest.raises(InvalidNameError):
+    with pytest.raises(InvalidNameError) as caught:
         FormField(" ")
+    assert (caught.value.kind, caught.value.name) == ("form field", " ")
 
 
 def test_field_names_are_unique_on_a_form() -> None:
