@@ -1,4 +1,4 @@
-"""Facts a record decision keeps: the record's owner in the reason, the email logged."""
+"""Facts decisions keep: the record owner in a reason, the email logged, the codes."""
 
 import logging
 
@@ -47,3 +47,22 @@ def test_a_logged_record_decision_carries_the_email(
         ENGINE.decide_record("AP@acme.example", "TRAN_CUSTINVC", Invoice("301"))
     (record,) = caplog.records
     assert record.email == "AP@acme.example"  # type: ignore[attr-defined]
+
+
+def test_reason_codes_are_stable_words() -> None:
+    """The codes a log or a portal reads: one lower-case word per failing check."""
+    assert [code.value for code in ReasonCode] == [
+        "customer_access_off",
+        "unknown_login",
+        "no_access",
+        "inactive",
+        "no_role",
+        "not_customer_center_role",
+        "website_not_assigned",
+        "not_own_record",
+        "level_too_low",
+        "missing_capability",
+        "parent_denied",
+        "excluded",
+        "no_form",
+    ]
