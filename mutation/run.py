@@ -77,11 +77,13 @@ TESTS = {
     ],
     "decisions": [
         "tests/test_policy.py",
+        "tests/test_policy_facts.py",
         "tests/test_policy_forms.py",
         "tests/test_policy_websites.py",
     ],
     "policy": [
         "tests/test_policy.py",
+        "tests/test_policy_facts.py",
         "tests/test_policy_forms.py",
         "tests/test_policy_websites.py",
         "tests/property/test_policy_properties.py",
