@@ -186,6 +186,31 @@ def mutated_module(name: str) -> bytes:
     return changed.code.encode("utf-8")
 
 
+def _cache(module: str, name: str) -> tuple[dict[str, str], str]:
+    """The mutants of *module* noticed before (while it is unchanged), and its hash.
+
+    A mutant the tests noticed stays noticed while the module is unchanged
+    (tests are added, not weakened), so it is kept in ``mutants/<name>.json``
+    under the module's hash and not run again, as mutmut keeps its own
+    results. Delete ``mutants/`` for a run from scratch.
+    """
+    source = (tables.PACKAGE / f"{module}.py").read_bytes()
+    digest = hashlib.sha256(source).hexdigest()
+    path = ROOT / "mutants" / f"{name}.json"
+    cache = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    entry = cache.get(module, {})
+    return (entry.get("noticed", {}) if entry.get("source") == digest else {}), digest
+
+
+def _save(module: str, name: str, digest: str, noticed: dict[str, str]) -> None:
+    """Keep *noticed* for *module* at *digest* in ``mutants/<name>.json``."""
+    path = ROOT / "mutants" / f"{name}.json"
+    cache = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    cache[module] = {"source": digest, "noticed": noticed}
+    path.parent.mkdir(exist_ok=True)
+    path.write_text(json.dumps(cache, indent=1), encoding="utf-8")
+
+
 def recheck(row: Row) -> Row:
     """Run *row*'s survivors again, each in a fresh process with the module's tests.
 
@@ -194,48 +219,41 @@ def recheck(row: Row) -> Row:
     mutmut runs only the tests that called the function. Here the whole
     module is replaced and imported anew, and all of the module's tests run.
     """
+    noticed, digest = _cache(row.module, "rechecked")
     names = [survivor.split(" ")[0] for survivor in row.survivors]
-    if not names:
-        return row
-    print(f"== {len(names)} survivors of {row.module} in a fresh process", flush=True)
+    live = [name for name in names if name not in noticed]
+    if live:
+        print(
+            f"== {len(live)} survivors of {row.module} in a fresh process", flush=True
+        )
     statuses = tables.run_variants(
         row.module,
         TESTS[row.module],
-        ((name, mutated_module(name)) for name in names),
-        total=len(names),
+        ((name, mutated_module(name)) for name in live),
+        total=len(live),
     )
+    noticed.update({k: v for k, v in statuses.items() if v in NOTICED})
+    _save(row.module, "rechecked", digest, noticed)
     counts = Counter(row.statuses)
     survivors = []
     for survivor, name in zip(row.survivors, names, strict=True):
-        if statuses[name] == "survived":
-            survivors.append(survivor)
-        else:
+        if name in noticed:
             counts[survivor.split("(")[-1].rstrip(")")] -= 1
-            counts[statuses[name]] += 1
+            counts[noticed[name]] += 1
+        else:
+            survivors.append(survivor)
     return Row(row.module, row.kind, +counts, tuple(survivors))
 
 
 def table_row(module: str, skip: dict[str, str]) -> Row:
     """Run the table mutants of *module* and count what became of them.
 
-    A mutant the tests noticed stays noticed while the module is unchanged
-    (tests are added, not weakened): those are kept in
-    ``mutants/tables.json`` under the module's hash and not run again, as
-    mutmut keeps its own results. Delete ``mutants/`` for a run from scratch.
+    Mutants noticed by an earlier run of the unchanged module are not run
+    again (see :func:`_cache`).
     """
     print(f"== tables of {module}", flush=True)
+    noticed, digest = _cache(module, "tables")
     source = (tables.PACKAGE / f"{module}.py").read_bytes()
-    digest = hashlib.sha256(source).hexdigest()
-    cache_file = ROOT / "mutants" / "tables.json"
-    cache = (
-        json.loads(cache_file.read_text(encoding="utf-8"))
-        if cache_file.exists()
-        else {}
-    )
-    entry = cache.get(module, {})
-    noticed: dict[str, str] = (
-        entry.get("noticed", {}) if (entry.get("source") == digest) else {}
-    )
     mutants = tables.find_mutants(module)
     live = [m for m in mutants if m.key not in skip and m.key not in noticed]
     statuses = tables.run_variants(
@@ -245,9 +263,7 @@ def table_row(module: str, skip: dict[str, str]) -> Row:
         total=len(live),
     )
     noticed.update({k: v for k, v in statuses.items() if v in NOTICED})
-    cache[module] = {"source": digest, "noticed": noticed}
-    cache_file.parent.mkdir(exist_ok=True)
-    cache_file.write_text(json.dumps(cache, indent=1), encoding="utf-8")
+    _save(module, "tables", digest, noticed)
     counts: Counter[str] = Counter()
     survivors = []
     for mutant in mutants:

@@ -304,6 +304,8 @@ def run_variants(
     is ``killed``, ``timeout`` or ``survived``.
     """
     statuses: dict[str, str] = {}
+    if not total:
+        return statuses
     with tempfile.TemporaryDirectory(prefix="ccroles-mutant-") as folder:
         root = Path(folder)
         copy = root / "ccroles"
