@@ -66,3 +66,22 @@ def test_reason_codes_are_stable_words() -> None:
         "excluded",
         "no_form",
     ]
+
+
+def test_an_unknown_login_with_access_off_says_both_and_how_to_fix_each() -> None:
+    """Customer Access off and an unknown email: two facts, two remedies."""
+    engine = Engine(Account(customer_access=False))
+    decision = engine.decide_sign_in("who@example.com")
+    assert [(r.fact, r.remedy) for r in decision.reasons] == [
+        (
+            "the account's Customer Access feature is off",
+            "switch on the account's Customer Access feature",
+        ),
+        (
+            "no customer or contact has this email",
+            (
+                "give a customer or contact this email, with access and a customer "
+                "center role"
+            ),
+        ),
+    ]
