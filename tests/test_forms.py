@@ -439,6 +439,20 @@ def test_origins_describe_themselves() -> None:
         "placed through website 'Shop'",
     ]
     assert Origin.web_store("Shop").channel is Channel.WEB_STORE
+    assert [str(channel) for channel in Channel] == [
+        "entered in the customer center",
+        "entered directly by staff",
+        "placed through a web store",
+    ]
+
+
+def test_a_field_is_a_screen_field_only_unless_told() -> None:
+    """By default a field is on screen (staff see it), not printed (customers don't)."""
+    memo = FormField("Memo")
+    form = TransactionForm("Sales Order (External)", SO, fields=[memo])
+    assert (memo.screen, memo.print_email) == (True, False)
+    assert form.fields_seen_by(SALES_REP) == (memo,)
+    assert form.fields_seen_by(CUSTOMER_CENTER) == ()
 
 
 @pytest.mark.parametrize(
