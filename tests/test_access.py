@@ -199,10 +199,19 @@ def test_templates_may_use_only_the_listed_placeholders(
 
 def test_settings_refuse_a_bad_validity_and_the_staff_login_page() -> None:
     """The link validity is positive; the login address is not the staff page."""
-    with pytest.raises(InvalidFieldError, match="link_validity"):
+    with pytest.raises(InvalidFieldError) as validity:
         attrs.evolve(SETTINGS, link_validity=timedelta(0))
-    with pytest.raises(InvalidFieldError, match="staff login page"):
+    assert str(validity.value) == (
+        "notification settings link_validity datetime.timedelta(0) is refused; "
+        "expected a positive duration"
+    )
+    with pytest.raises(InvalidFieldError) as staff:
         attrs.evolve(SETTINGS, login_url="https://shop.example/staff/login")
+    assert str(staff.value) == (
+        "notification settings login_url 'https://shop.example/staff/login' is "
+        "refused; expected the customer center login address, not the staff "
+        "login page"
+    )
 
 
 # Grants and revocation
