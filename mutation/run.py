@@ -152,8 +152,8 @@ def function_row(module: str, skip: dict[str, str]) -> Row:
     for name, code in sorted(codes.items()):
         status = "equivalent" if name in skip else status_by_exit_code[code]
         statuses[status] += 1
-        if status not in {*NOTICED, "equivalent", "not checked"}:
-            survivors.append(f"{name} ({status})")
+        if status not in {*NOTICED, "equivalent"}:
+            survivors.append(f"{name} ({status})")  # "not checked": see recheck
     return Row(module, "functions", statuses, tuple(survivors))
 
 
@@ -211,21 +211,26 @@ def _save(module: str, name: str, digest: str, noticed: dict[str, str]) -> None:
     path.write_text(json.dumps(cache, indent=1), encoding="utf-8")
 
 
-def recheck(row: Row) -> Row:
+def recheck(row: Row, *, unchecked: bool = False) -> Row:
     """Run *row*'s survivors again, each in a fresh process with the module's tests.
 
     mutmut's workers import the package before a mutant is switched on, so a
     function that runs at import (building a table) is never seen mutated; and
     mutmut runs only the tests that called the function. Here the whole
     module is replaced and imported anew, and all of the module's tests run.
+    With *unchecked*, the mutants mutmut did not get to (it was stopped) are
+    run this way too; otherwise they stay "not checked" unless an earlier
+    run noticed them.
     """
     noticed, digest = _cache(row.module, "rechecked")
-    names = [survivor.split(" ")[0] for survivor in row.survivors]
-    live = [name for name in names if name not in noticed]
+    entries = [(s.split(" ")[0], s.split("(")[-1].rstrip(")")) for s in row.survivors]
+    live = [
+        name
+        for name, status in entries
+        if name not in noticed and (unchecked or status != "not checked")
+    ]
     if live:
-        print(
-            f"== {len(live)} survivors of {row.module} in a fresh process", flush=True
-        )
+        print(f"== {len(live)} mutants of {row.module} in a fresh process", flush=True)
     statuses = tables.run_variants(
         row.module,
         TESTS[row.module],
@@ -236,12 +241,12 @@ def recheck(row: Row) -> Row:
     _save(row.module, "rechecked", digest, noticed)
     counts = Counter(row.statuses)
     survivors = []
-    for survivor, name in zip(row.survivors, names, strict=True):
-        if name in noticed:
-            counts[survivor.split("(")[-1].rstrip(")")] -= 1
-            counts[noticed[name]] += 1
-        else:
-            survivors.append(survivor)
+    for name, status in entries:
+        now = noticed.get(name) or statuses.get(name, status)
+        counts[status] -= 1
+        counts[now] += 1
+        if now not in {*NOTICED, "not checked"}:
+            survivors.append(f"{name} ({now})")
     return Row(row.module, row.kind, +counts, tuple(survivors))
 
 
@@ -317,6 +322,11 @@ def main() -> int:
     parser.add_argument("modules", nargs="*", help=f"some of {', '.join(MODULES)}")
     parser.add_argument("--only", choices=["tables", "functions"])
     parser.add_argument(
+        "--run-unchecked",
+        action="store_true",
+        help="run the mutants mutmut did not get to in a fresh process",
+    )
+    parser.add_argument(
         "--cached",
         action="store_true",
         help="do not run mutmut: report (and re-check) its last results",
@@ -333,7 +343,10 @@ def main() -> int:
     if args.only != "tables":
         if not args.cached:
             run_mutmut(modules)
-        rows += [recheck(function_row(module, skip)) for module in modules]
+        rows += [
+            recheck(function_row(module, skip), unchecked=args.run_unchecked)
+            for module in modules
+        ]
     if args.only != "functions":
         rows += [table_row(module, skip) for module in modules]
     text = report(rows, time.monotonic() - start)

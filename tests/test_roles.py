@@ -179,7 +179,17 @@ def test_adding_a_capability_the_root_lacks_is_refused() -> None:
     with pytest.raises(CapabilityNotOnRootError) as caught:
         CUSTOMER_CENTER.customize("Lists", capabilities=["website", "wish_lists"])
     assert caught.value.capability is Capability.WISH_LISTS
+    assert (caught.value.role, caught.value.root) == ("Lists", "Customer Center")
     assert "'wish_lists'" in str(caught.value)
+
+
+def test_of_several_capabilities_added_the_first_by_name_is_named() -> None:
+    """Two capabilities the root lacks: the error names the first alphabetically."""
+    with pytest.raises(CapabilityNotOnRootError) as caught:
+        CUSTOMER_CENTER.customize(
+            "Lists", capabilities=["wish_lists", "quote_requests"]
+        )
+    assert caught.value.capability is Capability.QUOTE_REQUESTS
 
 
 def test_dropping_and_restoring_a_capability() -> None:
@@ -225,8 +235,9 @@ def test_escalation_errors_share_a_base() -> None:
 @pytest.mark.parametrize("name", ["", "   ", "\t"])
 def test_a_blank_name_is_refused(name: str) -> None:
     """A role needs a name."""
-    with pytest.raises(InvalidNameError):
+    with pytest.raises(InvalidNameError) as caught:
         CUSTOMER_CENTER.customize(name)
+    assert (caught.value.kind, caught.value.name) == ("role", name)
 
 
 def test_bad_levels_and_capabilities_are_refused() -> None:
