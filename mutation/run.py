@@ -34,6 +34,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -157,6 +158,27 @@ def function_row(module: str, skip: dict[str, str]) -> Row:
     return Row(module, "functions", statuses, tuple(survivors))
 
 
+def _function(module: Any, name: str, class_name: str | None) -> Any:
+    """The function *name* of *module*, or the method *name* of *class_name*.
+
+    (``mutmut apply`` takes the first method of that name in any class.)
+    """
+    import libcst  # noqa: PLC0415 (installed with mutmut, the optional extra)
+
+    body = module.body
+    if class_name is not None:
+        classes = [
+            c
+            for c in body
+            if isinstance(c, libcst.ClassDef) and c.name.value == class_name
+        ]
+        body = classes[0].body.body if classes else []
+    for node in body:
+        if isinstance(node, libcst.FunctionDef) and node.name.value == name:
+            return node
+    return None
+
+
 def mutated_module(name: str) -> bytes:
     """The whole module with mutmut's mutant *name* applied (as ``mutmut apply``)."""
     # mutmut's own steps of `mutmut apply`, writing to a copy instead of src/.
@@ -167,10 +189,10 @@ def mutated_module(name: str) -> bytes:
     )
 
     path = diff_apply.find_mutant(name).path
-    function_name = orig_function_and_class_names_from_key(name)[0]
+    function_name, class_name = orig_function_and_class_names_from_key(name)
     function_name = function_name.rpartition(".")[-1]
     module = diff_apply.read_orig_module(path)
-    original = diff_apply.find_top_level_function_or_method(module, function_name)
+    original = _function(module, function_name, class_name)
     if original is None:
         msg = f"mutant {name}: no function {function_name} in {path}"
         raise SystemExit(msg)
