@@ -210,6 +210,12 @@ def test_constructing_a_copy_directly_is_checked_too() -> None:
         )
 
 
+def test_a_copy_of_a_staff_role_is_a_staff_role() -> None:
+    """customize keeps the center type: a copy of a Sales Center role is one too."""
+    sales = Role("Sales Rep", CenterType.SALES)
+    assert sales.customize("Junior Rep").center_type is CenterType.SALES
+
+
 def test_a_copy_keeps_its_roots_center_type() -> None:
     """A copy of a customer center role cannot claim another center."""
     with pytest.raises(CenterTypeMismatchError) as caught:
