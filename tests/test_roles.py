@@ -211,7 +211,7 @@ def test_constructing_a_copy_directly_is_checked_too() -> None:
 
 
 def test_a_copy_of_a_staff_role_is_a_staff_role() -> None:
-    """customize keeps the center type: a copy of a Sales Center role is one too."""
+    """A copy of a Sales Center role is a Sales Center role too (customize)."""
     sales = Role("Sales Rep", CenterType.SALES)
     assert sales.customize("Junior Rep").center_type is CenterType.SALES
 
