@@ -86,6 +86,7 @@ TESTS = {
     "policy": [
         "tests/test_policy.py",
         "tests/test_policy_facts.py",
+        "tests/test_policy_explanations.py",
         "tests/test_policy_forms.py",
         "tests/test_policy_websites.py",
         "tests/property/test_policy_properties.py",
