@@ -90,9 +90,9 @@ ENGINE = Engine(
             "ap@delta.example",
             "Scriptable Cart",
             (
-                "ap@delta.example may not use Scriptable Cart: role 'No Cart' lacks the "
-                "capability 'scriptable_cart'; its area 'Website' is denied too; role "
-                "'No Cart' lacks the capability 'website'. To allow it: add the "
+                "ap@delta.example may not use Scriptable Cart: role 'No Cart' lacks "
+                "the capability 'scriptable_cart'; its area 'Website' is denied too; "
+                "role 'No Cart' lacks the capability 'website'. To allow it: add the "
                 "capability 'scriptable_cart' to role 'No Cart'; add the capability "
                 "'website' to role 'No Cart'."
             ),
