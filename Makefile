@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest bench clean readme docs screenshot
+.PHONY: demo test lint typecheck pytest bench clean readme docs screenshot mutate
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@
+
+$(VENV)/.installed-mutate: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[mutate]'
 	touch $@
 
 $(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
@@ -93,5 +97,11 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_signin.py
 	$(BIN)/python benchmarks/bench_cedar.py
 
+# Mutation testing of the core and engine modules (slow: not part of `test`).
+# A score per module and every mutant the tests did not notice; see
+# docs/contributing.md. mutmut's working files go to mutants/ (not in git).
+mutate: $(VENV)/.installed-mutate
+	$(BIN)/python mutation/run.py
+
 clean:
-	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache .coverage build dist
+	rm -rf $(VENV) mutants .mypy_cache .pytest_cache .ruff_cache .coverage build dist

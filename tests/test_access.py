@@ -114,16 +114,22 @@ def test_the_default_scrypt_cost_is_the_recommended_one() -> None:
 
 
 @pytest.mark.parametrize(
-    ("fields", "field"),
+    ("fields", "field", "message"),
     [
-        ({"algorithm": "md5"}, "algorithm"),
-        ({"n": 3}, "n"),
-        ({"n": 1}, "n"),
-        ({"r": 0}, "r"),
-        ({"p": 0}, "p"),
+        (
+            {"algorithm": "md5"},
+            "algorithm",
+            "password hash algorithm 'md5' is refused; expected 'scrypt'",
+        ),
+        ({"n": 3}, "n", "password hash n 3 is refused; expected a power of 2 from 2 to 131072"),
+        ({"n": 1}, "n", "password hash n 1 is refused; expected a power of 2 from 2 to 131072"),
+        ({"r": 0}, "r", "password hash r 0 is refused; expected an integer from 1 to 32"),
+        ({"p": 0}, "p", "password hash p 0 is refused; expected an integer from 1 to 16"),
     ],
 )
-def test_unsupported_hashes_are_refused(fields: dict[str, object], field: str) -> None:
+def test_unsupported_hashes_are_refused(
+    fields: dict[str, object], field: str, message: str
+) -> None:
     """Only scrypt with a power-of-2 cost and positive r and p is accepted."""
     values: dict[str, object] = {
         "algorithm": "scrypt",
@@ -137,6 +143,7 @@ def test_unsupported_hashes_are_refused(fields: dict[str, object], field: str) -
     with pytest.raises(InvalidFieldError) as caught:
         PasswordHash(**values)  # type: ignore[arg-type]
     assert caught.value.field == field
+    assert str(caught.value) == message
 
 
 @pytest.mark.parametrize(
@@ -198,10 +205,19 @@ def test_templates_may_use_only_the_listed_placeholders(
 
 def test_settings_refuse_a_bad_validity_and_the_staff_login_page() -> None:
     """The link validity is positive; the login address is not the staff page."""
-    with pytest.raises(InvalidFieldError, match="link_validity"):
+    with pytest.raises(InvalidFieldError) as validity:
         attrs.evolve(SETTINGS, link_validity=timedelta(0))
-    with pytest.raises(InvalidFieldError, match="staff login page"):
+    assert str(validity.value) == (
+        "notification settings link_validity datetime.timedelta(0) is refused; "
+        "expected a positive duration"
+    )
+    with pytest.raises(InvalidFieldError) as staff:
         attrs.evolve(SETTINGS, login_url="https://shop.example/staff/login")
+    assert str(staff.value) == (
+        "notification settings login_url 'https://shop.example/staff/login' is "
+        "refused; expected the customer center login address, not the staff "
+        "login page"
+    )
 
 
 # Grants and revocation

@@ -58,6 +58,7 @@ def test_unknown_login_is_an_error_without_a_suggestion() -> None:
     with pytest.raises(UnknownLoginError) as caught:
         account.login("ap@acme.exampl")
     assert caught.value.suggestion is None
+    assert caught.value.name == "ap@acme.exampl"
     assert account.find_login("nobody@example.com") is None
 
 
@@ -74,8 +75,13 @@ def test_customer_by_internal_id() -> None:
     """customer() finds a customer by internal id, or raises."""
     account = Account(roles=[ACCOUNTANT], customers=[acme()])
     assert account.customer("101").customer_id == "ACME"
-    with pytest.raises(UnknownReferenceError):
+    with pytest.raises(UnknownReferenceError) as caught:
         account.customer("999")
+    assert (caught.value.kind, caught.value.value, caught.value.owner) == (
+        "customer",
+        "999",
+        "the account",
+    )
 
 
 @pytest.mark.parametrize(

@@ -181,11 +181,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_site_has_every_page(site: Path) -> None:
-    """The site has the reference pages and the three tutorials."""
+    """The site has the reference pages, the three tutorials, contributing."""
     pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html"))
     assert [p for p in pages if not p.startswith("_")] == [
         "api.html",
         "cedar.html",
+        "contributing.html",
         "forms.html",
         "genindex.html",
         "index.html",

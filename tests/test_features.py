@@ -72,8 +72,9 @@ def test_matrix_cell_lookup_refuses_unknown_names() -> None:
 def test_matrix_refuses_duplicate_role_names() -> None:
     """Two columns with one name would make cells ambiguous."""
     twin = ADVANCED_CUSTOMER_CENTER.customize("Customer Center")
-    with pytest.raises(DuplicateNameError):
+    with pytest.raises(DuplicateNameError) as caught:
         feature_matrix([CUSTOMER_CENTER, twin])
+    assert (caught.value.kind, caught.value.name) == ("role", "Customer Center")
 
 
 def test_has_feature_on_roles() -> None:
@@ -208,8 +209,9 @@ def test_generic_call_uses_unmet() -> None:
 def test_catalogue_refuses_duplicates_and_unknown_parents() -> None:
     """A catalogue is checked when it is built."""
     area = Feature("Area", Has("website"))
-    with pytest.raises(DuplicateNameError):
+    with pytest.raises(DuplicateNameError) as caught:
         FeatureCatalogue([area, Feature("AREA", Has("website"))])
+    assert (caught.value.kind, caught.value.name) == ("feature", "AREA")
     with pytest.raises(UnknownFeatureError):
         FeatureCatalogue([Feature("Child", Has("website"), parent="Area"), area])
 

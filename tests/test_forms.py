@@ -160,13 +160,14 @@ def test_a_form_needs_a_name(name: str) -> None:
     """A blank form name is refused."""
     with pytest.raises(InvalidNameError) as caught:
         TransactionForm(name, SO)
-    assert caught.value.kind == "form"
+    assert (caught.value.kind, caught.value.name) == ("form", name)
 
 
 def test_a_field_needs_a_name() -> None:
     """A blank field name is refused."""
-    with pytest.raises(InvalidNameError):
+    with pytest.raises(InvalidNameError) as caught:
         FormField(" ")
+    assert (caught.value.kind, caught.value.name) == ("form field", " ")
 
 
 def test_field_names_are_unique_on_a_form() -> None:
@@ -402,6 +403,31 @@ def test_a_websites_sales_order_type_is_a_sales_order_form() -> None:
         FormPreferences().with_website_order_form(" ", STANDARD)
 
 
+def test_a_roles_second_preferred_form_keeps_the_first() -> None:
+    """Preferring a form for another record type keeps the role's earlier ones."""
+    both = (
+        FormPreferences()
+        .with_role_form(CUSTOMER_CENTER, EXTERNAL)
+        .with_role_form(CUSTOMER_CENTER, EXTERNAL_INVOICE)
+    )
+    assert dict(both.role_forms[CUSTOMER_CENTER]) == {
+        SO: EXTERNAL,
+        RecordType.INVOICE: EXTERNAL_INVOICE,
+    }
+
+
+def test_removing_one_websites_sales_order_type_keeps_the_others() -> None:
+    """without_website_order_form drops that website's form and only that one."""
+    both = (
+        FormPreferences()
+        .with_website_order_form("Main Store", STANDARD)
+        .with_website_order_form("Shop", STANDARD)
+    )
+    assert dict(both.without_website_order_form("Shop").website_order_forms) == {
+        "Main Store": STANDARD
+    }
+
+
 def test_origins_describe_themselves() -> None:
     """Each origin says how the order was entered, and a web store's website."""
     assert [
@@ -413,6 +439,20 @@ def test_origins_describe_themselves() -> None:
         "placed through website 'Shop'",
     ]
     assert Origin.web_store("Shop").channel is Channel.WEB_STORE
+    assert [str(channel) for channel in Channel] == [
+        "entered in the customer center",
+        "entered directly by staff",
+        "placed through a web store",
+    ]
+
+
+def test_a_field_is_a_screen_field_only_unless_told() -> None:
+    """By default a field is on screen (staff see it), not printed (customers don't)."""
+    memo = FormField("Memo")
+    form = TransactionForm("Sales Order (External)", SO, fields=[memo])
+    assert (memo.screen, memo.print_email) == (True, False)
+    assert form.fields_seen_by(SALES_REP) == (memo,)
+    assert form.fields_seen_by(CUSTOMER_CENTER) == ()
 
 
 @pytest.mark.parametrize(
@@ -434,8 +474,9 @@ def test_only_web_store_orders_name_a_website(
 
 def test_a_web_store_needs_a_non_blank_name() -> None:
     """A blank website name is refused."""
-    with pytest.raises(InvalidNameError):
+    with pytest.raises(InvalidNameError) as caught:
         Origin.web_store("  ")
+    assert (caught.value.kind, caught.value.name) == ("website", "  ")
 
 
 PREFERENCES = (
@@ -522,7 +563,11 @@ def test_the_origin_must_fit_the_role(origin: Origin, role: Role) -> None:
     """Customer center orders come from customer roles; staff orders from others."""
     with pytest.raises(OriginRoleMismatchError) as caught:
         PREFERENCES.save_sales_order("101", origin, role=role)
-    assert (caught.value.origin, caught.value.role) == (origin, role.name)
+    assert (caught.value.origin, caught.value.role, caught.value.center_type) == (
+        origin,
+        role.name,
+        role.center_type,
+    )
 
 
 def test_a_saved_order_never_holds_an_online_form() -> None:
@@ -534,8 +579,12 @@ def test_a_saved_order_never_holds_an_online_form() -> None:
 
 def test_a_saved_order_holds_a_sales_order_form() -> None:
     """Building a saved order with another record type's form is refused."""
-    with pytest.raises(WrongRecordTypeError):
+    with pytest.raises(WrongRecordTypeError) as caught:
         SavedOrder("101", Origin.staff(), EXTERNAL_INVOICE)
+    assert (caught.value.form, caught.value.setting) == (
+        "Invoice (External)",
+        "a saved sales order",
+    )
     with pytest.raises(InvalidNameError):
         SavedOrder(" ", Origin.staff(), STANDARD)
 

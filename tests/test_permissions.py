@@ -9,9 +9,11 @@ from ccroles import (
     InvalidPermissionKeyError,
     Level,
     Permission,
+    PermissionCatalogue,
     UnknownPermissionError,
 )
 from ccroles.testing import levels
+from tests.expected import source_permissions
 
 SPELLINGS = [
     (text, level)
@@ -115,6 +117,25 @@ def test_catalogue_holds_the_domain_table_and_locations() -> None:
     assert list(PERMISSIONS)[:3] == ["TRAN_CUSTPYMT", "TRAN_ESTIMATE", "TRAN_SALESORD"]
     assert PERMISSIONS["LIST_LOCATION"] == Permission("LIST_LOCATION", "Locations")
     assert str(PERMISSIONS["REGT_ACCTREC"]) == "Accounts Receivable Register"
+
+
+def test_catalogue_keys_and_labels_are_the_domain_tables() -> None:
+    """Every key and label, in order, as DOMAIN §3 (and §4 for Locations) gives them."""
+    assert [(p.key, p.label) for p in PERMISSIONS.values()] == [
+        (key, label) for key, label, _ in source_permissions()
+    ]
+    assert list(PERMISSIONS) == [p.key for p in PERMISSIONS.values()]
+
+
+def test_a_catalogue_holds_the_permissions_it_is_given_in_order() -> None:
+    """A catalogue built from two permissions finds each by key, in that order."""
+    cases = Permission("LIST_CASE", "Cases")
+    find = Permission("TRAN_FIND", "Find Transaction")
+    catalogue = PermissionCatalogue((cases, find))
+    assert (list(catalogue), len(catalogue)) == (["LIST_CASE", "TRAN_FIND"], 2)
+    assert (catalogue["TRAN_FIND"], catalogue.key_of(cases)) == (find, "LIST_CASE")
+    with pytest.raises(UnknownPermissionError):
+        catalogue["TRAN_CUSTPYMT"]
 
 
 def test_unknown_key_suggests_the_closest() -> None:

@@ -231,6 +231,14 @@ DENIED = [
         [ReasonCode.NOT_OWN_RECORD, ReasonCode.LEVEL_TOO_LOW],
         id="every-reason",
     ),
+    pytest.param(
+        "ap@acme.example",
+        Estimate("102"),
+        None,
+        None,
+        [ReasonCode.NOT_OWN_RECORD, ReasonCode.NO_FORM],
+        id="other-and-no-form",
+    ),
 ]
 
 
@@ -291,8 +299,14 @@ def test_the_record_type_is_given_or_read_from_the_record() -> None:
         ENGINE.decide_form("ap@acme.example", Invoice("101"))
     with pytest.raises(MissingRecordTypeError):
         ENGINE.form_view("ap@acme.example", Invoice("101"))
-    with pytest.raises(WrongRecordTypeError, match="for Sales Order records"):
+    with pytest.raises(WrongRecordTypeError, match="for Sales Order records") as caught:
         ENGINE.decide_form("ap@acme.example", ACME_ORDER, INVOICE)
+    assert (
+        caught.value.form,
+        caught.value.record_type,
+        caught.value.expected,
+        caught.value.setting,
+    ) == (EXTERNAL.name, SO, INVOICE, "the record type asked about")
     answer = ENGINE.decide_form("ap@acme.example", Estimate("101"), SO)
     assert answer.decision.question.record_type is SO  # type: ignore[union-attr]
 
@@ -352,6 +366,7 @@ def test_each_form_decision_logs_one_record_when_enabled(
     answer = engine.decide_form("ap@acme.example", ACME_ORDER)
     (record,) = caplog.records
     assert record.decision == answer.decision  # type: ignore[attr-defined]
+    assert record.email == "ap@acme.example"  # type: ignore[attr-defined]
 
 
 ROOT = Path(__file__).parent.parent

@@ -179,7 +179,17 @@ def test_adding_a_capability_the_root_lacks_is_refused() -> None:
     with pytest.raises(CapabilityNotOnRootError) as caught:
         CUSTOMER_CENTER.customize("Lists", capabilities=["website", "wish_lists"])
     assert caught.value.capability is Capability.WISH_LISTS
+    assert (caught.value.role, caught.value.root) == ("Lists", "Customer Center")
     assert "'wish_lists'" in str(caught.value)
+
+
+def test_of_several_capabilities_added_the_first_by_name_is_named() -> None:
+    """Two capabilities the root lacks: the error names the first alphabetically."""
+    with pytest.raises(CapabilityNotOnRootError) as caught:
+        CUSTOMER_CENTER.customize(
+            "Lists", capabilities=["wish_lists", "quote_requests"]
+        )
+    assert caught.value.capability is Capability.QUOTE_REQUESTS
 
 
 def test_dropping_and_restoring_a_capability() -> None:
@@ -198,6 +208,12 @@ def test_constructing_a_copy_directly_is_checked_too() -> None:
             levels={"TRAN_FIND": "Full", "LIST_CASE": "Full"},
             base=CUSTOMER_CENTER,
         )
+
+
+def test_a_copy_of_a_staff_role_is_a_staff_role() -> None:
+    """A copy of a Sales Center role is a Sales Center role too (customize)."""
+    sales = Role("Sales Rep", CenterType.SALES)
+    assert sales.customize("Junior Rep").center_type is CenterType.SALES
 
 
 def test_a_copy_keeps_its_roots_center_type() -> None:
@@ -225,8 +241,9 @@ def test_escalation_errors_share_a_base() -> None:
 @pytest.mark.parametrize("name", ["", "   ", "\t"])
 def test_a_blank_name_is_refused(name: str) -> None:
     """A role needs a name."""
-    with pytest.raises(InvalidNameError):
+    with pytest.raises(InvalidNameError) as caught:
         CUSTOMER_CENTER.customize(name)
+    assert (caught.value.kind, caught.value.name) == ("role", name)
 
 
 def test_bad_levels_and_capabilities_are_refused() -> None:
@@ -273,6 +290,22 @@ def test_repr_names_the_role_and_its_base() -> None:
 
 def test_center_type_reads_as_its_name() -> None:
     """Center types print as the center's name; only one is the customer center."""
-    assert str(CenterType.CUSTOMER) == "Customer Center"
+    assert [str(t) for t in CenterType] == [
+        "Customer Center",
+        "Classic Center",
+        "Accounting Center",
+        "Sales Center",
+        "Support Center",
+        "Marketing Center",
+        "Employee Center",
+        "Partner Center",
+        "Vendor Center",
+    ]
     assert [t for t in CenterType if t.is_customer_center] == [CenterType.CUSTOMER]
-    assert str(Capability.STORE_LOCATOR) == "store_locator"
+    assert [str(c) for c in Capability] == [
+        "website",
+        "quote_requests",
+        "scriptable_cart",
+        "wish_lists",
+        "store_locator",
+    ]
