@@ -121,10 +121,26 @@ def test_the_default_scrypt_cost_is_the_recommended_one() -> None:
             "algorithm",
             "password hash algorithm 'md5' is refused; expected 'scrypt'",
         ),
-        ({"n": 3}, "n", "password hash n 3 is refused; expected a power of 2 from 2 to 131072"),
-        ({"n": 1}, "n", "password hash n 1 is refused; expected a power of 2 from 2 to 131072"),
-        ({"r": 0}, "r", "password hash r 0 is refused; expected an integer from 1 to 32"),
-        ({"p": 0}, "p", "password hash p 0 is refused; expected an integer from 1 to 16"),
+        (
+            {"n": 3},
+            "n",
+            "password hash n 3 is refused; expected a power of 2 from 2 to 131072",
+        ),
+        (
+            {"n": 1},
+            "n",
+            "password hash n 1 is refused; expected a power of 2 from 2 to 131072",
+        ),
+        (
+            {"r": 0},
+            "r",
+            "password hash r 0 is refused; expected an integer from 1 to 32",
+        ),
+        (
+            {"p": 0},
+            "p",
+            "password hash p 0 is refused; expected an integer from 1 to 16",
+        ),
     ],
 )
 def test_unsupported_hashes_are_refused(
