@@ -71,7 +71,7 @@ typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-test
-	$(BIN)/pytest -n auto
+	$(BIN)/pytest -n auto --dist worksteal
 
 # The documentation site, from scratch (-E), with warnings as errors.
 docs: $(VENV)/.installed-docs
