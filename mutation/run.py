@@ -73,6 +73,7 @@ TESTS = {
     "accounts": [
         "tests/test_accounts.py",
         "tests/test_account_rules.py",
+        "tests/test_bad_input.py",
         "tests/test_access.py",
         "tests/test_password_hashes.py",
         "tests/test_policy.py",

@@ -491,3 +491,24 @@ def test_quoted_text_does_not_count_as_nesting() -> None:
         loads_account(text, FileFormat.TOML)
     [problem] = caught.value.problems
     assert (problem.line, problem.column) == (4, 5_004)
+
+
+def test_the_default_notification_reads_word_for_word() -> None:
+    """The default access email, whole: its words are what customers read."""
+    from datetime import UTC, datetime  # noqa: PLC0415 (only here)
+
+    from ccroles import Notification, NotificationSettings  # noqa: PLC0415
+
+    settings = NotificationSettings(
+        "admin@shop.example", "https://shop.example/cc", "https://shop.example/pw"
+    )
+    expires = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    mail = Notification("ap@acme.example", "ACME", "t0k3n", expires, settings)
+    assert mail.subject == "Your customer center access"
+    assert mail.body == (
+        "Hello,\n\nYou now have access to our customer center.\n\n"
+        "Log in at: https://shop.example/cc\nYour login email: ap@acme.example\n\n"
+        "Set your password with this link (valid until 2026-03-02 09:30 UTC):\n"
+        "https://shop.example/pw?token=t0k3n\n\n"
+        "Questions? Write to admin@shop.example.\n"
+    )
