@@ -366,6 +366,18 @@ class Grant:
     website: str | None = None
 
 
+def _addresses(
+    recipient: str, customer_id: str, settings: NotificationSettings
+) -> dict[str, str]:
+    """The placeholders every access email fills: who it is for, and where."""
+    return {
+        "customer_id": customer_id,
+        "login_email": recipient,
+        "administrator_email": settings.administrator_email,
+        "login_url": settings.login_url,
+    }
+
+
 @attrs.frozen
 class Notification:
     """An access notification email, ready for the portal's mailer.
@@ -395,10 +407,7 @@ class Notification:
 
     def _values(self) -> dict[str, str]:
         return {
-            "customer_id": self.customer_id,
-            "login_email": self.recipient,
-            "administrator_email": self.settings.administrator_email,
-            "login_url": self.settings.login_url,
+            **_addresses(self.recipient, self.customer_id, self.settings),
             "set_password_link": self.link,
             "link_expires": self.expires.strftime("%Y-%m-%d %H:%M %Z"),
         }
@@ -451,23 +460,17 @@ class SetUpNotification:
     customer_id: str
     settings: NotificationSettings = attrs.field(repr=False)
 
-    def _values(self) -> dict[str, str]:
-        return {
-            "customer_id": self.customer_id,
-            "login_email": self.recipient,
-            "administrator_email": self.settings.administrator_email,
-            "login_url": self.settings.login_url,
-        }
-
     @property
     def subject(self) -> str:
         """The subject line (:data:`SET_UP_SUBJECT`)."""
-        return string.Template(SET_UP_SUBJECT).substitute(self._values())
+        values = _addresses(self.recipient, self.customer_id, self.settings)
+        return string.Template(SET_UP_SUBJECT).substitute(values)
 
     @property
     def body(self) -> str:
         """The email body (:data:`SET_UP_TEMPLATE`)."""
-        return string.Template(SET_UP_TEMPLATE).substitute(self._values())
+        values = _addresses(self.recipient, self.customer_id, self.settings)
+        return string.Template(SET_UP_TEMPLATE).substitute(values)
 
 
 @attrs.frozen

@@ -280,10 +280,14 @@ def _add_readme(commands: argparse._SubParsersAction[_Parser]) -> None:
     readme.set_defaults(run=_readme)
 
 
-def _add_question_arguments(parser: argparse.ArgumentParser) -> None:
+def _add_account_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "account", metavar="ACCOUNT_FILE", help="an account file (.toml, .json)"
     )
+
+
+def _add_question_arguments(parser: argparse.ArgumentParser) -> None:
+    _add_account_argument(parser)
     parser.add_argument("email", metavar="EMAIL", help="the login's email (any case)")
     parser.add_argument(
         "feature", metavar="FEATURE", help='a feature, e.g. "Make a Payment"'
@@ -377,9 +381,7 @@ def _add_import_access(commands: argparse._SubParsersAction[_Parser]) -> None:
         "import-access",
         help="give or revoke access from a CSV file: a dry run unless --apply",
     )
-    command.add_argument(
-        "account", metavar="ACCOUNT_FILE", help="an account file (.toml, .json)"
-    )
+    _add_account_argument(command)
     command.add_argument("csv", metavar="CSV_FILE", help="the bulk access CSV file")
     command.add_argument(
         "--apply",
@@ -466,9 +468,7 @@ def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
     cedar = engines.add_parser(
         "cedar", help="a Cedar schema, policies and entities, into --out"
     )
-    cedar.add_argument(
-        "account", metavar="ACCOUNT_FILE", help="an account file (.toml, .json)"
-    )
+    _add_account_argument(cedar)
     cedar.add_argument(
         "--roles",
         metavar="ROLES_FILE",
