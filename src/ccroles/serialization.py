@@ -1229,7 +1229,9 @@ def _build_forms(
 
 @attrs.frozen
 class _Known:
-    """What form preferences may name: the file's roles, forms and websites.
+    """What form preferences may name: the file's roles and forms.
+
+    The websites they name are the account rules' business.
 
     Names of roles and forms that did not load (their problems are noted)
     are *broken*: preferences naming them are skipped quietly.
@@ -1239,7 +1241,6 @@ class _Known:
     broken_roles: set[str]
     forms: Mapping[str, TransactionForm]
     broken_forms: set[str]
-    websites: Sequence[str]
 
     def role(self, name: str) -> Role | None:
         """The role called *name* (any case), or ``None``."""
@@ -1377,7 +1378,6 @@ def _load_document(data: object, source: str, converter: cattrs.Converter) -> Ac
         builder.failed,
         forms_by_name,
         {fold(name) for name in broken_forms},
-        document.websites,
     )
     at: _Path = ("form_preferences",)
     written = document.form_preferences
