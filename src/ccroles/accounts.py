@@ -922,6 +922,23 @@ def _active(value: object) -> bool:
     return _flag(value, "active")
 
 
+def _text(value: object, field: str) -> str | None:
+    """A name field of login facts: text (taken as plain text) or ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise InvalidFieldError("login", field, value, expected="text or None")
+
+
+def _role_name(value: object) -> str | None:
+    return _text(value, "role")
+
+
+def _website_name(value: object) -> str | None:
+    return _text(value, "assigned_website")
+
+
 def _contact_active(value: object) -> bool:
     return _flag(value, "contact_active")
 
@@ -959,6 +976,7 @@ class LoginFacts:
         internal_id: The internal id of the customer whose records the login
             reaches (an integer is taken as its decimal text).
         role: The name of the login's role (any case), or ``None``.
+            Text subclasses are read as plain text.
         give_access: Whether Give Access is ticked (``1``/``0`` accepted).
         active: Whether the customer is active.
         assigned_website: The customer's Assigned Website, or ``None``.
@@ -969,14 +987,15 @@ class LoginFacts:
 
     Raises:
         InvalidIdError: An id is blank, or neither text nor an integer.
-        InvalidFieldError: A flag is neither a bool nor ``0``/``1``.
+        InvalidFieldError: A flag is neither a bool nor ``0``/``1``, or a
+            name is neither text nor ``None``.
     """  # noqa: E501
 
     internal_id: str = attrs.field(converter=_internal_id)
-    role: str | None
+    role: str | None = attrs.field(converter=_role_name)
     give_access: bool = attrs.field(default=False, converter=_give_access)
     active: bool = attrs.field(default=True, converter=_active)
-    assigned_website: str | None = None
+    assigned_website: str | None = attrs.field(default=None, converter=_website_name)
     customer_id: str | None = attrs.field(
         default=None, kw_only=True, converter=_optional_customer_id
     )

@@ -986,7 +986,12 @@ class Engine:
         assigned = login.assigned_website
         if assigned is not None and assigned not in self._websites:
             self.account.website(assigned)
-        may = self.account.customer_access and login.give_access and login.active
+        may = (
+            self.account.customer_access
+            and login.give_access
+            and login.active
+            and (login.contact_id is None or login.contact_active)
+        )
         return plan if may else None
 
     def _assigned_of(self, login: LoginFacts) -> str | None:
