@@ -139,6 +139,17 @@ def test_html_body_escapes_what_it_shows() -> None:
     assert "&lt;script&gt;x&lt;/script&gt; is not available to you." in body
 
 
+@pytest.mark.parametrize(
+    ("status", "title"),
+    [(401, "Please sign in"), (403, "Not allowed"), (429, "Not allowed")],
+)
+def test_html_title_follows_the_status(status: int, title: str) -> None:
+    """401 asks to sign in; 403, and any other status, says not allowed."""
+    reason = Reason(ReasonCode.UNKNOWN_LOGIN, "nobody is signed in")
+    _, body = Denial(status, Decision(SignInQuestion(), (reason,))).render(None)
+    assert f"<title>{title}</title>" in body
+
+
 def test_json_body_holds_no_fact_or_remedy() -> None:
     """A fact may name another customer: the customer's body has codes only."""
     reason = Reason(ReasonCode.NOT_OWN_RECORD, "customer 'UMBRELLA' owns it", "x")

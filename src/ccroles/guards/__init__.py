@@ -224,7 +224,8 @@ class Denial:
     """A refused request: the status to answer with and the engine's decision.
 
     Attributes:
-        status: 401 when nobody is signed in, else 403.
+        status: 401 when nobody is signed in, else 403 (another status is
+            titled as a 403).
         decision: The decision, with every failing reason (for the log).
     """
 
@@ -260,7 +261,7 @@ class Denial:
                 "reasons": [reason.code.value for reason in self.decision.reasons],
             }
             return JSON, json.dumps(body)
-        title = _TITLES[self.status]
+        title = _TITLES.get(self.status, _TITLES[403])
         return HTML, (
             "<!doctype html>\n"
             f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
