@@ -13,7 +13,7 @@ import ccroles
 
 MODULES = sorted(
     name
-    for _, name, _ in pkgutil.iter_modules(ccroles.__path__, "ccroles.")
+    for _, name, _ in pkgutil.walk_packages(ccroles.__path__, "ccroles.")
     if not name.rsplit(".", 1)[1].startswith("_")
 )
 
@@ -47,8 +47,18 @@ def test_public_names_are_documented(name: str) -> None:
 
 # Modules whose names stay in their module: the command line, the ones that
 # need an optional extra (Hypothesis, Sphinx), which `import ccroles` must not,
-# and the Cedar export, an integration used by those who outgrow one process.
-OPTIONAL = {"ccroles.cli", "ccroles.testing", "ccroles.sphinxext", "ccroles.cedar"}
+# the Cedar export, an integration used by those who outgrow one process, and
+# the portal guards (each framework's guard needs its extra).
+OPTIONAL = {
+    "ccroles.cli",
+    "ccroles.testing",
+    "ccroles.sphinxext",
+    "ccroles.cedar",
+    "ccroles.guards",
+    "ccroles.guards.django",
+    "ccroles.guards.fastapi",
+    "ccroles.guards.flask",
+}
 
 
 @pytest.mark.parametrize("name", sorted(set(MODULES) - OPTIONAL))
@@ -84,11 +94,12 @@ def test_testing_strategies_build_what_they_say() -> None:
 
 
 def test_importing_ccroles_needs_only_the_runtime_dependencies() -> None:
-    """`import ccroles` loads no test, docs or bench tool (they are extras)."""
+    """`import ccroles` loads no test, docs, bench tool or web framework (extras)."""
     code = (
         "import sys, ccroles\n"
         "extras = ('hypothesis', 'pytest', 'sphinx', 'tomli_w', 'casbin', 'rules',"
-        " 'cedarpy')\n"
+        " 'cedarpy', 'django', 'flask', 'werkzeug', 'fastapi', 'starlette',"
+        " 'playwright', 'httpx2')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in extras))\n"
     )
     result = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
