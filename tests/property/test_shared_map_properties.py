@@ -100,3 +100,16 @@ def test_a_replaced_key_keeps_its_place_and_added_keys_follow() -> None:
     assert list(shared.items()) == [("b", 20), ("c", 3), ("z", 26), ("y", 25)]
     with pytest.raises(KeyError):
         shared["a"]
+
+
+def test_keys_of_one_hash_share_a_bucket() -> None:
+    """Three keys whose 64-bit hashes are equal: all kept, apart by equality."""
+    shared = SharedMap[Colliding, int]()
+    keys = [Colliding(name, 2**60 + 7) for name in "pqr"]
+    for number, key in enumerate(keys):
+        shared[key] = number
+    copy = shared.copy()
+    copy[keys[1]] = 10
+    assert [shared[key] for key in keys] == [0, 1, 2]
+    assert [copy[key] for key in keys] == [0, 10, 2]
+    assert Colliding("s", 2**60 + 7) not in copy
