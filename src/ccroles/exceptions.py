@@ -18,13 +18,15 @@ is the bottom layer of the package: it imports nothing of ccroles, and
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, TypeVar
 
 import attrs
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
+
+_T = TypeVar("_T")
 
 __all__ = [
     "AdvancedPrintingForCustomerCenterError",
@@ -104,6 +106,17 @@ class CCRolesError(Exception):
             return super().__str__()
         return self._message.format(self=self)
 
+    def __repr__(self) -> str:
+        """Return the class and its facts (the known names left out)."""
+        if not attrs.has(type(self)):
+            return super().__repr__()
+        facts = (
+            f"{field.name}={getattr(self, field.name)!r}"
+            for field in attrs.fields(type(self))
+            if field.name != "known"
+        )
+        return f"{type(self).__name__}({', '.join(facts)})"
+
     def __reduce__(self) -> tuple[object, ...]:
         """Rebuild from the arguments and the facts, without calling ``__init__``."""
         return (_rebuilt, (type(self), self.args, dict(self.__dict__)))
@@ -117,6 +130,11 @@ def _rebuilt(
     error.args = args
     error.__dict__.update(facts)
     return error
+
+
+def _as_tuple(items: Iterable[_T]) -> tuple[_T, ...]:
+    """*items* as a tuple (a converter cheaper for attrs to inspect than ``tuple``)."""
+    return tuple(items)
 
 
 def _closest(name: object, known: Iterable[str]) -> str | None:
@@ -174,7 +192,7 @@ class Problem:
 # --- unknown names: one family -------------------------------------------
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnknownNameError(CCRolesError, KeyError):
     """A name that is not in a catalogue, with the closest known name.
 
@@ -191,7 +209,7 @@ class UnknownNameError(CCRolesError, KeyError):
     """
 
     name: object
-    known: tuple[str, ...] = attrs.field(default=(), converter=tuple, repr=False)
+    known: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple)
     kind: str = attrs.field(default="name", init=False)
     suggestion: str | None = attrs.field(default=None, init=False)
     _message = "unknown {self.kind} {self.name!r}{self._hint}"
@@ -205,49 +223,49 @@ class UnknownNameError(CCRolesError, KeyError):
         return _did_you_mean(self.suggestion, "; did you mean {!r}?")
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnknownPermissionError(UnknownNameError):
     """A permission key that is not in the catalogue."""
 
     kind: str = attrs.field(default="permission", init=False)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnknownFeatureError(UnknownNameError):
     """A feature name that is not in the feature catalogue."""
 
     kind: str = attrs.field(default="feature", init=False)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnknownCapabilityError(UnknownNameError):
     """A capability name that ccroles does not know."""
 
     kind: str = attrs.field(default="capability", init=False)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnknownRoleError(UnknownNameError):
     """A role name that no known role carries."""
 
     kind: str = attrs.field(default="role", init=False)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnknownWebsiteError(UnknownNameError):
     """A website name the account lacks."""
 
     kind: str = attrs.field(default="website", init=False)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnknownRecordTypeError(UnknownNameError):
     """A record type name (or permission key) that names no record type."""
 
     kind: str = attrs.field(default="record type", init=False)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnknownLoginError(UnknownNameError):
     """An email that no login of the account has.
 
@@ -255,11 +273,11 @@ class UnknownLoginError(UnknownNameError):
     so the known emails are never taken.
     """
 
-    known: tuple[str, ...] = attrs.field(default=(), init=False, repr=False)
+    known: tuple[str, ...] = attrs.field(default=(), init=False)
     kind: str = attrs.field(default="login", init=False)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnknownReferenceError(UnknownNameError, ValueError):
     """A record names something the account lacks (a role, a website, ...).
 
@@ -274,7 +292,7 @@ class UnknownReferenceError(UnknownNameError, ValueError):
     kind: str
     name: object = attrs.field(alias="value")
     owner: str = attrs.field(kw_only=True)
-    known: tuple[str, ...] = attrs.field(kw_only=True, converter=tuple, repr=False)
+    known: tuple[str, ...] = attrs.field(kw_only=True, converter=_as_tuple)
     _message = (
         "{self.owner} names {self.kind} {self.name!r}, which the account "
         "lacks{self._hint}"
@@ -289,7 +307,7 @@ class UnknownReferenceError(UnknownNameError, ValueError):
 # --- names given twice: one family ---------------------------------------
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class DuplicateNameError(CCRolesError, ValueError):
     """A name (or id, or email) given twice where it must be unique.
 
@@ -305,7 +323,7 @@ class DuplicateNameError(CCRolesError, ValueError):
     _message = "{self.kind} {self.name!r} is given more than once"
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class DuplicateReferenceError(DuplicateNameError):
     """An id, email or name of an account's record used twice.
 
@@ -328,7 +346,7 @@ class DuplicateReferenceError(DuplicateNameError):
 # --- values a field cannot take: one family ------------------------------
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class InvalidValueError(CCRolesError, ValueError):
     """A value that a name, an id, an email or a record's field cannot take.
 
@@ -343,7 +361,7 @@ class InvalidValueError(CCRolesError, ValueError):
     field: str | None = attrs.field(default=None, init=False)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class InvalidNameError(InvalidValueError):
     """A name that is empty, only white space, or not text UTF-8 can write.
 
@@ -362,7 +380,7 @@ class InvalidNameError(InvalidValueError):
         return "must not be blank" if blank else "must be text that UTF-8 can write"
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class InvalidEmailError(InvalidValueError):
     """Text that cannot be a login email (see :mod:`ccroles.names`).
 
@@ -380,7 +398,7 @@ class InvalidEmailError(InvalidValueError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class InvalidIdError(InvalidValueError):
     """A value that cannot be an id (see :mod:`ccroles.names`).
 
@@ -396,7 +414,7 @@ class InvalidIdError(InvalidValueError):
     _message = "{self.what} {self.value!r} is refused: {self.reason}"
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class InvalidFieldError(InvalidValueError):
     """A field of a settings record or stored hash with a value it cannot take.
 
@@ -416,7 +434,7 @@ class InvalidFieldError(InvalidValueError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class MissingValueError(InvalidValueError):
     """A value that access needs is neither given nor on the record.
 
@@ -430,8 +448,8 @@ class MissingValueError(InvalidValueError):
     _message = "{self.owner} has no {self.kind}; give one to grant access"
 
 
-@attrs.define(auto_exc=True, slots=False)
-class InvalidLevelError(CCRolesError, ValueError):
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class InvalidLevelError(InvalidValueError):
     """Text that is no spelling of a permission level.
 
     Attributes:
@@ -441,7 +459,7 @@ class InvalidLevelError(CCRolesError, ValueError):
     """
 
     text: object
-    valid: tuple[str, ...] = attrs.field(converter=tuple)
+    valid: tuple[str, ...] = attrs.field(converter=_as_tuple)
     suggestion: str | None = attrs.field(default=None, init=False)
     _message = (
         "{self.text!r} is not a permission level; {self._hint}expected one of "
@@ -462,8 +480,8 @@ class InvalidLevelError(CCRolesError, ValueError):
         return ", ".join(self.valid)
 
 
-@attrs.define(auto_exc=True, slots=False)
-class InvalidPermissionKeyError(CCRolesError, ValueError):
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class InvalidPermissionKeyError(InvalidValueError):
     """Text that is not of the form of a permission key.
 
     Attributes:
@@ -480,7 +498,7 @@ class InvalidPermissionKeyError(CCRolesError, ValueError):
 # --- roles ------------------------------------------------------------------
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class EscalationError(CCRolesError, ValueError):
     """A custom role would grant more than the built-in role it descends from.
 
@@ -495,7 +513,7 @@ class EscalationError(CCRolesError, ValueError):
     root: str = attrs.field(kw_only=True)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class PermissionNotOnRootError(EscalationError):
     """A copy asks for a permission its root built-in role lacks.
 
@@ -512,7 +530,7 @@ class PermissionNotOnRootError(EscalationError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class LevelAboveRootError(EscalationError):
     """A copy asks for a level above what its root built-in role holds.
 
@@ -531,7 +549,7 @@ class LevelAboveRootError(EscalationError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class CapabilityNotOnRootError(EscalationError):
     """A copy asks for a capability its root built-in role lacks.
 
@@ -550,7 +568,7 @@ class CapabilityNotOnRootError(EscalationError):
         return str(self.capability)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class CenterTypeMismatchError(CCRolesError, ValueError):
     """A copy of a role claims another center type than its root.
 
@@ -571,7 +589,7 @@ class CenterTypeMismatchError(CCRolesError, ValueError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class NotDescendedFromBuiltinError(CCRolesError, ValueError):
     """A customer center role that does not descend from a built-in role object.
 
@@ -597,7 +615,7 @@ class NotDescendedFromBuiltinError(CCRolesError, ValueError):
         return f"descends from {self.root!r}, no copy"
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class SecondFactorNotAllowedError(CCRolesError, ValueError):
     """A second factor required for a customer center role (DOMAIN §6 forbids it).
 
@@ -620,7 +638,7 @@ class SecondFactorNotAllowedError(CCRolesError, ValueError):
 # --- accounts, access and passwords ----------------------------------------
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class CustomerAccessOffError(CCRolesError, ValueError):
     """Access was to be given while the account's Customer Access feature is off.
 
@@ -637,7 +655,7 @@ class CustomerAccessOffError(CCRolesError, ValueError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class MissingNotificationSettingsError(CCRolesError, LookupError):
     """A notification was asked for but the account has no notification settings.
 
@@ -652,7 +670,7 @@ class MissingNotificationSettingsError(CCRolesError, LookupError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class PasswordMismatchError(CCRolesError, ValueError):
     """Password and Confirm Password differ (neither is ever part of the message).
 
@@ -664,7 +682,7 @@ class PasswordMismatchError(CCRolesError, ValueError):
     _message = "Password and Confirm Password for {self.owner} do not match"
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class WeakPasswordError(CCRolesError, ValueError):
     """A password that is too short or easy to guess (never part of the message).
 
@@ -678,7 +696,7 @@ class WeakPasswordError(CCRolesError, ValueError):
     _message = "the password for {self.owner} is refused: {self.reason}"
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnsafeTemplateError(CCRolesError, ValueError):
     """A notification template with a placeholder it may not use, or malformed.
 
@@ -689,7 +707,7 @@ class UnsafeTemplateError(CCRolesError, ValueError):
     """
 
     placeholder: str | None
-    allowed: tuple[str, ...] = attrs.field(kw_only=True, converter=tuple)
+    allowed: tuple[str, ...] = attrs.field(kw_only=True, converter=_as_tuple)
     _message = (
         "notification template refused: {self._what}; it may use {self._names} "
         "and never a password"
@@ -706,7 +724,7 @@ class UnsafeTemplateError(CCRolesError, ValueError):
         return ", ".join(f"${name}" for name in self.allowed)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class NoLoginEmailError(CCRolesError, ValueError):
     """A customer to preview has no email, so it has no login to log in as.
 
@@ -720,7 +738,7 @@ class NoLoginEmailError(CCRolesError, ValueError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class SignInStoreError(CCRolesError, ValueError):
     """A sign-in store file that cannot be used: not a store, or a newer schema.
 
@@ -741,7 +759,7 @@ class SignInStoreError(CCRolesError, ValueError):
 # --- forms -----------------------------------------------------------------
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class FormNotAllowedError(CCRolesError, ValueError):
     """A form that may not be marked preferred for a role (DOMAIN §8).
 
@@ -788,7 +806,7 @@ class AdvancedPrintingForCustomerCenterError(FormNotAllowedError):
     allowed = "an external form with Basic printing"
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class WrongRecordTypeError(CCRolesError, ValueError):
     """A form put where a form for another record type is expected.
 
@@ -809,7 +827,7 @@ class WrongRecordTypeError(CCRolesError, ValueError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class NoFormInEffectError(CCRolesError, LookupError):
     """No form that may be stored on a record is in effect when it is saved.
 
@@ -828,7 +846,7 @@ class NoFormInEffectError(CCRolesError, LookupError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class InvalidOriginError(CCRolesError, ValueError):
     """A record origin with a website when it has none, or without one it needs.
 
@@ -846,7 +864,7 @@ class InvalidOriginError(CCRolesError, ValueError):
         return "needs a website name" if self.website is None else "has no website"
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class OriginRoleMismatchError(CCRolesError, ValueError):
     """A record saved by a role that cannot have entered it that way.
 
@@ -865,7 +883,7 @@ class OriginRoleMismatchError(CCRolesError, ValueError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class OnlineFormNotStorableError(CCRolesError, ValueError):
     """An online (web) form given as the form a saved record keeps.
 
@@ -880,7 +898,7 @@ class OnlineFormNotStorableError(CCRolesError, ValueError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class MissingRecordTypeError(CCRolesError, TypeError):
     """A record asked about has no record type, and none was given.
 
@@ -897,7 +915,7 @@ class MissingRecordTypeError(CCRolesError, TypeError):
 # --- the engine ------------------------------------------------------------
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class DecisionTruthinessError(CCRolesError, TypeError):
     """A decision was used as a truth value; read ``decision.allowed`` instead.
 
@@ -909,7 +927,7 @@ class DecisionTruthinessError(CCRolesError, TypeError):
     _message = "a Decision has no truth value; write `decision.allowed` instead"
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class InvalidQuestionError(CCRolesError, ValueError):
     """Arguments that ask the engine no question it answers.
 
@@ -930,7 +948,7 @@ class InvalidQuestionError(CCRolesError, ValueError):
 # --- files -------------------------------------------------------------------
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class DataFileError(CCRolesError, ValueError):
     """A role or account file that does not load, with every problem found.
 
@@ -945,7 +963,7 @@ class DataFileError(CCRolesError, ValueError):
     """
 
     file: str
-    problems: tuple[Problem, ...] = attrs.field(converter=tuple)
+    problems: tuple[Problem, ...] = attrs.field(converter=_as_tuple)
 
     def __str__(self) -> str:
         """Return the one problem's line, or a count and one line per problem."""
@@ -955,12 +973,12 @@ class DataFileError(CCRolesError, ValueError):
         return f"{self.file} does not load: {len(self.problems)} problems{lines}"
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnreadableFileError(DataFileError):
     """A file that cannot be read at all: missing, a folder, no permission."""
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnwritableRoleError(CCRolesError, ValueError):
     """A role that a file cannot hold as the role it copies plus changed levels.
 
@@ -974,7 +992,7 @@ class UnwritableRoleError(CCRolesError, ValueError):
     _message = "role {self.role!r} cannot be written to a file: {self.reason}"
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class MarkerError(CCRolesError, ValueError):
     """A generated block's marker is missing, repeated or out of order.
 
@@ -993,7 +1011,7 @@ class MarkerError(CCRolesError, ValueError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class MatrixFileError(CCRolesError, ValueError):
     """A matrix test file of the pytest plugin that cannot be read.
 
@@ -1019,7 +1037,7 @@ class MatrixFileError(CCRolesError, ValueError):
         return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
 
 
-@attrs.define(auto_exc=True, slots=False)
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class MissingExtraError(CCRolesError, ImportError):
     """Something needs an optional extra that is not installed.
 
@@ -1037,7 +1055,7 @@ class MissingExtraError(CCRolesError, ImportError):
     )
 
 
-@attrs.define(auto_exc=True, slots=False, init=False)
+@attrs.define(auto_exc=True, slots=False, repr=False, init=False)
 class UntranslatableRequirementError(CCRolesError, TypeError):
     """A feature requirement of a kind the Cedar export cannot write.
 
