@@ -20,26 +20,26 @@ from ccroles import (
     Contact,
     Customer,
     Decision,
-    DecisionTruthinessError,
     Engine,
     Feature,
     FeatureCatalogue,
-    FeatureQuestion,
-    Has,
-    InvalidLevelError,
     Level,
-    NoLoginEmailError,
     Reason,
     ReasonCode,
-    RecordQuestion,
     Role,
-    SignInQuestion,
-    UnknownFeatureError,
-    UnknownPermissionError,
-    UnknownReferenceError,
     explain,
     feature_matrix,
 )
+from ccroles.decisions import FeatureQuestion, RecordQuestion, SignInQuestion
+from ccroles.exceptions import (
+    DecisionTruthinessError,
+    InvalidLevelError,
+    NoLoginEmailError,
+    UnknownFeatureError,
+    UnknownPermissionError,
+    UnknownReferenceError,
+)
+from ccroles.features import Has
 
 ACCOUNTANT = CUSTOMER_CENTER.customize(
     "Accountant",

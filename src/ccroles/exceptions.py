@@ -18,15 +18,13 @@ is the bottom layer of the package: it imports nothing of ccroles, and
 from __future__ import annotations
 
 import difflib
-from typing import TYPE_CHECKING, ClassVar, TypeVar
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from pathlib import Path
-
-_T = TypeVar("_T")
 
 __all__ = [
     "AdvancedPrintingForCustomerCenterError",
@@ -108,14 +106,15 @@ class CCRolesError(Exception):
 
     def __repr__(self) -> str:
         """Return the class and its facts (the known names left out)."""
-        if not attrs.has(type(self)):
+        cls = type(self)
+        if not attrs.has(cls):
             return super().__repr__()
         facts = (
             f"{field.name}={getattr(self, field.name)!r}"
-            for field in attrs.fields(type(self))
+            for field in attrs.fields(cls)
             if field.name != "known"
         )
-        return f"{type(self).__name__}({', '.join(facts)})"
+        return f"{cls.__name__}({', '.join(facts)})"
 
     def __reduce__(self) -> tuple[object, ...]:
         """Rebuild from the arguments and the facts, without calling ``__init__``."""
@@ -132,9 +131,14 @@ def _rebuilt(
     return error
 
 
-def _as_tuple(items: Iterable[_T]) -> tuple[_T, ...]:
-    """*items* as a tuple (a converter cheaper for attrs to inspect than ``tuple``)."""
-    return tuple(items)
+def _names(names: Iterable[str]) -> tuple[str, ...]:
+    """*names* as a tuple (a converter cheaper for attrs to inspect than ``tuple``)."""
+    return tuple(names)
+
+
+def _problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """*problems* as a tuple."""
+    return tuple(problems)
 
 
 def _closest(name: object, known: Iterable[str]) -> str | None:
@@ -209,7 +213,7 @@ class UnknownNameError(CCRolesError, KeyError):
     """
 
     name: object
-    known: tuple[str, ...] = attrs.field(default=(), converter=_as_tuple)
+    known: tuple[str, ...] = attrs.field(default=(), converter=_names)
     kind: str = attrs.field(default="name", init=False)
     suggestion: str | None = attrs.field(default=None, init=False)
     _message = "unknown {self.kind} {self.name!r}{self._hint}"
@@ -292,7 +296,7 @@ class UnknownReferenceError(UnknownNameError, ValueError):
     kind: str
     name: object = attrs.field(alias="value")
     owner: str = attrs.field(kw_only=True)
-    known: tuple[str, ...] = attrs.field(kw_only=True, converter=_as_tuple)
+    known: tuple[str, ...] = attrs.field(kw_only=True, converter=_names)
     _message = (
         "{self.owner} names {self.kind} {self.name!r}, which the account "
         "lacks{self._hint}"
@@ -459,7 +463,7 @@ class InvalidLevelError(InvalidValueError):
     """
 
     text: object
-    valid: tuple[str, ...] = attrs.field(converter=_as_tuple)
+    valid: tuple[str, ...] = attrs.field(converter=_names)
     suggestion: str | None = attrs.field(default=None, init=False)
     _message = (
         "{self.text!r} is not a permission level; {self._hint}expected one of "
@@ -707,7 +711,7 @@ class UnsafeTemplateError(CCRolesError, ValueError):
     """
 
     placeholder: str | None
-    allowed: tuple[str, ...] = attrs.field(kw_only=True, converter=_as_tuple)
+    allowed: tuple[str, ...] = attrs.field(kw_only=True, converter=_names)
     _message = (
         "notification template refused: {self._what}; it may use {self._names} "
         "and never a password"
@@ -963,7 +967,7 @@ class DataFileError(CCRolesError, ValueError):
     """
 
     file: str
-    problems: tuple[Problem, ...] = attrs.field(converter=_as_tuple)
+    problems: tuple[Problem, ...] = attrs.field(converter=_problems)
 
     def __str__(self) -> str:
         """Return the one problem's line, or a count and one line per problem."""
