@@ -771,9 +771,3 @@ def test_no_output_contains_a_password(
     for text in outputs:
         for secret in (*SECRETS, *tokens):
             assert secret not in text, text
-
-
-def test_the_access_names_are_exported_by_the_package() -> None:
-    """Everything ccroles.access exports is re-exported from ccroles."""
-    assert set(access.__all__) <= set(ccroles.__all__)
-    assert set(ccroles.accounts.__all__) <= set(ccroles.__all__)

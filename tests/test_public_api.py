@@ -259,3 +259,11 @@ def test_exceptions_import_nothing_of_ccroles() -> None:
         node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
     }
     assert not {name for name in imported if name.split(".")[0] == "ccroles"}
+
+
+def test_an_errors_repr_shows_its_facts_but_not_the_known_names() -> None:
+    """repr() names the class and facts; the catalogue looked in is left out."""
+    error = exceptions.UnknownRoleError("Byer", ["Buyer", "Auditor"])
+    expected = "UnknownRoleError(name='Byer', suggestion='Buyer', kind='role')"
+    assert repr(error) == expected
+    assert repr(ccroles.CCRolesError("plain")) == "CCRolesError('plain')"
