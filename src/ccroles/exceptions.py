@@ -17,7 +17,6 @@ is the bottom layer of the package: it imports nothing of ccroles, and
 
 from __future__ import annotations
 
-import difflib
 from typing import TYPE_CHECKING, ClassVar
 
 import attrs
@@ -149,6 +148,8 @@ def _closest(name: object, known: Iterable[str]) -> str | None:
     """
     if not isinstance(name, str):
         return None
+    import difflib  # noqa: PLC0415 (only when an error is made)
+
     by_fold = {k.casefold(): k for k in known}
     matches = difflib.get_close_matches(name.casefold(), by_fold, n=1, cutoff=0.6)
     return by_fold[matches[0]] if matches else None
