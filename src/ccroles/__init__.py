@@ -32,6 +32,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.accounts import Contact as Contact
     from ccroles.accounts import Customer as Customer
     from ccroles.accounts import Login as Login
+    from ccroles.accounts import LoginFacts as LoginFacts
     from ccroles.accounts import NotificationSettings as NotificationSettings
     from ccroles.accounts import account_problems as account_problems
     from ccroles.decisions import Decision as Decision
@@ -116,6 +117,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "Contact",
         "Customer",
         "Login",
+        "LoginFacts",
         "NotificationSettings",
         "account_problems",
     ),

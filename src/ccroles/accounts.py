@@ -28,6 +28,7 @@ import hmac
 import json
 import re
 import string
+import typing
 from datetime import timedelta
 from typing import TYPE_CHECKING, Final, cast
 
@@ -69,6 +70,7 @@ __all__ = [
     "Contact",
     "Customer",
     "Login",
+    "LoginFacts",
     "NotificationSettings",
     "PasswordHash",
     "account_problems",
@@ -190,10 +192,10 @@ class AccountProblem:
         return f"{format_path(self.path)}: {self.error}"
 
 
-def _label(customer: Customer, contact: Contact | None = None) -> str:
+def _label(customer_id: str, contact_id: str | None = None) -> str:
     """How messages name a login: ``customer 'ACME'``, ``contact 'c1' of ...``."""
-    owner = f"customer {customer.customer_id!r}"
-    return owner if contact is None else f"contact {contact.id!r} of {owner}"
+    owner = f"customer {customer_id!r}"
+    return owner if contact_id is None else f"contact {contact_id!r} of {owner}"
 
 
 class AccountRules:
@@ -286,7 +288,7 @@ class AccountRules:
     def check_customer(self, index: int, customer: Customer) -> None:
         """Ids and emails unique; the roles and website it names known."""
         at: _Path = ("customers", index)
-        owner = _label(customer)
+        owner = _label(customer.customer_id)
         internal_id, customer_id = customer.internal_id, customer.customer_id
         if internal_id in self.customers:
             error = DuplicateReferenceError("internal id", internal_id, owner=owner)
@@ -308,7 +310,7 @@ class AccountRules:
         for number, contact in enumerate(customer.contacts):
             where = (*at, "contacts", number)
             if contact.id in self._contact_ids:
-                label = _label(customer, contact)
+                label = _label(customer.customer_id, contact.id)
                 error = DuplicateReferenceError("contact id", contact.id, owner=label)
                 self._add((*where, "id"), error)
             self._contact_ids.add(contact.id)
@@ -871,9 +873,183 @@ class Login:
         return self.customer.active and contact_active
 
     @property
+    def internal_id(self) -> str:
+        """The internal id of the customer whose records the login reaches."""
+        return self.customer.internal_id
+
+    @property
+    def assigned_website(self) -> str | None:
+        """The only website the login may use (its customer's); ``None``: all."""
+        return self.customer.assigned_website
+
+    @property
     def label(self) -> str:
         """How messages name it: ``customer 'ACME'``, ``contact 'c1' of ...``."""
-        return _label(self.customer, self.contact)
+        contact = self.contact
+        return _label(
+            self.customer.customer_id, None if contact is None else contact.id
+        )
+
+    @property
+    def customer_label(self) -> str:
+        """How messages name the login's customer: ``customer 'ACME'``."""
+        return _label(self.customer.customer_id)
+
+    @property
+    def inactive(self) -> tuple[str, ...]:
+        """How messages name each inactive record: the customer, the contact."""
+        customer = () if self.customer.active else (self.customer_label,)
+        contact = self.contact
+        if contact is None or contact.active:
+            return customer
+        return (*customer, self.label)
+
+
+def _flag(value: object, field: str) -> bool:
+    """A flag: ``True``/``False``, or ``1``/``0`` as SQLite gives them."""
+    if value is True or value is False:
+        return value
+    if type(value) is int and value in {0, 1}:
+        return bool(value)
+    raise InvalidFieldError("login", field, value, expected="True or False")
+
+
+def _give_access(value: object) -> bool:
+    return _flag(value, "give_access")
+
+
+def _active(value: object) -> bool:
+    return _flag(value, "active")
+
+
+def _text(value: object, field: str) -> str | None:
+    """A name field of login facts: text (taken as plain text) or ``None``."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return str.__str__(value)
+    raise InvalidFieldError("login", field, value, expected="text or None")
+
+
+def _role_name(value: object) -> str | None:
+    return _text(value, "role")
+
+
+def _website_name(value: object) -> str | None:
+    return _text(value, "assigned_website")
+
+
+def _contact_active(value: object) -> bool:
+    return _flag(value, "contact_active")
+
+
+def _optional_customer_id(value: object) -> str | None:
+    return None if value is None else _customer_id(value)
+
+
+def _optional_contact_id(value: object) -> str | None:
+    return None if value is None else _contact_id(value)
+
+
+@typing.final
+@attrs.frozen
+class LoginFacts:
+    """The facts about one login that a portal holds in its own database.
+
+    A portal that keeps its customers in its own database asks the engine
+    about the signed-in login with these, read from its own rows on each
+    request. The engine then needs only the roles and the account-wide
+    settings (an :class:`Account` without customers), so it starts at a cost
+    independent of the number of customers. The answers and reasons are
+    those the engine gives for the same login found by email in an account
+    that holds it (:meth:`of` gives the facts of such a login).
+
+    >>> from ccroles import Account, Engine, LoginFacts
+    >>> engine = Engine(Account())
+    >>> login = LoginFacts("101", "Customer Center", give_access=True)
+    >>> engine.allows(login, "Make a Payment")
+    True
+    >>> engine.decide(LoginFacts("101", "Customer Center"), "Make a Payment").reasons[0].fact
+    "customer '101' does not have Give Access ticked"
+
+    Attributes:
+        internal_id: The internal id of the customer whose records the login
+            reaches (an integer is taken as its decimal text).
+        role: The name of the login's role (any case), or ``None``.
+            Text subclasses are read as plain text.
+        give_access: Whether Give Access is ticked (``1``/``0`` accepted).
+        active: Whether the customer is active.
+        assigned_website: The customer's Assigned Website, or ``None``.
+        customer_id: The customer's entity id, for messages (by default the
+            internal id).
+        contact_id: The contact's id when a contact logs in, else ``None``.
+        contact_active: Whether that contact is active.
+
+    Raises:
+        InvalidIdError: An id is blank, or neither text nor an integer.
+        InvalidFieldError: A flag is neither a bool nor ``0``/``1``, or a
+            name is neither text nor ``None``.
+    """  # noqa: E501
+
+    internal_id: str = attrs.field(converter=_internal_id)
+    role: str | None = attrs.field(converter=_role_name)
+    give_access: bool = attrs.field(default=False, converter=_give_access)
+    active: bool = attrs.field(default=True, converter=_active)
+    assigned_website: str | None = attrs.field(default=None, converter=_website_name)
+    customer_id: str | None = attrs.field(
+        default=None, kw_only=True, converter=_optional_customer_id
+    )
+    contact_id: str | None = attrs.field(
+        default=None, kw_only=True, converter=_optional_contact_id
+    )
+    contact_active: bool = attrs.field(
+        default=True, kw_only=True, converter=_contact_active
+    )
+
+    def __init_subclass__(cls, **kwargs: object) -> None:
+        """Refuse subclasses: the engine trusts these fields, not overrides."""
+        msg = "LoginFacts cannot be subclassed"
+        raise TypeError(msg)
+
+    @classmethod
+    def of(cls, login: Login) -> LoginFacts:
+        """The facts of an account's *login*.
+
+        >>> customer = Customer("101", "ACME", role="Customer Center")
+        >>> LoginFacts.of(Login(customer)).label
+        "customer 'ACME'"
+        """
+        customer, contact = login.customer, login.contact
+        return cls(
+            customer.internal_id,
+            login.role,
+            login.give_access,
+            customer.active,
+            customer.assigned_website,
+            customer_id=customer.customer_id,
+            contact_id=None if contact is None else contact.id,
+            contact_active=contact is None or contact.active,
+        )
+
+    @property
+    def label(self) -> str:
+        """How messages name it: ``customer 'ACME'``, ``contact 'c1' of ...``."""
+        name = self.internal_id if self.customer_id is None else self.customer_id
+        return _label(name, self.contact_id)
+
+    @property
+    def customer_label(self) -> str:
+        """How messages name the login's customer: ``customer 'ACME'``."""
+        name = self.internal_id if self.customer_id is None else self.customer_id
+        return _label(name)
+
+    @property
+    def inactive(self) -> tuple[str, ...]:
+        """How messages name each inactive record: the customer, the contact."""
+        customer = () if self.active else (self.customer_label,)
+        if self.contact_id is None or self.contact_active:
+            return customer
+        return (*customer, self.label)
 
 
 @attrs.frozen

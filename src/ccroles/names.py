@@ -64,7 +64,7 @@ def fold(name: object) -> str:
     >>> fold(None)
     ''
     """
-    return name.strip().casefold() if isinstance(name, str) else ""
+    return str.casefold(str.strip(name)) if isinstance(name, str) else ""
 
 
 def email_key(email: object) -> str:
@@ -73,7 +73,7 @@ def email_key(email: object) -> str:
     >>> email_key("AP@Acme.example")
     'ap@acme.example'
     """
-    return email.casefold() if isinstance(email, str) else ""
+    return str.casefold(email) if isinstance(email, str) else ""
 
 
 def is_encodable(text: str) -> bool:

@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Final, Protocol, TypeVar
 import attrs
 
 from ccroles import forms
+from ccroles.accounts import LoginFacts
 from ccroles.decisions import (
     Decision,
     FeatureQuestion,
@@ -77,6 +78,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from ccroles.accounts import Account, Login
+
+    _Login = Login | LoginFacts
     from ccroles.forms import FormPreferences, FormView, RecordType
     from ccroles.roles import Capability, Role
 
@@ -123,11 +126,14 @@ _UNKNOWN_LOGIN: Final = Reason(
 
 
 def _login_reasons(
-    account: Account, login: Login, plans: Mapping[str, _RolePlan]
+    account: Account, login: _Login, plans: Mapping[str | None, _RolePlan]
 ) -> tuple[Reason, ...]:
-    """The failing checks of *login* that do not depend on the question."""
+    """The failing checks of *login* that do not depend on the question.
+
+    Raises:
+        UnknownRoleError: The login's role is not the account's.
+    """
     label = login.label
-    customer = f"customer {login.customer.customer_id!r}"
     reasons: list[Reason] = []
     if not account.customer_access:
         reasons.append(_ACCESS_OFF)
@@ -139,18 +145,10 @@ def _login_reasons(
                 f"tick Give Access on {label}",
             )
         )
-    if not login.customer.active:
-        reasons.append(
-            Reason(
-                ReasonCode.INACTIVE,
-                f"{customer} is inactive",
-                f"make {customer} active",
-            )
-        )
-    if login.contact is not None and not login.contact.active:
-        reasons.append(
-            Reason(ReasonCode.INACTIVE, f"{label} is inactive", f"make {label} active")
-        )
+    reasons.extend(
+        Reason(ReasonCode.INACTIVE, f"{name} is inactive", f"make {name} active")
+        for name in login.inactive
+    )
     if login.role is None:
         reasons.append(
             Reason(
@@ -189,8 +187,8 @@ def _second_factor(role: str) -> Reason:
     )
 
 
-def _website_reason(login: Login, assigned: str, website: str) -> Reason:
-    customer = f"customer {login.customer.customer_id!r}"
+def _website_reason(login: _Login, assigned: str, website: str) -> Reason:
+    customer = login.customer_label
     return Reason(
         ReasonCode.WEBSITE_NOT_ASSIGNED,
         f"{customer} is assigned website {assigned!r}, not {website!r}",
@@ -199,11 +197,11 @@ def _website_reason(login: Login, assigned: str, website: str) -> Reason:
     )
 
 
-def _not_own_record(login: Login, owner: str) -> Reason:
+def _not_own_record(login: _Login, owner: str) -> Reason:
     return Reason(
         ReasonCode.NOT_OWN_RECORD,
         f"the record belongs to the customer with internal id {owner!r}, not to "
-        f"customer {login.customer.customer_id!r}, and a customer center login "
+        f"{login.customer_label}, and a customer center login "
         "only reaches its own customer's records",
     )
 
@@ -440,16 +438,17 @@ def _keys(login: Login) -> tuple[str, ...]:
     return () if email is None else (email,) if key == email else (email, key)
 
 
-def _log(email: str, decision: Decision) -> None:
+def _log(login: object, decision: Decision) -> None:
+    who = login.label if isinstance(login, LoginFacts) else str(login)
     _LOG.debug(
         "%s may%s %s",
-        email,
+        who,
         "" if decision.allowed else " not",
         decision.question,
         extra={
             "decision": decision,
             "allowed": decision.allowed,
-            "email": email,
+            "email": who,
             "question": str(decision.question),
             "reasons": tuple(reason.code.value for reason in decision.reasons),
         },
@@ -506,7 +505,8 @@ class Engine:
     _failing: Mapping[str, tuple[Reason, ...]] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
-    _plans: Mapping[str, _RolePlan] = attrs.field(
+    # Customer center roles' plans, by name as written and folded.
+    _plans: Mapping[str | None, _RolePlan] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
     _roots: tuple[Role, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
@@ -529,22 +529,22 @@ class Engine:
         questions: dict[str | Feature, FeatureQuestion] = {
             name: FeatureQuestion(name) for name in self.features
         }
-        plans = {
-            fold(r.name): _plan(r, self.features, alternatives, questions)
-            for r in roles
-        }
+        plans: dict[str | None, _RolePlan] = {}
+        for role in roles:
+            plan = _plan(role, self.features, alternatives, questions)
+            plans[role.name] = plans[fold(role.name)] = plan
         grants: dict[str, frozenset[str]] = {}
         decisions: dict[str, Mapping[str | Feature, Decision]] = {}
         assigned: dict[str, str] = {}
         failing: dict[str, tuple[Reason, ...]] = {}
         access = self.account.customer_access
         for login in self.account.logins():
-            plan = plans.get(fold(login.role))
-            if plan is not None and access and login.give_access and login.active:
+            found = plans.get(fold(login.role))
+            if found is not None and access and login.give_access and login.active:
                 website = login.customer.assigned_website
                 for key in _keys(login):
-                    grants[key] = plan.features
-                    decisions[key] = plan.decisions
+                    grants[key] = found.features
+                    decisions[key] = found.decisions
                     if website is not None:
                         assigned[key] = self.account.website(website)
             else:
@@ -564,67 +564,96 @@ class Engine:
     # --- features ---------------------------------------------------------
 
     def allows(
-        self, email: str, feature: str | Feature, website: str | None = None
+        self,
+        login: str | LoginFacts,
+        feature: str | Feature,
+        website: str | None = None,
     ) -> bool:
-        """Whether the login *email* may use *feature* (the hot path).
+        """Whether *login* may use *feature* (the hot path).
+
+        *login* is an email of the account's, or the facts of a login the
+        portal holds (:class:`~ccroles.accounts.LoginFacts`).
 
         Raises:
             UnknownFeatureError: *feature* is not a feature of the catalogue
                 (a programming error: it never silently denies).
             UnknownWebsiteError: *website* is not one of the account's.
+            UnknownRoleError: The login facts name a role the account lacks.
         """
-        if website is not None and website not in self._websites:
-            return self._allows_otherwise(email, feature, website)
+        if login.__class__ is not str or (
+            website is not None and website not in self._websites
+        ):
+            return self._allows_otherwise(login, feature, website)
         try:
-            granted = self._grants[email]
-        except (KeyError, TypeError):  # another case, or no such login
-            return self._allows_otherwise(email, feature, website)
+            granted = self._grants[login]
+        except KeyError:  # another case, or no such login
+            return self._allows_otherwise(login, feature, website)
         if feature in granted:
             if website is None:
                 return True
-            assigned = self._assigned.get(email)
+            assigned = self._assigned.get(login)
             return assigned is None or assigned == website
         if feature in self._questions:
             return False  # a known login and feature, as written: denied
-        return self._allows_otherwise(email, feature, website)
+        return self._allows_otherwise(login, feature, website)
 
     def _allows_otherwise(
-        self, email: str, feature: str | Feature, website: str | None
+        self, login: object, feature: str | Feature, website: str | None
     ) -> bool:
-        """Check the feature and website names, then retry them normalised."""
+        """The general path: any login, and names in any spelling."""
         name = self.features.resolve(feature).name
-        site = None if website is None else self.account.website(website)
-        key = email_key(email)
-        if name == feature and key == email and site == website:
-            return False
-        return key != "" and self.allows(key, name, site)
+        site = self._website(website)
+        granted: frozenset[str] = _NOTHING
+        assigned = None
+        if isinstance(login, str):
+            key = email_key(login)
+            granted = self._grants.get(key, _NOTHING)
+            assigned = self._assigned.get(key)
+        elif type(login) is LoginFacts:
+            plan = self._signs_in(login)
+            if plan is not None:
+                granted = plan.features
+                assigned = self._assigned_of(login)
+        return name in granted and (site is None or assigned in {None, site})
 
     def decide(
-        self, email: str, feature: str | Feature, website: str | None = None
+        self,
+        login: str | LoginFacts,
+        feature: str | Feature,
+        website: str | None = None,
     ) -> Decision:
-        """Decide whether the login *email* may use *feature*, with every reason.
+        """Decide whether *login* may use *feature*, with every reason.
 
         Raises:
             UnknownFeatureError: *feature* is not a feature of the catalogue.
             UnknownWebsiteError: *website* is not one of the account's.
         """
-        decisions = self._decisions.get(email) if website is None else None
-        decision = decisions.get(feature) if decisions is not None else None
+        decision = None
+        if website is None:
+            if login.__class__ is str:
+                decisions = self._decisions.get(login)
+            elif type(login) is LoginFacts:
+                plan = self._signs_in(login)
+                decisions = None if plan is None else plan.decisions
+            else:
+                decisions = None
+            if decisions is not None:
+                decision = decisions.get(feature)
         if decision is None:
-            decision = self._decide_feature(email, feature, website)
+            decision = self._decide_feature(login, feature, website)
         if self.log_decisions:
-            _log(email, decision)
+            _log(login, decision)
         return decision
 
     def _decide_feature(
-        self, email: str, feature: str | Feature, website: str | None
+        self, login: str | LoginFacts, feature: str | Feature, website: str | None
     ) -> Decision:
         """Decide in full: a website, an email in another case, or a failing login."""
         question = self._questions.get(feature)
         if question is None:
             question = self._questions[self.features.resolve(feature).name]
         name = question.feature
-        state = self._state(email, website)
+        state = self._state(login, website)
         if website is not None:
             question = FeatureQuestion(name, self.account.website(website))
         if state is None:
@@ -638,7 +667,7 @@ class Engine:
 
     def allows_record(
         self,
-        email: str,
+        login: str | LoginFacts,
         permission: str | Permission,
         record: OwnedRecord,
         level: Level | str = Level.VIEW,
@@ -652,12 +681,12 @@ class Engine:
             UnknownWebsiteError: *website* is not one of the account's.
             InvalidIdError: The record's owner id is neither text nor an integer.
         """
-        login = self._record_login(email, permission, level, website)
-        return login is not None and _owner(record) == login.customer.internal_id
+        found = self._record_login(login, permission, level, website)
+        return found is not None and _owner(record) == found.internal_id
 
     def decide_record(
         self,
-        email: str,
+        login: str | LoginFacts,
         permission: str | Permission,
         record: OwnedRecord,
         level: Level | str = Level.VIEW,
@@ -674,24 +703,24 @@ class Engine:
         key = PERMISSIONS.key_of(permission)
         needed = Level.parse(level)
         owner = _owner(record)
-        state = self._state(email, website)
+        state = self._state(login, website)
         question = RecordQuestion(key, needed, owner, self._website(website))
         if state is None:
             reasons = self._unknown_login()
         else:
-            login, reasons, plan = state
-            if owner != login.customer.internal_id:
-                reasons += (_not_own_record(login, owner),)
+            found, reasons, plan = state
+            if owner != found.internal_id:
+                reasons += (_not_own_record(found, owner),)
             if plan is not None:
                 reasons += _level_reasons(plan.role, key, needed, self._roots)
         decision = Decision(question, reasons)
         if self.log_decisions:
-            _log(email, decision)
+            _log(login, decision)
         return decision
 
     def filter_records(
         self,
-        email: str,
+        login: str | LoginFacts,
         permission: str | Permission,
         records: Iterable[_R],
         level: Level | str = Level.VIEW,
@@ -710,35 +739,35 @@ class Engine:
             InvalidIdError: A record's owner id is neither text nor an integer
                 (raised as the result is iterated).
         """
-        login = self._record_login(email, permission, level, website)
-        if login is None:
+        found = self._record_login(login, permission, level, website)
+        if found is None:
             return iter(())
-        owner = login.customer.internal_id
+        owner = found.internal_id
         return (record for record in records if _owner(record) == owner)
 
     def _record_login(
         self,
-        email: str,
+        login: str | LoginFacts,
         permission: str | Permission,
         level: Level | str,
         website: str | None,
-    ) -> Login | None:
+    ) -> _Login | None:
         """The login, when it may reach its own records of *permission* at *level*."""
         key = PERMISSIONS.key_of(permission)
         needed = Level.parse(level)
-        state = self._state(email, website)
+        state = self._state(login, website)
         if state is None:
             return None
-        login, reasons, plan = state
+        found, reasons, plan = state
         if reasons or plan is None or not _holds(plan.role, key, needed):
             return None
-        return login
+        return found
 
     # --- forms ------------------------------------------------------------
 
     def form_view(
         self,
-        email: str,
+        login: str | LoginFacts,
         record: OwnedRecord,
         record_type: RecordType | None = None,
         website: str | None = None,
@@ -754,14 +783,14 @@ class Engine:
             WrongRecordTypeError: A saved order asked about as another type.
         """
         kind = _record_type(record, record_type)
-        state = self._state(email, website)
+        state = self._state(login, website)
         if state is None:
             return None
-        login, reasons, plan = state
+        found, reasons, plan = state
         if (
             reasons
             or plan is None
-            or _owner(record) != login.customer.internal_id
+            or _owner(record) != found.internal_id
             or not _holds(plan.role, kind.value, Level.VIEW)
         ):
             return None
@@ -769,7 +798,7 @@ class Engine:
 
     def decide_form(
         self,
-        email: str,
+        login: str | LoginFacts,
         record: OwnedRecord,
         record_type: RecordType | None = None,
         website: str | None = None,
@@ -823,15 +852,15 @@ class Engine:
         """  # noqa: E501
         kind = _record_type(record, record_type)
         owner = _owner(record)
-        state = self._state(email, website)
+        state = self._state(login, website)
         question = FormQuestion(kind, owner, self._website(website))
         view: FormView | None = None
         if state is None:
             reasons = self._unknown_login()
         else:
-            login, reasons, plan = state
-            if owner != login.customer.internal_id:
-                reasons += (_not_own_record(login, owner),)
+            found, reasons, plan = state
+            if owner != found.internal_id:
+                reasons += (_not_own_record(found, owner),)
             if plan is not None:
                 role = plan.role
                 reasons += _level_reasons(role, kind.value, Level.VIEW, self._roots)
@@ -840,31 +869,33 @@ class Engine:
                     reasons += (_no_form(role, kind),)
         decision = Decision(question, reasons)
         if self.log_decisions:
-            _log(email, decision)
+            _log(login, decision)
         return FormAnswer(decision, view if decision.allowed else None)
 
     # --- signing in -------------------------------------------------------
 
-    def allows_sign_in(self, email: str, website: str | None = None) -> bool:
-        """Whether the login *email* may sign in (to *website*, if given)."""
-        state = self._state(email, website)
+    def allows_sign_in(
+        self, login: str | LoginFacts, website: str | None = None
+    ) -> bool:
+        """Whether *login* may sign in (to *website*, if given)."""
+        state = self._state(login, website)
         return state is not None and not state[1]
 
     def decide_sign_in(
         self,
-        email: str,
+        login: str | LoginFacts,
         website: str | None = None,
         *,
         locked_until: datetime | None = None,
         second_factor_verified: bool = False,
     ) -> Decision:
-        """Decide whether the login *email* may sign in, with every reason.
+        """Decide whether *login* may sign in, with every reason.
 
         The engine keeps no sign-in state: a portal passes what its store
         says (:class:`ccroles.signin.SignIn` does this for it).
 
         Args:
-            email: The login email.
+            login: The login: an email, or the facts the portal holds.
             website: The website signed in to, or ``None``.
             locked_until: When the login's lock ends, while it is locked
                 (:attr:`ccroles.signin_store.LoginState.locked_until`): a
@@ -874,7 +905,7 @@ class Engine:
                 :attr:`~ccroles.decisions.ReasonCode.SECOND_FACTOR_REQUIRED`
                 reason.
         """
-        state = self._state(email, website)
+        state = self._state(login, website)
         reasons = self._unknown_login() if state is None else state[1]
         if locked_until is not None:
             reasons = (_locked(locked_until), *reasons)
@@ -884,7 +915,7 @@ class Engine:
                 reasons = (*reasons, _second_factor(role))
         decision = Decision(SignInQuestion(self._website(website)), reasons)
         if self.log_decisions:
-            _log(email, decision)
+            _log(login, decision)
         return decision
 
     # --- log in as customer -----------------------------------------------
@@ -908,25 +939,65 @@ class Engine:
     # --- shared steps -----------------------------------------------------
 
     def _state(
-        self, email: str, website: str | None
-    ) -> tuple[Login, tuple[Reason, ...], _RolePlan | None] | None:
+        self, login: object, website: str | None
+    ) -> tuple[_Login, tuple[Reason, ...], _RolePlan | None] | None:
         """The login, its failing checks (website included) and its role's plan.
 
+        ``None`` for an email no login has, and for anything that is neither
+        an email nor login facts.
+
         Raises:
-            UnknownWebsiteError: *website* is not one of the account's.
+            UnknownWebsiteError: *website* is not one of the account's, or the
+                login facts name an assigned website the account lacks.
+            UnknownRoleError: The login facts name a role the account lacks.
         """
         website = self._website(website)
-        key = email_key(email)
-        login = self.account.find_login(key)
-        if login is None:
+        found: _Login | None
+        if isinstance(login, str):
+            key = email_key(login)
+            found = self.account.find_login(key)
+            reasons = self._failing.get(key, ())
+        elif type(login) is LoginFacts:
+            found = login
+            reasons = _login_reasons(self.account, login, self._plans)
+        else:
+            found = None
+        if found is None:
             return None
-        reasons = self._failing.get(key, ())
-        assigned = login.customer.assigned_website
+        assigned = found.assigned_website
         if website is not None and assigned is not None:
             assigned = self.account.website(assigned)
             if assigned != website:
-                reasons = (*reasons, _website_reason(login, assigned, website))
-        return login, reasons, self._plans.get(fold(login.role))
+                reasons = (*reasons, _website_reason(found, assigned, website))
+        return found, reasons, self._plans.get(fold(found.role))
+
+    def _signs_in(self, login: LoginFacts) -> _RolePlan | None:
+        """The role plan of login facts that may sign in (any website), else ``None``.
+
+        Raises:
+            UnknownRoleError: The facts name a role the account lacks.
+            UnknownWebsiteError: The facts name an assigned website the
+                account lacks.
+        """
+        role = login.role
+        plan = self._plans.get(role)
+        if plan is None and role is not None:
+            plan = self._plans.get(fold(self.account.role(role).name))
+        assigned = login.assigned_website
+        if assigned is not None and assigned not in self._websites:
+            self.account.website(assigned)
+        may = (
+            self.account.customer_access
+            and login.give_access
+            and login.active
+            and (login.contact_id is None or login.contact_active)
+        )
+        return plan if may else None
+
+    def _assigned_of(self, login: LoginFacts) -> str | None:
+        """The login facts' assigned website, as the account writes it."""
+        assigned = login.assigned_website
+        return None if assigned is None else self.account.website(assigned)
 
     def _website(self, website: str | None) -> str | None:
         """The account's website *website* names (as the account writes it)."""
