@@ -274,3 +274,11 @@ def test_the_decision_log_names_login_facts_by_their_label(
     with caplog.at_level(logging.DEBUG, logger="ccroles.policy"):
         engine.decide(facts(customer_id="ACME"), PAY)
     assert caplog.messages == ["customer 'ACME' may use Make a Payment"]
+
+
+def test_a_feature_named_in_another_case_is_found_for_login_facts() -> None:
+    """Past the fast path: the feature's name is matched ignoring case."""
+    assert ENGINE.allows(facts(), "make a payment")
+    assert not ENGINE.allows(facts(role="Accountant"), "MAKE A PAYMENT")
+    with pytest.raises(UnknownFeatureError):
+        ENGINE.allows(facts(), "Make a Paymnet")

@@ -115,20 +115,21 @@ def _check_email(
     """An email field's validator: the rule of :func:`ccroles.names.check_email`."""
     if value is None:
         return
-    owner = (
-        f"contact {instance.id!r}"
-        if isinstance(instance, Contact)
-        else f"customer {instance.customer_id!r}"
-    )
     try:
-        check_email(value, owner=owner)
-    except InvalidEmailError as error:
+        check_email(value)
+    except InvalidEmailError as refused:  # named only now: the common case is valid
+        owner = (
+            f"contact {instance.id!r}"
+            if isinstance(instance, Contact)
+            else f"customer {instance.customer_id!r}"
+        )
+        error = InvalidEmailError(refused.email, owner=owner)
         error.field = field.name
-        raise
+        raise error from None
 
 
 def _contacts(contacts: Iterable[Contact]) -> tuple[Contact, ...]:
-    return tuple(contacts)
+    return contacts if type(contacts) is tuple else tuple(contacts)
 
 
 def _roles(roles: Iterable[Role]) -> tuple[Role, ...]:
@@ -228,6 +229,8 @@ class AccountRules:
         self._contact_ids: set[str] = set()
         self._ignored = tuple(ignored_roles)
         self._ignored_keys = frozenset(map(fold, self._ignored))
+        # Role names, as written, found known: roles are never removed.
+        self._known_role_names: set[str] = set()
 
     def copy(self) -> AccountRules:
         """Return rules with the same indexes, to check changes against."""
@@ -288,24 +291,27 @@ class AccountRules:
     def check_customer(self, index: int, customer: Customer) -> None:
         """Ids and emails unique; the roles and website it names known."""
         at: _Path = ("customers", index)
-        owner = _label(customer.customer_id)
         internal_id, customer_id = customer.internal_id, customer.customer_id
         if internal_id in self.customers:
-            error = DuplicateReferenceError("internal id", internal_id, owner=owner)
+            error = DuplicateReferenceError(
+                "internal id", internal_id, owner=_label(customer_id)
+            )
             self._add((*at, "internal_id"), error)
         else:
             self.customers[internal_id] = customer
         if customer_id in self._customer_ids:
-            error = DuplicateReferenceError("customer id", customer_id, owner=owner)
+            error = DuplicateReferenceError(
+                "customer id", customer_id, owner=_label(customer_id)
+            )
             self._add((*at, "customer_id"), error)
         self._customer_ids.add(customer_id)
         assigned = customer.assigned_website
         if assigned is not None and fold(assigned) not in self.websites:
             known = self.websites.values()
-            self._add(
-                (*at, "assigned_website"),
-                UnknownReferenceError("website", assigned, owner=owner, known=known),
+            unknown = UnknownReferenceError(
+                "website", assigned, owner=_label(customer_id), known=known
             )
+            self._add((*at, "assigned_website"), unknown)
         self._check_login(at, Login(customer))
         for number, contact in enumerate(customer.contacts):
             where = (*at, "contacts", number)
@@ -319,13 +325,16 @@ class AccountRules:
     def _check_login(self, at: _Path, login: Login) -> None:
         """The login's role is the account's; its email is no other login's."""
         role = login.role
-        key = fold(role)
-        if role is not None and key not in self.roles and key not in self._ignored_keys:
-            known = [*(r.name for r in self.roles.values()), *self._ignored]
-            self._add(
-                (*at, "role"),
-                UnknownReferenceError("role", role, owner=login.label, known=known),
-            )
+        if role is not None and role not in self._known_role_names:
+            key = fold(role)
+            if key in self.roles or key in self._ignored_keys:
+                self._known_role_names.add(role)
+            else:
+                known = [*(r.name for r in self.roles.values()), *self._ignored]
+                unknown = UnknownReferenceError(
+                    "role", role, owner=login.label, known=known
+                )
+                self._add((*at, "role"), unknown)
         email = login.email
         if email is None:
             return

@@ -33,6 +33,7 @@ undecodable byte becomes) is refused wherever it comes in.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from ccroles.exceptions import InvalidEmailError, InvalidIdError
@@ -51,6 +52,13 @@ MAX_EMAIL_LENGTH: Final = 254
 """The longest email accepted, in characters (the limit of SMTP paths)."""
 
 _MAX_LOCAL_PART: Final = 64
+
+# The email rule below for ASCII text, as one pattern (tests check they agree):
+# printable characters but space and "@", up to 64 before the "@", and labels
+# without "." after it, at least two.
+_ASCII_EMAIL: Final = re.compile(
+    r"[!-?A-~]{1,64}@[!-\-/-?A-~]+(?:\.[!-\-/-?A-~]+)+"
+).fullmatch
 
 
 def fold(name: object) -> str:
@@ -109,6 +117,8 @@ def as_id(value: object, what: str = "id") -> str:
     ccroles.exceptions.InvalidIdError: id True is refused: an id is text or an integer
     """
     if type(value) is str:
+        if value.isascii() and value.strip():
+            return value  # the common case, decided without the checks below
         text = value
     elif isinstance(value, str):
         text = str.__str__(value)  # plain text, whatever the subclass overrides
@@ -158,6 +168,13 @@ def check_email(value: object, owner: str = "a login") -> str:
     ...
     ccroles.exceptions.InvalidEmailError: customer 'ACME' cannot log in as '': ...
     """
+    if (
+        type(value) is str
+        and value.isascii()
+        and len(value) <= MAX_EMAIL_LENGTH
+        and _ASCII_EMAIL(value) is not None
+    ):
+        return value  # the common case, in one match: the same rule for ASCII
     if not isinstance(value, str):
         raise InvalidEmailError(value, owner=owner)
     text = str.__str__(value)

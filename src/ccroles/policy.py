@@ -2,15 +2,16 @@
 
 An :class:`Engine` is built once from an :class:`~ccroles.accounts.Account`
 and then only answers questions. Three kinds of question are asked of a login
-(an email): may it use a *feature* of the matrix, may it reach a *record* at a
-level, may it *sign in*. Each has a plain-bool form for hot code
-(:meth:`Engine.allows`) and a form that returns a
+(an email of the account's, or the :class:`~ccroles.accounts.LoginFacts` a
+portal holds in its own database): may it use a *feature* of the matrix, may
+it reach a *record* at a level, may it *sign in*. Each has a plain-bool form
+for hot code (:meth:`Engine.allows`) and a form that returns a
 :class:`~ccroles.decisions.Decision` carrying every failing reason with the
 smallest change that would allow it (see :mod:`ccroles.decisions`).
 
-Everything that does not depend on the question is worked out when the engine
-is built: for each login, whether it may sign in at all, and for each role,
-which features it has and why it lacks the others.
+What does not depend on the question is worked out once: for each role when
+the engine is built (which features it has and why it lacks the others), for
+each login the first time it is asked about (whether it may sign in at all).
 
 >>> from ccroles.accounts import Account, Customer
 >>> from ccroles.roles import CUSTOMER_CENTER
@@ -41,7 +42,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC
-from typing import TYPE_CHECKING, Final, Protocol, TypeVar
+from typing import TYPE_CHECKING, Final, Protocol, TypeVar, cast
 
 import attrs
 
@@ -431,13 +432,6 @@ def _plan(
 _NOTHING: Final[frozenset[str]] = frozenset()
 
 
-def _keys(login: Login) -> tuple[str, ...]:
-    """The keys a login is found under: its email as written, and casefolded."""
-    email = login.email
-    key = email_key(email)
-    return () if email is None else (email,) if key == email else (email, key)
-
-
 def _log(login: object, decision: Decision) -> None:
     who = login.label if isinstance(login, LoginFacts) else str(login)
     _LOG.debug(
@@ -457,15 +451,22 @@ def _log(login: object, decision: Decision) -> None:
 
 @attrs.frozen
 class Engine:
-    """Answers what each login of an account may do; immutable once built.
+    """Answers what each login of an account may do; its answers never change.
 
-    Building the engine works out, per login, everything that does not depend
-    on the question (the Customer Access switch, Give Access, active, the
-    role known and a customer center role) and, per role, which features it
-    has, why it lacks the others, and the decision for each: every login of a
-    role that may sign in shares its role's decisions. Answers then cost a
-    dictionary lookup or two. The engine never changes after it is built, so
-    one engine may be shared by any number of threads.
+    Building the engine works out, per role, which features it has, why it
+    lacks the others, and the decision for each; its cost depends on the
+    roles, not on the number of customers. What does not depend on the
+    question for a login (the Customer Access switch, Give Access, active,
+    the role known and a customer center role) is worked out the first time
+    the login is asked about, and kept: every login of a role that may sign
+    in shares its role's decisions. Answers then cost a dictionary lookup or
+    two. What is kept is only ever added, never changed, so one engine may be
+    shared by any number of threads.
+
+    A login is an email of the account's or, for a portal that keeps its
+    customers in its own database, a :class:`~ccroles.accounts.LoginFacts`
+    read from the portal's row: then the account needs no customers at all,
+    and the answers and reasons are those the email would get.
 
     Emails match ignoring case; the exact spelling on record is fastest. An
     email no login has (``""`` included, what a portal may pass for a
@@ -493,20 +494,27 @@ class Engine:
     features: FeatureCatalogue = attrs.field(default=FEATURES, eq=False)
     log_decisions: bool = attrs.field(default=False, kw_only=True)
     # Every login, under its email as written and casefolded: what it may use.
-    _grants: Mapping[str, frozenset[str]] = attrs.field(
+    _grants: dict[str, frozenset[str]] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
-    _decisions: Mapping[str, Mapping[str | Feature, Decision]] = attrs.field(
+    # The same, for the decisions; a login that may not sign in gets its
+    # decisions here when they are first asked for.
+    _decisions: dict[str, Mapping[str | Feature, Decision]] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
-    _assigned: Mapping[str, str] = attrs.field(
+    _assigned: dict[str, str] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
-    _failing: Mapping[str, tuple[Reason, ...]] = attrs.field(
+    # Logins that may not sign in: their failing checks, and their role's plan.
+    _failing: dict[str, tuple[tuple[Reason, ...], _RolePlan | None]] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
     # Customer center roles' plans, by name as written and folded.
     _plans: Mapping[str | None, _RolePlan] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    # The same, when Customer Access is on (else empty): the LoginFacts fast path.
+    _open: Mapping[str | None, _RolePlan] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
     _roots: tuple[Role, ...] = attrs.field(init=False, repr=False, eq=False, hash=False)
@@ -533,37 +541,20 @@ class Engine:
         for role in roles:
             plan = _plan(role, self.features, alternatives, questions)
             plans[role.name] = plans[fold(role.name)] = plan
-        grants: dict[str, frozenset[str]] = {}
-        decisions: dict[str, Mapping[str | Feature, Decision]] = {}
-        assigned: dict[str, str] = {}
-        failing: dict[str, tuple[Reason, ...]] = {}
         access = self.account.customer_access
-        for login in self.account.logins():
-            found = plans.get(fold(login.role))
-            if found is not None and access and login.give_access and login.active:
-                website = login.customer.assigned_website
-                for key in _keys(login):
-                    grants[key] = found.features
-                    decisions[key] = found.decisions
-                    if website is not None:
-                        assigned[key] = self.account.website(website)
-            else:
-                reasons = _login_reasons(self.account, login, plans)
-                for key in _keys(login):
-                    grants[key] = _NOTHING
-                    failing[key] = reasons
         object.__setattr__(self, "_roots", roots)
         object.__setattr__(self, "_websites", frozenset(self.account.websites))
-        object.__setattr__(self, "_grants", grants)
-        object.__setattr__(self, "_decisions", decisions)
-        object.__setattr__(self, "_assigned", assigned)
-        object.__setattr__(self, "_failing", failing)
+        object.__setattr__(self, "_grants", {})
+        object.__setattr__(self, "_decisions", {})
+        object.__setattr__(self, "_assigned", {})
+        object.__setattr__(self, "_failing", {})
         object.__setattr__(self, "_plans", plans)
+        object.__setattr__(self, "_open", plans if access else {})
         object.__setattr__(self, "_questions", questions)
 
     # --- features ---------------------------------------------------------
 
-    def allows(
+    def allows(  # noqa: PLR0911 (the hot path returns as soon as it knows)
         self,
         login: str | LoginFacts,
         feature: str | Feature,
@@ -580,9 +571,15 @@ class Engine:
             UnknownWebsiteError: *website* is not one of the account's.
             UnknownRoleError: The login facts name a role the account lacks.
         """
-        if login.__class__ is not str or (
-            website is not None and website not in self._websites
-        ):
+        if website is not None and website not in self._websites:
+            return self._allows_otherwise(login, feature, website)
+        if login.__class__ is not str:
+            plan = self._open_plan(login)
+            if plan is not None:
+                if feature in plan.features:
+                    return True
+                if feature in self._questions:
+                    return False
             return self._allows_otherwise(login, feature, website)
         try:
             granted = self._grants[login]
@@ -607,8 +604,9 @@ class Engine:
         assigned = None
         if isinstance(login, str):
             key = email_key(login)
-            granted = self._grants.get(key, _NOTHING)
-            assigned = self._assigned.get(key)
+            if key in self._grants or self._learn(key):
+                granted = self._grants[key]
+                assigned = self._assigned.get(key)
         elif type(login) is LoginFacts:
             plan = self._signs_in(login)
             if plan is not None:
@@ -631,12 +629,10 @@ class Engine:
         decision = None
         if website is None:
             if login.__class__ is str:
-                decisions = self._decisions.get(login)
-            elif type(login) is LoginFacts:
-                plan = self._signs_in(login)
-                decisions = None if plan is None else plan.decisions
+                decisions = self._decisions.get(login) or self._decisions_of(login)
             else:
-                decisions = None
+                plan = self._open_plan(login)
+                decisions = None if plan is None else plan.decisions
             if decisions is not None:
                 decision = decisions.get(feature)
         if decision is None:
@@ -644,6 +640,67 @@ class Engine:
         if self.log_decisions:
             _log(login, decision)
         return decision
+
+    def _learn(self, email: str) -> bool:
+        """Work out what the login *email* may use and keep it; ``False``: no login.
+
+        Done the first time a login is asked about, so building the engine
+        costs nothing per login. It is kept under the email on record and
+        casefolded (never under other spellings, which an attacker could
+        vary without end); the lookup the hot path reads is stored last.
+        """
+        key = email_key(email)
+        login = self.account.find_login(key)
+        if login is None:
+            return False
+        customer, contact = login.customer, login.contact
+        person = customer if contact is None else contact
+        plans = self._plans
+        found = plans.get(person.role) or plans.get(fold(person.role))
+        keys = {cast("str", person.email), key}
+        granted = _NOTHING
+        if (
+            found is not None
+            and self.account.customer_access
+            and person.give_access
+            and login.active
+        ):
+            granted = found.features
+            website = customer.assigned_website
+            for each in keys:
+                if website is not None:
+                    self._assigned[each] = self.account.website(website)
+                self._decisions[each] = found.decisions
+        else:
+            reasons = _login_reasons(self.account, login, plans)
+            for each in keys:
+                self._failing[each] = (reasons, found)
+        for each in keys:
+            self._grants[each] = granted
+        return True
+
+    def _decisions_of(self, email: str) -> Mapping[str | Feature, Decision] | None:
+        """The login's decisions (kept once made), or ``None`` to decide in full.
+
+        ``None`` for an email no login has, or spelt otherwise than on record.
+        """
+        if email not in self._grants and not self._learn(email):
+            return None
+        decisions = self._decisions.get(email)
+        failing = self._failing.get(email)
+        if decisions is None and failing is not None:
+            reasons, plan = failing
+            decisions = {
+                name: Decision(
+                    question,
+                    reasons
+                    if plan is None
+                    else reasons + plan.feature_reasons[question.feature],
+                )
+                for name, question in self._questions.items()
+            }
+            self._decisions[email] = decisions
+        return decisions
 
     def _decide_feature(
         self, login: str | LoginFacts, feature: str | Feature, website: str | None
@@ -956,7 +1013,9 @@ class Engine:
         if isinstance(login, str):
             key = email_key(login)
             found = self.account.find_login(key)
-            reasons = self._failing.get(key, ())
+            if found is not None and key not in self._grants:
+                self._learn(key)
+            reasons = self._failing.get(key, ((), None))[0]
         elif type(login) is LoginFacts:
             found = login
             reasons = _login_reasons(self.account, login, self._plans)
@@ -965,11 +1024,31 @@ class Engine:
         if found is None:
             return None
         assigned = found.assigned_website
-        if website is not None and assigned is not None:
+        if assigned is not None:
             assigned = self.account.website(assigned)
-            if assigned != website:
+            if website is not None and assigned != website:
                 reasons = (*reasons, _website_reason(found, assigned, website))
         return found, reasons, self._plans.get(fold(found.role))
+
+    def _open_plan(self, login: object) -> _RolePlan | None:
+        """The plan of login facts that plainly may sign in anywhere; else ``None``.
+
+        The fast path for :class:`LoginFacts`: a role named as the account
+        writes it, every flag set, no Assigned Website. Anything else is left
+        to the full rules (``None``), never denied here.
+        """
+        if login.__class__ is not LoginFacts:
+            return None
+        plan = self._open.get(login.role)
+        if (
+            plan is None
+            or not login.give_access
+            or not login.active
+            or not login.contact_active
+            or login.assigned_website is not None
+        ):
+            return None
+        return plan
 
     def _signs_in(self, login: LoginFacts) -> _RolePlan | None:
         """The role plan of login facts that may sign in (any website), else ``None``.

@@ -238,6 +238,13 @@ def _exactly(python_type: type[_T], expected: str) -> Callable[[object, object],
     return structure
 
 
+def _exactly_optional_str(value: object, _: object) -> str | None:
+    """``str | None`` in one call: what cattrs does in two (the loader's hot path)."""
+    if value is None or type(value) is str:
+        return value
+    raise _WrongTypeError("a string", value)
+
+
 def _checked(hook: StructureHook, python_type: type, expected: str) -> StructureHook:
     """Wrap *hook* so that it first refuses values not of *python_type*."""
 
@@ -427,6 +434,7 @@ def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
         forbid_extra_keys=True, omit_if_default=True, detailed_validation=True
     )
     converter.register_structure_hook(str, _exactly(str, "a string"))
+    converter.register_structure_hook(str | None, _exactly_optional_str)
     converter.register_structure_hook(bool, _exactly(bool, "a boolean"))
     converter.register_structure_hook(int, _exactly(int, "an integer"))
     converter.register_structure_hook(_Key, _key_hook)
@@ -767,6 +775,8 @@ def _parse(text: str | bytes, fmt: FileFormat, source: str) -> object:
         line, column = _line_column(text, position)
         problem = Problem(source, message, line=line, column=column)
         raise DataFileError(source, [problem]) from None
+    if is_encodable(text) and _SURROGATE_ESCAPE(text) is None:
+        return parsed  # no lone surrogate can be in it: no need to walk it
     unwritable = [
         Problem(source, "text that cannot be written as UTF-8 (a lone surrogate)", path)
         for path in _unwritable(parsed, ())
@@ -783,6 +793,10 @@ def _line_column(text: str, position: int) -> tuple[int, int]:
     """The line and column (from 1) of *position* in *text*."""
     line = text.count("\n", 0, position) + 1
     return line, position - (text.rfind("\n", 0, position) + 1) + 1
+
+
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]").search
+"""Finds what may be a JSON escape of a lone surrogate (TOML refuses them)."""
 
 
 def _unwritable(data: object, at: _Path) -> Iterator[str]:

@@ -1,0 +1,103 @@
+"""The rules for names and emails (:mod:`ccroles.names`), at their edges.
+
+The email rule is checked in one regular expression for ASCII text (the
+common case, on the hot path of loading accounts) and in full otherwise; a
+property test holds the two to the rule as DOMAIN states it, written out here.
+"""
+
+import string
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ccroles import InvalidEmailError
+from ccroles.names import MAX_EMAIL_LENGTH, check_email, email_key, fold
+
+
+def by_the_rule(text: str) -> bool:
+    """The email rule, spelt out as DOMAIN and :mod:`ccroles.names` state it.
+
+    One "@", a local part of 1 to 64 characters, a domain of at least two
+    non-empty labels, nothing but printable characters and no space, at most
+    254 characters in all.
+    """
+    if text.count("@") != 1 or len(text) > MAX_EMAIL_LENGTH:
+        return False
+    local, domain = text.split("@")
+    labels = domain.split(".")
+    return (
+        1 <= len(local) <= 64
+        and len(labels) >= 2
+        and all(labels)
+        and all(c.isprintable() and c != " " for c in text)
+    )
+
+
+def accepted(text: str) -> bool:
+    """Whether :func:`check_email` accepts *text*."""
+    try:
+        check_email(text)
+    except InvalidEmailError:
+        return False
+    return True
+
+
+PARTS = st.text(alphabet="a.@ -~\t\x7fZ\x00é", max_size=6)
+LOCAL = st.sampled_from([1, 63, 64, 65]).map(lambda n: "a" * n)
+
+
+@given(st.lists(PARTS | LOCAL, max_size=5).map("".join))
+def test_the_email_rule_is_the_one_domain_states(text: str) -> None:
+    """ASCII or not, plain or long, the rule accepts exactly the emails."""
+    assert accepted(text) == by_the_rule(text)
+
+
+@given(
+    st.integers(min_value=1, max_value=70),
+    st.integers(min_value=180, max_value=200),
+)
+def test_the_length_limits_hold_at_their_boundaries(local: int, domain: int) -> None:
+    """64 characters before the "@", 254 in all: at each limit and one over."""
+    text = "a" * local + "@" + "b" * domain + ".example"
+    assert accepted(text) == (local <= 64 and len(text) <= MAX_EMAIL_LENGTH)
+
+
+def test_an_email_beyond_ascii_is_an_email() -> None:
+    """Internationalised addresses pass the full check."""
+    assert check_email("zoë@bücher.example") == "zoë@bücher.example"
+
+
+def test_an_email_in_a_text_subclass_is_returned_as_plain_text() -> None:
+    """An email is kept as plain text, whatever class it came in."""
+
+    class Loud(str):
+        __slots__ = ()
+
+    got = check_email(Loud("ap@acme.example"))
+    assert type(got) is str
+    assert got == "ap@acme.example"
+
+
+@pytest.mark.parametrize("char", [c for c in string.printable if c not in " @."])
+def test_every_printable_ascii_character_may_stand_in_a_local_part(char: str) -> None:
+    """Each of the pattern's ranges, character by character."""
+    expected = char.isprintable()
+    assert accepted(f"a{char}b@x.example") == expected
+    assert accepted(f"ap@x{char}y.example") == expected
+
+
+def test_names_and_emails_fold_whatever_a_subclass_overrides() -> None:
+    """A text subclass cannot change the key it is compared by."""
+
+    class Sly(str):
+        __slots__ = ()
+
+        def casefold(self) -> str:
+            return "customer center"
+
+        def strip(self, chars: str | None = None) -> str:
+            return "customer center" if chars is None else chars
+
+    assert fold(Sly(" Staff ")) == "staff"
+    assert email_key(Sly("AP@acme.example")) == "ap@acme.example"
