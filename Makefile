@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint typecheck pytest bench clean readme docs screenshot mutate
+.PHONY: demo test lint typecheck pytest bench clean readme docs screenshot mutate portal
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 
 $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[docs]'
+	touch $@
+
+$(VENV)/.installed-portal: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[flask]'
 	touch $@
 
 $(VENV)/.installed-mutate: pyproject.toml | $(BIN)/python
@@ -85,10 +89,20 @@ readme: $(VENV)/.installed-demo
 	$(BIN)/ccroles readme --write README.md
 
 # Optional: look at the built matrix page in headless Chromium (Debian's
-# `chromium` package); the picture is left in docs/_build/matrix.png.
+# `chromium` package); the picture is left in docs/_build/matrix.png. Also
+# takes the example portal's home page for two roles, side by side, for the
+# docs' front page: docs/images/portal-home.png (committed).
 screenshot: $(VENV)/.installed-test
+	mkdir -p docs/_build docs/images
 	CCROLES_SCREENSHOT=1 CCROLES_SCREENSHOT_FILE=$(CURDIR)/docs/_build/matrix.png \
-		$(BIN)/pytest -q --no-cov -p no:cacheprovider -k browser tests/test_docs.py
+	CCROLES_PORTAL_SCREENSHOT_FILE=$(CURDIR)/docs/images/portal-home.png \
+		$(BIN)/pytest -q --no-cov -p no:cacheprovider -k browser \
+		tests/test_docs.py tests/test_portal.py
+
+# The example customer portal (examples/portal/) on localhost: prints its
+# address and the example logins with their demo password. Ctrl-C stops it.
+portal: $(VENV)/.installed-portal
+	$(BIN)/python examples/portal/portal.py
 
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_engine.py

@@ -716,14 +716,6 @@ def _login(account: Account, internal_id: str, contact_id: str | None) -> Login:
     )
 
 
-def _replace(account: Account, customer: Customer) -> Account:
-    customers = tuple(
-        customer if c.internal_id == customer.internal_id else c
-        for c in account.customers
-    )
-    return attrs.evolve(account, customers=customers)
-
-
 def _stored(procedure: Procedure, params: ScryptParams) -> PasswordHash | None:
     if isinstance(procedure, AssignPassword):
         return hash_password(procedure.password, params)
@@ -794,13 +786,14 @@ def grant_access(
             account has no notification settings.
     """
     login = _login(account, grant.customer, grant.contact)
-    position = account.customers.index(login.customer)
-    faults, resolved = _check_grant(account, account.rules(), position, login, grant)
+    rules = account.rules()
+    position = rules.positions[login.internal_id]
+    faults, resolved = _check_grant(account, rules, position, login, grant)
     if resolved is None:
         raise faults[0][1]
     email, role = resolved
     customer = _with_access(login, email, role, grant, _stored(grant.procedure, scrypt))
-    new_account = _replace(account, customer)
+    new_account = account.with_customer(customer)
     notification = _notification(
         account, grant.procedure, email, customer.customer_id, now
     )
@@ -849,7 +842,7 @@ def set_password(
         password_hash=hash_password(password, scrypt),
     )
     _log.info("set the password of %s", login.label)
-    return _replace(account, customer)
+    return account.with_customer(customer)
 
 
 def revoke_access(
@@ -874,7 +867,7 @@ def revoke_access(
         UnknownReferenceError: No such customer or contact.
     """
     login = _login(account, customer, contact)
-    new_account = _replace(account, _without_access(login))
+    new_account = account.with_customer(_without_access(login))
     notice = _separate_logins(login)
     _log.info("revoked access of %s", login.label)
     return Revoked(new_account, notice)

@@ -30,10 +30,11 @@ import re
 import string
 import typing
 from datetime import timedelta
-from typing import TYPE_CHECKING, Final, cast
+from typing import TYPE_CHECKING, Final, TypeVar, cast
 
 import attrs
 
+from ccroles._shared import SharedMap
 from ccroles.exceptions import (
     CCRolesError,
     DuplicateReferenceError,
@@ -53,7 +54,7 @@ from ccroles.names import as_id, check_email, email_key, fold, is_encodable
 from ccroles.roles import BUILTIN_ROLES, Role, RoleCatalogue, escalation
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator
+    from collections.abc import Iterable, Iterator, MutableMapping
 
 __all__ = [
     "DEFAULT_NOTIFICATION_SUBJECT",
@@ -151,6 +152,19 @@ def _forms(forms: Iterable[TransactionForm]) -> tuple[TransactionForm, ...]:
 # --- the account rules: their one home ----------------------------------------
 
 _Path = tuple[str | int, ...]  # where in an account: ("customers", 3, "email")
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+def _copied(index: MutableMapping[_K, _V]) -> MutableMapping[_K, _V]:
+    return index.copy() if isinstance(index, SharedMap) else dict(index)
+
+
+def _shared(index: MutableMapping[_K, _V]) -> SharedMap[_K, _V]:
+    """*index* as a shared map, taking a dict over (the rules own their dicts)."""
+    if isinstance(index, SharedMap):
+        return index
+    return SharedMap(cast("dict[_K, _V]", index))
 
 
 def format_path(path: _Path) -> str:
@@ -208,7 +222,10 @@ class AccountRules:
     checks still run. A customer can be replaced afterwards
     (:meth:`replace_customer`), at a cost independent of the number of
     customers: the CSV import checks each row that way, after the rows above
-    it. :meth:`Account.rules` gives the rules of a built account.
+    it. :meth:`Account.rules` gives the rules of a built account; the indexes
+    of a built account are shared by its copies (:meth:`copy` costs the same
+    at any size), so :meth:`Account.with_customer` changes one customer at a
+    cost independent of the number of customers.
 
     Attributes:
         problems: Every problem found so far, in the order found.
@@ -216,6 +233,7 @@ class AccountRules:
         websites: Website names by folded name.
         logins: Logins by casefolded email.
         customers: Customers by internal id.
+        positions: Each customer's place in the account, by internal id.
     """
 
     def __init__(self, *, ignored_roles: Iterable[str] = ()) -> None:
@@ -223,25 +241,44 @@ class AccountRules:
         self.problems: list[AccountProblem] = []
         self.roles: dict[str, Role] = {fold(r.name): r for r in BUILTIN_ROLES}
         self.websites: dict[str, str] = {}
-        self.logins: dict[str, Login] = {}
-        self.customers: dict[str, Customer] = {}
-        self._customer_ids: set[str] = set()
-        self._contact_ids: set[str] = set()
+        self.logins: MutableMapping[str, Login] = {}
+        self.customers: MutableMapping[str, Customer] = {}
+        self.positions: MutableMapping[str, int] = {}
+        self._customer_ids: MutableMapping[str, bool] = {}
+        self._contact_ids: MutableMapping[str, bool] = {}
         self._ignored = tuple(ignored_roles)
         self._ignored_keys = frozenset(map(fold, self._ignored))
         # Role names, as written, found known: roles are never removed.
         self._known_role_names: set[str] = set()
 
     def copy(self) -> AccountRules:
-        """Return rules with the same indexes, to check changes against."""
+        """Return rules with the same indexes, to check changes against.
+
+        Shared indexes (:meth:`share`) are copied at a cost independent of
+        their size; others entry by entry.
+        """
         other = AccountRules()
         other.roles = dict(self.roles)
         other.websites = dict(self.websites)
-        other.logins = dict(self.logins)
-        other.customers = dict(self.customers)
-        other._customer_ids = set(self._customer_ids)
-        other._contact_ids = set(self._contact_ids)
+        other.logins = _copied(self.logins)
+        other.customers = _copied(self.customers)
+        other.positions = _copied(self.positions)
+        other._customer_ids = _copied(self._customer_ids)
+        other._contact_ids = _copied(self._contact_ids)
         return other
+
+    def share(self) -> AccountRules:
+        """Make the per-customer indexes shareable by copies; return self.
+
+        The indexes are then never changed in place: a copy and its original
+        each see their own changes only (:mod:`ccroles._shared`).
+        """
+        self.logins = _shared(self.logins)
+        self.customers = _shared(self.customers)
+        self.positions = _shared(self.positions)
+        self._customer_ids = _shared(self._customer_ids)
+        self._contact_ids = _shared(self._contact_ids)
+        return self
 
     def _add(self, path: _Path, error: CCRolesError) -> None:
         self.problems.append(AccountProblem(path, error))
@@ -299,12 +336,13 @@ class AccountRules:
             self._add((*at, "internal_id"), error)
         else:
             self.customers[internal_id] = customer
+            self.positions[internal_id] = index
         if customer_id in self._customer_ids:
             error = DuplicateReferenceError(
                 "customer id", customer_id, owner=_label(customer_id)
             )
             self._add((*at, "customer_id"), error)
-        self._customer_ids.add(customer_id)
+        self._customer_ids[customer_id] = True
         assigned = customer.assigned_website
         if assigned is not None and fold(assigned) not in self.websites:
             known = self.websites.values()
@@ -319,7 +357,7 @@ class AccountRules:
                 label = _label(customer.customer_id, contact.id)
                 error = DuplicateReferenceError("contact id", contact.id, owner=label)
                 self._add((*where, "id"), error)
-            self._contact_ids.add(contact.id)
+            self._contact_ids[contact.id] = True
             self._check_login(where, Login(customer, contact))
 
     def _check_login(self, at: _Path, login: Login) -> None:
@@ -355,13 +393,14 @@ class AccountRules:
         """
         if self.customers.get(old.internal_id) is old:
             del self.customers[old.internal_id]
-        self._customer_ids.discard(old.customer_id)
+            del self.positions[old.internal_id]
+        self._customer_ids.pop(old.customer_id, None)
         for login in (Login(old), *(Login(old, c) for c in old.contacts)):
             held = self.logins.get(email_key(login.email))
             if held is not None and held.customer is old:
                 del self.logins[email_key(login.email)]
             if login.contact is not None:
-                self._contact_ids.discard(login.contact.id)
+                self._contact_ids.pop(login.contact.id, None)
         start = len(self.problems)
         self.check_customer(index, new)
         return self.problems[start:]
@@ -1130,7 +1169,7 @@ class Account:
         )
         if rules.problems:
             raise rules.problems[0].error
-        object.__setattr__(self, "_rules", rules)
+        object.__setattr__(self, "_rules", rules.share())
         object.__setattr__(self, "_roles_by_name", RoleCatalogue(rules.roles.values()))
 
     def rules(self) -> AccountRules:
@@ -1143,6 +1182,51 @@ class Account:
         []
         """
         return self._rules.copy()
+
+    def with_customer(self, customer: Customer) -> Account:
+        """This account with *customer* in place of the one of its internal id.
+
+        A customer whose internal id the account lacks is added at the end.
+        Only *customer* is checked, against the rest of the account, by the
+        same account rules as the constructor's, and the new account shares
+        this one's indexes: the cost does not grow with the number of
+        customers, but for the new :attr:`customers` tuple (a copy of the
+        references, at memory speed). This account is left as it is. Grants
+        and revocations (:mod:`ccroles.access`) change an account this way.
+
+        >>> account = Account(customers=[Customer("1", "A"), Customer("2", "B")])
+        >>> changed = account.with_customer(Customer("2", "B", email="b@x.example"))
+        >>> changed.login("B@x.example").customer.customer_id, account.find_login("b@x.example")
+        ('B', None)
+        >>> changed == Account(customers=[Customer("1", "A"), changed.customers[1]])
+        True
+
+        Raises:
+            CCRolesError: *customer* breaks an account rule (the error the
+                constructor would raise for the whole account).
+        """  # noqa: E501
+        rules = self._rules.copy()
+        old = rules.customers.get(customer.internal_id)
+        customers = self.customers
+        if old is None:
+            position = len(customers)
+            rules.check_customer(position, customer)
+            problems = rules.problems
+            customers = (*customers, customer)
+        else:
+            position = rules.positions[old.internal_id]
+            problems = rules.replace_customer(position, old, customer)
+            changed_customers = list(customers)  # at memory speed
+            changed_customers[position] = customer
+            customers = tuple(changed_customers)
+        if problems:
+            raise problems[0].error
+        changed: Account = object.__new__(Account)
+        for field in attrs.fields(Account):
+            object.__setattr__(changed, field.name, getattr(self, field.name))
+        object.__setattr__(changed, "customers", customers)
+        object.__setattr__(changed, "_rules", rules)
+        return changed
 
     @property
     def all_roles(self) -> tuple[Role, ...]:
@@ -1196,7 +1280,12 @@ class Account:
 
     def logins(self) -> Iterator[Login]:
         """Iterate over every login that has an email, in account order."""
-        return iter(self._rules.logins.values())
+        for customer in self.customers:
+            if customer.email is not None:
+                yield Login(customer)
+            for contact in customer.contacts:
+                if contact.email is not None:
+                    yield Login(customer, contact)
 
     def customer(self, internal_id: str | int) -> Customer:
         """Return the customer with *internal_id* (an integer is read as its text).

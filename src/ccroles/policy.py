@@ -552,6 +552,44 @@ class Engine:
         object.__setattr__(self, "_open", plans if access else {})
         object.__setattr__(self, "_questions", questions)
 
+    def with_account(self, account: Account) -> Engine:
+        """An engine for *account*, sharing this one's per-role work when it can.
+
+        When *account* has this engine's roles and account-wide settings (an
+        account changed by :meth:`~ccroles.accounts.Account.with_customer`
+        has), the new engine costs the same at any number of customers: what
+        it knows of each login is worked out again when first asked. Any
+        other account gets an engine built afresh. This engine is unchanged.
+
+        >>> from ccroles.accounts import Account, Customer
+        >>> account = Account(customers=[Customer("1", "A", email="a@x.example")])
+        >>> engine = Engine(account)
+        >>> granted = account.with_customer(
+        ...     Customer("1", "A", email="a@x.example", give_access=True,
+        ...              role="Customer Center")
+        ... )
+        >>> engine.allows("a@x.example", "Make a Payment")
+        False
+        >>> engine.with_account(granted).allows("a@x.example", "Make a Payment")
+        True
+        """
+        old = self.account
+        if (
+            account.customer_access != old.customer_access
+            or account.roles != old.roles
+            or account.websites != old.websites
+            or account.forms != old.forms
+            or account.form_preferences != old.form_preferences
+        ):
+            return Engine(account, self.features, log_decisions=self.log_decisions)
+        changed: Engine = object.__new__(Engine)
+        for field in attrs.fields(Engine):
+            object.__setattr__(changed, field.name, getattr(self, field.name))
+        object.__setattr__(changed, "account", account)
+        for name in ("_grants", "_decisions", "_assigned", "_failing"):
+            object.__setattr__(changed, name, {})
+        return changed
+
     # --- features ---------------------------------------------------------
 
     def allows(  # noqa: PLR0911 (the hot path returns as soon as it knows)

@@ -1,0 +1,410 @@
+"""Guards for customer portals: the part every web framework shares.
+
+A :class:`Gate` asks an account's :class:`~ccroles.policy.Engine` about the
+login a request comes from, and turns a denial into a :class:`Denial`: the
+HTTP status (401 when nobody is signed in, 403 otherwise), the decision, and
+a body for the customer (HTML or JSON, by the request's ``Accept`` header)
+that says in short sentences what is refused and who can change it. The full
+decision, with every fact and remedy, goes to the ``ccroles.guards`` logger
+(a child of ``ccroles``), never to the customer: a fact may name another
+customer.
+
+The login is whatever the application's own sign-in keeps for a request (an
+email today); the gate passes it to the engine as it is, and reads ``None``
+as "nobody is signed in". With a :class:`~ccroles.signin.SignIn`, a login
+locked after too many wrong passwords is refused everywhere, with the
+:attr:`~ccroles.decisions.ReasonCode.LOCKED` reason, until the lock ends.
+
+Names are checked when a guard is declared (:meth:`Gate.feature`,
+:meth:`Gate.permission`), so a misspelt feature fails at start-up, not at
+the first request. The framework modules, :mod:`ccroles.guards.django`,
+:mod:`ccroles.guards.flask` and :mod:`ccroles.guards.fastapi`, wrap this in
+each framework's idiom; this module imports none of them.
+
+>>> from ccroles.accounts import Account, Customer
+>>> from ccroles.policy import Engine
+>>> engine = Engine(Account(roles=[], customers=[Customer(
+...     "101", "ACME", email="ap@acme.example", give_access=True,
+...     role="Advanced Customer Center")]))
+>>> gate = Gate(engine)
+>>> denial = gate.check_feature("ap@acme.example", gate.feature("Make a Payment"))
+>>> denial.status, denial.message
+(403, 'Make a Payment is not available to you. Your role does not include it; ask your administrator.')
+>>> gate.check_feature(None, "Make a Payment").status
+401
+>>> gate.check_feature("ap@acme.example", "Mapping Store Locations") is None
+True
+"""  # noqa: E501
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import math
+import types
+from typing import TYPE_CHECKING, Final, TypeVar
+
+import attrs
+
+from ccroles.accounts import LoginFacts
+from ccroles.decisions import (
+    Decision,
+    FeatureQuestion,
+    FormQuestion,
+    Reason,
+    ReasonCode,
+    RecordQuestion,
+    explain,
+)
+from ccroles.names import owner_id
+from ccroles.permissions import PERMISSIONS, Level, Permission
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from ccroles.decisions import Question
+    from ccroles.features import Feature
+    from ccroles.policy import Engine, OwnedRecord
+    from ccroles.signin import SignIn
+
+__all__ = [
+    "HTML",
+    "JSON",
+    "Denial",
+    "Gate",
+    "SignedIn",
+    "customer_message",
+    "prefers_json",
+]
+
+_LOG: Final = logging.getLogger("ccroles.guards")
+
+HTML: Final = "text/html; charset=utf-8"
+"""The content type of a denial's HTML body."""
+JSON: Final = "application/json"
+"""The content type of a denial's JSON body."""
+
+_R = TypeVar("_R", bound="OwnedRecord")
+
+SignedIn = str | LoginFacts | None
+"""Who a request comes from, as the application's ``login_of`` says: the
+login's email, the :class:`~ccroles.accounts.LoginFacts` the portal holds, or
+``None`` when nobody is signed in."""
+
+_NOBODY: Final = Reason(
+    ReasonCode.UNKNOWN_LOGIN, "nobody is signed in", "sign in with a login"
+)
+
+_ASK: Final = "ask your administrator"
+_ROLE: Final = f"Your role does not include it; {_ASK}."
+_LINK: Final = "This link no longer works; ask for a new one."
+_SENTENCES: Final = types.MappingProxyType(
+    {
+        ReasonCode.CUSTOMER_ACCESS_OFF: f"The customer center is closed; {_ASK}.",
+        ReasonCode.UNKNOWN_LOGIN: "Please sign in first.",
+        ReasonCode.NO_ACCESS: f"Your login has no access; {_ASK}.",
+        ReasonCode.INACTIVE: f"Your account is inactive; {_ASK}.",
+        ReasonCode.NO_ROLE: f"Your login has no customer center role; {_ASK}.",
+        ReasonCode.NOT_CUSTOMER_CENTER_ROLE: (
+            f"Your login has no customer center role; {_ASK}."
+        ),
+        ReasonCode.WEBSITE_NOT_ASSIGNED: "Your login is for another website.",
+        ReasonCode.NOT_OWN_RECORD: "It belongs to another customer.",
+        ReasonCode.LEVEL_TOO_LOW: _ROLE,
+        ReasonCode.MISSING_CAPABILITY: _ROLE,
+        ReasonCode.PARENT_DENIED: _ROLE,
+        ReasonCode.EXCLUDED: _ROLE,
+        ReasonCode.NO_FORM: f"No form is set up for it; {_ASK}.",
+        ReasonCode.LOCKED: (
+            "Your login is locked after too many wrong passwords; try again "
+            "after {until}, or ask your administrator."
+        ),
+        ReasonCode.WRONG_PASSWORD: "The email or the password is wrong.",
+        ReasonCode.SECOND_FACTOR_REQUIRED: "Please confirm your second factor first.",
+        ReasonCode.LINK_UNKNOWN: _LINK,
+        ReasonCode.LINK_EXPIRED: _LINK,
+        ReasonCode.LINK_USED: _LINK,
+        ReasonCode.LINK_REPLACED: _LINK,
+    }
+)
+
+_VERBS: Final = types.MappingProxyType(
+    {
+        Level.NONE: "open",
+        Level.VIEW: "open",
+        Level.CREATE: "create",
+        Level.EDIT: "change",
+        Level.FULL: "delete",
+    }
+)
+
+
+def _headline(question: Question) -> str:
+    if isinstance(question, FeatureQuestion):
+        return f"{question.feature} is not available to you."
+    if isinstance(question, RecordQuestion):
+        label = PERMISSIONS[question.permission].label.lower()
+        return f"You can't {_VERBS[question.level]} this {label}."
+    if isinstance(question, FormQuestion):
+        return f"You can't open this {str(question.record_type).lower()}."
+    return "You can't sign in."
+
+
+def _sentence(reason: Reason) -> str:
+    sentence = _SENTENCES[reason.code]
+    if reason.until is None:
+        return sentence
+    return sentence.format(until=f"{reason.until:%H:%M %Z}")
+
+
+def customer_message(decision: Decision) -> str:
+    """Say a decision to the customer: what is refused, why, and who can help.
+
+    Built from the question and the reasons' codes (never from their facts,
+    which may name another customer): a headline, then one short sentence
+    per kind of reason, each once. An allowed decision says nothing.
+
+    >>> from ccroles.permissions import Level
+    >>> question = RecordQuestion("TRAN_CUSTINVC", Level.VIEW, owner="102")
+    >>> reason = Reason(ReasonCode.NOT_OWN_RECORD, "a fact naming customer 102")
+    >>> customer_message(Decision(question, (reason,)))
+    "You can't open this invoice. It belongs to another customer."
+    >>> customer_message(Decision(question))
+    ''
+    """
+    if decision.allowed:
+        return ""
+    sentences = dict.fromkeys(_sentence(reason) for reason in decision.reasons)
+    return " ".join([_headline(decision.question), *sentences])
+
+
+def _quality(accept: str, media: str) -> float:
+    """The quality *accept* gives *media*, by its most specific matching range."""
+    kind = media.partition("/")[0]
+    best = (-1, 0.0)
+    for item in accept.split(","):
+        media_range, *parameters = (part.strip().lower() for part in item.split(";"))
+        if media_range == media:
+            specificity = 2
+        elif media_range == f"{kind}/*":
+            specificity = 1
+        elif media_range == "*/*":
+            specificity = 0
+        else:
+            continue
+        quality = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if not math.isfinite(quality):
+            quality = 0.0
+        if specificity > best[0]:
+            best = (specificity, quality)
+    return best[1]
+
+
+def prefers_json(accept: str | None) -> bool:
+    """Whether an ``Accept`` header prefers JSON to HTML (HTML on a tie).
+
+    >>> prefers_json("application/json"), prefers_json(None)
+    (True, False)
+    >>> prefers_json("text/html,application/xhtml+xml,*/*;q=0.8")
+    False
+    >>> prefers_json("text/html;q=0.5, application/*")
+    True
+    """
+    if not accept:
+        return False
+    return _quality(accept, "application/json") > _quality(accept, "text/html")
+
+
+_TITLES: Final = types.MappingProxyType({401: "Please sign in", 403: "Not allowed"})
+
+
+@attrs.frozen
+class Denial:
+    """A refused request: the status to answer with and the engine's decision.
+
+    Attributes:
+        status: 401 when nobody is signed in, else 403 (another status is
+            titled as a 403).
+        decision: The decision, with every failing reason (for the log).
+    """
+
+    status: int
+    decision: Decision
+
+    @property
+    def message(self) -> str:
+        """What the customer reads (:func:`customer_message`)."""
+        return customer_message(self.decision)
+
+    def render(self, accept: str | None) -> tuple[str, str]:
+        """The body for the customer, as ``(content type, text)``.
+
+        JSON when *accept* prefers it (:func:`prefers_json`), else HTML. The
+        body holds the status, the message and the reasons' codes; never the
+        facts or remedies, which may name another customer or a role.
+
+        >>> from ccroles.decisions import SignInQuestion
+        >>> reason = Reason(ReasonCode.NO_ACCESS, "Give Access is not ticked")
+        >>> denial = Denial(403, Decision(SignInQuestion(), (reason,)))
+        >>> print(denial.render("application/json")[1])
+        {"status": 403, "message": "You can't sign in. Your login has no access; ask your administrator.", "reasons": ["no_access"]}
+        >>> print(denial.render(None)[1])
+        <!doctype html>
+        <html lang="en"><head><meta charset="utf-8"><title>Not allowed</title></head>
+        <body><main class="ccroles-denial"><h1>Not allowed</h1><p>You can&#x27;t sign in. Your login has no access; ask your administrator.</p></main></body></html>
+        """  # noqa: E501
+        if prefers_json(accept):
+            body = {
+                "status": self.status,
+                "message": self.message,
+                "reasons": [reason.code.value for reason in self.decision.reasons],
+            }
+            return JSON, json.dumps(body)
+        title = _TITLES.get(self.status, _TITLES[403])
+        return HTML, (
+            "<!doctype html>\n"
+            f'<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
+            "</head>\n"
+            f'<body><main class="ccroles-denial"><h1>{title}</h1>'
+            f"<p>{html.escape(self.message)}</p></main></body></html>"
+        )
+
+
+@attrs.frozen
+class Gate:
+    """Asks the engine about a request's login; the framework guards share it.
+
+    Attributes:
+        engine: The account's engine.
+        sign_in: The portal's sign-in rules, to refuse a locked login
+            everywhere; ``None`` checks no lock.
+        website: The website the portal serves, or ``None`` for the
+            customer center itself.
+    """
+
+    engine: Engine
+    sign_in: SignIn | None = None
+    website: str | None = None
+
+    def feature(self, feature: str | Feature) -> str:
+        """The catalogue's name of *feature*: call it when a guard is declared.
+
+        Raises:
+            UnknownFeatureError: No feature has that name.
+        """
+        return self.engine.features.resolve(feature).name
+
+    @staticmethod
+    def permission(
+        permission: str | Permission, level: Level | str
+    ) -> tuple[str, Level]:
+        """The permission key and the level: call it when a guard is declared.
+
+        Raises:
+            UnknownPermissionError: No permission has that key.
+            InvalidLevelError: *level* spells no level.
+        """
+        return PERMISSIONS.key_of(permission), Level.parse(level)
+
+    def check_feature(self, login: SignedIn, feature: str) -> Denial | None:
+        """``None`` when *login* may use *feature*, else the :class:`Denial`."""
+        if login is None:
+            return self._deny(
+                401, Decision(FeatureQuestion(feature, self.website), (_NOBODY,))
+            )
+        decision = self.engine.decide(login, feature, self.website)
+        return self._checked(login, decision)
+
+    def check_record(
+        self,
+        login: SignedIn,
+        permission: str,
+        record: OwnedRecord,
+        level: Level = Level.VIEW,
+    ) -> Denial | None:
+        """``None`` when *login* may reach *record* at *level*, else the denial.
+
+        Raises:
+            InvalidIdError: The record's owner id is neither text nor an integer.
+        """
+        if login is None:
+            owner = owner_id(record.customer_internal_id)
+            question = RecordQuestion(permission, level, owner, self.website)
+            return self._deny(401, Decision(question, (_NOBODY,)))
+        decision = self.engine.decide_record(
+            login, permission, record, level, self.website
+        )
+        return self._checked(login, decision)
+
+    def own(
+        self,
+        login: SignedIn,
+        permission: str,
+        records: Iterable[_R],
+        level: Level = Level.VIEW,
+    ) -> list[_R]:
+        """The records of *records* the login may reach: its own customer's.
+
+        Empty when nobody is signed in, the login is locked or its role lacks
+        the level.
+        """
+        if login is None or self._lock(login):
+            return []
+        return list(
+            self.engine.filter_records(login, permission, records, level, self.website)
+        )
+
+    def features_of(self, login: SignedIn) -> frozenset[str]:
+        """The features *login* may use now: what a menu shows.
+
+        Empty when nobody is signed in or the login is locked.
+        """
+        if login is None or self._lock(login):
+            return frozenset()
+        return frozenset(
+            name
+            for name in self.engine.features
+            if self.engine.allows(login, name, self.website)
+        )
+
+    def _lock(self, login: str | LoginFacts) -> tuple[Reason, ...]:
+        """The :attr:`~ReasonCode.LOCKED` reason while *login* is locked.
+
+        Locks are kept by email: :class:`~ccroles.accounts.LoginFacts` have
+        none, so a portal that passes them checks the lock when it signs the
+        login in (:class:`~ccroles.signin.SignIn` does).
+        """
+        if self.sign_in is None or not isinstance(login, str):
+            return ()
+        decision = self.sign_in.decide(login, self.website)
+        return tuple(r for r in decision.reasons if r.code is ReasonCode.LOCKED)
+
+    def _checked(self, login: str | LoginFacts, decision: Decision) -> Denial | None:
+        locked = self._lock(login)
+        if locked:
+            decision = attrs.evolve(decision, reasons=(*locked, *decision.reasons))
+        if decision.allowed:
+            return None
+        return self._deny(403, decision, login)
+
+    @staticmethod
+    def _deny(status: int, decision: Decision, login: SignedIn = None) -> Denial:
+        if login is None:
+            who = "nobody signed in"
+        else:
+            who = login.label if isinstance(login, LoginFacts) else login
+        _LOG.info(
+            "%d: %s",
+            status,
+            explain(decision, who),
+            extra={"decision": decision, "status": status, "login": login},
+        )
+        return Denial(status, decision)

@@ -1,0 +1,253 @@
+"""The framework-free part of the guards: messages, bodies, the gate."""
+
+from __future__ import annotations
+
+import json
+import logging
+import subprocess
+import sys
+from datetime import UTC, datetime
+
+import pytest
+
+from ccroles import Decision, Level, LoginFacts, Reason, ReasonCode
+from ccroles.decisions import (
+    FeatureQuestion,
+    FormQuestion,
+    RecordQuestion,
+    SignInQuestion,
+)
+from ccroles.forms import RecordType
+from ccroles.guards import HTML, JSON, Denial, Gate, customer_message, prefers_json
+from tests.guarded import AP, ENGINE, PAY, Invoice, lock, make_gate
+
+
+@pytest.mark.parametrize("code", list(ReasonCode), ids=lambda code: code.value)
+def test_every_reason_code_has_a_sentence_for_the_customer(code: ReasonCode) -> None:
+    """Each code says something after the headline, ending with a full stop."""
+    reason = Reason(code, "a fact", until=datetime(2026, 3, 1, 9, 30, tzinfo=UTC))
+    message = customer_message(Decision(SignInQuestion(), (reason,)))
+    headline, _, sentence = message.partition(". ")
+    assert headline == "You can't sign in"
+    assert sentence.endswith(".")
+    assert "{" not in sentence
+    assert "a fact" not in message
+
+
+def test_locked_sentence_says_until_when() -> None:
+    """The lock's end is shown as hours and minutes with the zone."""
+    until = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+    reason = Reason(ReasonCode.LOCKED, "locked", until=until)
+    assert customer_message(Decision(SignInQuestion(), (reason,))) == (
+        "You can't sign in. Your login is locked after too many wrong passwords; "
+        "try again after 09:30 UTC, or ask your administrator."
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "headline"),
+    [
+        (FeatureQuestion("Wish Lists"), "Wish Lists is not available to you."),
+        (
+            RecordQuestion("TRAN_CUSTINVC", Level.VIEW, "1"),
+            "You can't open this invoice.",
+        ),
+        (
+            RecordQuestion("TRAN_SALESORD", Level.CREATE, "1"),
+            "You can't create this sales order.",
+        ),
+        (
+            RecordQuestion("TRAN_CUSTINVC", Level.EDIT, "1"),
+            "You can't change this invoice.",
+        ),
+        (
+            RecordQuestion("TRAN_CUSTINVC", Level.FULL, "1"),
+            "You can't delete this invoice.",
+        ),
+        (
+            RecordQuestion("TRAN_CUSTINVC", Level.NONE, "1"),
+            "You can't open this invoice.",
+        ),
+        (FormQuestion(RecordType.SALES_ORDER, "1"), "You can't open this sales order."),
+        (SignInQuestion(), "You can't sign in."),
+    ],
+)
+def test_headline_names_what_was_refused(
+    question: FeatureQuestion, headline: str
+) -> None:
+    """The headline comes from the question's data, in the customer's words."""
+    reason = Reason(ReasonCode.LEVEL_TOO_LOW, "role 'X' holds Invoice at View")
+    message = customer_message(Decision(question, (reason,)))
+    assert (
+        message == f"{headline} Your role does not include it; ask your administrator."
+    )
+
+
+def test_same_sentence_is_said_once() -> None:
+    """Two reasons of one kind make one sentence."""
+    reasons = (
+        Reason(ReasonCode.LEVEL_TOO_LOW, "one"),
+        Reason(ReasonCode.MISSING_CAPABILITY, "two"),
+        Reason(ReasonCode.NOT_OWN_RECORD, "three"),
+    )
+    message = customer_message(Decision(FeatureQuestion("Wish Lists"), reasons))
+    assert message == (
+        "Wish Lists is not available to you. Your role does not include it; ask your "
+        "administrator. It belongs to another customer."
+    )
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "html"),
+        ("", "html"),
+        ("*/*", "html"),
+        ("application/json", "json"),
+        ("APPLICATION/JSON", "json"),
+        ("text/html", "html"),
+        ("application/*", "json"),
+        ("text/html;q=0.9, application/json", "json"),
+        ("application/json;q=0.9, text/html", "html"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
+        ("application/json, */*;q=0.1", "json"),
+        ("*/*;q=0.1, application/json", "json"),
+        ("text/html;level=1;q=0.5, application/json;q=0.6", "json"),
+        ("application/json;q=oops", "html"),
+        ("application/json;q=nan", "html"),
+        ("application/json;q=inf", "html"),
+        ("application/json;q=0", "html"),
+        ("image/png", "html"),
+        (",;;,=,", "html"),
+    ],
+)
+def test_accept_header_chooses_json_or_html(accept: str | None, expected: str) -> None:
+    """JSON only when the header rates it above HTML; broken qualities count 0."""
+    assert ("json" if prefers_json(accept) else "html") == expected
+
+
+def test_html_body_escapes_what_it_shows() -> None:
+    """Markup in a feature's name is shown as text, never run."""
+    reason = Reason(ReasonCode.LEVEL_TOO_LOW, "fact")
+    denial = Denial(403, Decision(FeatureQuestion("<script>x</script>"), (reason,)))
+    content_type, body = denial.render("text/html")
+    assert content_type == HTML
+    assert "<script>" not in body
+    assert "&lt;script&gt;x&lt;/script&gt; is not available to you." in body
+
+
+@pytest.mark.parametrize(
+    ("status", "title"),
+    [(401, "Please sign in"), (403, "Not allowed"), (429, "Not allowed")],
+)
+def test_html_title_follows_the_status(status: int, title: str) -> None:
+    """401 asks to sign in; 403, and any other status, says not allowed."""
+    reason = Reason(ReasonCode.UNKNOWN_LOGIN, "nobody is signed in")
+    _, body = Denial(status, Decision(SignInQuestion(), (reason,))).render(None)
+    assert f"<title>{title}</title>" in body
+
+
+def test_json_body_holds_no_fact_or_remedy() -> None:
+    """A fact may name another customer: the customer's body has codes only."""
+    reason = Reason(ReasonCode.NOT_OWN_RECORD, "customer 'UMBRELLA' owns it", "x")
+    denial = Denial(
+        403, Decision(RecordQuestion("TRAN_CUSTINVC", Level.VIEW, "104"), (reason,))
+    )
+    content_type, body = denial.render("application/json")
+    assert content_type == JSON
+    assert json.loads(body) == {
+        "status": 403,
+        "message": "You can't open this invoice. It belongs to another customer.",
+        "reasons": ["not_own_record"],
+    }
+    assert "UMBRELLA" not in body
+    assert "104" not in body
+
+
+def test_denial_logs_the_full_decision(caplog: pytest.LogCaptureFixture) -> None:
+    """The log gets every fact and remedy, and the decision itself."""
+    gate = Gate(ENGINE)
+    with caplog.at_level(logging.INFO, logger="ccroles"):
+        denial = gate.check_feature("purchasing@acme.example", PAY)
+    assert denial is not None
+    [record] = [r for r in caplog.records if r.name == "ccroles.guards"]
+    assert record.decision == denial.decision  # type: ignore[attr-defined]
+    assert record.status == 403  # type: ignore[attr-defined]
+    assert record.login == "purchasing@acme.example"  # type: ignore[attr-defined]
+    assert "To allow it:" in record.getMessage()
+
+
+def test_nobody_signed_in_is_logged_as_nobody(caplog: pytest.LogCaptureFixture) -> None:
+    """A 401 names no login in the log."""
+    with caplog.at_level(logging.INFO, logger="ccroles.guards"):
+        Gate(ENGINE).check_record(None, "TRAN_CUSTINVC", Invoice("INV-1", "101"))
+    assert caplog.records[0].getMessage().startswith("401: nobody signed in may not")
+
+
+def test_allowed_request_is_not_logged(caplog: pytest.LogCaptureFixture) -> None:
+    """Only denials are logged by the gate."""
+    with caplog.at_level(logging.DEBUG, logger="ccroles.guards"):
+        assert Gate(ENGINE).check_feature(AP, PAY) is None
+    assert caplog.records == []
+
+
+def test_gate_without_sign_in_checks_no_lock() -> None:
+    """Without a SignIn, a lock in some store is not the gate's business."""
+    _, store = make_gate()
+    lock(store, AP)
+    gate = Gate(ENGINE)
+    assert gate.check_feature(AP, PAY) is None
+    assert PAY in gate.features_of(AP)
+
+
+def test_lock_comes_first_and_keeps_the_other_reasons() -> None:
+    """A locked login's denial says LOCKED, then why the role is refused too."""
+    gate, store = make_gate()
+    lock(store, "purchasing@acme.example")
+    denial = gate.check_feature("purchasing@acme.example", PAY)
+    assert denial is not None
+    codes = [reason.code for reason in denial.decision.reasons]
+    assert codes == [ReasonCode.LOCKED, ReasonCode.LEVEL_TOO_LOW]
+
+
+def test_names_are_checked_when_declared() -> None:
+    """Feature names resolve to the catalogue's; permission and level parse."""
+    gate = Gate(ENGINE)
+    assert gate.feature(ENGINE.features[PAY]) == PAY
+    assert gate.permission("TRAN_CUSTINVC", "edit") == ("TRAN_CUSTINVC", Level.EDIT)
+
+
+def test_importing_the_gate_loads_no_web_framework() -> None:
+    """ccroles.guards is framework-free; each framework's module needs its extra."""
+    code = (
+        "import sys, ccroles.guards\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in"
+        " ('django', 'flask', 'werkzeug', 'fastapi', 'starlette')))\n"
+    )
+    result = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "[]"
+
+
+def test_a_gate_asks_about_login_facts_as_about_emails(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A portal holding its logins passes LoginFacts: same answers, its label logged."""
+    gate, store = make_gate()
+    buyer = LoginFacts.of(ENGINE.account.login("purchasing@acme.example"))
+    lock(store, "purchasing@acme.example")  # locks are kept by email: not read
+    with caplog.at_level(logging.INFO, logger="ccroles.guards"):
+        denial = gate.check_feature(buyer, PAY)
+    assert denial is not None
+    assert [r.code for r in denial.decision.reasons] == [ReasonCode.LEVEL_TOO_LOW]
+    assert (
+        caplog.records[0]
+        .getMessage()
+        .startswith("403: contact 'c-101-2' of customer 'ACME' may not")
+    )
+    ap = LoginFacts.of(ENGINE.account.login(AP))
+    assert gate.check_feature(ap, PAY) is None
+    assert PAY in gate.features_of(ap)
+    assert gate.own(ap, "TRAN_CUSTINVC", [Invoice("INV-1", "101"), Invoice("X", "104")])
+    assert gate.check_record(ap, "TRAN_CUSTINVC", Invoice("INV-9", "104")) is not None
