@@ -107,6 +107,7 @@ portal: $(VENV)/.installed-portal
 bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_engine.py
 	$(BIN)/python benchmarks/bench_import.py
+	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_roles.py
 	$(BIN)/python benchmarks/bench_signin.py
 	$(BIN)/python benchmarks/bench_cedar.py

@@ -10,15 +10,14 @@ import pytest
 from ccroles import (
     Account,
     Customer,
-    DuplicateReferenceError,
     Engine,
     Grant,
     SendNotification,
-    UnknownReferenceError,
     grant_access,
     revoke_access,
 )
 from ccroles.accounts import AccountRules
+from ccroles.exceptions import DuplicateReferenceError, UnknownReferenceError
 from tests.access_fixtures import SETTINGS
 
 ACME = Customer("101", "ACME", email="ap@acme.example", role="Customer Center")

@@ -8,13 +8,15 @@ from ccroles import (
     Account,
     Contact,
     Customer,
-    DuplicateReferenceError,
     FormPreferences,
-    InvalidIdError,
     Login,
     RecordType,
     TransactionForm,
     UnknownLoginError,
+)
+from ccroles.exceptions import (
+    DuplicateReferenceError,
+    InvalidIdError,
     UnknownReferenceError,
     UnknownRoleError,
 )

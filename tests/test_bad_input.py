@@ -13,30 +13,34 @@ from pathlib import Path
 import pytest
 
 from ccroles import (
-    MAX_SCRYPT_N,
     Account,
     AssignPassword,
     Customer,
     DataFileError,
     FileFormat,
     Grant,
-    InvalidFieldError,
     Password,
-    PasswordHash,
-    ScryptParams,
-    UnreadableFileError,
     WeakPasswordError,
     dump_account,
     grant_access,
-    hash_password,
     import_access,
     load_account,
     loads_account,
-    password_problems,
     render_report,
-    write_atomically,
 )
-from ccroles.access import is_common_password
+from ccroles.access import (
+    ScryptParams,
+    hash_password,
+    is_common_password,
+    password_problems,
+)
+from ccroles.accounts import MAX_SCRYPT_N, PasswordHash
+from ccroles.exceptions import (
+    InvalidFieldError,
+    MissingExtraError,
+    UnreadableFileError,
+)
+from ccroles.serialization import write_atomically
 from tests.access_fixtures import CHEAP_SCRYPT, account
 from tests.cli_run import run
 
@@ -147,7 +151,7 @@ def test_output_is_checked_before_any_work(
     import ccroles.serialization  # noqa: PLC0415 (patched here)
 
     def no_writer() -> None:
-        raise ccroles.MissingExtraError("toml", "tomli-w", "writing TOML")
+        raise MissingExtraError("toml", "tomli-w", "writing TOML")
 
     monkeypatch.setattr(ccroles.serialization, "_toml_writer", no_writer)
     existing = tmp_path / "new.toml"
@@ -474,7 +478,7 @@ def test_output_to_a_folder_or_an_unwritable_one_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Item 2: can_write names a folder, and a folder that cannot be written."""
-    from ccroles import can_write  # noqa: PLC0415 (only here)
+    from ccroles.serialization import can_write  # noqa: PLC0415 (only here)
 
     (tmp_path / "out.json").mkdir()
     with pytest.raises(DataFileError, match="is a folder, not a file"):
@@ -497,7 +501,8 @@ def test_the_default_notification_reads_word_for_word() -> None:
     """The default access email, whole: its words are what customers read."""
     from datetime import UTC, datetime  # noqa: PLC0415 (only here)
 
-    from ccroles import Notification, NotificationSettings  # noqa: PLC0415
+    from ccroles import NotificationSettings  # noqa: PLC0415
+    from ccroles.access import Notification  # noqa: PLC0415
 
     settings = NotificationSettings(
         "admin@shop.example", "https://shop.example/cc", "https://shop.example/pw"

@@ -20,10 +20,8 @@ from ccroles import (
     Engine,
     Feature,
     FeatureCatalogue,
-    Has,
     Level,
     Role,
-    UntranslatableRequirementError,
     load_account,
 )
 from ccroles.cedar import (
@@ -38,7 +36,8 @@ from ccroles.cedar import (
     sign_in_question,
     to_cedar,
 )
-from ccroles.features import Grants, Requirement, Unmet
+from ccroles.exceptions import UntranslatableRequirementError
+from ccroles.features import Grants, Has, Requirement, Unmet
 from ccroles.roles import CenterType
 from ccroles.testing import Record
 from tests.cedar_oracle import Cedar, fired

@@ -84,3 +84,11 @@ def test_bad_arguments_are_returned_not_raised(
     """main() returns status 2 for bad arguments instead of raising SystemExit."""
     assert main(["check", "examples/account.toml"]) == 2
     assert capsys.readouterr().err.startswith("ccroles check: error: ")
+
+
+def test_help_names_every_output_format() -> None:
+    """The --format help, written without the renderers, names every Format."""
+    from ccroles.cli import _FORMATS  # noqa: PLC0415 (a private table)
+    from ccroles.render import Format  # noqa: PLC0415
+
+    assert tuple(f.value for f in Format) == _FORMATS

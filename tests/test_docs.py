@@ -18,8 +18,9 @@ from sphinx.deprecation import RemovedInSphinx11Warning
 from sphinx.util.console import strip_colors
 from sphinx.util.docutils import docutils_namespace
 
-from ccroles import MATRIX_BEGIN, embed_matrix, feature_matrix
+from ccroles import embed_matrix, feature_matrix
 from ccroles.cli import main
+from ccroles.render import MATRIX_BEGIN
 from tests.expected import COLUMNS, source_matrix
 from tests.markup import html_rows
 

@@ -6,22 +6,23 @@ from ccroles import (
     CUSTOMER_CENTER,
     FEATURES,
     PREMIUM_CUSTOMER_CENTER,
+    Capability,
+    DuplicateNameError,
+    Feature,
+    FeatureCatalogue,
+    Level,
+    feature_matrix,
+)
+from ccroles.exceptions import UnknownFeatureError, UnknownRoleError
+from ccroles.features import (
     AllOf,
     AnyOf,
     AtLeast,
-    Capability,
-    DuplicateNameError,
     Excluded,
-    Feature,
-    FeatureCatalogue,
     Has,
-    Level,
     MissingCapability,
     Not,
     Shortfall,
-    UnknownFeatureError,
-    UnknownRoleError,
-    feature_matrix,
 )
 from tests.expected import source_feature_order, source_matrix
 

@@ -10,14 +10,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ccroles import (
-    Decision,
+from ccroles import Decision, Level, LoginFacts, Reason, ReasonCode
+from ccroles.decisions import (
     FeatureQuestion,
     FormQuestion,
-    Level,
-    LoginFacts,
-    Reason,
-    ReasonCode,
     RecordQuestion,
     SignInQuestion,
 )

@@ -14,7 +14,7 @@ from django.template import engines
 from django.test import Client
 from django.urls import path
 
-from ccroles import MemorySignInStore, UnknownFeatureError, UnknownPermissionError
+from ccroles.exceptions import UnknownFeatureError, UnknownPermissionError
 from ccroles.guards import HTML, JSON
 from ccroles.guards.django import DjangoGuard
 from tests.guarded import (
@@ -33,6 +33,8 @@ from tests.guarded import (
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+
+    from ccroles import MemorySignInStore
 
 # Django reads its views and context processors by module path.
 PORTAL = "ccroles_test_django_portal"

@@ -11,7 +11,8 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
 
-from ccroles import MemorySignInStore, UnknownFeatureError, UnknownPermissionError
+from ccroles import MemorySignInStore
+from ccroles.exceptions import UnknownFeatureError, UnknownPermissionError
 from ccroles.guards import HTML, JSON
 from ccroles.guards.fastapi import FastAPIGuard
 from tests.guarded import (

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import flask
 import pytest
 
-from ccroles import MemorySignInStore, UnknownFeatureError, UnknownPermissionError
+from ccroles.exceptions import UnknownFeatureError, UnknownPermissionError
 from ccroles.guards import HTML, JSON
 from ccroles.guards.flask import FlaskGuard
 from tests.guarded import (
@@ -26,6 +26,8 @@ from tests.guarded import (
 
 if TYPE_CHECKING:
     from flask.testing import FlaskClient
+
+    from ccroles import MemorySignInStore
 
 
 def build() -> tuple[flask.Flask, FlaskGuard, MemorySignInStore]:

@@ -17,12 +17,14 @@ from ccroles import (
     Contact,
     Customer,
     Engine,
-    InvalidFieldError,
-    InvalidIdError,
     Login,
     LoginFacts,
     ReasonCode,
     Role,
+)
+from ccroles.exceptions import (
+    InvalidFieldError,
+    InvalidIdError,
     UnknownFeatureError,
     UnknownRoleError,
     UnknownWebsiteError,

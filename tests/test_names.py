@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ccroles import InvalidEmailError
+from ccroles.exceptions import InvalidEmailError
 from ccroles.names import MAX_EMAIL_LENGTH, check_email, email_key, fold
 
 

@@ -2,16 +2,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ccroles import (
-    PERMISSIONS,
-    CCRolesError,
+from ccroles import PERMISSIONS, CCRolesError, Level, Permission
+from ccroles.exceptions import (
     InvalidLevelError,
     InvalidPermissionKeyError,
-    Level,
-    Permission,
-    PermissionCatalogue,
     UnknownPermissionError,
 )
+from ccroles.permissions import PermissionCatalogue
 from ccroles.testing import levels
 from tests.expected import source_permissions
 

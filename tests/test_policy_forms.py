@@ -12,21 +12,22 @@ from ccroles import (
     Account,
     Contact,
     Customer,
-    DecisionTruthinessError,
     Engine,
-    FormAnswer,
     FormField,
     FormPreferences,
-    FormQuestion,
     Level,
-    MissingRecordTypeError,
     Origin,
     ReasonCode,
     RecordType,
     SavedOrder,
     TransactionForm,
-    WrongRecordTypeError,
     explain,
+)
+from ccroles.decisions import FormAnswer, FormQuestion
+from ccroles.exceptions import (
+    DecisionTruthinessError,
+    MissingRecordTypeError,
+    WrongRecordTypeError,
 )
 
 SO = RecordType.SALES_ORDER

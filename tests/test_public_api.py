@@ -3,13 +3,16 @@ import importlib
 import inspect
 import pickle
 import pkgutil
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import attrs
 import pytest
 
 import ccroles
+from ccroles import exceptions
 
 MODULES = sorted(
     name
@@ -45,34 +48,120 @@ def test_public_names_are_documented(name: str) -> None:
             assert inspect.getdoc(value), f"{name}.{attr} has no docstring"
 
 
-# Modules whose names stay in their module: the command line, the ones that
-# need an optional extra (Hypothesis, Sphinx), which `import ccroles` must not,
-# the Cedar export, an integration used by those who outgrow one process, and
-# the portal guards (each framework's guard needs its extra).
-OPTIONAL = {
-    "ccroles.cli",
-    "ccroles.testing",
-    "ccroles.sphinxext",
-    "ccroles.cedar",
-    "ccroles.guards",
-    "ccroles.guards.django",
-    "ccroles.guards.fastapi",
-    "ccroles.guards.flask",
-}
+def _typed_imports() -> dict[str, str]:
+    """The names ``ccroles/__init__.py`` imports for type checkers, by module."""
+    assert ccroles.__file__ is not None
+    tree = ast.parse(Path(ccroles.__file__).read_text(encoding="utf-8"))
+    found: dict[str, str] = {}
+    typed = [
+        node
+        for block in tree.body
+        if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
+        for node in block.body
+    ]
+    for node in typed:
+        assert isinstance(node, ast.ImportFrom)
+        assert node.module is not None
+        for alias in node.names:
+            assert alias.asname == alias.name, "a re-export names itself"
+            found[alias.name] = node.module
+    return found
 
 
-@pytest.mark.parametrize("name", sorted(set(MODULES) - OPTIONAL))
-def test_package_reexports_every_public_name(name: str) -> None:
-    """ccroles.__all__ re-exports each library module's names."""
-    module = importlib.import_module(name)
-    assert set(module.__all__) <= set(ccroles.__all__)
+def test_package_names_are_typed_and_mapped_alike() -> None:
+    """The lazy table and the imports type checkers read name the same names."""
+    lazy = {
+        name: module for module, names in ccroles._EXPORTS.items() for name in names
+    }
+    assert _typed_imports() == lazy
+    assert sorted(lazy) == ccroles.__all__
 
 
-def test_package_all_is_defined_and_unique() -> None:
-    """Every name of ccroles.__all__ exists, once."""
-    for attr in ccroles.__all__:
-        assert hasattr(ccroles, attr)
-    assert sorted(ccroles.__all__) == sorted(set(ccroles.__all__))
+@pytest.mark.parametrize("attr", ccroles.__all__)
+def test_each_package_name_is_its_modules_documented_export(attr: str) -> None:
+    """A top-level name is its module's object, in its __all__, documented."""
+    module = importlib.import_module(_typed_imports()[attr])
+    assert attr in module.__all__
+    value = getattr(ccroles, attr)
+    assert value is getattr(module, attr)
+    if inspect.isclass(value) or inspect.isfunction(value):
+        assert inspect.getdoc(value), f"ccroles.{attr} has no docstring"
+
+
+def test_package_names_are_listed_by_dir_and_unknown_ones_refused() -> None:
+    """dir() lists every top-level name; a name not in __all__ does not resolve."""
+    assert set(ccroles.__all__) <= set(dir(ccroles))
+    assert "__getattr__" in dir(ccroles)
+    with pytest.raises(AttributeError, match="no attribute 'text_table'"):
+        ccroles.text_table  # noqa: B018
+
+
+def test_package_all_is_curated() -> None:
+    """Helpers stay in their modules (issue 12): not one of them is top level."""
+    helpers = {"Grants", "Shortfall", "Unmet", "LevelsInput", "text_table"}
+    helpers |= {"CSV_COLUMNS", "MATRIX_BEGIN", "DEFAULT_SCRYPT", "READABLE_VERSIONS"}
+    assert not helpers & set(ccroles.__all__)
+    assert len(ccroles.__all__) == 78
+
+
+def test_api_page_lists_every_package_name_once_by_reader() -> None:
+    """docs/api.md groups the top-level names under the three readers."""
+    page = Path(__file__).resolve().parents[1] / "docs" / "api.md"
+    text = page.read_text(encoding="utf-8")
+    top = text[text.index("## The top level") : text.index("## Names, ids and emails")]
+    readers = ("portal developer", "test writer", "documentation writer")
+    assert all(f"### For a {reader}" in top for reader in readers)
+    listed = re.findall(r"`~?ccroles\.[a-z_]+\.(\w+)`", top)
+    assert sorted(listed) == ccroles.__all__
+
+
+def _loaded_after(statement: str) -> list[str]:
+    """The ccroles modules a fresh interpreter has loaded after *statement*."""
+    code = (
+        f"import sys\n{statement}\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('ccroles'))))"
+    )
+    result = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    return result.stdout.split()
+
+
+def test_import_ccroles_loads_no_module_of_it() -> None:
+    """Issue 14: `import ccroles` loads only the package, not one module."""
+    assert _loaded_after("import ccroles") == ["ccroles"]
+
+
+def test_a_name_loads_only_what_it_needs() -> None:
+    """Issue 14: the engine needs no renderer, file reader, access or sign-in."""
+    loaded = _loaded_after("from ccroles import Engine")
+    assert "ccroles.policy" in loaded
+    unneeded = {"render", "serialization", "access", "signin", "signin_store"}
+    assert not {f"ccroles.{name}" for name in unneeded} & set(loaded)
+
+
+def test_check_loads_no_module_it_does_not_use() -> None:
+    """Issue 14: `ccroles check` loads no renderer, CSV import, Cedar or sign-in."""
+    code = (
+        "import sys\n"
+        "from ccroles.cli import main\n"
+        "status = main(['check', 'examples/account.toml', 'ap@acme.example',"
+        " 'Make a Payment'])\n"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('ccroles'))))"
+    )
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        check=True,
+    )
+    assert result.stdout.startswith("allowed\n")
+    loaded = set(result.stdout.split())
+    assert "ccroles.policy" in loaded
+    unneeded = {"render", "access", "cedar", "signin", "signin_store"}
+    assert not {f"ccroles.{name}" for name in unneeded} & loaded
 
 
 def test_testing_strategies_build_what_they_say() -> None:
@@ -149,3 +238,33 @@ def test_every_error_pickles_with_its_message_and_facts(
     assert str(copy) == str(error)
     assert copy.args == error.args
     assert vars(copy) == vars(error)
+
+
+@pytest.mark.parametrize("cls", _error_classes(), ids=lambda cls: cls.__name__)
+def test_every_error_is_declared_with_attrs(cls: type[ccroles.CCRolesError]) -> None:
+    """Issue 12: errors are attrs classes (facts as fields), the root aside."""
+    assert attrs.has(cls) is (cls is not ccroles.CCRolesError)
+    assert issubclass(cls, Exception)
+
+
+def test_exceptions_import_nothing_of_ccroles() -> None:
+    """Issue 12: the error tree is the bottom layer of the import graph."""
+    assert exceptions.__file__ is not None
+    tree = ast.parse(Path(exceptions.__file__).read_text(encoding="utf-8"))
+    imported = {
+        alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    } | {
+        node.module or "" for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)
+    }
+    assert not {name for name in imported if name.split(".")[0] == "ccroles"}
+
+
+def test_an_errors_repr_shows_its_facts_but_not_the_known_names() -> None:
+    """repr() names the class and facts; the catalogue looked in is left out."""
+    error = exceptions.UnknownRoleError("Byer", ["Buyer", "Auditor"])
+    expected = "UnknownRoleError(name='Byer', suggestion='Buyer', kind='role')"
+    assert repr(error) == expected
+    assert repr(ccroles.CCRolesError("plain")) == "CCRolesError('plain')"

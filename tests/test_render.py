@@ -10,14 +10,10 @@ from ccroles import (
     ADVANCED_CUSTOMER_CENTER,
     BUILTIN_ROLES,
     CUSTOMER_CENTER,
-    MATRIX_BEGIN,
-    MATRIX_END,
     PREMIUM_CUSTOMER_CENTER,
     Capability,
     Format,
     Level,
-    LevelChange,
-    MarkerError,
     diff_roles,
     embed_matrix,
     feature_matrix,
@@ -25,6 +21,8 @@ from ccroles import (
     render_matrix,
     render_role,
 )
+from ccroles.exceptions import MarkerError
+from ccroles.render import MATRIX_BEGIN, MATRIX_END, LevelChange
 from tests.cli_run import run
 from tests.expected import source_feature_order, source_matrix
 from tests.markup import html_rows, rst_doctree, rst_tables

@@ -17,13 +17,9 @@ from ccroles import (
     Customer,
     DataFileError,
     FileFormat,
-    MissingExtraError,
     NotificationSettings,
-    PasswordHash,
-    Problem,
     RecordType,
     Role,
-    UnwritableRoleError,
     dump_account,
     dump_roles,
     dumps_account,
@@ -32,9 +28,10 @@ from ccroles import (
     load_roles,
     loads_account,
     loads_roles,
-    make_converter,
 )
-from ccroles.serialization import _cattrs_problems
+from ccroles.accounts import PasswordHash
+from ccroles.exceptions import MissingExtraError, Problem, UnwritableRoleError
+from ccroles.serialization import _cattrs_problems, make_converter
 from tests.cli_run import run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

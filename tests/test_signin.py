@@ -7,37 +7,33 @@ import pytest
 
 from ccroles import (
     CUSTOMER_CENTER,
-    DEFAULT_SIGN_IN,
     Account,
-    Attempt,
     CenterType,
     Customer,
     Decision,
     Engine,
-    InvalidFieldError,
-    Link,
-    LinkKind,
-    LinkUse,
-    LoginState,
     MemorySignInStore,
     Password,
     PasswordMismatchError,
     ReasonCode,
     Role,
-    SecondFactorNotAllowedError,
     SignIn,
-    SignInQuestion,
     SignInSettings,
     SignInStore,
     SQLiteSignInStore,
     WeakPasswordError,
     explain,
     grant_access,
-    hash_password,
-    token_digest,
 )
-from ccroles.access import Grant, SendNotification
-from ccroles.exceptions import DecisionTruthinessError
+from ccroles.access import Grant, SendNotification, hash_password
+from ccroles.decisions import SignInQuestion
+from ccroles.exceptions import (
+    DecisionTruthinessError,
+    InvalidFieldError,
+    SecondFactorNotAllowedError,
+)
+from ccroles.signin import DEFAULT_SIGN_IN, Attempt, Link, token_digest
+from ccroles.signin_store import LinkKind, LinkUse, LoginState
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS
 
 RIGHT = "plum-tractor-44"

@@ -9,16 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from ccroles import (
+from ccroles import MemorySignInStore, SignInStore, SQLiteSignInStore
+from ccroles.exceptions import SignInStoreError
+from ccroles.signin_store import (
     SCHEMA_VERSION,
     LinkKind,
     LinkStatus,
     LinkUse,
     LoginState,
-    MemorySignInStore,
-    SignInStore,
-    SignInStoreError,
-    SQLiteSignInStore,
 )
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)

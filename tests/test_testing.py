@@ -18,15 +18,17 @@ from ccroles import (
     Engine,
     Feature,
     FormPreferences,
-    InvalidQuestionError,
     Level,
     Login,
     Permission,
     ReasonCode,
     TransactionForm,
+    explain,
+)
+from ccroles.exceptions import (
+    InvalidQuestionError,
     UnknownFeatureError,
     UnknownRoleError,
-    explain,
 )
 from ccroles.testing import (
     Action,

@@ -1,5 +1,13 @@
 """ccroles: customer-center roles, permissions and the features they give.
 
+The top level holds the names a portal developer, a test writer and a
+documentation writer use (the API page lists them by reader); every other
+public name stays in its module (``from ccroles.access import
+password_problems``). ``import ccroles`` loads none of the modules: a name is
+imported from its module the first time it is used, so a portal that needs
+only the engine never loads the renderers, the CSV import or the sign-in
+store.
+
 >>> from ccroles import CUSTOMER_CENTER
 >>> CUSTOMER_CENTER.customize("Buyer", levels={"TRAN_CUSTPYMT": "None"}).has_feature(
 ...     "Make a Payment"
@@ -7,425 +15,196 @@
 False
 """
 
-from ccroles.access import (
-    CSV_COLUMNS,
-    DEFAULT_SCRYPT,
-    MIN_PASSWORD_LENGTH,
-    SET_UP_SUBJECT,
-    SET_UP_TEMPLATE,
-    AssignPassword,
-    Grant,
-    Granted,
-    ImportProblem,
-    ImportReport,
-    Notification,
-    Password,
-    Procedure,
-    Revoked,
-    ScryptParams,
-    SendNotification,
-    SeparateLogins,
-    SetUpNotification,
-    grant_access,
-    hash_password,
-    import_access,
-    is_common_password,
-    password_problems,
-    render_report,
-    revoke_access,
-    set_password,
-)
-from ccroles.accounts import (
-    DEFAULT_NOTIFICATION_SUBJECT,
-    DEFAULT_NOTIFICATION_TEMPLATE,
-    MAX_SCRYPT_MEMORY,
-    MAX_SCRYPT_N,
-    MAX_SCRYPT_P,
-    MAX_SCRYPT_R,
-    MAX_SCRYPT_WORK,
-    NOTIFICATION_PLACEHOLDERS,
-    Account,
-    AccountProblem,
-    AccountRules,
-    Contact,
-    Customer,
-    Login,
-    LoginFacts,
-    NotificationSettings,
-    PasswordHash,
-    account_problems,
-    check_scrypt_cost,
-    format_path,
-)
-from ccroles.decisions import (
-    Decision,
-    FeatureQuestion,
-    FormAnswer,
-    FormQuestion,
-    Question,
-    Reason,
-    ReasonCode,
-    RecordQuestion,
-    SignInQuestion,
-    explain,
-)
-from ccroles.exceptions import (
-    AdvancedPrintingForCustomerCenterError,
-    CapabilityNotOnRootError,
-    CCRolesError,
-    CenterTypeMismatchError,
-    CustomerAccessOffError,
-    DataFileError,
-    DecisionTruthinessError,
-    DuplicateNameError,
-    DuplicateReferenceError,
-    EscalationError,
-    ExternalFormForInternalRoleError,
-    FormNotAllowedError,
-    InvalidEmailError,
-    InvalidFieldError,
-    InvalidIdError,
-    InvalidLevelError,
-    InvalidNameError,
-    InvalidOriginError,
-    InvalidPermissionKeyError,
-    InvalidQuestionError,
-    LevelAboveRootError,
-    MarkerError,
-    MissingExtraError,
-    MissingNotificationSettingsError,
-    MissingRecordTypeError,
-    MissingValueError,
-    NoFormInEffectError,
-    NoLoginEmailError,
-    NonExternalFormForCustomerCenterError,
-    NotDescendedFromBuiltinError,
-    OnlineFormNotStorableError,
-    OriginRoleMismatchError,
-    PasswordMismatchError,
-    PermissionNotOnRootError,
-    SecondFactorNotAllowedError,
-    SignInStoreError,
-    UnknownCapabilityError,
-    UnknownFeatureError,
-    UnknownLoginError,
-    UnknownNameError,
-    UnknownPermissionError,
-    UnknownRecordTypeError,
-    UnknownReferenceError,
-    UnknownRoleError,
-    UnknownWebsiteError,
-    UnreadableFileError,
-    UnsafeTemplateError,
-    UntranslatableRequirementError,
-    UnwritableRoleError,
-    WeakPasswordError,
-    WrongRecordTypeError,
-)
-from ccroles.features import (
-    FEATURES,
-    AllOf,
-    AnyOf,
-    AtLeast,
-    Excluded,
-    Feature,
-    FeatureCatalogue,
-    FeatureMatrix,
-    Grants,
-    Has,
-    MissingCapability,
-    Not,
-    Requirement,
-    Shortfall,
-    Unmet,
-    feature_matrix,
-)
-from ccroles.forms import (
-    Channel,
-    FormField,
-    FormPreferences,
-    FormView,
-    Origin,
-    PrintingType,
-    RecordType,
-    SavedOrder,
-    TransactionForm,
-    choosable_forms,
-    form_view,
-    may_prefer,
-)
-from ccroles.names import (
-    MAX_EMAIL_LENGTH,
-    as_id,
-    check_email,
-    email_key,
-    fold,
-    is_encodable,
-    owner_id,
-)
-from ccroles.permissions import PERMISSIONS, Level, Permission, PermissionCatalogue
-from ccroles.policy import Engine, OwnedRecord, Preview
-from ccroles.render import (
-    MATRIX_BEGIN,
-    MATRIX_END,
-    Format,
-    LevelChange,
-    RoleDiff,
-    diff_roles,
-    embed_matrix,
-    render_diff,
-    render_matrix,
-    render_role,
-    text_table,
-)
-from ccroles.roles import (
-    ADVANCED_CUSTOMER_CENTER,
-    BUILTIN_ROLES,
-    CUSTOMER_CENTER,
-    PREMIUM_CUSTOMER_CENTER,
-    Capability,
-    CenterType,
-    LevelsInput,
-    Role,
-    RoleCatalogue,
-    escalation,
-)
-from ccroles.serialization import (
-    FORMAT_VERSION,
-    READABLE_VERSIONS,
-    FileFormat,
-    Problem,
-    can_write,
-    dump_account,
-    dump_roles,
-    dumps_account,
-    dumps_roles,
-    load_account,
-    load_roles,
-    loads_account,
-    loads_roles,
-    make_converter,
-    write_atomically,
-)
-from ccroles.signin import (
-    DEFAULT_SIGN_IN,
-    Attempt,
-    Link,
-    Redeemed,
-    SignIn,
-    SignInSettings,
-    token_digest,
-)
-from ccroles.signin_store import (
-    SCHEMA_VERSION,
-    LinkKind,
-    LinkStatus,
-    LinkUse,
-    LoginState,
-    MemorySignInStore,
-    SignInStore,
-    SQLiteSignInStore,
-)
+# Type checkers treat any name TYPE_CHECKING as true; at run time this one
+# spares `import ccroles` the typing module.
+TYPE_CHECKING = False
+if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
+    from ccroles.access import AssignPassword as AssignPassword
+    from ccroles.access import Grant as Grant
+    from ccroles.access import Password as Password
+    from ccroles.access import SendNotification as SendNotification
+    from ccroles.access import grant_access as grant_access
+    from ccroles.access import import_access as import_access
+    from ccroles.access import render_report as render_report
+    from ccroles.access import revoke_access as revoke_access
+    from ccroles.access import set_password as set_password
+    from ccroles.accounts import Account as Account
+    from ccroles.accounts import Contact as Contact
+    from ccroles.accounts import Customer as Customer
+    from ccroles.accounts import Login as Login
+    from ccroles.accounts import LoginFacts as LoginFacts
+    from ccroles.accounts import NotificationSettings as NotificationSettings
+    from ccroles.accounts import account_problems as account_problems
+    from ccroles.decisions import Decision as Decision
+    from ccroles.decisions import Reason as Reason
+    from ccroles.decisions import ReasonCode as ReasonCode
+    from ccroles.decisions import explain as explain
+    from ccroles.exceptions import CCRolesError as CCRolesError
+    from ccroles.exceptions import DataFileError as DataFileError
+    from ccroles.exceptions import DuplicateNameError as DuplicateNameError
+    from ccroles.exceptions import EscalationError as EscalationError
+    from ccroles.exceptions import FormNotAllowedError as FormNotAllowedError
+    from ccroles.exceptions import InvalidValueError as InvalidValueError
+    from ccroles.exceptions import PasswordMismatchError as PasswordMismatchError
+    from ccroles.exceptions import UnknownLoginError as UnknownLoginError
+    from ccroles.exceptions import UnknownNameError as UnknownNameError
+    from ccroles.exceptions import WeakPasswordError as WeakPasswordError
+    from ccroles.features import FEATURES as FEATURES
+    from ccroles.features import Feature as Feature
+    from ccroles.features import FeatureCatalogue as FeatureCatalogue
+    from ccroles.features import FeatureMatrix as FeatureMatrix
+    from ccroles.features import feature_matrix as feature_matrix
+    from ccroles.forms import Channel as Channel
+    from ccroles.forms import FormField as FormField
+    from ccroles.forms import FormPreferences as FormPreferences
+    from ccroles.forms import Origin as Origin
+    from ccroles.forms import PrintingType as PrintingType
+    from ccroles.forms import RecordType as RecordType
+    from ccroles.forms import SavedOrder as SavedOrder
+    from ccroles.forms import TransactionForm as TransactionForm
+    from ccroles.forms import form_view as form_view
+    from ccroles.permissions import PERMISSIONS as PERMISSIONS
+    from ccroles.permissions import Level as Level
+    from ccroles.permissions import Permission as Permission
+    from ccroles.policy import Engine as Engine
+    from ccroles.policy import OwnedRecord as OwnedRecord
+    from ccroles.policy import Preview as Preview
+    from ccroles.render import Format as Format
+    from ccroles.render import diff_roles as diff_roles
+    from ccroles.render import embed_matrix as embed_matrix
+    from ccroles.render import render_diff as render_diff
+    from ccroles.render import render_matrix as render_matrix
+    from ccroles.render import render_role as render_role
+    from ccroles.roles import ADVANCED_CUSTOMER_CENTER as ADVANCED_CUSTOMER_CENTER
+    from ccroles.roles import BUILTIN_ROLES as BUILTIN_ROLES
+    from ccroles.roles import CUSTOMER_CENTER as CUSTOMER_CENTER
+    from ccroles.roles import PREMIUM_CUSTOMER_CENTER as PREMIUM_CUSTOMER_CENTER
+    from ccroles.roles import Capability as Capability
+    from ccroles.roles import CenterType as CenterType
+    from ccroles.roles import Role as Role
+    from ccroles.roles import RoleCatalogue as RoleCatalogue
+    from ccroles.serialization import FileFormat as FileFormat
+    from ccroles.serialization import dump_account as dump_account
+    from ccroles.serialization import dump_roles as dump_roles
+    from ccroles.serialization import dumps_account as dumps_account
+    from ccroles.serialization import dumps_roles as dumps_roles
+    from ccroles.serialization import load_account as load_account
+    from ccroles.serialization import load_roles as load_roles
+    from ccroles.serialization import loads_account as loads_account
+    from ccroles.serialization import loads_roles as loads_roles
+    from ccroles.signin import SignIn as SignIn
+    from ccroles.signin import SignInSettings as SignInSettings
+    from ccroles.signin_store import MemorySignInStore as MemorySignInStore
+    from ccroles.signin_store import SignInStore as SignInStore
+    from ccroles.signin_store import SQLiteSignInStore as SQLiteSignInStore
 
-__all__ = [
-    "ADVANCED_CUSTOMER_CENTER",
-    "BUILTIN_ROLES",
-    "CSV_COLUMNS",
-    "CUSTOMER_CENTER",
-    "DEFAULT_NOTIFICATION_SUBJECT",
-    "DEFAULT_NOTIFICATION_TEMPLATE",
-    "DEFAULT_SCRYPT",
-    "DEFAULT_SIGN_IN",
-    "FEATURES",
-    "FORMAT_VERSION",
-    "MATRIX_BEGIN",
-    "MATRIX_END",
-    "MAX_EMAIL_LENGTH",
-    "MAX_SCRYPT_MEMORY",
-    "MAX_SCRYPT_N",
-    "MAX_SCRYPT_P",
-    "MAX_SCRYPT_R",
-    "MAX_SCRYPT_WORK",
-    "MIN_PASSWORD_LENGTH",
-    "NOTIFICATION_PLACEHOLDERS",
-    "PERMISSIONS",
-    "PREMIUM_CUSTOMER_CENTER",
-    "READABLE_VERSIONS",
-    "SCHEMA_VERSION",
-    "SET_UP_SUBJECT",
-    "SET_UP_TEMPLATE",
-    "Account",
-    "AccountProblem",
-    "AccountRules",
-    "AdvancedPrintingForCustomerCenterError",
-    "AllOf",
-    "AnyOf",
-    "AssignPassword",
-    "AtLeast",
-    "Attempt",
-    "CCRolesError",
-    "Capability",
-    "CapabilityNotOnRootError",
-    "CenterType",
-    "CenterTypeMismatchError",
-    "Channel",
-    "Contact",
-    "Customer",
-    "CustomerAccessOffError",
-    "DataFileError",
-    "Decision",
-    "DecisionTruthinessError",
-    "DuplicateNameError",
-    "DuplicateReferenceError",
-    "Engine",
-    "EscalationError",
-    "Excluded",
-    "ExternalFormForInternalRoleError",
-    "Feature",
-    "FeatureCatalogue",
-    "FeatureMatrix",
-    "FeatureQuestion",
-    "FileFormat",
-    "FormAnswer",
-    "FormField",
-    "FormNotAllowedError",
-    "FormPreferences",
-    "FormQuestion",
-    "FormView",
-    "Format",
-    "Grant",
-    "Granted",
-    "Grants",
-    "Has",
-    "ImportProblem",
-    "ImportReport",
-    "InvalidEmailError",
-    "InvalidFieldError",
-    "InvalidIdError",
-    "InvalidLevelError",
-    "InvalidNameError",
-    "InvalidOriginError",
-    "InvalidPermissionKeyError",
-    "InvalidQuestionError",
-    "Level",
-    "LevelAboveRootError",
-    "LevelChange",
-    "LevelsInput",
-    "Link",
-    "LinkKind",
-    "LinkStatus",
-    "LinkUse",
-    "Login",
-    "LoginFacts",
-    "LoginState",
-    "MarkerError",
-    "MemorySignInStore",
-    "MissingCapability",
-    "MissingExtraError",
-    "MissingNotificationSettingsError",
-    "MissingRecordTypeError",
-    "MissingValueError",
-    "NoFormInEffectError",
-    "NoLoginEmailError",
-    "NonExternalFormForCustomerCenterError",
-    "Not",
-    "NotDescendedFromBuiltinError",
-    "Notification",
-    "NotificationSettings",
-    "OnlineFormNotStorableError",
-    "Origin",
-    "OriginRoleMismatchError",
-    "OwnedRecord",
-    "Password",
-    "PasswordHash",
-    "PasswordMismatchError",
-    "Permission",
-    "PermissionCatalogue",
-    "PermissionNotOnRootError",
-    "Preview",
-    "PrintingType",
-    "Problem",
-    "Procedure",
-    "Question",
-    "Reason",
-    "ReasonCode",
-    "RecordQuestion",
-    "RecordType",
-    "Redeemed",
-    "Requirement",
-    "Revoked",
-    "Role",
-    "RoleCatalogue",
-    "RoleDiff",
-    "SQLiteSignInStore",
-    "SavedOrder",
-    "ScryptParams",
-    "SecondFactorNotAllowedError",
-    "SendNotification",
-    "SeparateLogins",
-    "SetUpNotification",
-    "Shortfall",
-    "SignIn",
-    "SignInQuestion",
-    "SignInSettings",
-    "SignInStore",
-    "SignInStoreError",
-    "TransactionForm",
-    "UnknownCapabilityError",
-    "UnknownFeatureError",
-    "UnknownLoginError",
-    "UnknownNameError",
-    "UnknownPermissionError",
-    "UnknownRecordTypeError",
-    "UnknownReferenceError",
-    "UnknownRoleError",
-    "UnknownWebsiteError",
-    "Unmet",
-    "UnreadableFileError",
-    "UnsafeTemplateError",
-    "UntranslatableRequirementError",
-    "UnwritableRoleError",
-    "WeakPasswordError",
-    "WrongRecordTypeError",
-    "account_problems",
-    "as_id",
-    "can_write",
-    "check_email",
-    "check_scrypt_cost",
-    "choosable_forms",
-    "diff_roles",
-    "dump_account",
-    "dump_roles",
-    "dumps_account",
-    "dumps_roles",
-    "email_key",
-    "embed_matrix",
-    "escalation",
-    "explain",
-    "feature_matrix",
-    "fold",
-    "form_view",
-    "format_path",
-    "grant_access",
-    "hash_password",
-    "import_access",
-    "is_common_password",
-    "is_encodable",
-    "load_account",
-    "load_roles",
-    "loads_account",
-    "loads_roles",
-    "make_converter",
-    "may_prefer",
-    "owner_id",
-    "password_problems",
-    "render_diff",
-    "render_matrix",
-    "render_report",
-    "render_role",
-    "revoke_access",
-    "set_password",
-    "text_table",
-    "token_digest",
-    "write_atomically",
-]
+# Each top-level name and the module that defines it. A test checks that this
+# table and the imports above name the same names from the same modules.
+_EXPORTS: dict[str, tuple[str, ...]] = {
+    "ccroles.access": (
+        "AssignPassword",
+        "Grant",
+        "Password",
+        "SendNotification",
+        "grant_access",
+        "import_access",
+        "render_report",
+        "revoke_access",
+        "set_password",
+    ),
+    "ccroles.accounts": (
+        "Account",
+        "Contact",
+        "Customer",
+        "Login",
+        "LoginFacts",
+        "NotificationSettings",
+        "account_problems",
+    ),
+    "ccroles.decisions": ("Decision", "Reason", "ReasonCode", "explain"),
+    "ccroles.exceptions": (
+        "CCRolesError",
+        "DataFileError",
+        "DuplicateNameError",
+        "EscalationError",
+        "FormNotAllowedError",
+        "InvalidValueError",
+        "PasswordMismatchError",
+        "UnknownLoginError",
+        "UnknownNameError",
+        "WeakPasswordError",
+    ),
+    "ccroles.features": (
+        "FEATURES",
+        "Feature",
+        "FeatureCatalogue",
+        "FeatureMatrix",
+        "feature_matrix",
+    ),
+    "ccroles.forms": (
+        "Channel",
+        "FormField",
+        "FormPreferences",
+        "Origin",
+        "PrintingType",
+        "RecordType",
+        "SavedOrder",
+        "TransactionForm",
+        "form_view",
+    ),
+    "ccroles.permissions": ("PERMISSIONS", "Level", "Permission"),
+    "ccroles.policy": ("Engine", "OwnedRecord", "Preview"),
+    "ccroles.render": (
+        "Format",
+        "diff_roles",
+        "embed_matrix",
+        "render_diff",
+        "render_matrix",
+        "render_role",
+    ),
+    "ccroles.roles": (
+        "ADVANCED_CUSTOMER_CENTER",
+        "BUILTIN_ROLES",
+        "CUSTOMER_CENTER",
+        "PREMIUM_CUSTOMER_CENTER",
+        "Capability",
+        "CenterType",
+        "Role",
+        "RoleCatalogue",
+    ),
+    "ccroles.serialization": (
+        "FileFormat",
+        "dump_account",
+        "dump_roles",
+        "dumps_account",
+        "dumps_roles",
+        "load_account",
+        "load_roles",
+        "loads_account",
+        "loads_roles",
+    ),
+    "ccroles.signin": ("SignIn", "SignInSettings"),
+    "ccroles.signin_store": ("MemorySignInStore", "SQLiteSignInStore", "SignInStore"),
+}
+
+_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = sorted(_MODULE_OF)  # noqa: PLE0605 (built from the table, once)
+
+
+def __getattr__(name: str) -> object:
+    """Import a top-level name from its module the first time it is used."""
+    module = _MODULE_OF.get(name)
+    if module is None:
+        message = f"module 'ccroles' has no attribute {name!r}"
+        raise AttributeError(message, name=name, obj=__name__)
+    from importlib import import_module  # noqa: PLC0415 (only when a name is used)
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    """The module's own names and every top-level name, imported or not."""
+    return sorted({*globals(), *__all__})

@@ -1,8 +1,8 @@
 """The ccroles pytest plugin: matrix test files, an account fixture, coverage.
 
-Registered through the ``pytest11`` entry point. It imports nothing of ccroles
-until pytest asks it to collect a matrix file, load an account or report
-coverage.
+Registered through the ``pytest11`` entry point. It imports only the error
+tree of ccroles (:mod:`ccroles.exceptions`) until pytest asks it to collect a
+matrix file, load an account or report coverage.
 
 A matrix test file is TOML named ``*.ccroles.toml``::
 
@@ -39,6 +39,8 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 import pytest
+
+from ccroles.exceptions import MatrixFileError
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -80,28 +82,6 @@ class _MatrixSpec:
     roles: str | None = None
     account: str | None = None
     cases: tuple[_Case, ...] = ()
-
-
-class MatrixFileError(Exception):
-    """A matrix test file that cannot be read; says file, line and key.
-
-    Attributes:
-        path: The file.
-        line: The line of the problem, or ``None``.
-        key: The key it concerns.
-        problem: What is wrong.
-        others: The file's other problems, found in the same reading.
-    """
-
-    def __init__(self, path: Path, line: int | None, key: str, problem: str) -> None:
-        """Keep the facts and build the one-line message."""
-        self.path = path
-        self.line = line
-        self.key = key
-        self.problem = problem
-        self.others: tuple[MatrixFileError, ...] = ()
-        where = f"{path}:{line}" if line is not None else str(path)
-        super().__init__(f"{where}: {key}: {problem}")
 
 
 def _raise_any(found: list[MatrixFileError]) -> None:

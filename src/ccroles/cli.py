@@ -39,8 +39,6 @@ from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
 
 import attrs
 
-from ccroles.access import import_access, render_report
-from ccroles.cedar import to_cedar
 from ccroles.decisions import Decision, explain
 from ccroles.exceptions import (
     CCRolesError,
@@ -51,14 +49,6 @@ from ccroles.exceptions import (
 from ccroles.features import feature_matrix
 from ccroles.names import fold, is_encodable
 from ccroles.policy import Engine
-from ccroles.render import (
-    Format,
-    diff_roles,
-    embed_matrix,
-    render_diff,
-    render_matrix,
-    render_role,
-)
 from ccroles.roles import BUILTIN_ROLES, RoleCatalogue
 from ccroles.serialization import (
     can_write,
@@ -67,13 +57,18 @@ from ccroles.serialization import (
     load_roles,
     write_atomically,
 )
-from ccroles.signin_store import SQLiteSignInStore
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from ccroles.render import Format
+
 
 __all__ = ["main"]
+
+# _LAZY: a command imports the modules only it uses (the renderers, the CSV
+# import, the sign-in store, the Cedar export) when it runs, so that a
+# question (`ccroles check`) starts without them.
 
 _EXIT_USAGE = 2
 _EXIT_PROBLEMS = 1
@@ -124,11 +119,15 @@ def _roles(args: argparse.Namespace) -> RoleCatalogue:
 
 
 def _matrix(args: argparse.Namespace) -> int:
+    from ccroles.render import render_matrix  # noqa: PLC0415 (see _LAZY)
+
     _say(render_matrix(feature_matrix(_roles(args).values()), args.format))
     return 0
 
 
 def _role(args: argparse.Namespace) -> int:
+    from ccroles.render import render_role  # noqa: PLC0415 (see _LAZY)
+
     _say(render_role(_roles(args)[args.name], args.format))
     return 0
 
@@ -199,6 +198,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def _format(name: str) -> Format:
     """The output format called *name*, matched as every name is (any case)."""
+    from ccroles.render import Format  # noqa: PLC0415 (see _LAZY)
+
     for candidate in Format:
         if fold(candidate.value) == fold(name):
             return candidate
@@ -207,18 +208,25 @@ def _format(name: str) -> Format:
     raise argparse.ArgumentTypeError(message)
 
 
+# The formats' names for the help, without importing the renderers; a test
+# checks that they are the values of ccroles.render.Format.
+_FORMATS = ("text", "markdown", "rst", "html", "csv", "json")
+
+
 def _add_format_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--format",
         type=_format,
-        default=Format.TEXT,
-        metavar="{" + ",".join(f.value for f in Format) + "}",
+        default="text",  # argparse passes a text default through _format
+        metavar="{" + ",".join(_FORMATS) + "}",
         help="output format, any case (default: text)",
     )
 
 
 def _diff(args: argparse.Namespace) -> int:
     roles = _roles(args)
+    from ccroles.render import diff_roles, render_diff  # noqa: PLC0415 (see _LAZY)
+
     _say(render_diff(diff_roles(roles[args.role_a], roles[args.role_b]), args.format))
     return 0
 
@@ -254,6 +262,8 @@ def _text_file(name: str) -> _TextFile:
 
 
 def _readme(args: argparse.Namespace) -> int:
+    from ccroles.render import embed_matrix  # noqa: PLC0415 (see _LAZY)
+
     file: _TextFile = args.file
     document = embed_matrix(file.text, feature_matrix(BUILTIN_ROLES))
     if not args.write:
@@ -345,6 +355,8 @@ def _add_explain(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 def _import_access(args: argparse.Namespace) -> int:
     """Import the CSV; print the report; save the new account if asked to."""
+    from ccroles.access import import_access, render_report  # noqa: PLC0415 (_LAZY)
+
     output: str | None = args.output
     if output is not None and not args.apply:
         return _error("--output needs --apply: a dry run saves nothing")
@@ -399,6 +411,8 @@ def _add_import_access(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 def _sign_in_status(args: argparse.Namespace) -> int:
     """Print the login's lock and count; status 1 while it is locked."""
+    from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
+
     with SQLiteSignInStore(args.store, create=False) as store:
         state = store.state(args.email, datetime.now(UTC))
     count = f"{state.failures} wrong password{'' if state.failures == 1 else 's'}"
@@ -411,6 +425,8 @@ def _sign_in_status(args: argparse.Namespace) -> int:
 
 
 def _unlock(args: argparse.Namespace) -> int:
+    from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
+
     with SQLiteSignInStore(args.store, create=False) as store:
         store.unlock(args.email)
     _say(f"{args.email}: unlocked")
@@ -434,6 +450,8 @@ def _add_sign_in_commands(commands: argparse._SubParsersAction[_Parser]) -> None
 
 def _export_cedar(args: argparse.Namespace) -> int:
     """Load the account (and roles); write the Cedar files; print their paths."""
+    from ccroles.cedar import to_cedar  # noqa: PLC0415 (see _LAZY)
+
     try:
         account = load_account(args.account)
         extra = load_roles(args.roles) if args.roles is not None else ()

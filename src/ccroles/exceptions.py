@@ -3,18 +3,27 @@
 Each concrete error also subclasses the fitting builtin (``ValueError`` for bad
 values, ``KeyError``/``LookupError`` for unknown names), so callers can catch
 either. Errors keep their facts as attributes; the message is one sentence
-built from them.
+built from them. Near-twins form families with one base to catch:
+:class:`UnknownNameError` (any name or reference that is not known),
+:class:`DuplicateNameError` (anything given twice) and
+:class:`InvalidValueError` (a value a field cannot take).
+
+Every error is an attrs class (``@attrs.define``, which makes an exception
+class's ``args`` its facts and leaves ``str()`` to the message). This module
+is the bottom layer of the package: it imports nothing of ccroles, and
+:class:`Problem` (one thing wrong with a file) lives here for
+:class:`DataFileError`.
 """
 
 from __future__ import annotations
 
-import difflib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
+
+import attrs
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
-    from ccroles.serialization import Problem
+    from collections.abc import Iterable
+    from pathlib import Path
 
 __all__ = [
     "AdvancedPrintingForCustomerCenterError",
@@ -37,8 +46,10 @@ __all__ = [
     "InvalidOriginError",
     "InvalidPermissionKeyError",
     "InvalidQuestionError",
+    "InvalidValueError",
     "LevelAboveRootError",
     "MarkerError",
+    "MatrixFileError",
     "MissingExtraError",
     "MissingNotificationSettingsError",
     "MissingRecordTypeError",
@@ -51,6 +62,7 @@ __all__ = [
     "OriginRoleMismatchError",
     "PasswordMismatchError",
     "PermissionNotOnRootError",
+    "Problem",
     "SecondFactorNotAllowedError",
     "SignInStoreError",
     "UnknownCapabilityError",
@@ -74,10 +86,34 @@ __all__ = [
 class CCRolesError(Exception):
     """The root of every error ccroles raises.
 
-    Every error pickles with its message and facts (its attributes), whatever
-    its ``__init__`` takes, so errors cross process boundaries (multiprocessing,
-    parallel test runners) intact.
+    A subclass states its message once, as a template over its facts
+    (``"unknown {self.kind} {self.name!r}"``); ``str()`` fills it in. Every
+    error pickles with its message and facts (its attributes), so errors
+    cross process boundaries (multiprocessing, parallel test runners) intact.
+
+    >>> str(UnknownRoleError("Byer", ["Buyer"]))
+    "unknown role 'Byer'; did you mean 'Buyer'?"
     """
+
+    _message: ClassVar[str] = ""
+
+    def __str__(self) -> str:
+        """Return the message, one sentence built from the facts."""
+        if not self._message:
+            return super().__str__()
+        return self._message.format(self=self)
+
+    def __repr__(self) -> str:
+        """Return the class and its facts (the known names left out)."""
+        cls = type(self)
+        if not attrs.has(cls):
+            return super().__repr__()
+        facts = (
+            f"{field.name}={getattr(self, field.name)!r}"
+            for field in attrs.fields(cls)
+            if field.name != "known"
+        )
+        return f"{cls.__name__}({', '.join(facts)})"
 
     def __reduce__(self) -> tuple[object, ...]:
         """Rebuild from the arguments and the facts, without calling ``__init__``."""
@@ -94,18 +130,331 @@ def _rebuilt(
     return error
 
 
-def _closest(name: str, known: Iterable[str]) -> str | None:
+def _names(names: Iterable[str]) -> tuple[str, ...]:
+    """*names* as a tuple (a converter cheaper for attrs to inspect than ``tuple``)."""
+    return tuple(names)
+
+
+def _problems(problems: Iterable[Problem]) -> tuple[Problem, ...]:
+    """*problems* as a tuple."""
+    return tuple(problems)
+
+
+def _closest(name: object, known: Iterable[str]) -> str | None:
     """Return the known name closest to *name*, or ``None`` when none is close.
 
     >>> _closest("TRAN_CUSTPYM", ["TRAN_CUSTPYMT", "LIST_CASE"])
     'TRAN_CUSTPYMT'
     """
+    if not isinstance(name, str):
+        return None
+    import difflib  # noqa: PLC0415 (only when an error is made)
+
     by_fold = {k.casefold(): k for k in known}
     matches = difflib.get_close_matches(name.casefold(), by_fold, n=1, cutoff=0.6)
     return by_fold[matches[0]] if matches else None
 
 
-class InvalidLevelError(CCRolesError, ValueError):
+def _did_you_mean(suggestion: str | None, text: str) -> str:
+    """*text* with the suggestion filled in, or nothing without one."""
+    return text.format(suggestion) if suggestion is not None else ""
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a file.
+
+    Attributes:
+        file: The file's name (``<string>`` for text given directly).
+        message: What is wrong, in one sentence.
+        path: Where in the document (``roles[1].levels.TRAN_CUSTPYMT``); empty
+            for the document as a whole.
+        line: The line of a syntax error (from 1), or ``None``.
+        column: The column of a syntax error (from 1), or ``None``.
+
+    >>> print(Problem("a.toml", "unknown role 'X'", path="customers[0].role"))
+    a.toml: customers[0].role: unknown role 'X'
+    >>> print(Problem("a.toml", "Invalid value", line=3, column=9))
+    a.toml:3:9: Invalid value
+    """
+
+    file: str
+    message: str
+    path: str = ""
+    line: int | None = None
+    column: int | None = None
+
+    def __str__(self) -> str:
+        """Return ``file[:line:column][: path]: message``, as compilers do."""
+        where = self.file
+        if self.line is not None:
+            where += f":{self.line}:{self.column}"
+        if self.path:
+            where += f": {self.path}"
+        return f"{where}: {self.message}"
+
+
+# --- unknown names: one family -------------------------------------------
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class UnknownNameError(CCRolesError, KeyError):
+    """A name that is not in a catalogue, with the closest known name.
+
+    The family of every "not known" error: catch it to catch them all.
+    Subclasses ``KeyError`` so mappings raising it still behave as mappings
+    (``in`` and ``.get`` work). ``str()`` is the plain sentence, not the quoted
+    repr that ``KeyError`` would give.
+
+    Attributes:
+        name: The name that was looked up.
+        known: The names that are known (the suggestion is picked from them).
+        kind: What kind of thing was looked up (``"permission"``, ...).
+        suggestion: The closest known name, or ``None``.
+    """
+
+    name: object
+    known: tuple[str, ...] = attrs.field(default=(), converter=_names)
+    kind: str = attrs.field(default="name", init=False)
+    suggestion: str | None = attrs.field(default=None, init=False)
+    _message = "unknown {self.kind} {self.name!r}{self._hint}"
+
+    def __attrs_post_init__(self) -> None:
+        """Pick the suggestion from the known names."""
+        self.suggestion = _closest(self.name, self.known)
+
+    @property
+    def _hint(self) -> str:
+        return _did_you_mean(self.suggestion, "; did you mean {!r}?")
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class UnknownPermissionError(UnknownNameError):
+    """A permission key that is not in the catalogue."""
+
+    kind: str = attrs.field(default="permission", init=False)
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class UnknownFeatureError(UnknownNameError):
+    """A feature name that is not in the feature catalogue."""
+
+    kind: str = attrs.field(default="feature", init=False)
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class UnknownCapabilityError(UnknownNameError):
+    """A capability name that ccroles does not know."""
+
+    kind: str = attrs.field(default="capability", init=False)
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class UnknownRoleError(UnknownNameError):
+    """A role name that no known role carries."""
+
+    kind: str = attrs.field(default="role", init=False)
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class UnknownWebsiteError(UnknownNameError):
+    """A website name the account lacks."""
+
+    kind: str = attrs.field(default="website", init=False)
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class UnknownRecordTypeError(UnknownNameError):
+    """A record type name (or permission key) that names no record type."""
+
+    kind: str = attrs.field(default="record type", init=False)
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class UnknownLoginError(UnknownNameError):
+    """An email that no login of the account has.
+
+    No suggestion is made: suggesting another customer's email would leak it,
+    so the known emails are never taken.
+    """
+
+    known: tuple[str, ...] = attrs.field(default=(), init=False)
+    kind: str = attrs.field(default="login", init=False)
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class UnknownReferenceError(UnknownNameError, ValueError):
+    """A record names something the account lacks (a role, a website, ...).
+
+    Attributes:
+        kind: What was named (``"role"``, ``"website"``, ``"customer"``).
+        name: The name that was given (also as ``value``).
+        owner: Who named it (``customer 'ACME'``, ``contact 'c1' of ...``).
+        known: The names the account has.
+        suggestion: The closest known name, or ``None``.
+    """
+
+    kind: str
+    name: object = attrs.field(alias="value")
+    owner: str = attrs.field(kw_only=True)
+    known: tuple[str, ...] = attrs.field(kw_only=True, converter=_names)
+    _message = (
+        "{self.owner} names {self.kind} {self.name!r}, which the account "
+        "lacks{self._hint}"
+    )
+
+    @property
+    def value(self) -> object:
+        """The name that was given (the same as ``name``)."""
+        return self.name
+
+
+# --- names given twice: one family ---------------------------------------
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class DuplicateNameError(CCRolesError, ValueError):
+    """A name (or id, or email) given twice where it must be unique.
+
+    The family of every "given twice" error: catch it to catch them all.
+
+    Attributes:
+        kind: What was named (``"role"``, ``"feature"``, ``"email"``, ...).
+        name: The repeated name.
+    """
+
+    kind: str
+    name: object
+    _message = "{self.kind} {self.name!r} is given more than once"
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class DuplicateReferenceError(DuplicateNameError):
+    """An id, email or name of an account's record used twice.
+
+    Attributes:
+        kind: What is repeated (``"email"``, ``"internal id"``, ...).
+        name: The repeated value (also as ``value``).
+        owner: The second record that uses it.
+    """
+
+    name: object = attrs.field(alias="value")
+    owner: str = attrs.field(kw_only=True)
+    _message = "{self.owner} uses {self.kind} {self.name!r}, which is already taken"
+
+    @property
+    def value(self) -> object:
+        """The repeated value (the same as ``name``)."""
+        return self.name
+
+
+# --- values a field cannot take: one family ------------------------------
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class InvalidValueError(CCRolesError, ValueError):
+    """A value that a name, an id, an email or a record's field cannot take.
+
+    The family of every "this value is refused" error: catch it to catch
+    them all.
+
+    Attributes:
+        field: The record's field that holds the value, when a record was
+            built (set by the record's validator), else ``None``.
+    """
+
+    field: str | None = attrs.field(default=None, init=False)
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class InvalidNameError(InvalidValueError):
+    """A name that is empty, only white space, or not text UTF-8 can write.
+
+    Attributes:
+        kind: What was being named (``"role"``, ...).
+        name: The name that was given.
+    """
+
+    kind: str
+    name: object
+    _message = "a {self.kind} name {self._rule}, got {self.name!r}"
+
+    @property
+    def _rule(self) -> str:
+        blank = isinstance(self.name, str) and not self.name.strip()
+        return "must not be blank" if blank else "must be text that UTF-8 can write"
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class InvalidEmailError(InvalidValueError):
+    """Text that cannot be a login email (see :mod:`ccroles.names`).
+
+    Attributes:
+        email: What was given.
+        owner: Whose email it was to be.
+    """
+
+    email: object
+    owner: str = attrs.field(kw_only=True)
+    _message = (
+        "{self.owner} cannot log in as {self.email!r}: an email is a local part, "
+        "one '@' and a domain with a dot, without spaces or control characters, "
+        "at most 254 characters"
+    )
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class InvalidIdError(InvalidValueError):
+    """A value that cannot be an id (see :mod:`ccroles.names`).
+
+    Attributes:
+        what: Which id it was to be (``"customer internal_id"``, ...).
+        value: What was given (for an over-long integer, only its kind).
+        reason: Why it is refused.
+    """
+
+    what: str
+    value: object
+    reason: str
+    _message = "{self.what} {self.value!r} is refused: {self.reason}"
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class InvalidFieldError(InvalidValueError):
+    """A field of a settings record or stored hash with a value it cannot take.
+
+    Attributes:
+        record: The kind of record (``"password hash"``, ...).
+        field: The field that is wrong (``"algorithm"``, ``"n"``, ...).
+        value: Its value (never a password: no such record holds one).
+        expected: What the field accepts.
+    """
+
+    record: str
+    field: str | None
+    value: object
+    expected: str = attrs.field(kw_only=True)
+    _message = (
+        "{self.record} {self.field} {self.value!r} is refused; expected {self.expected}"
+    )
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class MissingValueError(InvalidValueError):
+    """A value that access needs is neither given nor on the record.
+
+    Attributes:
+        kind: What is missing (``"email"``, ``"role"``).
+        owner: Whose value it is.
+    """
+
+    kind: str
+    owner: str = attrs.field(kw_only=True)
+    _message = "{self.owner} has no {self.kind}; give one to grant access"
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class InvalidLevelError(InvalidValueError):
     """Text that is no spelling of a permission level.
 
     Attributes:
@@ -114,115 +463,62 @@ class InvalidLevelError(CCRolesError, ValueError):
         suggestion: The closest spelling, or ``None``.
     """
 
-    def __init__(self, text: object, valid: tuple[str, ...]) -> None:
-        self.text = text
-        self.valid = valid
+    text: object
+    valid: tuple[str, ...] = attrs.field(converter=_names)
+    suggestion: str | None = attrs.field(default=None, init=False)
+    _message = (
+        "{self.text!r} is not a permission level; {self._hint}expected one of "
+        "{self._valid} (any case)"
+    )
+
+    def __attrs_post_init__(self) -> None:
+        """Pick the suggestion from the valid spellings."""
         # The title-case spelling comes first in *valid*, so it wins its fold.
-        spellings = reversed(valid)
-        self.suggestion = _closest(text, spellings) if isinstance(text, str) else None
-        hint = f"did you mean {self.suggestion!r}? " if self.suggestion else ""
-        super().__init__(
-            f"{text!r} is not a permission level; {hint}expected one of "
-            f"{', '.join(valid)} (any case)"
-        )
+        self.suggestion = _closest(self.text, reversed(self.valid))
+
+    @property
+    def _hint(self) -> str:
+        return _did_you_mean(self.suggestion, "did you mean {!r}? ")
+
+    @property
+    def _valid(self) -> str:
+        return ", ".join(self.valid)
 
 
-class InvalidNameError(CCRolesError, ValueError):
-    """A name that is empty, only white space, or not text UTF-8 can write.
-
-    Attributes:
-        kind: What was being named (``"role"``, ...).
-        name: The name that was given.
-    """
-
-    def __init__(self, kind: str, name: object) -> None:
-        self.kind = kind
-        self.name = name
-        blank = isinstance(name, str) and not name.strip()
-        rule = "must not be blank" if blank else "must be text that UTF-8 can write"
-        super().__init__(f"a {kind} name {rule}, got {name!r}")
-
-
-class InvalidPermissionKeyError(CCRolesError, ValueError):
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class InvalidPermissionKeyError(InvalidValueError):
     """Text that is not of the form of a permission key.
 
     Attributes:
         key: The text that was given.
     """
 
-    def __init__(self, key: str) -> None:
-        self.key = key
-        super().__init__(
-            f"{key!r} is not a permission key; a key is a prefix (TRAN_, LIST_, "
-            "REGT_, REPO_ or ADMI_) and an upper-case code"
-        )
+    key: str
+    _message = (
+        "{self.key!r} is not a permission key; a key is a prefix (TRAN_, LIST_, "
+        "REGT_, REPO_ or ADMI_) and an upper-case code"
+    )
 
 
-class UnknownNameError(CCRolesError, KeyError):
-    """A name that is not in a catalogue, with the closest known name.
-
-    Subclasses ``KeyError`` so mappings raising it still behave as mappings
-    (``in`` and ``.get`` work). ``str()`` is the plain sentence, not the quoted
-    repr that ``KeyError`` would give.
-
-    Attributes:
-        kind: What kind of thing was looked up (``"permission"``, ...).
-        name: The name that was looked up.
-        suggestion: The closest known name, or ``None``.
-    """
-
-    kind = "name"
-
-    def __init__(self, name: object, known: Iterable[str]) -> None:
-        self.name = name
-        self.suggestion = _closest(name, known) if isinstance(name, str) else None
-        hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
-        self.message = f"unknown {self.kind} {name!r}{hint}"
-        super().__init__(self.message)
-
-    def __str__(self) -> str:
-        """Return the message without ``KeyError``'s quoting."""
-        return self.message
+# --- roles ------------------------------------------------------------------
 
 
-class UnknownPermissionError(UnknownNameError):
-    """A permission key that is not in the catalogue."""
-
-    kind = "permission"
-
-
-class UnknownFeatureError(UnknownNameError):
-    """A feature name that is not in the feature catalogue."""
-
-    kind = "feature"
-
-
-class UnknownCapabilityError(UnknownNameError):
-    """A capability name that ccroles does not know."""
-
-    kind = "capability"
-
-
-class UnknownRoleError(UnknownNameError):
-    """A role name that no known role carries."""
-
-    kind = "role"
-
-
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class EscalationError(CCRolesError, ValueError):
     """A custom role would grant more than the built-in role it descends from.
+
+    The family of the three ways a copy may not exceed its root.
 
     Attributes:
         role: The name of the role being made.
         root: The name of its root built-in role.
     """
 
-    def __init__(self, message: str, *, role: str, root: str) -> None:
-        self.role = role
-        self.root = root
-        super().__init__(message)
+    role: str = attrs.field(kw_only=True)
+    root: str = attrs.field(kw_only=True)
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class PermissionNotOnRootError(EscalationError):
     """A copy asks for a permission its root built-in role lacks.
 
@@ -231,19 +527,15 @@ class PermissionNotOnRootError(EscalationError):
         requested: The level asked for.
     """
 
-    def __init__(
-        self, *, role: str, root: str, permission: str, requested: object
-    ) -> None:
-        self.permission = permission
-        self.requested = requested
-        super().__init__(
-            f"role {role!r} cannot add permission {permission!r} at {requested}: "
-            f"its root role {root!r} does not have it",
-            role=role,
-            root=root,
-        )
+    permission: str = attrs.field(kw_only=True)
+    requested: object = attrs.field(kw_only=True)
+    _message = (
+        "role {self.role!r} cannot add permission {self.permission!r} at "
+        "{self.requested}: its root role {self.root!r} does not have it"
+    )
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class LevelAboveRootError(EscalationError):
     """A copy asks for a level above what its root built-in role holds.
 
@@ -253,26 +545,16 @@ class LevelAboveRootError(EscalationError):
         requested: The level asked for.
     """
 
-    def __init__(
-        self,
-        *,
-        role: str,
-        root: str,
-        permission: str,
-        root_level: object,
-        requested: object,
-    ) -> None:
-        self.permission = permission
-        self.root_level = root_level
-        self.requested = requested
-        super().__init__(
-            f"role {role!r} cannot raise {permission!r} to {requested}: "
-            f"its root role {root!r} holds it at {root_level}",
-            role=role,
-            root=root,
-        )
+    permission: str = attrs.field(kw_only=True)
+    root_level: object = attrs.field(kw_only=True)
+    requested: object = attrs.field(kw_only=True)
+    _message = (
+        "role {self.role!r} cannot raise {self.permission!r} to {self.requested}: "
+        "its root role {self.root!r} holds it at {self.root_level}"
+    )
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class CapabilityNotOnRootError(EscalationError):
     """A copy asks for a capability its root built-in role lacks.
 
@@ -280,16 +562,18 @@ class CapabilityNotOnRootError(EscalationError):
         capability: The capability asked for.
     """
 
-    def __init__(self, *, role: str, root: str, capability: object) -> None:
-        self.capability = capability
-        super().__init__(
-            f"role {role!r} cannot add capability {str(capability)!r}: "
-            f"its root role {root!r} does not have it",
-            role=role,
-            root=root,
-        )
+    capability: object = attrs.field(kw_only=True)
+    _message = (
+        "role {self.role!r} cannot add capability {self._capability!r}: "
+        "its root role {self.root!r} does not have it"
+    )
+
+    @property
+    def _capability(self) -> str:
+        return str(self.capability)
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class CenterTypeMismatchError(CCRolesError, ValueError):
     """A copy of a role claims another center type than its root.
 
@@ -300,147 +584,17 @@ class CenterTypeMismatchError(CCRolesError, ValueError):
         root_center_type: The root role's center type.
     """
 
-    def __init__(
-        self, *, role: str, root: str, center_type: object, root_center_type: object
-    ) -> None:
-        self.role = role
-        self.root = root
-        self.center_type = center_type
-        self.root_center_type = root_center_type
-        super().__init__(
-            f"role {role!r} cannot be a {center_type} role: it is a copy of "
-            f"{root!r}, a {root_center_type} role"
-        )
+    role: str = attrs.field(kw_only=True)
+    root: str = attrs.field(kw_only=True)
+    center_type: object = attrs.field(kw_only=True)
+    root_center_type: object = attrs.field(kw_only=True)
+    _message = (
+        "role {self.role!r} cannot be a {self.center_type} role: it is a copy of "
+        "{self.root!r}, a {self.root_center_type} role"
+    )
 
 
-class DuplicateNameError(CCRolesError, ValueError):
-    """A name (or id, or email) given twice where it must be unique.
-
-    Attributes:
-        kind: What was named (``"role"``, ``"feature"``, ``"email"``, ...).
-        name: The repeated name.
-    """
-
-    def __init__(self, kind: str, name: object) -> None:
-        self.kind = kind
-        self.name = name
-        super().__init__(f"{kind} {name!r} is given more than once")
-
-
-class UnknownWebsiteError(UnknownNameError):
-    """A website name the account lacks."""
-
-    kind = "website"
-
-
-class UnknownLoginError(UnknownNameError):
-    """An email that no login of the account has.
-
-    No suggestion is made: suggesting another customer's email would leak it.
-    """
-
-    kind = "login"
-
-    def __init__(self, email: object) -> None:
-        super().__init__(email, ())
-
-
-class UnknownReferenceError(CCRolesError, ValueError):
-    """A record names something the account lacks (a role, a website, ...).
-
-    Attributes:
-        kind: What was named (``"role"``, ``"website"``, ``"customer"``).
-        value: The name that was given.
-        owner: Who named it (``customer 'ACME'``, ``contact 'c1' of ...``).
-        suggestion: The closest known name, or ``None``.
-    """
-
-    def __init__(
-        self, kind: str, value: str, *, owner: str, known: Iterable[str]
-    ) -> None:
-        self.kind = kind
-        self.value = value
-        self.owner = owner
-        self.suggestion = _closest(value, known)
-        hint = f"; did you mean {self.suggestion!r}?" if self.suggestion else ""
-        super().__init__(
-            f"{owner} names {kind} {value!r}, which the account lacks{hint}"
-        )
-
-
-class DuplicateReferenceError(CCRolesError, ValueError):
-    """An id, email or name used twice where it must be unique.
-
-    Attributes:
-        kind: What is repeated (``"email"``, ``"internal id"``, ...).
-        value: The repeated value.
-        owner: The second record that uses it.
-    """
-
-    def __init__(self, kind: str, value: str, *, owner: str) -> None:
-        self.kind = kind
-        self.value = value
-        self.owner = owner
-        super().__init__(f"{owner} uses {kind} {value!r}, which is already taken")
-
-
-class CustomerAccessOffError(CCRolesError, ValueError):
-    """Access was to be given while the account's Customer Access feature is off.
-
-    Attributes:
-        owner: Who was to get access (``customer 'ACME'``, ...).
-    """
-
-    def __init__(self, owner: str) -> None:
-        self.owner = owner
-        super().__init__(
-            f"cannot give {owner} access: the Customer Access feature is off; "
-            "switch it on at Setup > Company > Setup Tasks > Enable Features, "
-            "Web Presence subtab, Customer Access (in ccroles: "
-            "Account(customer_access=True))"
-        )
-
-
-class InvalidEmailError(CCRolesError, ValueError):
-    """Text that cannot be a login email (see :mod:`ccroles.names`).
-
-    Attributes:
-        email: What was given.
-        owner: Whose email it was to be.
-        field: The record's field that holds it, when a record was built.
-    """
-
-    field: str | None = None
-
-    def __init__(self, email: object, *, owner: str) -> None:
-        self.email = email
-        self.owner = owner
-        super().__init__(
-            f"{owner} cannot log in as {email!r}: an email is a local part, one "
-            "'@' and a domain with a dot, without spaces or control characters, "
-            "at most 254 characters"
-        )
-
-
-class InvalidIdError(CCRolesError, ValueError):
-    """A value that cannot be an id (see :mod:`ccroles.names`).
-
-    Attributes:
-        what: Which id it was to be (``"customer internal_id"``, ...).
-        value: What was given (for an over-long integer, only its kind).
-        reason: Why it is refused.
-        field: The record's field that holds it, when a record was built.
-    """
-
-    field: str | None = None
-
-    def __init__(self, what: str, value: object, reason: str) -> None:
-        self.what = what
-        self.value = value
-        self.reason = reason
-        super().__init__(f"{what} {value!r} is refused: {reason}")
-
-
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class NotDescendedFromBuiltinError(CCRolesError, ValueError):
     """A customer center role that does not descend from a built-in role object.
 
@@ -452,36 +606,61 @@ class NotDescendedFromBuiltinError(CCRolesError, ValueError):
         root: The name of the role its chain of copies starts from.
     """
 
-    def __init__(self, role: str, root: str) -> None:
-        self.role = role
-        self.root = root
-        start = "is no copy" if role == root else f"descends from {root!r}, no copy"
-        super().__init__(
-            f"customer center role {role!r} {start} of a built-in role: make it "
-            "with CUSTOMER_CENTER.customize(...) (or the premium or advanced role)"
-        )
+    role: str
+    root: str
+    _message = (
+        "customer center role {self.role!r} {self._start} of a built-in role: make "
+        "it with CUSTOMER_CENTER.customize(...) (or the premium or advanced role)"
+    )
+
+    @property
+    def _start(self) -> str:
+        if self.role == self.root:
+            return "is no copy"
+        return f"descends from {self.root!r}, no copy"
 
 
-class InvalidFieldError(CCRolesError, ValueError):
-    """A field of a settings record or stored hash with a value it cannot take.
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class SecondFactorNotAllowedError(CCRolesError, ValueError):
+    """A second factor required for a customer center role (DOMAIN §6 forbids it).
+
+    Two-factor authentication can be required for the other centers' roles,
+    never for a customer center role.
 
     Attributes:
-        record: The kind of record (``"password hash"``, ...).
-        field: The field that is wrong (``"algorithm"``, ``"n"``, ...).
-        value: Its value (never a password: no such record holds one).
-        expected: What the field accepts.
+        role: The role's name.
+        center_type: The role's center type.
     """
 
-    def __init__(
-        self, record: str, field: str, value: object, *, expected: str
-    ) -> None:
-        self.record = record
-        self.field = field
-        self.value = value
-        self.expected = expected
-        super().__init__(f"{record} {field} {value!r} is refused; expected {expected}")
+    role: str
+    center_type: object
+    _message = (
+        "role {self.role!r} cannot require a second factor: it is a "
+        "{self.center_type} role, and only other centers' roles may require one"
+    )
 
 
+# --- accounts, access and passwords ----------------------------------------
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class CustomerAccessOffError(CCRolesError, ValueError):
+    """Access was to be given while the account's Customer Access feature is off.
+
+    Attributes:
+        owner: Who was to get access (``customer 'ACME'``, ...).
+    """
+
+    owner: str
+    _message = (
+        "cannot give {self.owner} access: the Customer Access feature is off; "
+        "switch it on at Setup > Company > Setup Tasks > Enable Features, "
+        "Web Presence subtab, Customer Access (in ccroles: "
+        "Account(customer_access=True))"
+    )
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class MissingNotificationSettingsError(CCRolesError, LookupError):
     """A notification was asked for but the account has no notification settings.
 
@@ -489,28 +668,14 @@ class MissingNotificationSettingsError(CCRolesError, LookupError):
         owner: Who the notification was for.
     """
 
-    def __init__(self, owner: str) -> None:
-        self.owner = owner
-        super().__init__(
-            f"cannot notify {owner}: the account has no notification settings "
-            "(administrator email and customer center login address)"
-        )
+    owner: str
+    _message = (
+        "cannot notify {self.owner}: the account has no notification settings "
+        "(administrator email and customer center login address)"
+    )
 
 
-class MissingValueError(CCRolesError, ValueError):
-    """A value that access needs is neither given nor on the record.
-
-    Attributes:
-        kind: What is missing (``"email"``, ``"role"``).
-        owner: Whose value it is.
-    """
-
-    def __init__(self, kind: str, *, owner: str) -> None:
-        self.kind = kind
-        self.owner = owner
-        super().__init__(f"{owner} has no {kind}; give one to grant access")
-
-
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class PasswordMismatchError(CCRolesError, ValueError):
     """Password and Confirm Password differ (neither is ever part of the message).
 
@@ -518,11 +683,25 @@ class PasswordMismatchError(CCRolesError, ValueError):
         owner: Whose password it was to be.
     """
 
-    def __init__(self, *, owner: str) -> None:
-        self.owner = owner
-        super().__init__(f"Password and Confirm Password for {owner} do not match")
+    owner: str = attrs.field(kw_only=True)
+    _message = "Password and Confirm Password for {self.owner} do not match"
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class WeakPasswordError(CCRolesError, ValueError):
+    """A password that is too short or easy to guess (never part of the message).
+
+    Attributes:
+        reason: Why it is refused, in words.
+        owner: Whose password it was to be.
+    """
+
+    reason: str
+    owner: str = attrs.field(kw_only=True)
+    _message = "the password for {self.owner} is refused: {self.reason}"
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class UnsafeTemplateError(CCRolesError, ValueError):
     """A notification template with a placeholder it may not use, or malformed.
 
@@ -532,35 +711,60 @@ class UnsafeTemplateError(CCRolesError, ValueError):
         allowed: The placeholders a template may use.
     """
 
-    def __init__(self, placeholder: str | None, *, allowed: Iterable[str]) -> None:
-        self.placeholder = placeholder
-        self.allowed = tuple(allowed)
-        names = ", ".join(f"${name}" for name in self.allowed)
-        what = (
-            f"placeholder ${placeholder} is not allowed"
-            if placeholder is not None
-            else "a '$' must start a placeholder (write '$$' for a dollar sign)"
-        )
-        super().__init__(
-            f"notification template refused: {what}; it may use {names} "
-            "and never a password"
-        )
+    placeholder: str | None
+    allowed: tuple[str, ...] = attrs.field(kw_only=True, converter=_names)
+    _message = (
+        "notification template refused: {self._what}; it may use {self._names} "
+        "and never a password"
+    )
+
+    @property
+    def _what(self) -> str:
+        if self.placeholder is None:
+            return "a '$' must start a placeholder (write '$$' for a dollar sign)"
+        return f"placeholder ${self.placeholder} is not allowed"
+
+    @property
+    def _names(self) -> str:
+        return ", ".join(f"${name}" for name in self.allowed)
 
 
-class WeakPasswordError(CCRolesError, ValueError):
-    """A password that is too short or easy to guess (never part of the message).
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class NoLoginEmailError(CCRolesError, ValueError):
+    """A customer to preview has no email, so it has no login to log in as.
 
     Attributes:
-        owner: Whose password it was to be.
-        reason: Why it is refused, in words.
+        customer_id: The customer's customer id (``ACME``).
     """
 
-    def __init__(self, reason: str, *, owner: str) -> None:
-        self.owner = owner
-        self.reason = reason
-        super().__init__(f"the password for {owner} is refused: {reason}")
+    customer_id: str
+    _message = (
+        "customer {self.customer_id!r} has no email, so there is no login to preview"
+    )
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class SignInStoreError(CCRolesError, ValueError):
+    """A sign-in store file that cannot be used: not a store, or a newer schema.
+
+    Attributes:
+        path: The store file.
+        reason: What is wrong with it, in words.
+    """
+
+    path: object
+    reason: str
+    _message = "cannot use sign-in store {self._path!r}: {self.reason}"
+
+    @property
+    def _path(self) -> str:
+        return str(self.path)
+
+
+# --- forms -----------------------------------------------------------------
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class FormNotAllowedError(CCRolesError, ValueError):
     """A form that may not be marked preferred for a role (DOMAIN §8).
 
@@ -575,17 +779,15 @@ class FormNotAllowedError(CCRolesError, ValueError):
         allowed: What would be allowed instead, in words.
     """
 
-    reason = "the form breaks a preferred-form rule"
-    allowed = "a form the role may be given"
-
-    def __init__(self, *, form: str, role: str, center_type: object) -> None:
-        self.form = form
-        self.role = role
-        self.center_type = center_type
-        super().__init__(
-            f"form {form!r} cannot be preferred for {center_type} role {role!r}: "
-            f"{self.reason}; allowed instead: {self.allowed}"
-        )
+    reason: ClassVar[str] = "the form breaks a preferred-form rule"
+    allowed: ClassVar[str] = "a form the role may be given"
+    form: str = attrs.field(kw_only=True)
+    role: str = attrs.field(kw_only=True)
+    center_type: object = attrs.field(kw_only=True)
+    _message = (
+        "form {self.form!r} cannot be preferred for {self.center_type} role "
+        "{self.role!r}: {self.reason}; allowed instead: {self.allowed}"
+    )
 
 
 class ExternalFormForInternalRoleError(FormNotAllowedError):
@@ -609,6 +811,7 @@ class AdvancedPrintingForCustomerCenterError(FormNotAllowedError):
     allowed = "an external form with Basic printing"
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class WrongRecordTypeError(CCRolesError, ValueError):
     """A form put where a form for another record type is expected.
 
@@ -619,19 +822,17 @@ class WrongRecordTypeError(CCRolesError, ValueError):
         setting: What needs the form (``"the account-wide preference"``, ...).
     """
 
-    def __init__(
-        self, *, form: str, record_type: object, expected: object, setting: str
-    ) -> None:
-        self.form = form
-        self.record_type = record_type
-        self.expected = expected
-        self.setting = setting
-        super().__init__(
-            f"form {form!r} is for {record_type} records, but {setting} needs "
-            f"a form for {expected} records"
-        )
+    form: str = attrs.field(kw_only=True)
+    record_type: object = attrs.field(kw_only=True)
+    expected: object = attrs.field(kw_only=True)
+    setting: str = attrs.field(kw_only=True)
+    _message = (
+        "form {self.form!r} is for {self.record_type} records, but {self.setting} "
+        "needs a form for {self.expected} records"
+    )
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class NoFormInEffectError(CCRolesError, LookupError):
     """No form that may be stored on a record is in effect when it is saved.
 
@@ -641,16 +842,16 @@ class NoFormInEffectError(CCRolesError, LookupError):
         origin: Where the record comes from.
     """
 
-    def __init__(self, *, record_type: object, role: str, origin: object) -> None:
-        self.record_type = record_type
-        self.role = role
-        self.origin = origin
-        super().__init__(
-            f"no {record_type} form that is not an online form is in effect for "
-            f"role {role!r} ({origin}); set a preferred {record_type} form"
-        )
+    record_type: object = attrs.field(kw_only=True)
+    role: str = attrs.field(kw_only=True)
+    origin: object = attrs.field(kw_only=True)
+    _message = (
+        "no {self.record_type} form that is not an online form is in effect for "
+        "role {self.role!r} ({self.origin}); set a preferred {self.record_type} form"
+    )
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class InvalidOriginError(CCRolesError, ValueError):
     """A record origin with a website when it has none, or without one it needs.
 
@@ -659,13 +860,16 @@ class InvalidOriginError(CCRolesError, ValueError):
         website: The website given, or ``None``.
     """
 
-    def __init__(self, *, channel: object, website: str | None) -> None:
-        self.channel = channel
-        self.website = website
-        need = "needs a website name" if website is None else "has no website"
-        super().__init__(f"an order {channel} {need}, got website {website!r}")
+    channel: object = attrs.field(kw_only=True)
+    website: str | None = attrs.field(kw_only=True)
+    _message = "an order {self.channel} {self._need}, got website {self.website!r}"
+
+    @property
+    def _need(self) -> str:
+        return "needs a website name" if self.website is None else "has no website"
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class OriginRoleMismatchError(CCRolesError, ValueError):
     """A record saved by a role that cannot have entered it that way.
 
@@ -675,15 +879,16 @@ class OriginRoleMismatchError(CCRolesError, ValueError):
         center_type: The role's center type.
     """
 
-    def __init__(self, *, origin: object, role: str, center_type: object) -> None:
-        self.origin = origin
-        self.role = role
-        self.center_type = center_type
-        super().__init__(
-            f"an order {origin} cannot be saved by {center_type} role {role!r}"
-        )
+    origin: object = attrs.field(kw_only=True)
+    role: str = attrs.field(kw_only=True)
+    center_type: object = attrs.field(kw_only=True)
+    _message = (
+        "an order {self.origin} cannot be saved by {self.center_type} role "
+        "{self.role!r}"
+    )
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class OnlineFormNotStorableError(CCRolesError, ValueError):
     """An online (web) form given as the form a saved record keeps.
 
@@ -691,124 +896,14 @@ class OnlineFormNotStorableError(CCRolesError, ValueError):
         form: The online form's name.
     """
 
-    def __init__(self, form: str) -> None:
-        self.form = form
-        super().__init__(
-            f"form {form!r} is an online form and is never stored as a "
-            "record's form; store the preferred form that is not online"
-        )
+    form: str
+    _message = (
+        "form {self.form!r} is an online form and is never stored as a "
+        "record's form; store the preferred form that is not online"
+    )
 
 
-class MarkerError(CCRolesError, ValueError):
-    """A generated block's marker is missing, repeated or out of order.
-
-    Attributes:
-        marker: The marker line looked for.
-        count: How often it was found where it was looked for.
-        where: Where it was looked for (``"in the document"``, ...).
-    """
-
-    def __init__(self, marker: str, count: int, where: str) -> None:
-        self.marker = marker
-        self.count = count
-        self.where = where
-        super().__init__(
-            f"expected the marker {marker!r} once {where}, found it {count} times"
-        )
-
-
-class DataFileError(CCRolesError, ValueError):
-    """A role or account file that does not load, with every problem found.
-
-    ``str()`` of one problem is that problem's line
-    (``file[:line:column]: path: message``); of several, a first line naming
-    the file and the number of problems, then one line per problem.
-
-    Attributes:
-        file: The file's name.
-        problems: Every :class:`~ccroles.serialization.Problem` found, in
-            document order (structure first, then references).
-    """
-
-    def __init__(self, file: str, problems: Sequence[Problem]) -> None:
-        self.file = file
-        self.problems = tuple(problems)
-        count = len(self.problems)
-        lines = "".join(f"\n  {problem}" for problem in self.problems)
-        super().__init__(
-            str(self.problems[0])
-            if count == 1
-            else f"{file} does not load: {count} problems{lines}"
-        )
-
-
-class UnreadableFileError(DataFileError):
-    """A file that cannot be read at all: missing, a folder, no permission."""
-
-
-class UnwritableRoleError(CCRolesError, ValueError):
-    """A role that a file cannot hold as the role it copies plus changed levels.
-
-    Attributes:
-        role: The role's name.
-        reason: Why it cannot be written.
-    """
-
-    def __init__(self, role: str, reason: str) -> None:
-        self.role = role
-        self.reason = reason
-        super().__init__(f"role {role!r} cannot be written to a file: {reason}")
-
-
-class MissingExtraError(CCRolesError, ImportError):
-    """Something needs an optional extra that is not installed.
-
-    Attributes:
-        extra: The extra to install (``toml``).
-        package: The package it brings (``tomli-w``).
-        purpose: What needs it (``writing TOML``).
-    """
-
-    def __init__(self, extra: str, package: str, purpose: str) -> None:
-        self.extra = extra
-        self.package = package
-        self.purpose = purpose
-        super().__init__(f"{purpose} needs {package!r}: pip install 'ccroles[{extra}]'")
-
-
-class DecisionTruthinessError(CCRolesError, TypeError):
-    """A decision was used as a truth value; read ``decision.allowed`` instead.
-
-    A :class:`~ccroles.policy.Decision` is always an object, so ``if decision:``
-    would always pass; it refuses instead of silently allowing.
-    """
-
-    def __init__(self) -> None:
-        super().__init__(
-            "a Decision has no truth value; write `decision.allowed` instead"
-        )
-
-
-class NoLoginEmailError(CCRolesError, ValueError):
-    """A customer to preview has no email, so it has no login to log in as.
-
-    Attributes:
-        customer_id: The customer's customer id (``ACME``).
-    """
-
-    def __init__(self, customer_id: str) -> None:
-        self.customer_id = customer_id
-        super().__init__(
-            f"customer {customer_id!r} has no email, so there is no login to preview"
-        )
-
-
-class UnknownRecordTypeError(UnknownNameError):
-    """A record type name (or permission key) that names no record type."""
-
-    kind = "record type"
-
-
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class MissingRecordTypeError(CCRolesError, TypeError):
     """A record asked about has no record type, and none was given.
 
@@ -816,13 +911,28 @@ class MissingRecordTypeError(CCRolesError, TypeError):
         record: The name of the record's class.
     """
 
-    def __init__(self, record: str) -> None:
-        self.record = record
-        super().__init__(
-            f"a {record} record has no record_type; pass the record type asked about"
-        )
+    record: str
+    _message = (
+        "a {self.record} record has no record_type; pass the record type asked about"
+    )
 
 
+# --- the engine ------------------------------------------------------------
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class DecisionTruthinessError(CCRolesError, TypeError):
+    """A decision was used as a truth value; read ``decision.allowed`` instead.
+
+    A :class:`~ccroles.decisions.Decision` is always an object, so
+    ``if decision:`` would always pass; it refuses instead of silently
+    allowing.
+    """
+
+    _message = "a Decision has no truth value; write `decision.allowed` instead"
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
 class InvalidQuestionError(CCRolesError, ValueError):
     """Arguments that ask the engine no question it answers.
 
@@ -835,46 +945,122 @@ class InvalidQuestionError(CCRolesError, ValueError):
         problem: Why the engine cannot be asked about it.
     """
 
-    def __init__(self, subject: str, problem: str) -> None:
-        self.subject = subject
-        self.problem = problem
-        super().__init__(f"cannot ask the engine about {subject}: {problem}")
+    subject: str
+    problem: str
+    _message = "cannot ask the engine about {self.subject}: {self.problem}"
 
 
-class SecondFactorNotAllowedError(CCRolesError, ValueError):
-    """A second factor required for a customer center role (DOMAIN §6 forbids it).
+# --- files -------------------------------------------------------------------
 
-    Two-factor authentication can be required for the other centers' roles,
-    never for a customer center role.
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class DataFileError(CCRolesError, ValueError):
+    """A role or account file that does not load, with every problem found.
+
+    ``str()`` of one problem is that problem's line
+    (``file[:line:column]: path: message``); of several, a first line naming
+    the file and the number of problems, then one line per problem.
+
+    Attributes:
+        file: The file's name.
+        problems: Every :class:`Problem` found, in document order (structure
+            first, then references).
+    """
+
+    file: str
+    problems: tuple[Problem, ...] = attrs.field(converter=_problems)
+
+    def __str__(self) -> str:
+        """Return the one problem's line, or a count and one line per problem."""
+        if len(self.problems) == 1:
+            return str(self.problems[0])
+        lines = "".join(f"\n  {problem}" for problem in self.problems)
+        return f"{self.file} does not load: {len(self.problems)} problems{lines}"
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class UnreadableFileError(DataFileError):
+    """A file that cannot be read at all: missing, a folder, no permission."""
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class UnwritableRoleError(CCRolesError, ValueError):
+    """A role that a file cannot hold as the role it copies plus changed levels.
 
     Attributes:
         role: The role's name.
-        center_type: The role's center type.
+        reason: Why it cannot be written.
     """
 
-    def __init__(self, role: str, center_type: object) -> None:
-        self.role = role
-        self.center_type = center_type
-        super().__init__(
-            f"role {role!r} cannot require a second factor: it is a "
-            f"{center_type} role, and only other centers' roles may require one"
-        )
+    role: str
+    reason: str
+    _message = "role {self.role!r} cannot be written to a file: {self.reason}"
 
 
-class SignInStoreError(CCRolesError, ValueError):
-    """A sign-in store file that cannot be used: not a store, or a newer schema.
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class MarkerError(CCRolesError, ValueError):
+    """A generated block's marker is missing, repeated or out of order.
 
     Attributes:
-        path: The store file.
-        reason: What is wrong with it, in words.
+        marker: The marker line looked for.
+        count: How often it was found where it was looked for.
+        where: Where it was looked for (``"in the document"``, ...).
     """
 
-    def __init__(self, path: object, reason: str) -> None:
-        self.path = path
-        self.reason = reason
-        super().__init__(f"cannot use sign-in store {str(path)!r}: {reason}")
+    marker: str
+    count: int
+    where: str
+    _message = (
+        "expected the marker {self.marker!r} once {self.where}, "
+        "found it {self.count} times"
+    )
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class MatrixFileError(CCRolesError, ValueError):
+    """A matrix test file of the pytest plugin that cannot be read.
+
+    The message says file, line and key (``cases.toml:4: case[0].role: ...``).
+
+    Attributes:
+        path: The file.
+        line: The line of the problem, or ``None``.
+        key: The key it concerns.
+        problem: What is wrong.
+        others: The file's other problems, found in the same reading.
+    """
+
+    path: Path
+    line: int | None
+    key: str
+    problem: str
+    others: tuple[MatrixFileError, ...] = attrs.field(default=(), init=False)
+    _message = "{self._where}: {self.key}: {self.problem}"
+
+    @property
+    def _where(self) -> str:
+        return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class MissingExtraError(CCRolesError, ImportError):
+    """Something needs an optional extra that is not installed.
+
+    Attributes:
+        extra: The extra to install (``toml``).
+        package: The package it brings (``tomli-w``).
+        purpose: What needs it (``writing TOML``).
+    """
+
+    extra: str
+    package: str
+    purpose: str
+    _message = (
+        "{self.purpose} needs {self.package!r}: pip install 'ccroles[{self.extra}]'"
+    )
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False, init=False)
 class UntranslatableRequirementError(CCRolesError, TypeError):
     """A feature requirement of a kind the Cedar export cannot write.
 
@@ -887,9 +1073,11 @@ class UntranslatableRequirementError(CCRolesError, TypeError):
         kind: Its class's name.
     """
 
+    requirement: str
+    kind: str
+    _message = (
+        "requirement {self.requirement!r} of kind {self.kind!r} has no Cedar form"
+    )
+
     def __init__(self, requirement: object) -> None:
-        self.requirement = str(requirement)
-        self.kind = type(requirement).__name__
-        super().__init__(
-            f"requirement {self.requirement!r} of kind {self.kind!r} has no Cedar form"
-        )
+        self.__attrs_init__(str(requirement), type(requirement).__name__)

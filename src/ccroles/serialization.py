@@ -117,6 +117,7 @@ from ccroles.exceptions import (
     InvalidFieldError,
     InvalidIdError,
     MissingExtraError,
+    Problem,
     UnknownReferenceError,
     UnknownRoleError,
     UnreadableFileError,
@@ -137,7 +138,6 @@ __all__ = [
     "FORMAT_VERSION",
     "READABLE_VERSIONS",
     "FileFormat",
-    "Problem",
     "can_write",
     "dump_account",
     "dump_roles",
@@ -190,40 +190,6 @@ class FileFormat(enum.Enum):
         except ValueError:
             message = "unknown file type; expected a .toml or .json file"
             raise DataFileError(str(path), [Problem(str(path), message)]) from None
-
-
-@attrs.frozen
-class Problem:
-    """One thing wrong with a file.
-
-    Attributes:
-        file: The file's name (``<string>`` for text given directly).
-        message: What is wrong, in one sentence.
-        path: Where in the document (``roles[1].levels.TRAN_CUSTPYMT``); empty
-            for the document as a whole.
-        line: The line of a syntax error (from 1), or ``None``.
-        column: The column of a syntax error (from 1), or ``None``.
-
-    >>> print(Problem("a.toml", "unknown role 'X'", path="customers[0].role"))
-    a.toml: customers[0].role: unknown role 'X'
-    >>> print(Problem("a.toml", "Invalid value", line=3, column=9))
-    a.toml:3:9: Invalid value
-    """
-
-    file: str
-    message: str
-    path: str = ""
-    line: int | None = None
-    column: int | None = None
-
-    def __str__(self) -> str:
-        """Return ``file[:line:column][: path]: message``, as compilers do."""
-        where = self.file
-        if self.line is not None:
-            where += f":{self.line}:{self.column}"
-        if self.path:
-            where += f": {self.path}"
-        return f"{where}: {self.message}"
 
 
 # --- the converter -------------------------------------------------------

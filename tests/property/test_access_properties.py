@@ -12,13 +12,13 @@ from ccroles import (
     Customer,
     Grant,
     Password,
-    PasswordHash,
-    Procedure,
     SendNotification,
     grant_access,
     import_access,
     revoke_access,
 )
+from ccroles.access import Procedure
+from ccroles.accounts import PasswordHash
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, account
 
 HEADER = [

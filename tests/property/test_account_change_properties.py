@@ -16,15 +16,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ccroles import (
-    FEATURES,
-    Account,
-    CCRolesError,
-    Customer,
-    Engine,
-    account_problems,
-    fold,
-)
+from ccroles import FEATURES, Account, CCRolesError, Customer, Engine, account_problems
+from ccroles.names import fold
 from ccroles.testing import Record, accounts, customers
 
 ACCOUNTS = accounts(max_roles=2, max_depth=1, max_customers=4)

@@ -10,17 +10,16 @@ from ccroles import (
     FormField,
     FormNotAllowedError,
     FormPreferences,
-    NoFormInEffectError,
     Origin,
     PrintingType,
     RecordType,
     Role,
     SavedOrder,
     TransactionForm,
-    choosable_forms,
     form_view,
-    may_prefer,
 )
+from ccroles.exceptions import NoFormInEffectError
+from ccroles.forms import choosable_forms, may_prefer
 from ccroles.testing import builtin_roles, custom_roles, role_names
 
 if TYPE_CHECKING:

@@ -18,8 +18,8 @@ from ccroles import (
     LoginFacts,
     RecordType,
     Role,
-    fold,
 )
+from ccroles.names import fold
 from ccroles.testing import (
     accounts,
     levels,

@@ -19,8 +19,8 @@ from ccroles import (
     Role,
     SavedOrder,
     TransactionForm,
-    fold,
 )
+from ccroles.names import fold
 from ccroles.testing import (
     Action,
     Record,

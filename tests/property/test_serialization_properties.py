@@ -19,18 +19,18 @@ from ccroles import (
     DataFileError,
     FileFormat,
     NotificationSettings,
-    PasswordHash,
     RecordType,
     Role,
     account_problems,
     dumps_account,
     dumps_roles,
-    fold,
     load_account,
     loads_account,
     loads_roles,
-    make_converter,
 )
+from ccroles.accounts import PasswordHash
+from ccroles.names import fold
+from ccroles.serialization import make_converter
 from ccroles.testing import (
     accounts,
     contacts,

@@ -9,15 +9,15 @@ from ccroles import (
     Account,
     Customer,
     Engine,
-    LoginState,
     MemorySignInStore,
     Password,
     ReasonCode,
     SignIn,
     SignInStore,
     SQLiteSignInStore,
-    hash_password,
 )
+from ccroles.access import hash_password
+from ccroles.signin_store import LoginState
 from tests.access_fixtures import CHEAP_SCRYPT, NOW
 
 EMAIL = "ap@acme.example"
