@@ -70,6 +70,12 @@ TESTS = {
         "tests/test_policy_forms.py",
         "tests/property/test_forms_properties.py",
     ],
+    "passwords": [
+        "tests/test_password_hashes.py",
+        "tests/test_access.py",
+        "tests/test_bad_input.py",
+        "tests/test_accounts.py",
+    ],
     "accounts": [
         "tests/test_accounts.py",
         "tests/test_account_rules.py",

@@ -3,7 +3,7 @@
 from datetime import UTC, datetime
 
 from ccroles import CUSTOMER_CENTER, Account, Contact, Customer, NotificationSettings
-from ccroles.access import ScryptParams
+from ccroles.passwords import ScryptParams
 
 CHEAP_SCRYPT = ScryptParams(n=2, r=1, p=1)
 """Cheapest scrypt parameters: tests hash many passwords."""

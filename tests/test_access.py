@@ -21,7 +21,6 @@ from ccroles import (
     SQLiteSignInStore,
     UnknownLoginError,
     WeakPasswordError,
-    access,
     dumps_account,
     explain,
     grant_access,
@@ -30,13 +29,7 @@ from ccroles import (
     revoke_access,
     set_password,
 )
-from ccroles.access import (
-    ImportProblem,
-    hash_password,
-    is_common_password,
-    password_problems,
-)
-from ccroles.accounts import PasswordHash
+from ccroles.access_csv import ImportProblem, ImportReport
 from ccroles.exceptions import (
     CustomerAccessOffError,
     DuplicateReferenceError,
@@ -47,6 +40,12 @@ from ccroles.exceptions import (
     UnknownReferenceError,
     UnknownRoleError,
     UnsafeTemplateError,
+)
+from ccroles.passwords import (
+    PasswordHash,
+    hash_password,
+    is_common_password,
+    password_problems,
 )
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS, account
 
@@ -66,7 +65,7 @@ def assign(password: str, confirm: str | None = None, **fields: str) -> Grant:
     return Grant("101", procedure, **fields)
 
 
-def read(path: Path, **options: bool) -> access.ImportReport:
+def read(path: Path, **options: bool) -> ImportReport:
     """Import a CSV file of the table against the test account."""
     with path.open(encoding="utf-8-sig", newline="") as lines:
         return import_access(account(), lines, scrypt=CHEAP_SCRYPT, now=NOW, **options)
@@ -634,7 +633,7 @@ def test_an_import_logs_its_summary_and_problems(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The summary is logged at INFO and each problem at DEBUG."""
-    caplog.set_level(logging.DEBUG, logger="ccroles.access")
+    caplog.set_level(logging.DEBUG, logger="ccroles.access_csv")
     import_access(account(), ["Internal ID,Give Access", "101,maybe"])
     assert [record.levelname for record in caplog.records] == ["DEBUG", "INFO"]
 

@@ -28,17 +28,18 @@ from ccroles import (
     loads_account,
     render_report,
 )
-from ccroles.access import (
-    ScryptParams,
-    hash_password,
-    is_common_password,
-    password_problems,
-)
-from ccroles.accounts import MAX_SCRYPT_N, PasswordHash
 from ccroles.exceptions import (
     InvalidFieldError,
     MissingExtraError,
     UnreadableFileError,
+)
+from ccroles.passwords import (
+    MAX_SCRYPT_N,
+    PasswordHash,
+    ScryptParams,
+    hash_password,
+    is_common_password,
+    password_problems,
 )
 from ccroles.serialization import write_atomically
 from tests.access_fixtures import CHEAP_SCRYPT, account

@@ -2,7 +2,7 @@
 
 import hashlib
 
-from ccroles.accounts import PasswordHash
+from ccroles.passwords import PasswordHash
 
 
 def test_a_hash_is_scrypts_32_byte_key() -> None:

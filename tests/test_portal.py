@@ -19,7 +19,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 from werkzeug.serving import make_server
 
-from ccroles.access import ScryptParams
+from ccroles.passwords import ScryptParams
 from tests.guarded import ENGINE, ROOT
 
 if TYPE_CHECKING:

@@ -29,8 +29,8 @@ from ccroles import (
     loads_account,
     loads_roles,
 )
-from ccroles.accounts import PasswordHash
 from ccroles.exceptions import MissingExtraError, Problem, UnwritableRoleError
+from ccroles.passwords import PasswordHash
 from ccroles.serialization import _cattrs_problems, make_converter
 from tests.cli_run import run
 

@@ -25,13 +25,14 @@ from ccroles import (
     explain,
     grant_access,
 )
-from ccroles.access import Grant, SendNotification, hash_password
+from ccroles.access import Grant, SendNotification
 from ccroles.decisions import SignInQuestion
 from ccroles.exceptions import (
     DecisionTruthinessError,
     InvalidFieldError,
     SecondFactorNotAllowedError,
 )
+from ccroles.passwords import hash_password
 from ccroles.signin import DEFAULT_SIGN_IN, Attempt, Link, token_digest
 from ccroles.signin_store import LinkKind, LinkUse, LoginState
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS

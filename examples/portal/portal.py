@@ -34,9 +34,9 @@ from ccroles import (
     load_account,
     set_password,
 )
-from ccroles.access import DEFAULT_SCRYPT, ScryptParams
 from ccroles.guards import Gate
 from ccroles.guards.flask import FlaskGuard
+from ccroles.passwords import DEFAULT_SCRYPT, ScryptParams
 
 HERE = Path(__file__).parent
 ACCOUNT = HERE.parent / "account.toml"

@@ -2,7 +2,7 @@
 
 The top level holds the names a portal developer, a test writer and a
 documentation writer use (the API page lists them by reader); every other
-public name stays in its module (``from ccroles.access import
+public name stays in its module (``from ccroles.passwords import
 password_problems``). ``import ccroles`` loads none of the modules: a name is
 imported from its module the first time it is used, so a portal that needs
 only the engine never loads the renderers, the CSV import or the sign-in
@@ -21,13 +21,12 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.access import AssignPassword as AssignPassword
     from ccroles.access import Grant as Grant
-    from ccroles.access import Password as Password
     from ccroles.access import SendNotification as SendNotification
     from ccroles.access import grant_access as grant_access
-    from ccroles.access import import_access as import_access
-    from ccroles.access import render_report as render_report
     from ccroles.access import revoke_access as revoke_access
     from ccroles.access import set_password as set_password
+    from ccroles.access_csv import import_access as import_access
+    from ccroles.access_csv import render_report as render_report
     from ccroles.accounts import Account as Account
     from ccroles.accounts import Contact as Contact
     from ccroles.accounts import Customer as Customer
@@ -63,6 +62,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.forms import SavedOrder as SavedOrder
     from ccroles.forms import TransactionForm as TransactionForm
     from ccroles.forms import form_view as form_view
+    from ccroles.passwords import Password as Password
     from ccroles.permissions import PERMISSIONS as PERMISSIONS
     from ccroles.permissions import Level as Level
     from ccroles.permissions import Permission as Permission
@@ -104,14 +104,12 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     "ccroles.access": (
         "AssignPassword",
         "Grant",
-        "Password",
         "SendNotification",
         "grant_access",
-        "import_access",
-        "render_report",
         "revoke_access",
         "set_password",
     ),
+    "ccroles.access_csv": ("import_access", "render_report"),
     "ccroles.accounts": (
         "Account",
         "Contact",
@@ -153,6 +151,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "form_view",
     ),
     "ccroles.permissions": ("PERMISSIONS", "Level", "Permission"),
+    "ccroles.passwords": ("Password",),
     "ccroles.policy": ("Engine", "OwnedRecord", "Preview"),
     "ccroles.render": (
         "Format",

@@ -23,8 +23,6 @@ same function. Ids, emails and names follow the rules of :mod:`ccroles.names`.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import re
 import string
@@ -47,10 +45,12 @@ from ccroles.exceptions import (
     UnknownReferenceError,
     UnknownWebsiteError,
     UnsafeTemplateError,
-    WeakPasswordError,
 )
 from ccroles.forms import FormPreferences, TransactionForm
 from ccroles.names import as_id, check_email, email_key, fold, is_encodable
+
+# cattrs reads the field types at run time; signin.py imports the name from here
+from ccroles.passwords import PasswordHash as PasswordHash  # noqa: PLC0414, TC001
 from ccroles.roles import BUILTIN_ROLES, Role, RoleCatalogue, escalation
 
 if TYPE_CHECKING:
@@ -59,11 +59,6 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_NOTIFICATION_SUBJECT",
     "DEFAULT_NOTIFICATION_TEMPLATE",
-    "MAX_SCRYPT_MEMORY",
-    "MAX_SCRYPT_N",
-    "MAX_SCRYPT_P",
-    "MAX_SCRYPT_R",
-    "MAX_SCRYPT_WORK",
     "NOTIFICATION_PLACEHOLDERS",
     "Account",
     "AccountProblem",
@@ -73,9 +68,7 @@ __all__ = [
     "Login",
     "LoginFacts",
     "NotificationSettings",
-    "PasswordHash",
     "account_problems",
-    "check_scrypt_cost",
     "format_path",
 ]
 
@@ -559,138 +552,6 @@ def account_problems(  # noqa: PLR0913 (the parts of an account)
         form_preferences=form_preferences or FormPreferences(),
     )
     return tuple(rules.problems)
-
-
-MAX_SCRYPT_N: Final = 2**17
-"""The highest scrypt cost ``n`` accepted (8 times the default 2**14)."""
-
-MAX_SCRYPT_R: Final = 32
-"""The highest scrypt block size ``r`` accepted."""
-
-MAX_SCRYPT_P: Final = 16
-"""The highest scrypt parallelism ``p`` accepted."""
-
-MAX_SCRYPT_MEMORY: Final = 128 * 2**20
-"""The most memory one hash may need, ``128 * r * n`` bytes: 128 MiB."""
-
-MAX_SCRYPT_WORK: Final = 2**20
-"""The most work one hash may cost, ``n * r * p`` (8 times the default)."""
-
-
-def check_scrypt_cost(n: object, r: object, p: object, *, record: str) -> None:
-    """Refuse scrypt parameters outside the documented bounds.
-
-    ``n`` is a power of 2 from 2 to :data:`MAX_SCRYPT_N`, ``r`` from 1 to
-    :data:`MAX_SCRYPT_R`, ``p`` from 1 to :data:`MAX_SCRYPT_P`, needing at
-    most :data:`MAX_SCRYPT_MEMORY` bytes and :data:`MAX_SCRYPT_WORK` work:
-    a stored hash cannot make a sign-in take seconds and gigabytes. *record*
-    names what holds them in the error (``"password hash"``).
-
-    Raises:
-        InvalidFieldError: A parameter is not an integer or out of bounds.
-
-    >>> check_scrypt_cost(2**20, 8, 1, record="password hash")
-    Traceback (most recent call last):
-    ...
-    ccroles.exceptions.InvalidFieldError: password hash n 1048576 is refused; expected a power of 2 from 2 to 131072
-    """  # noqa: E501
-    limits = (
-        ("n", n, 2, MAX_SCRYPT_N),
-        ("r", r, 1, MAX_SCRYPT_R),
-        ("p", p, 1, MAX_SCRYPT_P),
-    )
-    for name, value, least, most in limits:
-        if type(value) is not int or not least <= value <= most:
-            kind = "a power of 2" if name == "n" else "an integer"
-            expected = f"{kind} from {least} to {most}"
-            raise InvalidFieldError(record, name, value, expected=expected)
-        if name == "n" and value & (value - 1):
-            expected = f"a power of 2 from {least} to {most}"
-            raise InvalidFieldError(record, name, value, expected=expected)
-    memory = 128 * cast("int", r) * cast("int", n)
-    if memory > MAX_SCRYPT_MEMORY:
-        expected = f"128 * r * n of at most {MAX_SCRYPT_MEMORY} bytes"
-        raise InvalidFieldError(record, "r", r, expected=expected)
-    if cast("int", n) * cast("int", r) * cast("int", p) > MAX_SCRYPT_WORK:
-        expected = f"n * r * p of at most {MAX_SCRYPT_WORK}"
-        raise InvalidFieldError(record, "p", p, expected=expected)
-
-
-def _check_algorithm(_: object, __: attrs.Attribute[str], value: str) -> None:
-    if value != "scrypt":
-        raise InvalidFieldError(
-            "password hash", "algorithm", value, expected="'scrypt'"
-        )
-
-
-@attrs.frozen
-class PasswordHash:
-    """What a portal needs to check a password: a salted scrypt hash, never the text.
-
-    The scrypt parameters are recorded with the hash, so hashes made with
-    other parameters still verify. Salt and hash stay out of ``repr``.
-
-    Attributes:
-        algorithm: Always ``"scrypt"`` (``hashlib.scrypt``).
-        n: scrypt's CPU/memory cost, a power of 2.
-        r: scrypt's block size.
-        p: scrypt's parallelism.
-        salt: The random salt.
-        hash: The derived key.
-
-    Raises:
-        InvalidFieldError: An unknown algorithm or parameters scrypt refuses.
-
-    >>> stored = PasswordHash.of("correct horse", salt=b"0123456789abcdef", n=16)
-    >>> stored.verify("correct horse"), stored.verify("wrong horse")
-    (True, False)
-    >>> stored
-    PasswordHash(algorithm='scrypt', n=16, r=8, p=1)
-    """
-
-    algorithm: str = attrs.field(validator=_check_algorithm)
-    n: int
-    r: int
-    p: int
-    salt: bytes = attrs.field(repr=False)
-    hash: bytes = attrs.field(repr=False)
-
-    def __attrs_post_init__(self) -> None:
-        """Refuse costs outside the bounds of :func:`check_scrypt_cost`."""
-        check_scrypt_cost(self.n, self.r, self.p, record="password hash")
-
-    @classmethod
-    def of(
-        cls, password: str, *, salt: bytes, n: int, r: int = 8, p: int = 1
-    ) -> PasswordHash:
-        """Hash *password* with scrypt, *salt* and the cost parameters."""
-        return cls("scrypt", n, r, p, salt, _scrypt(password, salt, n, r, p))
-
-    def verify(self, password: str) -> bool:
-        """Whether *password* is the one hashed, compared in constant time.
-
-        Text that cannot be written as UTF-8 is no password: ``False``.
-        """
-        if not is_encodable(password):
-            return False
-        key = _scrypt(password, self.salt, self.n, self.r, self.p)
-        return hmac.compare_digest(key, self.hash)
-
-
-def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    """Derive the 32-byte scrypt key; OpenSSL needs 128 * r * (n + p + 2) bytes.
-
-    Raises:
-        WeakPasswordError: *password* cannot be written as UTF-8 (the error
-            quotes nothing of it).
-    """
-    if not is_encodable(password):
-        reason = "it holds characters that cannot be written as UTF-8"
-        raise WeakPasswordError(reason, owner="the login")
-    maxmem = 128 * r * (n + p + 2) + 1024 * 1024
-    return hashlib.scrypt(
-        password.encode(), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=32
-    )
 
 
 NOTIFICATION_PLACEHOLDERS: Final = (

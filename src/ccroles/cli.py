@@ -355,7 +355,7 @@ def _add_explain(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 def _import_access(args: argparse.Namespace) -> int:
     """Import the CSV; print the report; save the new account if asked to."""
-    from ccroles.access import import_access, render_report  # noqa: PLC0415 (_LAZY)
+    from ccroles.access_csv import import_access, render_report  # noqa: PLC0415 (_LAZY)
 
     output: str | None = args.output
     if output is not None and not args.apply:

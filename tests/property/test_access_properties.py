@@ -18,7 +18,7 @@ from ccroles import (
     revoke_access,
 )
 from ccroles.access import Procedure
-from ccroles.accounts import PasswordHash
+from ccroles.passwords import PasswordHash
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, account
 
 HEADER = [

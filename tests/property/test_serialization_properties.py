@@ -28,8 +28,8 @@ from ccroles import (
     loads_account,
     loads_roles,
 )
-from ccroles.accounts import PasswordHash
 from ccroles.names import fold
+from ccroles.passwords import PasswordHash
 from ccroles.serialization import make_converter
 from ccroles.testing import (
     accounts,

@@ -16,7 +16,7 @@ from ccroles import (
     SignInStore,
     SQLiteSignInStore,
 )
-from ccroles.access import hash_password
+from ccroles.passwords import hash_password
 from ccroles.signin_store import LoginState
 from tests.access_fixtures import CHEAP_SCRYPT, NOW
 
