@@ -41,7 +41,7 @@ from ccroles.passwords import (
     is_common_password,
     password_problems,
 )
-from ccroles.serialization import write_atomically
+from ccroles.writing import write_atomically
 from tests.access_fixtures import CHEAP_SCRYPT, account
 from tests.cli_run import run
 
@@ -149,12 +149,12 @@ def test_output_is_checked_before_any_work(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """Item 2: no writer for TOML: status 2, nothing reported as applied."""
-    import ccroles.serialization  # noqa: PLC0415 (patched here)
+    import ccroles.writing  # noqa: PLC0415 (patched here)
 
     def no_writer() -> None:
         raise MissingExtraError("toml", "tomli-w", "writing TOML")
 
-    monkeypatch.setattr(ccroles.serialization, "_toml_writer", no_writer)
+    monkeypatch.setattr(ccroles.writing, "_toml_writer", no_writer)
     existing = tmp_path / "new.toml"
     existing.write_bytes(b"keep me")
     argv = ["import-access", str(EXAMPLE), "examples/access.csv", "--apply"]
@@ -479,7 +479,7 @@ def test_output_to_a_folder_or_an_unwritable_one_is_refused(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Item 2: can_write names a folder, and a folder that cannot be written."""
-    from ccroles.serialization import can_write  # noqa: PLC0415 (only here)
+    from ccroles.writing import can_write  # noqa: PLC0415 (only here)
 
     (tmp_path / "out.json").mkdir()
     with pytest.raises(DataFileError, match="is a folder, not a file"):

@@ -92,6 +92,10 @@ def test_an_unknown_feature_fails_its_item(pytester: pytest.Pytester) -> None:
     [
         ("format = 1\n[matrix\n", "*portal.ccroles.toml:2: (syntax): *"),
         ("format = 1\nx = = 2\n[matrix]\n", "*portal.ccroles.toml:2: (syntax): *"),
+        (  # at the end of the document: its last line
+            'format = 1\nx = """abc',
+            "*portal.ccroles.toml:2: (syntax): Unterminated string (at end of*",
+        ),
         (
             "format = 2\n[matrix]\nx = []\n",
             "*portal.ccroles.toml:1: format: expected format = 1, got 2",

@@ -29,9 +29,9 @@ from ccroles import (
     loads_account,
     loads_roles,
 )
+from ccroles.converter import _cattrs_problems, make_converter
 from ccroles.exceptions import MissingExtraError, Problem, UnwritableRoleError
 from ccroles.passwords import PasswordHash
-from ccroles.serialization import _cattrs_problems, make_converter
 from tests.cli_run import run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

@@ -53,6 +53,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.features import FeatureCatalogue as FeatureCatalogue
     from ccroles.features import FeatureMatrix as FeatureMatrix
     from ccroles.features import feature_matrix as feature_matrix
+    from ccroles.formats import FileFormat as FileFormat
     from ccroles.forms import Channel as Channel
     from ccroles.forms import FormField as FormField
     from ccroles.forms import FormPreferences as FormPreferences
@@ -83,11 +84,6 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.roles import CenterType as CenterType
     from ccroles.roles import Role as Role
     from ccroles.roles import RoleCatalogue as RoleCatalogue
-    from ccroles.serialization import FileFormat as FileFormat
-    from ccroles.serialization import dump_account as dump_account
-    from ccroles.serialization import dump_roles as dump_roles
-    from ccroles.serialization import dumps_account as dumps_account
-    from ccroles.serialization import dumps_roles as dumps_roles
     from ccroles.serialization import load_account as load_account
     from ccroles.serialization import load_roles as load_roles
     from ccroles.serialization import loads_account as loads_account
@@ -97,6 +93,10 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.signin_store import MemorySignInStore as MemorySignInStore
     from ccroles.signin_store import SignInStore as SignInStore
     from ccroles.signin_store import SQLiteSignInStore as SQLiteSignInStore
+    from ccroles.writing import dump_account as dump_account
+    from ccroles.writing import dump_roles as dump_roles
+    from ccroles.writing import dumps_account as dumps_account
+    from ccroles.writing import dumps_roles as dumps_roles
 
 # Each top-level name and the module that defines it. A test checks that this
 # table and the imports above name the same names from the same modules.
@@ -139,6 +139,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "FeatureMatrix",
         "feature_matrix",
     ),
+    "ccroles.formats": ("FileFormat",),
     "ccroles.forms": (
         "Channel",
         "FormField",
@@ -172,11 +173,6 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "RoleCatalogue",
     ),
     "ccroles.serialization": (
-        "FileFormat",
-        "dump_account",
-        "dump_roles",
-        "dumps_account",
-        "dumps_roles",
         "load_account",
         "load_roles",
         "loads_account",
@@ -184,6 +180,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "ccroles.signin": ("SignIn", "SignInSettings"),
     "ccroles.signin_store": ("MemorySignInStore", "SQLiteSignInStore", "SignInStore"),
+    "ccroles.writing": ("dump_account", "dump_roles", "dumps_account", "dumps_roles"),
 }
 
 _MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}

@@ -107,12 +107,6 @@ def _case_lines(text: str) -> list[int]:
     return [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
 
 
-def _error_line(error: tomllib.TOMLDecodeError, text: str) -> int:
-    """The line tomllib's message points at (its text is all Python 3.11 gives)."""
-    found = re.search(r"at line (\d+)", str(error))
-    return int(found.group(1)) if found else max(1, len(text.splitlines()))
-
-
 @attrs.frozen
 class _Source:
     """A matrix file's path and text, to point errors at a key's line."""
@@ -206,7 +200,9 @@ def _toml(source: _Source) -> dict[str, object]:
     try:
         return tomllib.loads(source.text)
     except tomllib.TOMLDecodeError as error:
-        line = _error_line(error, source.text)
+        from ccroles.formats import syntax_problem  # noqa: PLC0415 (lazy)
+
+        line = syntax_problem(error, source.text, str(source.path)).line
         raise MatrixFileError(source.path, line, "(syntax)", str(error)) from None
 
 

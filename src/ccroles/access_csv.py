@@ -41,13 +41,8 @@ from ccroles.access import (
     _with_access,
     _without_access,
 )
-from ccroles.accounts import (
-    Account,
-    Login,
-)
-from ccroles.exceptions import (
-    CustomerAccessOffError,
-)
+from ccroles.accounts import Account, Login
+from ccroles.exceptions import CustomerAccessOffError
 from ccroles.names import fold
 from ccroles.passwords import DEFAULT_SCRYPT, Password, ScryptParams
 

@@ -50,13 +50,8 @@ from ccroles.features import feature_matrix
 from ccroles.names import fold, is_encodable
 from ccroles.policy import Engine
 from ccroles.roles import BUILTIN_ROLES, RoleCatalogue
-from ccroles.serialization import (
-    can_write,
-    dump_account,
-    load_account,
-    load_roles,
-    write_atomically,
-)
+from ccroles.serialization import load_account, load_roles
+from ccroles.writing import can_write, dump_account, write_atomically
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence

@@ -28,9 +28,9 @@ from ccroles import (
     loads_account,
     loads_roles,
 )
+from ccroles.converter import make_converter
 from ccroles.names import fold
 from ccroles.passwords import PasswordHash
-from ccroles.serialization import make_converter
 from ccroles.testing import (
     accounts,
     contacts,
