@@ -21,7 +21,8 @@ from ccroles import (
     render_matrix,
     render_role,
 )
-from ccroles.exceptions import MarkerError
+from ccroles.exceptions import MarkerError, UnknownFeatureError
+from ccroles.features import AtLeast, Feature, FeatureCatalogue, Has
 from ccroles.render import MATRIX_BEGIN, MATRIX_END, LevelChange
 from tests.cli_run import run
 from tests.expected import source_feature_order, source_matrix
@@ -473,3 +474,70 @@ def test_cli_readme_without_markers_is_a_one_line_error(
     assert status == 2
     assert "expected the marker" in err
     assert path.read_text(encoding="utf-8") == "# no markers\n"
+
+
+# One rule for the feature catalogue: renderers and roles take the engine's.
+
+STORE = FeatureCatalogue(
+    [
+        Feature("Locations", Has("store_locator")),
+        Feature("Map", Has("store_locator"), parent="Locations"),
+        Feature("Payments", AtLeast("TRAN_CUSTPYMT", Level.EDIT)),
+    ]
+)
+
+
+def test_a_role_page_shows_the_features_of_the_catalogue_given() -> None:
+    """render_role with a catalogue lists its features, children marked."""
+    page = json.loads(render_role(ADVANCED_CUSTOMER_CENTER, Format.JSON, STORE))
+    assert page["features"] == {"Locations": True, "Map": True, "Payments": False}
+    buyer = CUSTOMER_CENTER.customize("Buyer", levels={"TRAN_CUSTPYMT": "None"})
+    text = render_role(buyer, Format.TEXT, STORE)
+    assert text.split("\n\n")[-1].splitlines() == [
+        "feature    has  root",
+        "---------  ---  ----",
+        "Locations  No   No",
+        "— Map      No   No",
+        "Payments   No   Yes",
+    ]
+    rows = list(csv.reader(io.StringIO(render_role(buyer, Format.CSV, STORE))))
+    assert [row for row in rows if row[0] == "feature"] == [
+        ["feature", "Locations", "No"],
+        ["feature", "Map", "No"],
+        ["feature", "Payments", "No"],
+    ]
+
+
+def test_a_diff_compares_the_features_of_the_catalogue_given() -> None:
+    """diff_roles with a catalogue compares and renders its features, in order."""
+    diff = diff_roles(CUSTOMER_CENTER, ADVANCED_CUSTOMER_CENTER, STORE)
+    assert (diff.features_gained, diff.features_lost) == (
+        ("Locations", "Map"),
+        ("Payments",),
+    )
+    assert diff.catalogue is STORE
+    assert render_diff(diff).split("\n\n")[-1].splitlines()[2:] == [
+        "Locations  No               Yes",
+        "— Map      No               Yes",
+        "Payments   Yes              No",
+    ]
+
+
+def test_a_matrix_of_another_catalogue_renders() -> None:
+    """A matrix derived with a catalogue renders its rows, children marked."""
+    text = render_matrix(feature_matrix(BUILTIN_ROLES, STORE))
+    assert [line.split("  ")[0] for line in text.splitlines()[2:]] == [
+        "Locations",
+        "— Map",
+        "Payments",
+    ]
+
+
+def test_a_role_answers_from_the_catalogue_given() -> None:
+    """Role.has_feature and Role.features take a catalogue; its names only."""
+    assert ADVANCED_CUSTOMER_CENTER.features(STORE) == ("Locations", "Map")
+    assert ADVANCED_CUSTOMER_CENTER.has_feature("map", STORE)
+    assert not CUSTOMER_CENTER.has_feature("Map", STORE)
+    assert CUSTOMER_CENTER.has_feature("Billing")
+    with pytest.raises(UnknownFeatureError):
+        CUSTOMER_CENTER.has_feature("Billing", STORE)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from ccroles.exceptions import MarkerError
-from ccroles.features import FEATURES, FeatureMatrix
+from ccroles.features import FEATURES, Feature, FeatureCatalogue, FeatureMatrix
 from ccroles.permissions import PERMISSIONS
 
 if TYPE_CHECKING:
@@ -102,6 +102,7 @@ class RoleDiff:
         capabilities_lost: Capabilities *before* has and *after* lacks.
         features_gained: Features *after* has and *before* lacks, in matrix order.
         features_lost: Features *before* has and *after* lacks, in matrix order.
+        catalogue: The features compared (by default the 22 features).
     """
 
     before: Role
@@ -111,6 +112,9 @@ class RoleDiff:
     capabilities_lost: tuple[Capability, ...]
     features_gained: tuple[str, ...]
     features_lost: tuple[str, ...]
+    catalogue: FeatureCatalogue = attrs.field(
+        default=FEATURES, eq=False, repr=False, kw_only=True
+    )
 
     @property
     def unchanged(self) -> bool:
@@ -124,8 +128,13 @@ class RoleDiff:
         )
 
 
-def diff_roles(before: Role, after: Role) -> RoleDiff:
+def diff_roles(
+    before: Role, after: Role, features: FeatureCatalogue = FEATURES
+) -> RoleDiff:
     """Compare *before* with *after*: levels changed, capabilities and features.
+
+    The features are those of *features* (by default the 22 features), as in
+    an :class:`~ccroles.policy.Engine` built with that catalogue.
 
     >>> from ccroles.roles import CUSTOMER_CENTER, PREMIUM_CUSTOMER_CENTER
     >>> diff = diff_roles(CUSTOMER_CENTER, PREMIUM_CUSTOMER_CENTER)
@@ -139,17 +148,18 @@ def diff_roles(before: Role, after: Role) -> RoleDiff:
         for key in PERMISSIONS
         if before.levels.get(key) != after.levels.get(key)
     )
-    has_before = [FEATURES.allows(before, f) for f in FEATURES.values()]
-    has_after = [FEATURES.allows(after, f) for f in FEATURES.values()]
-    features = list(zip(FEATURES, has_before, has_after, strict=True))
+    has_before = [features.allows(before, f) for f in features.values()]
+    has_after = [features.allows(after, f) for f in features.values()]
+    rows = list(zip(features, has_before, has_after, strict=True))
     return RoleDiff(
         before=before,
         after=after,
         levels=changes,
         capabilities_gained=_sorted(after.capabilities - before.capabilities),
         capabilities_lost=_sorted(before.capabilities - after.capabilities),
-        features_gained=tuple(name for name, old, new in features if new and not old),
-        features_lost=tuple(name for name, old, new in features if old and not new),
+        features_gained=tuple(name for name, old, new in rows if new and not old),
+        features_lost=tuple(name for name, old, new in rows if old and not new),
+        catalogue=features,
     )
 
 
@@ -184,8 +194,8 @@ def _level(level: Level | None) -> str:
     return _NOT_HELD if level is None else str(level)
 
 
-def _feature_label(name: str) -> str:
-    return (_CHILD_MARK if FEATURES[name].parent else "") + name
+def _feature_label(feature: Feature) -> str:
+    return (_CHILD_MARK if feature.parent else "") + feature.name
 
 
 # Plain text.
@@ -383,7 +393,7 @@ def render_matrix(matrix: FeatureMatrix, fmt: Format = Format.TEXT) -> str:
         )
     table = _Table(
         ("feature", *roles),
-        tuple((_feature_label(f.name), *map(_yes_no, row)) for f, row in rows),
+        tuple((_feature_label(f), *map(_yes_no, row)) for f, row in rows),
     )
     if fmt is Format.HTML:
         return _html_table(table, "ccroles-matrix")
@@ -396,7 +406,7 @@ def _origin(role: Role) -> str:
     return f"{role.base.name} (root: {role.root.name})"
 
 
-def _role_page(role: Role) -> _Page:
+def _role_page(role: Role, catalogue: FeatureCatalogue) -> _Page:
     """A role's page; a custom role's shows its root beside it, changes starred."""
     root = role.root
     facts = [
@@ -416,8 +426,8 @@ def _role_page(role: Role) -> _Page:
         features = _Table(
             ("feature", "has"),
             tuple(
-                (_feature_label(name), _yes_no(FEATURES.allows(role, name)))
-                for name in FEATURES
+                (_feature_label(f), _yes_no(catalogue.allows(role, f)))
+                for f in catalogue.values()
             ),
             caption="Features",
         )
@@ -441,11 +451,11 @@ def _role_page(role: Role) -> _Page:
         ("feature", "has", "root"),
         tuple(
             (
-                _feature_label(name),
-                _yes_no(FEATURES.allows(role, name)),
-                _yes_no(FEATURES.allows(root, name)),
+                _feature_label(f),
+                _yes_no(catalogue.allows(role, f)),
+                _yes_no(catalogue.allows(root, f)),
             )
-            for name in FEATURES
+            for f in catalogue.values()
         ),
         caption="Features",
     )
@@ -456,8 +466,13 @@ def _capabilities(role: Role) -> str:
     return ", ".join(map(str, _sorted(role.capabilities))) or "none"
 
 
-def render_role(role: Role, fmt: Format = Format.TEXT) -> str:
+def render_role(
+    role: Role, fmt: Format = Format.TEXT, features: FeatureCatalogue = FEATURES
+) -> str:
     """Render a role's page: origin, capabilities, levels and features.
+
+    The features are those of *features* (by default the 22 features), as in
+    an :class:`~ccroles.policy.Engine` built with that catalogue.
 
     CSV has the columns ``section,name,value`` (sections ``role``,
     ``capability``, ``level`` and ``feature``). JSON is ``{"name",
@@ -488,7 +503,7 @@ def render_role(role: Role, fmt: Format = Format.TEXT) -> str:
                 "root": role.root.name,
                 "capabilities": [str(c) for c in _sorted(role.capabilities)],
                 "levels": {key: str(level) for key, level in role.levels.items()},
-                "features": {name: FEATURES.allows(role, name) for name in FEATURES},
+                "features": {name: features.allows(role, name) for name in features},
             }
         )
     if fmt is Format.CSV:
@@ -503,12 +518,12 @@ def render_role(role: Role, fmt: Format = Format.TEXT) -> str:
                 *(["capability", str(c), "Yes"] for c in _sorted(role.capabilities)),
                 *(["level", k, str(level)] for k, level in role.levels.items()),
                 *(
-                    ["feature", name, _yes_no(FEATURES.allows(role, name))]
-                    for name in FEATURES
+                    ["feature", name, _yes_no(features.allows(role, name))]
+                    for name in features
                 ),
             ],
         )
-    return _PAGE_WRITERS[fmt](_role_page(role))
+    return _PAGE_WRITERS[fmt](_role_page(role, features))
 
 
 def _diff_page(diff: RoleDiff) -> _Page:
@@ -516,7 +531,7 @@ def _diff_page(diff: RoleDiff) -> _Page:
     capabilities = [(c, "No", "Yes") for c in diff.capabilities_gained] + [
         (c, "Yes", "No") for c in diff.capabilities_lost
     ]
-    features = set(diff.features_gained) | set(diff.features_lost)
+    changed = set(diff.features_gained) | set(diff.features_lost)
     tables = (
         _Table(
             ("permission", "label", old.name, new.name),
@@ -543,12 +558,12 @@ def _diff_page(diff: RoleDiff) -> _Page:
             ("feature", old.name, new.name),
             tuple(
                 (
-                    _feature_label(name),
-                    _yes_no(name in diff.features_lost),
-                    _yes_no(name in diff.features_gained),
+                    _feature_label(f),
+                    _yes_no(f.name in diff.features_lost),
+                    _yes_no(f.name in diff.features_gained),
                 )
-                for name in FEATURES
-                if name in features
+                for f in diff.catalogue.values()
+                if f.name in changed
             ),
             caption="Features gained or lost",
         ),

@@ -38,7 +38,7 @@ from ccroles.names import fold, is_encodable
 from ccroles.permissions import PERMISSIONS, Level, Permission
 
 if TYPE_CHECKING:
-    from ccroles.features import Feature
+    from ccroles.features import Feature, FeatureCatalogue
 
 __all__ = [
     "ADVANCED_CUSTOMER_CENTER",
@@ -358,8 +358,13 @@ class Role:
         """  # noqa: E501
         return attrs.evolve(self, second_factor=required)
 
-    def has_feature(self, feature: str | Feature) -> bool:
+    def has_feature(
+        self, feature: str | Feature, features: FeatureCatalogue | None = None
+    ) -> bool:
         """Whether this role has *feature* (a name from the feature matrix).
+
+        The features are those of *features* (by default the 22 features), as
+        in an :class:`~ccroles.policy.Engine` built with that catalogue.
 
         Raises:
             UnknownFeatureError: No feature has that name.
@@ -367,19 +372,25 @@ class Role:
         >>> PREMIUM_CUSTOMER_CENTER.has_feature("Wish Lists")
         True
         """
-        from ccroles.features import FEATURES  # noqa: PLC0415 (features imports roles)
+        if features is None:
+            from ccroles.features import FEATURES  # noqa: PLC0415 (features imports roles)
 
-        return FEATURES.allows(self, feature)
+            features = FEATURES
+        return features.allows(self, feature)
 
-    def features(self) -> tuple[str, ...]:
+    def features(self, features: FeatureCatalogue | None = None) -> tuple[str, ...]:
         """Return the names of the features this role has, in matrix order.
+
+        The features are those of *features* (by default the 22 features).
 
         >>> ADVANCED_CUSTOMER_CENTER.features()
         ('Mapping Store Locations',)
         """
-        from ccroles.features import FEATURES  # noqa: PLC0415 (features imports roles)
+        if features is None:
+            from ccroles.features import FEATURES  # noqa: PLC0415 (features imports roles)
 
-        return tuple(f.name for f in FEATURES.values() if FEATURES.allows(self, f))
+            features = FEATURES
+        return tuple(f.name for f in features.values() if features.allows(self, f))
 
 
 def _same_role(one: Role, two: Role) -> bool:
