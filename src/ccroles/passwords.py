@@ -255,7 +255,7 @@ class ScryptParams:
     p: int = 1
 
     def __attrs_post_init__(self) -> None:
-        """Refuse costs outside the bounds of :func:`~ccroles.check_scrypt_cost`."""
+        """Refuse costs outside the bounds of :func:`check_scrypt_cost`."""
         check_scrypt_cost(self.n, self.r, self.p, record="scrypt parameters")
 
 
