@@ -40,8 +40,18 @@ raise Customer Payment from None to Create on role 'Accountant'
 
 from __future__ import annotations
 
+import functools
 import logging
-from typing import TYPE_CHECKING, Final, Protocol, TypeVar, cast
+from typing import (
+    TYPE_CHECKING,
+    Concatenate,
+    Final,
+    Generic,
+    ParamSpec,
+    Protocol,
+    TypeVar,
+    cast,
+)
 
 import attrs
 
@@ -74,7 +84,7 @@ from ccroles.names import email_key, fold, owner_id
 from ccroles.permissions import PERMISSIONS, Level, Permission
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
     from datetime import datetime
 
     from ccroles.accounts import Account, Login
@@ -109,6 +119,8 @@ def _owner(record: OwnedRecord) -> str:
 
 
 _R = TypeVar("_R", bound=OwnedRecord)
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 # --- Reasons that depend on the login ------------------------------------
@@ -1075,12 +1087,38 @@ class Engine:
         return (_ACCESS_OFF, _UNKNOWN_LOGIN)
 
 
+class _AsLogin(Generic[_P, _T]):
+    """An :class:`Engine` method, asked by a :class:`Preview` as its login.
+
+    ``preview.allows(feature)`` is ``engine.allows(preview.email, feature)``:
+    the engine's method and signature, written once.
+    """
+
+    def __init__(self, method: Callable[Concatenate[Engine, str, _P], _T]) -> None:
+        self.method = method
+        self.__doc__ = f"See :meth:`Engine.{method.__name__}`, as the login."
+
+    def __get__(self, preview: Preview, owner: object = None) -> Callable[_P, _T]:
+        return functools.partial(self.method, preview.engine, preview.email)
+
+
 @attrs.frozen
 class Preview:
     """One login's view of the engine: "log in as customer".
 
-    Every method asks the engine about :attr:`email`, so the answers are the
-    login's own.
+    Each of the engine's questions (:meth:`~Engine.allows`,
+    :meth:`~Engine.decide`, :meth:`~Engine.allows_record`,
+    :meth:`~Engine.decide_record`, :meth:`~Engine.filter_records`,
+    :meth:`~Engine.form_view`, :meth:`~Engine.decide_form`,
+    :meth:`~Engine.allows_sign_in`, :meth:`~Engine.decide_sign_in`) is asked
+    about :attr:`email`, without it: the answers are the login's own.
+
+    >>> from ccroles.accounts import Account, Customer
+    >>> ap = Customer("1", "A", email="a@x.example", give_access=True,
+    ...               role="Customer Center")
+    >>> preview = Engine(Account(customers=[ap])).preview("1")
+    >>> preview.allows("Make a Payment"), preview.allows_sign_in()
+    (True, True)
 
     Attributes:
         engine: The engine asked.
@@ -1090,68 +1128,12 @@ class Preview:
     engine: Engine
     email: str
 
-    def allows(self, feature: str | Feature, website: str | None = None) -> bool:
-        """See :meth:`Engine.allows`."""
-        return self.engine.allows(self.email, feature, website)
-
-    def decide(self, feature: str | Feature, website: str | None = None) -> Decision:
-        """See :meth:`Engine.decide`."""
-        return self.engine.decide(self.email, feature, website)
-
-    def allows_record(
-        self,
-        permission: str | Permission,
-        record: OwnedRecord,
-        level: Level | str = Level.VIEW,
-        website: str | None = None,
-    ) -> bool:
-        """See :meth:`Engine.allows_record`."""
-        return self.engine.allows_record(self.email, permission, record, level, website)
-
-    def decide_record(
-        self,
-        permission: str | Permission,
-        record: OwnedRecord,
-        level: Level | str = Level.VIEW,
-        website: str | None = None,
-    ) -> Decision:
-        """See :meth:`Engine.decide_record`."""
-        return self.engine.decide_record(self.email, permission, record, level, website)
-
-    def filter_records(
-        self,
-        permission: str | Permission,
-        records: Iterable[_R],
-        level: Level | str = Level.VIEW,
-        website: str | None = None,
-    ) -> Iterator[_R]:
-        """See :meth:`Engine.filter_records`."""
-        return self.engine.filter_records(
-            self.email, permission, records, level, website
-        )
-
-    def form_view(
-        self,
-        record: OwnedRecord,
-        record_type: RecordType | None = None,
-        website: str | None = None,
-    ) -> FormView | None:
-        """See :meth:`Engine.form_view`."""
-        return self.engine.form_view(self.email, record, record_type, website)
-
-    def decide_form(
-        self,
-        record: OwnedRecord,
-        record_type: RecordType | None = None,
-        website: str | None = None,
-    ) -> FormAnswer:
-        """See :meth:`Engine.decide_form`."""
-        return self.engine.decide_form(self.email, record, record_type, website)
-
-    def allows_sign_in(self, website: str | None = None) -> bool:
-        """See :meth:`Engine.allows_sign_in`."""
-        return self.engine.allows_sign_in(self.email, website)
-
-    def decide_sign_in(self, website: str | None = None) -> Decision:
-        """See :meth:`Engine.decide_sign_in`."""
-        return self.engine.decide_sign_in(self.email, website)
+    allows = _AsLogin(Engine.allows)
+    decide = _AsLogin(Engine.decide)
+    allows_record = _AsLogin(Engine.allows_record)
+    decide_record = _AsLogin(Engine.decide_record)
+    filter_records = _AsLogin(Engine.filter_records)
+    form_view = _AsLogin(Engine.form_view)
+    decide_form = _AsLogin(Engine.decide_form)
+    allows_sign_in = _AsLogin(Engine.allows_sign_in)
+    decide_sign_in = _AsLogin(Engine.decide_sign_in)
