@@ -273,6 +273,12 @@ REASONS = [
         "wait until 2026-03-01 09:30 UTC, or have an administrator unlock the login",
     ),
     (
+        Reason(ReasonCode.LOCKED),
+        "the login is locked after too many wrong passwords in a row",
+        "have an administrator unlock the login",
+    ),
+    (Reason(ReasonCode.LINK_EXPIRED), "the link expired", "ask for a new link"),
+    (
         Reason(ReasonCode.WRONG_PASSWORD),
         "the email or the password is wrong",
         "sign in with the right password, or ask for a reset link",
@@ -396,4 +402,13 @@ def test_the_customer_rendering_beside_the_default_one() -> None:
     )
     assert customer_message(decision) == (
         "You can't open this invoice. It belongs to another customer."
+    )
+
+
+def test_a_lock_of_unknown_end_is_said_without_a_time() -> None:
+    """A LOCKED reason without its end tells the customer whom to ask."""
+    reason = Reason(ReasonCode.LOCKED)
+    assert customer_message(Decision(SignInQuestion(), (reason,))) == (
+        "You can't sign in. Your login is locked after too many wrong passwords; "
+        "ask your administrator."
     )

@@ -2,10 +2,12 @@
 
 A :class:`Decision` says what was asked (a :class:`FeatureQuestion`,
 :class:`RecordQuestion` or :class:`SignInQuestion`) and every failing check
-as a :class:`Reason`: a :class:`ReasonCode`, the facts (permission, level
-required and held, capability, area, website) and the smallest change that
-would pass it. :func:`explain` turns a decision into one
-paragraph. Decisions are built by :class:`ccroles.policy.Engine`.
+as a :class:`Reason`: a :class:`ReasonCode` and the facts as fields
+(permission, level required and held, capability, area, website, login,
+owner, ...), no text. :mod:`ccroles.wording` says them: a reason's
+:attr:`~Reason.fact` and :attr:`~Reason.remedy`, and :func:`explain`, which
+turns a decision into one paragraph. Decisions are built by
+:class:`ccroles.policy.Engine`.
 
 >>> from ccroles.permissions import Level
 >>> question = RecordQuestion("TRAN_CUSTINVC", Level.VIEW, owner="101")

@@ -167,8 +167,7 @@ def _who(customer: str | None, contact: str | None = None) -> str:
     return owner if contact is None else f"contact {contact!r} of {owner}"
 
 
-def _minute(when: datetime | None) -> str:
-    assert when is not None  # noqa: S101 (the engine sets it on these codes)
+def _minute(when: datetime) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -182,8 +181,10 @@ def _names(roles: Iterable[str]) -> str:
 
 def _say(entry: str | _Say | None, reason: _Reason, t: _T) -> str | None:
     """One table entry said: a fixed message, a rendering, or nothing."""
-    if entry is None or isinstance(entry, str):
-        return entry if entry is None else t.gettext(entry)
+    if entry is None:
+        return None
+    if isinstance(entry, str):
+        return t.gettext(entry)
     return entry(reason, t)
 
 
@@ -280,16 +281,23 @@ _FACTS: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
         "no_form": lambda r, t: t.gettext(
             "no {record_type} form is preferred for role {role}, nor account-wide"
         ).format(record_type=r.record_type, role=repr(r.role)),
-        "locked": lambda r, t: t.gettext(
-            "the login is locked after too many wrong passwords in a row, until {until}"
-        ).format(until=_minute(r.until)),
+        "locked": lambda r, t: (
+            t.gettext("the login is locked after too many wrong passwords in a row")
+            if r.until is None
+            else t.gettext(
+                "the login is locked after too many wrong passwords in a row, "
+                "until {until}"
+            ).format(until=_minute(r.until))
+        ),
         "wrong_password": "the email or the password is wrong",
         "second_factor_required": lambda r, t: t.gettext(
             "role {role} requires a second factor, not verified yet"
         ).format(role=repr(r.role)),
         "link_unknown": "no link has this token",
-        "link_expired": lambda r, t: t.gettext("the link expired at {until}").format(
-            until=_minute(r.until)
+        "link_expired": lambda r, t: (
+            t.gettext("the link expired")
+            if r.until is None
+            else t.gettext("the link expired at {until}").format(until=_minute(r.until))
         ),
         "link_used": "the link was used already",
         "link_replaced": "a newer link was sent for this login",
@@ -382,9 +390,13 @@ _REMEDIES: Final[types.MappingProxyType[str, str | _Say | None]] = (
                 "prefer an external {record_type} form with Basic printing for "
                 "role {role}, or set an account-wide {record_type} form"
             ).format(record_type=r.record_type, role=repr(r.role)),
-            "locked": lambda r, t: t.gettext(
-                "wait until {until}, or have an administrator unlock the login"
-            ).format(until=_minute(r.until)),
+            "locked": lambda r, t: (
+                t.gettext("have an administrator unlock the login")
+                if r.until is None
+                else t.gettext(
+                    "wait until {until}, or have an administrator unlock the login"
+                ).format(until=_minute(r.until))
+            ),
             "wrong_password": (
                 "sign in with the right password, or ask for a reset link"
             ),
@@ -495,7 +507,7 @@ _ASK: Final = "ask your administrator"
 _ROLE: Final = f"Your role does not include it; {_ASK}."
 _LINK: Final = "This link no longer works; ask for a new one."
 _NO_ROLE: Final = f"Your login has no customer center role; {_ASK}."
-_SENTENCES: Final = types.MappingProxyType(
+_SENTENCES: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
     {
         "customer_access_off": f"The customer center is closed; {_ASK}.",
         "unknown_login": "Please sign in first.",
@@ -510,9 +522,13 @@ _SENTENCES: Final = types.MappingProxyType(
         "parent_denied": _ROLE,
         "excluded": _ROLE,
         "no_form": f"No form is set up for it; {_ASK}.",
-        "locked": (
-            "Your login is locked after too many wrong passwords; try again "
-            "after {until}, or ask your administrator."
+        "locked": lambda r, t: (
+            t.gettext(f"Your login is locked after too many wrong passwords; {_ASK}.")
+            if r.until is None
+            else t.gettext(
+                "Your login is locked after too many wrong passwords; try again "
+                "after {until}, or ask your administrator."
+            ).format(until=f"{r.until:%H:%M %Z}")
         ),
         "wrong_password": "The email or the password is wrong.",
         "second_factor_required": "Please confirm your second factor first.",
@@ -552,10 +568,9 @@ def _headline(asked: _Question, t: _T) -> str:
 
 
 def _sentence(reason: _Reason, t: _T) -> str:
-    sentence = t.gettext(_SENTENCES[reason.code.value])
-    if reason.until is None:
-        return sentence
-    return sentence.format(until=f"{reason.until:%H:%M %Z}")
+    said = _say(_SENTENCES[reason.code.value], reason, t)
+    assert said is not None  # noqa: S101 (every code has a sentence)
+    return said
 
 
 def customer_message(decision: _Decision, translations: _T = ENGLISH) -> str:
