@@ -3,6 +3,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
+# `make mutate MUTATE_WORKERS=2` runs mutants side by side on a machine no one else uses.
+MUTATE_WORKERS ?= 1
 
 .PHONY: demo test lint typecheck pytest bench clean readme docs screenshot mutate portal
 
@@ -117,7 +119,7 @@ bench: $(VENV)/.installed-bench
 # A score per module and every mutant the tests did not notice; see
 # docs/contributing.md. mutmut's working files go to mutants/ (not in git).
 mutate: $(VENV)/.installed-mutate
-	$(BIN)/python mutation/run.py
+	$(BIN)/python mutation/run.py --workers $(MUTATE_WORKERS)
 
 clean:
 	rm -rf $(VENV) mutants .mypy_cache .pytest_cache .ruff_cache .coverage build dist

@@ -14,7 +14,8 @@ mutant they did not. Mutants that cannot change behaviour are listed with the
 reason in ``mutation/equivalent.toml``: they are skipped and left out of the
 score. A score below 95% for any module makes the exit status 1.
 
-    python mutation/run.py [--only tables|functions] [--cached] [module ...]
+    python mutation/run.py [--only tables|functions] [--cached] [--workers N]
+        [module ...]
 
 Mutants mutmut has not run (it was stopped) are counted as "not run" and
 left out of the score.
@@ -133,12 +134,12 @@ def equivalent() -> dict[str, str]:
     return {entry["mutant"]: entry["reason"] for entry in data.get("mutant", [])}
 
 
-def run_mutmut(modules: list[str]) -> None:
+def run_mutmut(modules: list[str], workers: int = 1) -> None:
     """Run mutmut on *modules* (all: every configured module, cached results kept)."""
     names = [] if modules == list(MODULES) else [f"ccroles.{m}.*" for m in modules]
     command = [str(Path(sys.executable).parent / "mutmut"), "run", "--max-children"]
     subprocess.run(  # noqa: S603 (our own tool and arguments)
-        [*command, "1", *names],
+        [*command, str(workers), *names],
         cwd=ROOT,
         env={**os.environ, "FAST": "1"},
         check=False,
@@ -237,7 +238,7 @@ def _save(module: str, name: str, digest: str, noticed: dict[str, str]) -> None:
     path.write_text(json.dumps(cache, indent=1), encoding="utf-8")
 
 
-def recheck(row: Row, *, unchecked: bool = False) -> Row:
+def recheck(row: Row, *, unchecked: bool = False, workers: int = 1) -> Row:
     """Run *row*'s survivors again, each in a fresh process with the module's tests.
 
     mutmut's workers import the package before a mutant is switched on, so a
@@ -262,6 +263,7 @@ def recheck(row: Row, *, unchecked: bool = False) -> Row:
         TESTS[row.module],
         ((name, mutated_module(name)) for name in live),
         total=len(live),
+        workers=workers,
     )
     noticed.update({k: v for k, v in statuses.items() if v in NOTICED})
     _save(row.module, "rechecked", digest, noticed)
@@ -276,7 +278,7 @@ def recheck(row: Row, *, unchecked: bool = False) -> Row:
     return Row(row.module, row.kind, +counts, tuple(survivors))
 
 
-def table_row(module: str, skip: dict[str, str]) -> Row:
+def table_row(module: str, skip: dict[str, str], workers: int = 1) -> Row:
     """Run the table mutants of *module* and count what became of them.
 
     Mutants noticed by an earlier run of the unchanged module are not run
@@ -292,6 +294,7 @@ def table_row(module: str, skip: dict[str, str]) -> Row:
         TESTS[module],
         ((m.key, m.apply(source)) for m in live),
         total=len(live),
+        workers=workers,
     )
     noticed.update({k: v for k, v in statuses.items() if v in NOTICED})
     _save(module, "tables", digest, noticed)
@@ -357,7 +360,15 @@ def main() -> int:
         action="store_true",
         help="do not run mutmut: report (and re-check) its last results",
     )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="mutants run side by side (default 1: the machine is shared)",
+    )
     args = parser.parse_args()
+    if args.workers < 1:
+        parser.error("--workers takes a number from 1")
     modules = list(args.modules or MODULES)
     unknown = sorted(set(modules) - set(MODULES))
     if unknown:
@@ -368,13 +379,17 @@ def main() -> int:
     rows: list[Row] = []
     if args.only != "tables":
         if not args.cached:
-            run_mutmut(modules)
+            run_mutmut(modules, args.workers)
         rows += [
-            recheck(function_row(module, skip), unchecked=args.run_unchecked)
+            recheck(
+                function_row(module, skip),
+                unchecked=args.run_unchecked,
+                workers=args.workers,
+            )
             for module in modules
         ]
     if args.only != "functions":
-        rows += [table_row(module, skip) for module in modules]
+        rows += [table_row(module, skip, args.workers) for module in modules]
     text = report(rows, time.monotonic() - start)
     (ROOT / "mutants").mkdir(exist_ok=True)
     (ROOT / "mutants" / "report.md").write_text(text + "\n", encoding="utf-8")

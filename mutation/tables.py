@@ -27,7 +27,10 @@ from __future__ import annotations
 
 import argparse
 import ast
+import concurrent.futures
+import itertools
 import os
+import queue
 import shutil
 import subprocess
 import sys
@@ -296,42 +299,66 @@ def run_variants(
     variants: Iterable[tuple[str, bytes]],
     *,
     total: int,
+    workers: int = 1,
 ) -> dict[str, str]:
     """Run *tests* on each changed source of *module*: key to status.
 
     Each variant is a key and the whole changed module; it replaces the
     module in a copy of the package, imported by a fresh process. The status
-    is ``killed``, ``timeout`` or ``survived``.
+    is ``killed``, ``timeout`` or ``survived``. With *workers* above one, as
+    many copies run variants side by side (for a machine no one else uses).
     """
     statuses: dict[str, str] = {}
     if not total:
         return statuses
     with tempfile.TemporaryDirectory(prefix="ccroles-mutant-") as folder:
-        root = Path(folder)
-        copy = root / "ccroles"
-        shutil.copytree(PACKAGE, copy, ignore=shutil.ignore_patterns("__pycache__"))
-        target = copy / f"{module}.py"
-        selection = [*tests, str(target)]  # the module's doctests too
-        code, _ = run_tests(root, selection)
+        copies: queue.SimpleQueue[Path] = queue.SimpleQueue()
+        for worker in range(workers):
+            root = Path(folder) / str(worker)
+            shutil.copytree(
+                PACKAGE, root / "ccroles", ignore=shutil.ignore_patterns("__pycache__")
+            )
+            copies.put(root)
+        first = copies.get()
+        code, _ = run_tests(first, [*tests, str(first / "ccroles" / f"{module}.py")])
+        copies.put(first)
         if code != 0:
             msg = f"the tests fail on the unchanged copy of {module} (status {code})"
             raise SystemExit(msg)
-        for number, (key, source) in enumerate(variants, 1):
-            target.write_bytes(source)
-            code, seconds = run_tests(root, selection)
+        done = itertools.count(1)
+
+        def run(key: str, source: bytes) -> None:
+            root = copies.get()
+            try:
+                target = root / "ccroles" / f"{module}.py"
+                target.write_bytes(source)
+                code, seconds = run_tests(root, [*tests, str(target)])
+            finally:
+                copies.put(root)
             status = "timeout" if code == -1 else "killed" if code else "survived"
             statuses[key] = status
+            number = next(done)
             print(f"  [{number}/{total}] {status:8} {seconds:5.1f}s  {key}", flush=True)
+
+        with concurrent.futures.ThreadPoolExecutor(max_workers=workers) as pool:
+            for future in [pool.submit(run, key, source) for key, source in variants]:
+                future.result()
     return statuses
 
 
-def run_module(module: str, tests: list[str], equivalent: set[str]) -> list[Outcome]:
+def run_module(
+    module: str, tests: list[str], equivalent: set[str], workers: int = 1
+) -> list[Outcome]:
     """Run every table mutant of *module*, skipping the *equivalent* keys."""
     mutants = find_mutants(module)
     source = (PACKAGE / f"{module}.py").read_bytes()
     live = [m for m in mutants if m.key not in equivalent]
     statuses = run_variants(
-        module, tests, ((m.key, m.apply(source)) for m in live), total=len(live)
+        module,
+        tests,
+        ((m.key, m.apply(source)) for m in live),
+        total=len(live),
+        workers=workers,
     )
     return [Outcome(m, statuses.get(m.key, "equivalent")) for m in mutants]
 
