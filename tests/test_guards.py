@@ -25,19 +25,27 @@ from tests.guarded import AP, ENGINE, PAY, Invoice, lock, make_gate
 @pytest.mark.parametrize("code", list(ReasonCode), ids=lambda code: code.value)
 def test_every_reason_code_has_a_sentence_for_the_customer(code: ReasonCode) -> None:
     """Each code says something after the headline, ending with a full stop."""
-    reason = Reason(code, "a fact", until=datetime(2026, 3, 1, 9, 30, tzinfo=UTC))
+    reason = Reason(
+        code,
+        customer="UMBRELLA",
+        owner="104",
+        role="Secret Role",
+        until=datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+    )
     message = customer_message(Decision(SignInQuestion(), (reason,)))
     headline, _, sentence = message.partition(". ")
     assert headline == "You can't sign in"
     assert sentence.endswith(".")
     assert "{" not in sentence
-    assert "a fact" not in message
+    assert "UMBRELLA" not in message
+    assert "104" not in message
+    assert "Secret Role" not in message
 
 
 def test_locked_sentence_says_until_when() -> None:
     """The lock's end is shown as hours and minutes with the zone."""
     until = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
-    reason = Reason(ReasonCode.LOCKED, "locked", until=until)
+    reason = Reason(ReasonCode.LOCKED, until=until)
     assert customer_message(Decision(SignInQuestion(), (reason,))) == (
         "You can't sign in. Your login is locked after too many wrong passwords; "
         "try again after 09:30 UTC, or ask your administrator."
@@ -76,7 +84,7 @@ def test_headline_names_what_was_refused(
     question: FeatureQuestion, headline: str
 ) -> None:
     """The headline comes from the question's data, in the customer's words."""
-    reason = Reason(ReasonCode.LEVEL_TOO_LOW, "role 'X' holds Invoice at View")
+    reason = Reason(ReasonCode.LEVEL_TOO_LOW, role="X")
     message = customer_message(Decision(question, (reason,)))
     assert (
         message == f"{headline} Your role does not include it; ask your administrator."
@@ -86,9 +94,9 @@ def test_headline_names_what_was_refused(
 def test_same_sentence_is_said_once() -> None:
     """Two reasons of one kind make one sentence."""
     reasons = (
-        Reason(ReasonCode.LEVEL_TOO_LOW, "one"),
-        Reason(ReasonCode.MISSING_CAPABILITY, "two"),
-        Reason(ReasonCode.NOT_OWN_RECORD, "three"),
+        Reason(ReasonCode.LEVEL_TOO_LOW),
+        Reason(ReasonCode.MISSING_CAPABILITY),
+        Reason(ReasonCode.NOT_OWN_RECORD),
     )
     message = customer_message(Decision(FeatureQuestion("Wish Lists"), reasons))
     assert message == (
@@ -128,7 +136,7 @@ def test_accept_header_chooses_json_or_html(accept: str | None, expected: str) -
 
 def test_html_body_escapes_what_it_shows() -> None:
     """Markup in a feature's name is shown as text, never run."""
-    reason = Reason(ReasonCode.LEVEL_TOO_LOW, "fact")
+    reason = Reason(ReasonCode.LEVEL_TOO_LOW)
     denial = Denial(403, Decision(FeatureQuestion("<script>x</script>"), (reason,)))
     content_type, body = denial.render("text/html")
     assert content_type == HTML
@@ -142,14 +150,14 @@ def test_html_body_escapes_what_it_shows() -> None:
 )
 def test_html_title_follows_the_status(status: int, title: str) -> None:
     """401 asks to sign in; 403, and any other status, says not allowed."""
-    reason = Reason(ReasonCode.UNKNOWN_LOGIN, "nobody is signed in")
+    reason = Reason(ReasonCode.UNKNOWN_LOGIN, signed_in=False)
     _, body = Denial(status, Decision(SignInQuestion(), (reason,))).render(None)
     assert f"<title>{title}</title>" in body
 
 
 def test_json_body_holds_no_fact_or_remedy() -> None:
     """A fact may name another customer: the customer's body has codes only."""
-    reason = Reason(ReasonCode.NOT_OWN_RECORD, "customer 'UMBRELLA' owns it", "x")
+    reason = Reason(ReasonCode.NOT_OWN_RECORD, owner="104", customer="UMBRELLA")
     denial = Denial(
         403, Decision(RecordQuestion("TRAN_CUSTINVC", Level.VIEW, "104"), (reason,))
     )

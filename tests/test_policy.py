@@ -263,13 +263,18 @@ def test_the_remedy_raises_a_level_on_a_custom_role() -> None:
     assert [
         Reason(
             ReasonCode.LEVEL_TOO_LOW,
-            "role 'Accountant' holds Customer Payment at None, below Create",
-            "raise Customer Payment from None to Create on role 'Accountant'",
             permission="TRAN_CUSTPYMT",
             required=Level.CREATE,
             held=Level.NONE,
+            role="Accountant",
         )
     ] == list(decision.reasons)
+    assert [(r.fact, r.remedy) for r in decision.reasons] == [
+        (
+            "role 'Accountant' holds Customer Payment at None, below Create",
+            "raise Customer Payment from None to Create on role 'Accountant'",
+        )
+    ]
 
 
 def test_the_remedy_adds_a_permission_a_custom_role_lacks() -> None:

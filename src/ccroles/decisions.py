@@ -2,10 +2,12 @@
 
 A :class:`Decision` says what was asked (a :class:`FeatureQuestion`,
 :class:`RecordQuestion` or :class:`SignInQuestion`) and every failing check
-as a :class:`Reason`: a :class:`ReasonCode`, the facts (permission, level
-required and held, capability, area, website) and the smallest change that
-would pass it. :func:`explain` turns a decision into one
-paragraph. Decisions are built by :class:`ccroles.policy.Engine`.
+as a :class:`Reason`: a :class:`ReasonCode` and the facts as fields
+(permission, level required and held, capability, area, website, login,
+owner, ...), no text. :mod:`ccroles.wording` says them: a reason's
+:attr:`~Reason.fact` and :attr:`~Reason.remedy`, and :func:`explain`, which
+turns a decision into one paragraph. Decisions are built by
+:class:`ccroles.policy.Engine`.
 
 >>> from ccroles.permissions import Level
 >>> question = RecordQuestion("TRAN_CUSTINVC", Level.VIEW, owner="101")
@@ -18,18 +20,18 @@ view the Invoice record of the customer with internal id '101'
 from __future__ import annotations
 
 import enum
-import types
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, ClassVar
 
 import attrs
 
+from ccroles import wording
 from ccroles.exceptions import DecisionTruthinessError
-from ccroles.permissions import PERMISSIONS, Level
 
 if TYPE_CHECKING:
     from datetime import datetime
 
     from ccroles.forms import FormView, RecordType
+    from ccroles.permissions import Level
     from ccroles.roles import Capability
 
 __all__ = [
@@ -93,14 +95,15 @@ class ReasonCode(enum.Enum):
 
 @attrs.frozen
 class Reason:
-    """One failing check, as data, with the smallest change that would pass it.
+    """One failing check, as data: its code and the facts it names.
+
+    A reason holds no text: :attr:`fact` and :attr:`remedy` are rendered
+    from its fields by :mod:`ccroles.wording`, which a portal may replace
+    with its own rendering (another language, words for customers). Only the
+    fields the code names are set; the rest keep their defaults.
 
     Attributes:
         code: What kind of check failed.
-        fact: The failing fact, as a sentence fragment.
-        remedy: The smallest change to the account that passes this check, or
-            ``None`` when no change of its own is needed or possible (``fact``
-            says which).
         permission: The permission key, for :attr:`ReasonCode.LEVEL_TOO_LOW`.
         required: The level needed, for :attr:`ReasonCode.LEVEL_TOO_LOW`.
         held: The level held (``None``: the role lacks the permission).
@@ -110,18 +113,77 @@ class Reason:
             :attr:`ReasonCode.WEBSITE_NOT_ASSIGNED`.
         until: When the lock ends, for :attr:`ReasonCode.LOCKED`; when the
             link expired, for :attr:`ReasonCode.LINK_EXPIRED`.
+        customer: The login's customer as messages name it (its customer id,
+            else its internal id), for the login's reasons
+            (:attr:`~ReasonCode.NO_ACCESS`, :attr:`~ReasonCode.INACTIVE`,
+            :attr:`~ReasonCode.NO_ROLE`,
+            :attr:`~ReasonCode.NOT_CUSTOMER_CENTER_ROLE`,
+            :attr:`~ReasonCode.WEBSITE_NOT_ASSIGNED`,
+            :attr:`~ReasonCode.NOT_OWN_RECORD`).
+        contact: The contact's id when the login is a contact (for
+            :attr:`~ReasonCode.INACTIVE`: set when the contact is the
+            inactive one).
+        owner: The internal id of the record's customer, for
+            :attr:`ReasonCode.NOT_OWN_RECORD`.
+        assigned: The login's assigned website, for
+            :attr:`ReasonCode.WEBSITE_NOT_ASSIGNED`.
+        role: The role's name, for the role's reasons,
+            :attr:`~ReasonCode.NOT_CUSTOMER_CENTER_ROLE`,
+            :attr:`~ReasonCode.NO_FORM` and
+            :attr:`~ReasonCode.SECOND_FACTOR_REQUIRED`.
+        center: The role's center type, for
+            :attr:`ReasonCode.NOT_CUSTOMER_CENTER_ROLE`.
+        root: The role's root when no role based on it can pass the check
+            (so changing this role cannot help), else ``None``.
+        alternatives: The root roles that pass the check, when *root* is set.
+        requirement: The requirement met, for :attr:`ReasonCode.EXCLUDED`.
+        record_type: The record type, for :attr:`ReasonCode.NO_FORM`.
+        covered: For :attr:`ReasonCode.PARENT_DENIED`: whether the changes of
+            the reasons before it also pass the area.
+        signed_in: For :attr:`ReasonCode.UNKNOWN_LOGIN`: ``False`` when
+            nobody is signed in at all (no email to look up).
+
+    >>> reason = Reason(ReasonCode.NO_ACCESS, customer="ACME")
+    >>> reason.fact
+    "customer 'ACME' does not have Give Access ticked"
+    >>> reason.remedy
+    "tick Give Access on customer 'ACME'"
     """
 
     code: ReasonCode
-    fact: str
-    remedy: str | None = None
-    permission: str | None = None
-    required: Level | None = None
-    held: Level | None = None
-    capability: Capability | None = None
-    feature: str | None = None
-    website: str | None = None
-    until: datetime | None = None
+    permission: str | None = attrs.field(default=None, kw_only=True)
+    required: Level | None = attrs.field(default=None, kw_only=True)
+    held: Level | None = attrs.field(default=None, kw_only=True)
+    capability: Capability | None = attrs.field(default=None, kw_only=True)
+    feature: str | None = attrs.field(default=None, kw_only=True)
+    website: str | None = attrs.field(default=None, kw_only=True)
+    until: datetime | None = attrs.field(default=None, kw_only=True)
+    customer: str | None = attrs.field(default=None, kw_only=True)
+    contact: str | None = attrs.field(default=None, kw_only=True)
+    owner: str | None = attrs.field(default=None, kw_only=True)
+    assigned: str | None = attrs.field(default=None, kw_only=True)
+    role: str | None = attrs.field(default=None, kw_only=True)
+    center: str | None = attrs.field(default=None, kw_only=True)
+    root: str | None = attrs.field(default=None, kw_only=True)
+    alternatives: tuple[str, ...] = attrs.field(default=(), kw_only=True)
+    requirement: str | None = attrs.field(default=None, kw_only=True)
+    record_type: RecordType | None = attrs.field(default=None, kw_only=True)
+    covered: bool = attrs.field(default=False, kw_only=True)
+    signed_in: bool = attrs.field(default=True, kw_only=True)
+
+    @property
+    def fact(self) -> str:
+        """The failing fact, as an English sentence fragment."""
+        return wording.fact(self)
+
+    @property
+    def remedy(self) -> str | None:
+        """The smallest change that passes this check, in English, or ``None``.
+
+        ``None`` when no change of its own is needed or possible (the fact
+        says which).
+        """
+        return wording.remedy(self)
 
     def __str__(self) -> str:
         """Return the fact."""
@@ -135,20 +197,12 @@ class FeatureQuestion:
     feature: str
     website: str | None = None
 
+    kind: ClassVar[str] = "feature"
+    """What kind of question: ``"feature"``."""
+
     def __str__(self) -> str:
         """``use <feature>``, and the website if any."""
-        return f"use {self.feature}{_through(self.website)}"
-
-
-_VERBS: Final = types.MappingProxyType(
-    {
-        Level.NONE: "hold None on",
-        Level.VIEW: "view",
-        Level.CREATE: "create",
-        Level.EDIT: "edit",
-        Level.FULL: "delete",
-    }
-)
+        return wording.question(self)
 
 
 @attrs.frozen
@@ -167,13 +221,12 @@ class RecordQuestion:
     owner: str
     website: str | None = None
 
+    kind: ClassVar[str] = "record"
+    """What kind of question: ``"record"``."""
+
     def __str__(self) -> str:
         """``view a Invoice record of ...``, in words."""
-        label = PERMISSIONS[self.permission].label
-        return (
-            f"{_VERBS[self.level]} the {label} record of the customer with "
-            f"internal id {self.owner!r}{_through(self.website)}"
-        )
+        return wording.question(self)
 
 
 @attrs.frozen
@@ -182,9 +235,12 @@ class SignInQuestion:
 
     website: str | None = None
 
+    kind: ClassVar[str] = "sign_in"
+    """What kind of question: ``"sign_in"``."""
+
     def __str__(self) -> str:
         """``sign in``, and the website if any."""
-        return f"sign in{_through(self.website)}"
+        return wording.question(self)
 
 
 @attrs.frozen
@@ -201,20 +257,16 @@ class FormQuestion:
     owner: str
     website: str | None = None
 
+    kind: ClassVar[str] = "form"
+    """What kind of question: ``"form"``."""
+
     def __str__(self) -> str:
         """``see the form of the Sales Order record of ...``, in words."""
-        return (
-            f"see the form of the {self.record_type} record of the customer with "
-            f"internal id {self.owner!r}{_through(self.website)}"
-        )
+        return wording.question(self)
 
 
 Question = FeatureQuestion | RecordQuestion | SignInQuestion | FormQuestion
 """What was asked of a login."""
-
-
-def _through(website: str | None) -> str:
-    return "" if website is None else f" on website {website!r}"
 
 
 @attrs.frozen
@@ -285,15 +337,4 @@ def explain(decision: Decision, who: str = "This login") -> str:
     >>> print(explain(decision, "who@example.com"))
     who@example.com may not use Wish Lists: no customer or contact has this email. To allow it: give a customer or contact this email, with access and a customer center role.
     """  # noqa: E501
-    if decision.allowed:
-        return f"{who} may {decision.question}."
-    facts = "; ".join(reason.fact for reason in decision.reasons)
-    remedies = list(
-        dict.fromkeys(r.remedy for r in decision.reasons if r.remedy is not None)
-    )
-    change = (
-        f"To allow it: {'; '.join(remedies)}."
-        if remedies
-        else "No change to the account allows it."
-    )
-    return f"{who} may not {decision.question}: {facts}. {change}"
+    return wording.explain(decision, who)

@@ -40,9 +40,18 @@ raise Customer Payment from None to Create on role 'Accountant'
 
 from __future__ import annotations
 
+import functools
 import logging
-from datetime import UTC
-from typing import TYPE_CHECKING, Final, Protocol, TypeVar, cast
+from typing import (
+    TYPE_CHECKING,
+    Concatenate,
+    Final,
+    Generic,
+    ParamSpec,
+    Protocol,
+    TypeVar,
+    cast,
+)
 
 import attrs
 
@@ -75,7 +84,7 @@ from ccroles.names import email_key, fold, owner_id
 from ccroles.permissions import PERMISSIONS, Level, Permission
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
     from datetime import datetime
 
     from ccroles.accounts import Account, Login
@@ -110,20 +119,28 @@ def _owner(record: OwnedRecord) -> str:
 
 
 _R = TypeVar("_R", bound=OwnedRecord)
+_P = ParamSpec("_P")
+_T = TypeVar("_T")
 
 
 # --- Reasons that depend on the login ------------------------------------
 
-_ACCESS_OFF: Final = Reason(
-    ReasonCode.CUSTOMER_ACCESS_OFF,
-    "the account's Customer Access feature is off",
-    "switch on the account's Customer Access feature",
-)
-_UNKNOWN_LOGIN: Final = Reason(
-    ReasonCode.UNKNOWN_LOGIN,
-    "no customer or contact has this email",
-    "give a customer or contact this email, with access and a customer center role",
-)
+_ACCESS_OFF: Final = Reason(ReasonCode.CUSTOMER_ACCESS_OFF)
+_UNKNOWN_LOGIN: Final = Reason(ReasonCode.UNKNOWN_LOGIN)
+
+
+def _customer(login: _Login) -> str:
+    """How reasons name the login's customer: its customer id, else internal id."""
+    if isinstance(login, LoginFacts):
+        return login.internal_id if login.customer_id is None else login.customer_id
+    return login.customer.customer_id
+
+
+def _contact(login: _Login) -> str | None:
+    if isinstance(login, LoginFacts):
+        return login.contact_id
+    contact = login.contact
+    return None if contact is None else contact.id
 
 
 def _login_reasons(
@@ -134,86 +151,60 @@ def _login_reasons(
     Raises:
         UnknownRoleError: The login's role is not the account's.
     """
-    label = login.label
+    customer, contact = _customer(login), _contact(login)
     reasons: list[Reason] = []
     if not account.customer_access:
         reasons.append(_ACCESS_OFF)
     if not login.give_access:
-        reasons.append(
-            Reason(
-                ReasonCode.NO_ACCESS,
-                f"{label} does not have Give Access ticked",
-                f"tick Give Access on {label}",
-            )
-        )
+        reasons.append(Reason(ReasonCode.NO_ACCESS, customer=customer, contact=contact))
     reasons.extend(
-        Reason(ReasonCode.INACTIVE, f"{name} is inactive", f"make {name} active")
+        # login.inactive names the customer, then the contact, when inactive
+        Reason(
+            ReasonCode.INACTIVE,
+            customer=customer,
+            contact=None if name == login.customer_label else contact,
+        )
         for name in login.inactive
     )
     if login.role is None:
-        reasons.append(
-            Reason(
-                ReasonCode.NO_ROLE,
-                f"{label} has no role",
-                f"pick a customer center role for {label}",
-            )
-        )
+        reasons.append(Reason(ReasonCode.NO_ROLE, customer=customer, contact=contact))
     elif fold(login.role) not in plans:
         center = account.role(login.role).center_type
         reasons.append(
             Reason(
                 ReasonCode.NOT_CUSTOMER_CENTER_ROLE,
-                f"role {login.role!r} is a {center} role, not a customer center role",
-                f"give {label} a customer center role",
+                role=login.role,
+                center=str(center),
+                customer=customer,
+                contact=contact,
             )
         )
     return tuple(reasons)
 
 
 def _locked(until: datetime) -> Reason:
-    end = until.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return Reason(
-        ReasonCode.LOCKED,
-        f"the login is locked after too many wrong passwords in a row, until {end}",
-        f"wait until {end}, or have an administrator unlock the login",
-        until=until,
-    )
+    return Reason(ReasonCode.LOCKED, until=until)
 
 
 def _second_factor(role: str) -> Reason:
-    return Reason(
-        ReasonCode.SECOND_FACTOR_REQUIRED,
-        f"role {role!r} requires a second factor, not verified yet",
-        "verify the login's second factor",
-    )
+    return Reason(ReasonCode.SECOND_FACTOR_REQUIRED, role=role)
 
 
 def _website_reason(login: _Login, assigned: str, website: str) -> Reason:
-    customer = login.customer_label
     return Reason(
         ReasonCode.WEBSITE_NOT_ASSIGNED,
-        f"{customer} is assigned website {assigned!r}, not {website!r}",
-        f"set the Assigned Website of {customer} to {website!r}, or clear it",
+        customer=_customer(login),
+        assigned=assigned,
         website=website,
     )
 
 
 def _not_own_record(login: _Login, owner: str) -> Reason:
-    return Reason(
-        ReasonCode.NOT_OWN_RECORD,
-        f"the record belongs to the customer with internal id {owner!r}, not to "
-        f"{login.customer_label}, and a customer center login "
-        "only reaches its own customer's records",
-    )
+    return Reason(ReasonCode.NOT_OWN_RECORD, owner=owner, customer=_customer(login))
 
 
 def _no_form(role: Role, record_type: RecordType) -> Reason:
-    return Reason(
-        ReasonCode.NO_FORM,
-        f"no {record_type} form is preferred for role {role.name!r}, nor account-wide",
-        f"prefer an external {record_type} form with Basic printing for role "
-        f"{role.name!r}, or set an account-wide {record_type} form",
-    )
+    return Reason(ReasonCode.NO_FORM, role=role.name, record_type=record_type)
 
 
 # --- Forms ----------------------------------------------------------------
@@ -253,59 +244,34 @@ def _view(
 # --- Reasons that depend on the role --------------------------------------
 
 
-def _names(roles: Iterable[str]) -> str:
-    return " or ".join(repr(name) for name in roles)
-
-
-def _other_root(alternatives: tuple[str, ...]) -> str | None:
-    """Switching to another root role, the only way past this role's root."""
-    if not alternatives:
-        return None
-    return f"give the login a role based on {_names(alternatives)}"
-
-
 def _shortfall_reason(
     role: Role, shortfall: Shortfall, alternatives: tuple[str, ...]
 ) -> Reason:
-    key, required, held = shortfall.permission, shortfall.required, shortfall.held
-    label = PERMISSIONS[key].label
-    root = role.root
-    ceiling = root.levels.get(key)
-    if held is None:
-        fact = f"role {role.name!r} lacks {label}, needed at {required}"
-    else:
-        fact = f"role {role.name!r} holds {label} at {held}, below {required}"
-    remedy: str | None
-    if role.is_custom and ceiling is not None and ceiling >= required:
-        remedy = (
-            f"add {label} at {required} to role {role.name!r}"
-            if held is None
-            else f"raise {label} from {held} to {required} on role {role.name!r}"
-        )
-    else:
-        fact += f", and no role based on {root.name!r} can hold it at {required}"
-        remedy = _other_root(alternatives)
+    key, required = shortfall.permission, shortfall.required
+    ceiling = role.root.levels.get(key)
+    fixable = role.is_custom and ceiling is not None and ceiling >= required
     return Reason(
         ReasonCode.LEVEL_TOO_LOW,
-        fact,
-        remedy,
         permission=key,
         required=required,
-        held=held,
+        held=shortfall.held,
+        role=role.name,
+        root=None if fixable else role.root.name,
+        alternatives=() if fixable else alternatives,
     )
 
 
 def _capability_reason(
     role: Role, capability: Capability, alternatives: tuple[str, ...]
 ) -> Reason:
-    fact = f"role {role.name!r} lacks the capability {str(capability)!r}"
-    remedy: str | None
-    if role.is_custom and capability in role.root.capabilities:
-        remedy = f"add the capability {str(capability)!r} to role {role.name!r}"
-    else:
-        fact += f", and no role based on {role.root.name!r} has it"
-        remedy = _other_root(alternatives)
-    return Reason(ReasonCode.MISSING_CAPABILITY, fact, remedy, capability=capability)
+    fixable = role.is_custom and capability in role.root.capabilities
+    return Reason(
+        ReasonCode.MISSING_CAPABILITY,
+        capability=capability,
+        role=role.name,
+        root=None if fixable else role.root.name,
+        alternatives=() if fixable else alternatives,
+    )
 
 
 def _unmet_reason(role: Role, unmet: Unmet, alternatives: tuple[str, ...]) -> Reason:
@@ -314,9 +280,7 @@ def _unmet_reason(role: Role, unmet: Unmet, alternatives: tuple[str, ...]) -> Re
     if isinstance(unmet, MissingCapability):
         return _capability_reason(role, unmet.capability, alternatives)
     return Reason(
-        ReasonCode.EXCLUDED,
-        f"role {role.name!r} meets {unmet.requirement}, which is excluded",
-        f"change role {role.name!r} so that it no longer meets {unmet.requirement}",
+        ReasonCode.EXCLUDED, role=role.name, requirement=str(unmet.requirement)
     )
 
 
@@ -358,13 +322,8 @@ def _feature_reasons(
         area = catalogue[parent]
         if not area.requires(role):
             still = area.requires.unmet(fixed)
-            covered = "" if still else ", which the changes above also fix"
             reasons.append(
-                Reason(
-                    ReasonCode.PARENT_DENIED,
-                    f"its area {area.name!r} is denied too{covered}",
-                    feature=area.name,
-                )
+                Reason(ReasonCode.PARENT_DENIED, feature=area.name, covered=not still)
             )
             reasons.extend(_unmet_reason(role, u, alternatives) for u in still)
             fixed = fixed.fix(still)
@@ -1128,12 +1087,38 @@ class Engine:
         return (_ACCESS_OFF, _UNKNOWN_LOGIN)
 
 
+class _AsLogin(Generic[_P, _T]):
+    """An :class:`Engine` method, asked by a :class:`Preview` as its login.
+
+    ``preview.allows(feature)`` is ``engine.allows(preview.email, feature)``:
+    the engine's method and signature, written once.
+    """
+
+    def __init__(self, method: Callable[Concatenate[Engine, str, _P], _T]) -> None:
+        self.method = method
+        self.__doc__ = f"See :meth:`Engine.{method.__name__}`, as the login."
+
+    def __get__(self, preview: Preview, owner: object = None) -> Callable[_P, _T]:
+        return functools.partial(self.method, preview.engine, preview.email)
+
+
 @attrs.frozen
 class Preview:
     """One login's view of the engine: "log in as customer".
 
-    Every method asks the engine about :attr:`email`, so the answers are the
-    login's own.
+    Each of the engine's questions (:meth:`~Engine.allows`,
+    :meth:`~Engine.decide`, :meth:`~Engine.allows_record`,
+    :meth:`~Engine.decide_record`, :meth:`~Engine.filter_records`,
+    :meth:`~Engine.form_view`, :meth:`~Engine.decide_form`,
+    :meth:`~Engine.allows_sign_in`, :meth:`~Engine.decide_sign_in`) is asked
+    about :attr:`email`, without it: the answers are the login's own.
+
+    >>> from ccroles.accounts import Account, Customer
+    >>> ap = Customer("1", "A", email="a@x.example", give_access=True,
+    ...               role="Customer Center")
+    >>> preview = Engine(Account(customers=[ap])).preview("1")
+    >>> preview.allows("Make a Payment"), preview.allows_sign_in()
+    (True, True)
 
     Attributes:
         engine: The engine asked.
@@ -1143,68 +1128,12 @@ class Preview:
     engine: Engine
     email: str
 
-    def allows(self, feature: str | Feature, website: str | None = None) -> bool:
-        """See :meth:`Engine.allows`."""
-        return self.engine.allows(self.email, feature, website)
-
-    def decide(self, feature: str | Feature, website: str | None = None) -> Decision:
-        """See :meth:`Engine.decide`."""
-        return self.engine.decide(self.email, feature, website)
-
-    def allows_record(
-        self,
-        permission: str | Permission,
-        record: OwnedRecord,
-        level: Level | str = Level.VIEW,
-        website: str | None = None,
-    ) -> bool:
-        """See :meth:`Engine.allows_record`."""
-        return self.engine.allows_record(self.email, permission, record, level, website)
-
-    def decide_record(
-        self,
-        permission: str | Permission,
-        record: OwnedRecord,
-        level: Level | str = Level.VIEW,
-        website: str | None = None,
-    ) -> Decision:
-        """See :meth:`Engine.decide_record`."""
-        return self.engine.decide_record(self.email, permission, record, level, website)
-
-    def filter_records(
-        self,
-        permission: str | Permission,
-        records: Iterable[_R],
-        level: Level | str = Level.VIEW,
-        website: str | None = None,
-    ) -> Iterator[_R]:
-        """See :meth:`Engine.filter_records`."""
-        return self.engine.filter_records(
-            self.email, permission, records, level, website
-        )
-
-    def form_view(
-        self,
-        record: OwnedRecord,
-        record_type: RecordType | None = None,
-        website: str | None = None,
-    ) -> FormView | None:
-        """See :meth:`Engine.form_view`."""
-        return self.engine.form_view(self.email, record, record_type, website)
-
-    def decide_form(
-        self,
-        record: OwnedRecord,
-        record_type: RecordType | None = None,
-        website: str | None = None,
-    ) -> FormAnswer:
-        """See :meth:`Engine.decide_form`."""
-        return self.engine.decide_form(self.email, record, record_type, website)
-
-    def allows_sign_in(self, website: str | None = None) -> bool:
-        """See :meth:`Engine.allows_sign_in`."""
-        return self.engine.allows_sign_in(self.email, website)
-
-    def decide_sign_in(self, website: str | None = None) -> Decision:
-        """See :meth:`Engine.decide_sign_in`."""
-        return self.engine.decide_sign_in(self.email, website)
+    allows = _AsLogin(Engine.allows)
+    decide = _AsLogin(Engine.decide)
+    allows_record = _AsLogin(Engine.allows_record)
+    decide_record = _AsLogin(Engine.decide_record)
+    filter_records = _AsLogin(Engine.filter_records)
+    form_view = _AsLogin(Engine.form_view)
+    decide_form = _AsLogin(Engine.decide_form)
+    allows_sign_in = _AsLogin(Engine.allows_sign_in)
+    decide_sign_in = _AsLogin(Engine.decide_sign_in)

@@ -47,6 +47,7 @@ import functools
 import hashlib
 import logging
 import secrets
+import types
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
@@ -222,34 +223,21 @@ class Redeemed:
         return self.decision.allowed
 
 
-_NEW_LINK: Final = "ask for a new link"
+_WRONG_PASSWORD: Final = Reason(ReasonCode.WRONG_PASSWORD)
 
-_WRONG_PASSWORD: Final = Reason(
-    ReasonCode.WRONG_PASSWORD,
-    "the email or the password is wrong",
-    "sign in with the right password, or ask for a reset link",
+_LINK_CODES: Final = types.MappingProxyType(
+    {
+        LinkStatus.UNKNOWN: ReasonCode.LINK_UNKNOWN,
+        LinkStatus.EXPIRED: ReasonCode.LINK_EXPIRED,
+        LinkStatus.USED: ReasonCode.LINK_USED,
+        LinkStatus.REPLACED: ReasonCode.LINK_REPLACED,
+    }
 )
 
 
 def _link_reason(use: LinkUse) -> Reason:
-    if use.status is LinkStatus.EXPIRED and use.expires is not None:
-        end = use.expires.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-        return Reason(
-            ReasonCode.LINK_EXPIRED,
-            f"the link expired at {end}",
-            _NEW_LINK,
-            until=use.expires,
-        )
-    facts = {
-        LinkStatus.UNKNOWN: (ReasonCode.LINK_UNKNOWN, "no link has this token"),
-        LinkStatus.USED: (ReasonCode.LINK_USED, "the link was used already"),
-        LinkStatus.REPLACED: (
-            ReasonCode.LINK_REPLACED,
-            "a newer link was sent for this login",
-        ),
-    }
-    code, fact = facts[use.status]
-    return Reason(code, fact, _NEW_LINK)
+    expired = use.status is LinkStatus.EXPIRED
+    return Reason(_LINK_CODES[use.status], until=use.expires if expired else None)
 
 
 def _utc_now() -> datetime:

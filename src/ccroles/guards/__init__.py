@@ -47,11 +47,11 @@ from typing import TYPE_CHECKING, Final, TypeVar
 
 import attrs
 
+from ccroles import wording
 from ccroles.accounts import LoginFacts
 from ccroles.decisions import (
     Decision,
     FeatureQuestion,
-    FormQuestion,
     Reason,
     ReasonCode,
     RecordQuestion,
@@ -63,7 +63,6 @@ from ccroles.permissions import PERMISSIONS, Level, Permission
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from ccroles.decisions import Question
     from ccroles.features import Feature
     from ccroles.policy import Engine, OwnedRecord
     from ccroles.signin import SignIn
@@ -92,91 +91,26 @@ SignedIn = str | LoginFacts | None
 login's email, the :class:`~ccroles.accounts.LoginFacts` the portal holds, or
 ``None`` when nobody is signed in."""
 
-_NOBODY: Final = Reason(
-    ReasonCode.UNKNOWN_LOGIN, "nobody is signed in", "sign in with a login"
-)
-
-_ASK: Final = "ask your administrator"
-_ROLE: Final = f"Your role does not include it; {_ASK}."
-_LINK: Final = "This link no longer works; ask for a new one."
-_SENTENCES: Final = types.MappingProxyType(
-    {
-        ReasonCode.CUSTOMER_ACCESS_OFF: f"The customer center is closed; {_ASK}.",
-        ReasonCode.UNKNOWN_LOGIN: "Please sign in first.",
-        ReasonCode.NO_ACCESS: f"Your login has no access; {_ASK}.",
-        ReasonCode.INACTIVE: f"Your account is inactive; {_ASK}.",
-        ReasonCode.NO_ROLE: f"Your login has no customer center role; {_ASK}.",
-        ReasonCode.NOT_CUSTOMER_CENTER_ROLE: (
-            f"Your login has no customer center role; {_ASK}."
-        ),
-        ReasonCode.WEBSITE_NOT_ASSIGNED: "Your login is for another website.",
-        ReasonCode.NOT_OWN_RECORD: "It belongs to another customer.",
-        ReasonCode.LEVEL_TOO_LOW: _ROLE,
-        ReasonCode.MISSING_CAPABILITY: _ROLE,
-        ReasonCode.PARENT_DENIED: _ROLE,
-        ReasonCode.EXCLUDED: _ROLE,
-        ReasonCode.NO_FORM: f"No form is set up for it; {_ASK}.",
-        ReasonCode.LOCKED: (
-            "Your login is locked after too many wrong passwords; try again "
-            "after {until}, or ask your administrator."
-        ),
-        ReasonCode.WRONG_PASSWORD: "The email or the password is wrong.",
-        ReasonCode.SECOND_FACTOR_REQUIRED: "Please confirm your second factor first.",
-        ReasonCode.LINK_UNKNOWN: _LINK,
-        ReasonCode.LINK_EXPIRED: _LINK,
-        ReasonCode.LINK_USED: _LINK,
-        ReasonCode.LINK_REPLACED: _LINK,
-    }
-)
-
-_VERBS: Final = types.MappingProxyType(
-    {
-        Level.NONE: "open",
-        Level.VIEW: "open",
-        Level.CREATE: "create",
-        Level.EDIT: "change",
-        Level.FULL: "delete",
-    }
-)
-
-
-def _headline(question: Question) -> str:
-    if isinstance(question, FeatureQuestion):
-        return f"{question.feature} is not available to you."
-    if isinstance(question, RecordQuestion):
-        label = PERMISSIONS[question.permission].label.lower()
-        return f"You can't {_VERBS[question.level]} this {label}."
-    if isinstance(question, FormQuestion):
-        return f"You can't open this {str(question.record_type).lower()}."
-    return "You can't sign in."
-
-
-def _sentence(reason: Reason) -> str:
-    sentence = _SENTENCES[reason.code]
-    if reason.until is None:
-        return sentence
-    return sentence.format(until=f"{reason.until:%H:%M %Z}")
+_NOBODY: Final = Reason(ReasonCode.UNKNOWN_LOGIN, signed_in=False)
 
 
 def customer_message(decision: Decision) -> str:
     """Say a decision to the customer: what is refused, why, and who can help.
 
-    Built from the question and the reasons' codes (never from their facts,
-    which may name another customer): a headline, then one short sentence
-    per kind of reason, each once. An allowed decision says nothing.
+    The rendering for customers, :func:`ccroles.wording.customer_message`
+    (one place for every sentence): a headline, then one short sentence per
+    kind of reason, each once, never a fact naming another customer or a
+    role. An allowed decision says nothing.
 
     >>> from ccroles.permissions import Level
     >>> question = RecordQuestion("TRAN_CUSTINVC", Level.VIEW, owner="102")
-    >>> reason = Reason(ReasonCode.NOT_OWN_RECORD, "a fact naming customer 102")
+    >>> reason = Reason(ReasonCode.NOT_OWN_RECORD, owner="102", customer="ACME")
     >>> customer_message(Decision(question, (reason,)))
     "You can't open this invoice. It belongs to another customer."
     >>> customer_message(Decision(question))
     ''
     """
-    if decision.allowed:
-        return ""
-    sentences = dict.fromkeys(_sentence(reason) for reason in decision.reasons)
-    return " ".join([_headline(decision.question), *sentences])
+    return wording.customer_message(decision)
 
 
 def _quality(accept: str, media: str) -> float:
@@ -252,7 +186,7 @@ class Denial:
         facts or remedies, which may name another customer or a role.
 
         >>> from ccroles.decisions import SignInQuestion
-        >>> reason = Reason(ReasonCode.NO_ACCESS, "Give Access is not ticked")
+        >>> reason = Reason(ReasonCode.NO_ACCESS, customer="ACME")
         >>> denial = Denial(403, Decision(SignInQuestion(), (reason,)))
         >>> print(denial.render("application/json")[1])
         {"status": 403, "message": "You can't sign in. Your login has no access; ask your administrator.", "reasons": ["no_access"]}
