@@ -52,11 +52,13 @@ from ccroles.exceptions import (
     WeakPasswordError,
 )
 from ccroles.names import check_email
-from ccroles.passwords import DEFAULT_SCRYPT as DEFAULT_SCRYPT  # noqa: PLC0414 (signin.py's import)
-from ccroles.passwords import Password as Password  # noqa: PLC0414 (signin.py's import)
-from ccroles.passwords import ScryptParams as ScryptParams  # noqa: PLC0414 (signin.py's import)
-from ccroles.passwords import hash_password as hash_password  # noqa: PLC0414 (signin.py's import)
-from ccroles.passwords import password_problems
+from ccroles.passwords import (
+    DEFAULT_SCRYPT,
+    Password,
+    ScryptParams,
+    hash_password,
+    password_problems,
+)
 
 if TYPE_CHECKING:
     from ccroles.passwords import PasswordHash

@@ -22,7 +22,7 @@ and the lookup compares digests, never tokens).
 
 >>> from datetime import UTC, datetime
 >>> from ccroles.accounts import Account, Customer
->>> from ccroles.access import Password, ScryptParams, hash_password
+>>> from ccroles.passwords import Password, ScryptParams, hash_password
 >>> from ccroles.policy import Engine
 >>> from ccroles.signin_store import MemorySignInStore
 >>> cheap = ScryptParams(n=16)
@@ -53,22 +53,18 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ccroles.access import (
-    DEFAULT_SCRYPT,
-    Password,
-    ScryptParams,
-    hash_password,
-    set_password,
-)
+from ccroles.access import set_password
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
 from ccroles.exceptions import InvalidFieldError
+from ccroles.passwords import DEFAULT_SCRYPT, Password, ScryptParams, hash_password
 from ccroles.signin_store import LinkKind, LinkStatus, LinkUse, LoginState
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from ccroles.access import Notification
-    from ccroles.accounts import Account, PasswordHash
+    from ccroles.accounts import Account
+    from ccroles.passwords import PasswordHash
     from ccroles.policy import Engine
     from ccroles.signin_store import SignInStore
 
