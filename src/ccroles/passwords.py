@@ -14,9 +14,7 @@ hashes, and both are held to the bounds of :func:`check_scrypt_cost`.
 from __future__ import annotations
 
 import functools
-import hashlib
 import hmac
-import importlib.resources
 import itertools
 import os
 from typing import TYPE_CHECKING, Final, NoReturn, cast
@@ -176,6 +174,8 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     if not is_encodable(password):
         reason = "it holds characters that cannot be written as UTF-8"
         raise WeakPasswordError(reason, owner="the login")
+    import hashlib  # noqa: PLC0415 (OpenSSL loads only when a password is hashed)
+
     maxmem = 128 * r * (n + p + 2) + 1024 * 1024
     return hashlib.scrypt(
         password.encode(), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=32
@@ -285,6 +285,8 @@ def hash_password(
 
 @functools.cache
 def _common_passwords() -> frozenset[str]:
+    import importlib.resources  # noqa: PLC0415 (loaded with the list, when first used)
+
     text = (
         importlib.resources.files("ccroles")
         .joinpath("common_passwords.txt")
