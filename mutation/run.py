@@ -91,6 +91,7 @@ TESTS = {
         "tests/test_policy_facts.py",
         "tests/test_policy_forms.py",
         "tests/test_policy_websites.py",
+        "tests/test_wording.py",
     ],
     "policy": [
         "tests/test_policy.py",

@@ -412,3 +412,11 @@ def test_a_lock_of_unknown_end_is_said_without_a_time() -> None:
         "You can't sign in. Your login is locked after too many wrong passwords; "
         "ask your administrator."
     )
+
+
+def test_each_question_names_its_kind() -> None:
+    """The documented ``kind`` of each question, which a portal may dispatch on."""
+    assert FeatureQuestion.kind == "feature"
+    assert RecordQuestion.kind == "record"
+    assert SignInQuestion.kind == "sign_in"
+    assert FormQuestion.kind == "form"
