@@ -641,3 +641,36 @@ def test_the_worked_example_prints_what_the_page_shows(
 def test_the_readme_and_docs_show_the_same_example() -> None:
     """The README's forms example is the docs page's."""
     assert _example(ROOT / "README.md") == _example(ROOT / "docs" / "forms.md")
+
+
+def test_a_preference_for_a_blank_website_is_refused_with_its_words() -> None:
+    """The Sales Order Type of a website needs a website name."""
+    external = TransactionForm("Sales Order (External)", RecordType.SALES_ORDER)
+    with pytest.raises(InvalidNameError) as refused:
+        FormPreferences(website_order_forms={" ": external})
+    assert str(refused.value) == "a website name must not be blank, got ' '"
+
+
+@pytest.mark.parametrize(
+    ("preferences", "setting"),
+    [
+        ("website", "the Sales Order Type of website 'Shop'"),
+        ("role", "the preference of role 'Customer Center'"),
+    ],
+)
+def test_a_preferred_form_of_another_type_names_the_setting(
+    preferences: str, setting: str
+) -> None:
+    """The refusal says which preference asked for the wrong type."""
+    invoice = TransactionForm("Invoice (External)", RecordType.INVOICE)
+    fields = (
+        {"website_order_forms": {"Shop": invoice}}
+        if preferences == "website"
+        else {"role_forms": {CUSTOMER_CENTER: {RecordType.SALES_ORDER: invoice}}}
+    )
+    with pytest.raises(WrongRecordTypeError) as refused:
+        FormPreferences(**fields)
+    assert str(refused.value) == (
+        f"form 'Invoice (External)' is for Invoice records, but {setting} needs a "
+        "form for Sales Order records"
+    )

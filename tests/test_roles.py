@@ -8,6 +8,7 @@ from ccroles import (
     PREMIUM_CUSTOMER_CENTER,
     Capability,
     CenterType,
+    DuplicateNameError,
     EscalationError,
     Level,
     Permission,
@@ -23,6 +24,7 @@ from ccroles.exceptions import (
     UnknownCapabilityError,
     UnknownPermissionError,
 )
+from ccroles.roles import RoleCatalogue
 
 STANDARD = {
     "TRAN_CUSTPYMT": "Edit",
@@ -311,3 +313,48 @@ def test_center_type_reads_as_its_name() -> None:
         "wish_lists",
         "store_locator",
     ]
+
+
+def test_a_catalogue_refuses_a_role_given_twice() -> None:
+    """One name, one role: the refusal says which."""
+    with pytest.raises(DuplicateNameError) as refused:
+        RoleCatalogue([CUSTOMER_CENTER, CUSTOMER_CENTER])
+    assert str(refused.value) == "role 'Customer Center' is given more than once"
+
+
+def test_a_catalogue_shows_its_role_names() -> None:
+    """Its repr lists the roles' names as written."""
+    catalogue = RoleCatalogue([CUSTOMER_CENTER, PREMIUM_CUSTOMER_CENTER])
+    assert repr(catalogue) == (
+        "RoleCatalogue(['Customer Center', 'Premium Customer Center'])"
+    )
+
+
+def test_a_role_with_a_base_differs_from_one_without() -> None:
+    """Equality walks both chains: a longer one is another role, not an error."""
+    copy = CUSTOMER_CENTER.customize("Copy")
+    alone = Role(
+        "Copy",
+        center_type=copy.center_type,
+        levels=dict(copy.levels),
+        capabilities=copy.capabilities,
+    )
+    assert copy != alone
+    assert alone != copy
+
+
+def test_a_copy_keeps_the_second_factor_of_its_base() -> None:
+    """Customize changes levels, never the second factor the base requires."""
+    staff = Role(
+        "Staff", center_type=CenterType.SALES, levels={"TRAN_SALESORD": "Full"}
+    ).requiring_second_factor()
+    assert staff.customize("Staff Copy").second_factor
+
+
+def test_a_role_cannot_be_subclassed_and_says_why() -> None:
+    """The ceiling lives in Role itself: no subclass may move it."""
+    with pytest.raises(TypeError) as refused:
+        type("Looser", (Role,), {})
+    assert str(refused.value) == (
+        "Role cannot be subclassed: its root and levels are the ceiling"
+    )

@@ -422,37 +422,37 @@ class RoleCatalogue(Mapping[str, Role]):
     ccroles.exceptions.UnknownRoleError: unknown role 'Customer Centre'; did you mean 'Customer Center'?
     """  # noqa: E501
 
-    __slots__ = ("_by_fold", "_by_name")
+    __slots__ = ("_by_fold", "_names")
 
     def __init__(self, roles: Iterable[Role]) -> None:
         """Hold *roles* in order."""
-        self._by_name: dict[str, Role] = {}
+        self._names: list[str] = []
         self._by_fold: dict[str, Role] = {}
         for role in roles:
             key = fold(role.name)
             if key in self._by_fold:
                 raise DuplicateNameError("role", role.name)
-            self._by_name[role.name] = role
+            self._names.append(role.name)
             self._by_fold[key] = role
 
     def __getitem__(self, name: str) -> Role:
         """Return the role called *name* (any case)."""
         role = self._by_fold.get(fold(name))
         if role is None:
-            raise UnknownRoleError(name, self._by_name)
+            raise UnknownRoleError(name, self._names)
         return role
 
     def __iter__(self) -> Iterator[str]:
         """Iterate over the names in order."""
-        return iter(self._by_name)
+        return iter(self._names)
 
     def __len__(self) -> int:
         """Return the number of roles."""
-        return len(self._by_name)
+        return len(self._names)
 
     def __repr__(self) -> str:
         """Show the names."""
-        return f"RoleCatalogue({list(self._by_name)!r})"
+        return f"RoleCatalogue({self._names!r})"
 
 
 _STANDARD_LEVELS: Final = {
