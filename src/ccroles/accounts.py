@@ -149,6 +149,16 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 
 
+_PER_CUSTOMER: Final = (
+    "logins",
+    "customers",
+    "positions",
+    "_customer_ids",
+    "_contact_ids",
+)
+"""The account rules' indexes with an entry per customer or login."""
+
+
 def _copied(index: MutableMapping[_K, _V]) -> MutableMapping[_K, _V]:
     return index.copy() if isinstance(index, SharedMap) else dict(index)
 
@@ -253,11 +263,8 @@ class AccountRules:
         other = AccountRules()
         other.roles = dict(self.roles)
         other.websites = dict(self.websites)
-        other.logins = _copied(self.logins)
-        other.customers = _copied(self.customers)
-        other.positions = _copied(self.positions)
-        other._customer_ids = _copied(self._customer_ids)
-        other._contact_ids = _copied(self._contact_ids)
+        for name in _PER_CUSTOMER:
+            setattr(other, name, _copied(getattr(self, name)))
         return other
 
     def share(self) -> AccountRules:
@@ -266,11 +273,8 @@ class AccountRules:
         The indexes are then never changed in place: a copy and its original
         each see their own changes only (:mod:`ccroles._shared`).
         """
-        self.logins = _shared(self.logins)
-        self.customers = _shared(self.customers)
-        self.positions = _shared(self.positions)
-        self._customer_ids = _shared(self._customer_ids)
-        self._contact_ids = _shared(self._contact_ids)
+        for name in _PER_CUSTOMER:
+            setattr(self, name, _shared(getattr(self, name)))
         return self
 
     def _add(self, path: _Path, error: CCRolesError) -> None:
