@@ -7,6 +7,8 @@ from pathlib import Path
 import attrs
 import cattrs
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ccroles import (
     CUSTOMER_CENTER,
@@ -31,6 +33,7 @@ from ccroles import (
 )
 from ccroles.converter import _cattrs_problems, make_converter
 from ccroles.exceptions import MissingExtraError, Problem, UnwritableRoleError
+from ccroles.formats import toml_lines
 from ccroles.passwords import PasswordHash
 from tests.cli_run import run
 
@@ -718,6 +721,91 @@ def test_a_problem_reads_like_a_compiler_message() -> None:
         "a.toml:3:1: Unclosed array"
     )
     assert str(Problem("a.toml", "bad", path="roles[0]")) == "a.toml: roles[0]: bad"
+    assert str(Problem("a.toml", "bad", path="x", line=2)) == "a.toml:2: x: bad"
+
+
+# --- the line of a key -------------------------------------------------------
+
+KEYED = """\
+format = 1  # line 1
+
+[matrix]
+"Customer Center" = [
+  "Billing",
+]
+inline = { a = 1, b = [2, 3] }
+text = '''
+[[case]]
+'''
+
+[[case]]
+login = "a@b.example"
+[[case]]
+case = [{ x = 1 }, { x = 2 }]
+"""
+
+
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        (("format",), 1),
+        (("matrix",), 3),
+        (("matrix", "Customer Center"), 4),  # a value over lines: its first
+        (("matrix", "Customer Center", 0), 4),
+        (("matrix", "inline", "b", 1), 7),  # inside an inline table: its line
+        (("matrix", "text"), 8),  # a header inside a string is no header
+        (("case", 0), 12),
+        (("case", 0, "login"), 13),
+        (("case", 1), 14),
+        (("case", 1, "case", 1, "x"), 15),
+        (("case", 2), None),  # one step beyond the last entry
+        (("matrix", "Customer Center", 1), None),
+        (("format", "x"), None),  # below a value that is no table
+        (("case", "x"), None),
+        (("nothing",), None),
+        ((), None),  # the document has no line
+    ],
+)
+def test_toml_lines_finds_the_line_that_gives_a_key(
+    path: tuple[str | int, ...], line: int | None
+) -> None:
+    """A key's line is where it is given; a path the text lacks has none."""
+    assert toml_lines(KEYED, [path]).get(path) == line
+
+
+def test_toml_lines_answers_many_paths_in_line_order() -> None:
+    """Paths asked together come back ordered by line, each once."""
+    paths = [("case", 1), ("format",), ("case", 0), ("format",)]
+    assert toml_lines(KEYED, paths) == {
+        ("format",): 1,
+        ("case", 0): 12,
+        ("case", 1): 14,
+    }
+
+
+def test_toml_lines_of_text_that_does_not_parse_is_empty() -> None:
+    """Invalid TOML has no key lines (its syntax error has the place)."""
+    assert toml_lines("a = 1\nb = [", [("a",)]) == {}
+
+
+@given(
+    st.lists(
+        st.tuples(st.integers(0, 3), st.integers(0, 2), st.booleans()),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_toml_lines_matches_where_each_key_was_written(
+    shapes: list[tuple[int, int, bool]],
+) -> None:
+    """Blank lines, comments and values over several lines never shift a key."""
+    lines: list[str] = []
+    expected: dict[tuple[str | int, ...], int] = {}
+    for index, (blanks, extra, comment) in enumerate(shapes):
+        lines += ["# a comment" if comment else ""] * blanks
+        expected[(f"k{index}",)] = len(lines) + 1
+        lines += [f"k{index} = [", *(["  1,"] * extra), "]"]
+    assert toml_lines("\n".join(lines), expected) == expected
 
 
 def test_a_toml_date_is_no_string() -> None:

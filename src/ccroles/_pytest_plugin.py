@@ -24,6 +24,10 @@ listed features and **every other feature must be denied**. Roles are the
 built-ins, the roles file's and the account's. Each ``[[case]]`` becomes one
 item too (``ap@acme.example: Make a Payment``), asked of the account's engine.
 
+The file is read as role and account files are (:mod:`ccroles._matrix_file`:
+the same format version, the one converter); one that does not load fails
+one item listing every problem, each with its line and key.
+
 The ``ccroles_account`` and ``ccroles_engine`` fixtures give a test the
 account (and its engine) of the file named by the test's
 ``@pytest.mark.ccroles_account("account.toml")`` marker (relative to the test
@@ -32,267 +36,30 @@ file) or by ``--ccroles-account FILE``.
 
 from __future__ import annotations
 
-import re
-import tomllib
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-import attrs
 import pytest
 
-from ccroles.exceptions import MatrixFileError
+from ccroles.exceptions import DataFileError
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Iterator, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     from _pytest._code.code import TerminalRepr, TracebackStyle
 
+    from ccroles._matrix_file import Case
     from ccroles.accounts import Account
-    from ccroles.decisions import ReasonCode
     from ccroles.policy import Engine
     from ccroles.roles import Role
     from ccroles.testing import CellLog
 
 __all__: list[str] = []
 
-FORMAT_VERSION: Final = 1
 _SUFFIX: Final = ".ccroles.toml"
 _LOG_KEY: pytest.StashKey[CellLog] = pytest.StashKey()
 _ROLES_KEY: pytest.StashKey[dict[str, Role]] = pytest.StashKey()
 _ENGINES_KEY: pytest.StashKey[dict[Path, Engine]] = pytest.StashKey()
-_CASE_KEYS: Final = ("login", "feature", "allowed", "reason")
-
-
-@attrs.frozen
-class _Case:
-    """One ``[[case]]``: what the engine must answer one login for one feature."""
-
-    login: str
-    feature: str
-    allowed: bool
-    reason: ReasonCode | None
-    line: int | None
-
-
-@attrs.frozen
-class _MatrixSpec:
-    """A parsed matrix test file."""
-
-    matrix: Mapping[str, tuple[str, ...]]
-    roles: str | None = None
-    account: str | None = None
-    cases: tuple[_Case, ...] = ()
-
-
-def _raise_any(found: list[MatrixFileError]) -> None:
-    """Raise the first problem found, carrying the others."""
-    if found:
-        first = found[0]
-        first.others = tuple(found[1:])
-        raise first
-
-
-def _line_of(text: str, key: str) -> int | None:
-    """The first line that assigns or opens *key*, bare or quoted (1-based)."""
-    pattern = re.compile(
-        rf"""^[ \t]*(\[+[ \t]*)?(["']?){re.escape(key)}\2[ \t]*(=|\])""", re.MULTILINE
-    )
-    found = pattern.search(text)
-    return text.count("\n", 0, found.start()) + 1 if found else None
-
-
-def _case_lines(text: str) -> list[int]:
-    """The line of each ``[[case]]`` header, in order."""
-    pattern = re.compile(r"""^[ \t]*\[\[[ \t]*(["']?)case\1[ \t]*\]\]""", re.MULTILINE)
-    return [text.count("\n", 0, m.start()) + 1 for m in pattern.finditer(text)]
-
-
-@attrs.frozen
-class _Source:
-    """A matrix file's path and text, to point errors at a key's line."""
-
-    path: Path
-    text: str
-
-    def error(
-        self, key: str, problem: str, *, line_key: str | None = None
-    ) -> MatrixFileError:
-        """The error for *key*, at the line of *line_key* (or of *key*)."""
-        line = _line_of(self.text, line_key or key)
-        return MatrixFileError(self.path, line, key, problem)
-
-
-def _parse_case(
-    source: _Source,
-    index: int,
-    entry: object,
-    lines: tuple[int, int | None],
-    found: list[MatrixFileError],
-) -> _Case | None:
-    """Check one ``[[case]]`` entry, which spans *lines* (first, next's first).
-
-    Every problem is noted in *found*; a case with any gives ``None``.
-    """
-    header, end = lines
-    below = source.text.splitlines(keepends=True)[header - 1 :]
-    block = "".join(below if end is None else below[: end - header])
-
-    def fail(key: str, problem: str) -> MatrixFileError:
-        found = _line_of(block, key)
-        line = header if found is None else header + found - 1
-        return MatrixFileError(source.path, line, f"case[{index}].{key}", problem)
-
-    if not isinstance(entry, dict):
-        found.append(
-            MatrixFileError(
-                source.path, header, f"case[{index}]", "expected a [[case]] table"
-            )
-        )
-        return None
-    before = len(found)
-    for key in entry:
-        if key not in _CASE_KEYS:
-            known = ", ".join(_CASE_KEYS)
-            found.append(fail(key, f"unknown key; expected one of {known}"))
-    login, feature = entry.get("login"), entry.get("feature")
-    allowed, reason = entry.get("allowed"), entry.get("reason")
-    if not isinstance(login, str) or not login.strip():
-        found.append(fail("login", f"expected the login's email, got {login!r}"))
-    if not isinstance(feature, str):
-        found.append(fail("feature", f"expected a feature name, got {feature!r}"))
-    if not isinstance(allowed, bool):
-        found.append(fail("allowed", f"expected true or false, got {allowed!r}"))
-    code = _reason(reason, allowed=allowed is True, fail=fail, found=found)
-    if len(found) > before or not isinstance(login, str):
-        return None
-    return _Case(login, str(feature), allowed is True, code, header)
-
-
-def _reason(
-    reason: object,
-    *,
-    allowed: bool,
-    fail: Callable[[str, str], MatrixFileError],
-    found: list[MatrixFileError],
-) -> ReasonCode | None:
-    """The reason code a case names, by name or value, in any case."""
-    if reason is None:
-        return None
-    if allowed or not isinstance(reason, str):
-        message = "expected a reason code's name, with allowed = false"
-        found.append(fail("reason", message))
-        return None
-    from ccroles.decisions import ReasonCode  # noqa: PLC0415 (lazy)
-
-    code = ReasonCode.__members__.get(reason.strip().upper())
-    if code is None:
-        valid = ", ".join(code.value for code in ReasonCode)
-        message = f"unknown reason code {reason!r}; expected one of {valid}"
-        found.append(fail("reason", message))
-    return code
-
-
-_KEYS: Final = ("format", "roles", "account", "matrix", "case")
-
-
-def _toml(source: _Source) -> dict[str, object]:
-    """The file's table; a syntax error points at its line."""
-    try:
-        return tomllib.loads(source.text)
-    except tomllib.TOMLDecodeError as error:
-        from ccroles.formats import syntax_problem  # noqa: PLC0415 (lazy)
-
-        line = syntax_problem(error, source.text, str(source.path)).line
-        raise MatrixFileError(source.path, line, "(syntax)", str(error)) from None
-
-
-def _check_top_level(
-    source: _Source, data: dict[str, object], found: list[MatrixFileError]
-) -> None:
-    """Known keys only, the format version, and paths that are strings."""
-    for key in data:
-        if key not in _KEYS:
-            known = ", ".join(_KEYS)
-            found.append(source.error(key, f"unknown key; expected one of {known}"))
-    if data.get("format") != FORMAT_VERSION:
-        written = data.get("format")
-        message = f"expected format = {FORMAT_VERSION}, got {written!r}"
-        found.append(source.error("format", message))
-    for key in ("roles", "account"):
-        if key in data and not isinstance(data[key], str):
-            message = f"expected the path of a file, got {data[key]!r}"
-            found.append(source.error(key, message))
-
-
-def _parse_cases(
-    source: _Source, data: dict[str, object], found: list[MatrixFileError]
-) -> tuple[_Case, ...]:
-    cases = data.get("case", [])
-    if not isinstance(cases, list):
-        found.append(source.error("case", "expected [[case]] tables"))
-        return ()
-    if cases and "account" not in data:
-        message = 'a case is asked of an account: add account = "FILE"'
-        found.append(source.error("case", message))
-        return ()
-    if not cases:
-        return ()
-    starts = _case_lines(source.text)
-    if len(starts) != len(cases):  # written inline: case = [{...}, ...]
-        line = _line_of(source.text, "case") or 1
-        spans: list[tuple[int, int | None]] = [(line, line)] * len(cases)
-    else:
-        spans = list(zip(starts, [*starts[1:], None], strict=True))
-    parsed = [
-        _parse_case(source, index, entry, span, found)
-        for index, (entry, span) in enumerate(zip(cases, spans, strict=True))
-    ]
-    return tuple(case for case in parsed if case is not None)
-
-
-def _parse_matrix(
-    source: _Source,
-    data: dict[str, object],
-    found: list[MatrixFileError],
-    *,
-    has_cases: bool,
-) -> dict[str, tuple[str, ...]]:
-    matrix = data.get("matrix", {})
-    if not isinstance(matrix, dict) or not (matrix or has_cases):
-        message = (
-            "expected a [matrix] table mapping role names to features, "
-            "or [[case]] tables"
-        )
-        found.append(source.error("matrix", message))
-        return {}
-    parsed: dict[str, tuple[str, ...]] = {}
-    for role, features in matrix.items():
-        if not isinstance(features, list) or not all(
-            isinstance(f, str) for f in features
-        ):
-            message = "expected a list of feature names"
-            found.append(source.error(f"matrix.{role}", message, line_key=role))
-        else:
-            parsed[role] = tuple(features)
-    return parsed
-
-
-def _parse(source: _Source) -> _MatrixSpec:
-    """Read the file whole; every problem found is raised together."""
-    data = _toml(source)
-    found: list[MatrixFileError] = []
-    _check_top_level(source, data, found)
-    cases = _parse_cases(source, data, found)
-    has_cases = bool(cases) or bool(data.get("case"))
-    matrix = _parse_matrix(source, data, found, has_cases=has_cases)
-    _raise_any(found)
-    roles, account = data.get("roles"), data.get("account")
-    return _MatrixSpec(
-        matrix=matrix,
-        roles=roles if isinstance(roles, str) else None,
-        account=account if isinstance(account, str) else None,
-        cases=cases,
-    )
 
 
 def _known_roles(config: pytest.Config) -> dict[str, Role]:
@@ -311,76 +78,42 @@ def _remember(config: pytest.Config, roles: Iterable[Role]) -> None:
         known.setdefault(role.name, role)
 
 
-def _load(
-    source: _Source, spec: _MatrixSpec
-) -> tuple[Mapping[str, Role], Engine | None]:
-    """The roles a matrix file may name, and the engine of its account."""
-    from ccroles.exceptions import CCRolesError  # noqa: PLC0415 (lazy)
-    from ccroles.names import fold  # noqa: PLC0415 (lazy)
-    from ccroles.policy import Engine  # noqa: PLC0415 (lazy)
-    from ccroles.roles import BUILTIN_ROLES, RoleCatalogue  # noqa: PLC0415 (lazy)
-    from ccroles.serialization import load_account, load_roles  # noqa: PLC0415 (lazy)
-
-    folder = source.path.parent
-    roles = {fold(role.name): role for role in BUILTIN_ROLES}
-    engine = None
-    if spec.account is not None:
-        try:
-            engine = Engine(load_account(folder / spec.account))
-        except CCRolesError as error:
-            raise source.error("account", str(error)) from None
-        roles.update((fold(role.name), role) for role in engine.account.roles)
-    if spec.roles is not None:
-        try:
-            custom = load_roles(folder / spec.roles)
-        except CCRolesError as error:
-            raise source.error("roles", str(error)) from None
-        for role in custom:
-            if roles.setdefault(fold(role.name), role) != role:
-                raise source.error(
-                    "roles",
-                    f"role {role.name!r} differs from the account's role of that name",
-                )
-    return RoleCatalogue(roles.values()), engine
-
-
 class MatrixFile(pytest.File):
     """A ``*.ccroles.toml`` file: an item per role and per case, or one failing."""
 
     def collect(self) -> Iterator[pytest.Item]:
         """Yield the file's items."""
-        text = self.path.read_text(encoding="utf-8")
+        from ccroles._matrix_file import read_matrix_file  # noqa: PLC0415 (lazy)
+
         try:
-            source = _Source(self.path, text)
-            spec = _parse(source)
-            roles, engine = _load(source, spec)
-        except MatrixFileError as error:
+            spec = read_matrix_file(self.path)
+        except DataFileError as error:
             yield BrokenMatrixFile.from_parent(self, name="(malformed)", error=error)
             return
-        _remember(self.config, roles.values())
-        cases = spec.cases if engine is not None else ()  # _parse: no account, no case
-        for role, features in spec.matrix.items():
+        _remember(self.config, spec.roles.values())
+        for row in spec.rows:
             yield RoleMatrixItem.from_parent(
                 self,
-                name=role,
-                line=_line_of(text, role),
-                roles=roles,
-                features=features,
+                name=row.role,
+                line=row.line,
+                roles=spec.roles,
+                features=row.features,
             )
+        cases = spec.cases if spec.engine is not None else ()  # no account, no case
         for case in cases:
             yield CaseItem.from_parent(
                 self,
                 name=f"{case.login}: {case.feature}",
                 line=case.line,
                 case=case,
-                engine=engine,
+                engine=spec.engine,
             )
 
 
 class BrokenMatrixFile(pytest.Item):
     """Stands for a matrix file that could not be read, and fails."""
 
-    def __init__(self, *, error: MatrixFileError, **kwargs: object) -> None:
+    def __init__(self, *, error: DataFileError, **kwargs: object) -> None:
         """Keep the error to report."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.error = error
@@ -396,11 +129,12 @@ class BrokenMatrixFile(pytest.Item):
     ) -> str | TerminalRepr:
         """Show every problem of the file, a line each, not a traceback."""
         del excinfo, style
-        return "\n".join(map(str, (self.error, *self.error.others)))
+        return str(self.error)
 
     def reportinfo(self) -> tuple[Path, int | None, str]:
-        """Point at the file and line."""
-        line = self.error.line - 1 if self.error.line is not None else None
+        """Point at the file and the line of its first problem."""
+        first = self.error.problems[0].line
+        line = first - 1 if first is not None else None
         return self.path, line, f"ccroles matrix file {self.path.name}"
 
 
@@ -471,7 +205,7 @@ class CaseItem(_MatrixFileItem):
 
     kind = "case"
 
-    def __init__(self, *, case: _Case, engine: Engine, **kwargs: object) -> None:
+    def __init__(self, *, case: Case, engine: Engine, **kwargs: object) -> None:
         """Keep the case and the engine to ask."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.case = case

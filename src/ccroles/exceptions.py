@@ -23,7 +23,6 @@ import attrs
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-    from pathlib import Path
 
 __all__ = [
     "AdvancedPrintingForCustomerCenterError",
@@ -169,13 +168,15 @@ class Problem:
         message: What is wrong, in one sentence.
         path: Where in the document (``roles[1].levels.TRAN_CUSTPYMT``); empty
             for the document as a whole.
-        line: The line of a syntax error (from 1), or ``None``.
+        line: The line of the problem (from 1), or ``None``.
         column: The column of a syntax error (from 1), or ``None``.
 
     >>> print(Problem("a.toml", "unknown role 'X'", path="customers[0].role"))
     a.toml: customers[0].role: unknown role 'X'
     >>> print(Problem("a.toml", "Invalid value", line=3, column=9))
     a.toml:3:9: Invalid value
+    >>> print(Problem("a.ccroles.toml", "unknown key", path="extra", line=2))
+    a.ccroles.toml:2: extra: unknown key
     """
 
     file: str
@@ -188,7 +189,8 @@ class Problem:
         """Return ``file[:line:column][: path]: message``, as compilers do."""
         where = self.file
         if self.line is not None:
-            where += f":{self.line}:{self.column}"
+            where += f":{self.line}"
+            where += f":{self.column}" if self.column is not None else ""
         if self.path:
             where += f": {self.path}"
         return f"{where}: {self.message}"
@@ -1017,29 +1019,12 @@ class MarkerError(CCRolesError, ValueError):
 
 
 @attrs.define(auto_exc=True, slots=False, repr=False)
-class MatrixFileError(CCRolesError, ValueError):
-    """A matrix test file of the pytest plugin that cannot be read.
+class MatrixFileError(DataFileError):
+    """A matrix test file of the pytest plugin that does not load.
 
-    The message says file, line and key (``cases.toml:4: case[0].role: ...``).
-
-    Attributes:
-        path: The file.
-        line: The line of the problem, or ``None``.
-        key: The key it concerns.
-        problem: What is wrong.
-        others: The file's other problems, found in the same reading.
+    Read like a role or account file, it carries every problem found; each
+    problem also names its line (``cases.toml:4: case[0].login: ...``).
     """
-
-    path: Path
-    line: int | None
-    key: str
-    problem: str
-    others: tuple[MatrixFileError, ...] = attrs.field(default=(), init=False)
-    _message = "{self._where}: {self.key}: {self.problem}"
-
-    @property
-    def _where(self) -> str:
-        return f"{self.path}:{self.line}" if self.line is not None else str(self.path)
 
 
 @attrs.define(auto_exc=True, slots=False, repr=False)

@@ -7,6 +7,8 @@ a key given twice, a number JSON does not allow, values nested too deeply, a
 lone surrogate. :func:`syntax_problem` is the one place a parser's syntax
 error becomes a :class:`~ccroles.exceptions.Problem` with its position; the
 account and role files and the pytest plugin's matrix files use it.
+:func:`toml_lines` finds the line that gives a key of valid TOML text, for
+problems that are not syntax errors and for the plugin's test items.
 
 >>> parse("a = [1", FileFormat.TOML, "x.toml")
 Traceback (most recent call last):
@@ -32,13 +34,14 @@ from ccroles.names import is_encodable
 
 if TYPE_CHECKING:
     import os
-    from collections.abc import Iterator
+    from collections.abc import Iterable, Iterator
 
 
 __all__ = [
     "FileFormat",
     "parse",
     "syntax_problem",
+    "toml_lines",
 ]
 
 _Path = tuple[str | int, ...]
@@ -116,6 +119,69 @@ def syntax_problem(error: ValueError, text: str, source: str) -> Problem:
             line, column = str(len(lines)), str(len(lines[-1]) + 1)
         return Problem(source, message, line=int(line), column=int(column))
     return Problem(source, str(error))  # pragma: no cover (tomllib gives a place)
+
+
+def toml_lines(text: str, paths: Iterable[_Path]) -> dict[_Path, int]:
+    r"""The line (from 1) that first gives each of *paths* in the TOML *text*.
+
+    TOML documents keep no places, so the text is parsed again: a key is
+    given on the line after the longest run of whole lines that parses
+    without it (a value over several lines counts from its first line; a
+    table from its header). A path the text does not hold, the document
+    itself (``()``) and every path of a text that does not parse are left out.
+    Halving the lines between two parses that differ, it parses the text
+    about ``len(paths) * log2(lines)`` times.
+
+    >>> text = 'format = 1\n[matrix]\n"Customer Center" = [\n  "Billing",\n]\n'
+    >>> toml_lines(text, [("matrix", "Customer Center"), ("matrix",), ("x",)])
+    {('matrix',): 2, ('matrix', 'Customer Center'): 3}
+    """
+    lines = text.split("\n")
+
+    def parsed(count: int) -> object:
+        """The document of the first *count* lines, or ``None``."""
+        try:
+            return tomllib.loads("\n".join(lines[:count]))
+        except tomllib.TOMLDecodeError:
+            return None
+
+    whole = parsed(len(lines))
+    found: dict[_Path, int] = {}
+    if whole is None:
+        return found
+    # Each entry: paths the first `low` lines lack and the first `high` hold.
+    stack = [
+        ([p for p in dict.fromkeys(paths) if p and _holds(whole, p)], 0, len(lines))
+    ]
+    while stack:
+        group, low, high = stack.pop()
+        middle = (low + high) // 2
+        for count in [*range(max(middle, low + 1), high), *range(middle - 1, low, -1)]:
+            document = parsed(count)
+            if document is not None:
+                break
+        else:  # no run of whole lines that parses ends between: after low
+            found.update(dict.fromkeys(group, low + 1))
+            continue
+        inside = [path for path in group if _holds(document, path)]
+        outside = [path for path in group if not _holds(document, path)]
+        stack += [(inside, low, count)] if inside else []
+        stack += [(outside, count, high)] if outside else []
+    return dict(sorted(found.items(), key=lambda item: item[1]))
+
+
+def _holds(document: object, path: _Path) -> bool:
+    """Whether *document* has a value at *path*."""
+    for part in path:
+        if isinstance(document, dict) and isinstance(part, str) and part in document:
+            document = document[part]
+        elif isinstance(document, list) and isinstance(part, int):
+            if not 0 <= part < len(document):
+                return False
+            document = document[part]
+        else:
+            return False
+    return True
 
 
 def parse(text: str | bytes, fmt: FileFormat, source: str) -> object:
