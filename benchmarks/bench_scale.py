@@ -122,7 +122,11 @@ def build_casbin(rows: Sequence[Row]) -> casbin.Enforcer:
     model.load_model_from_text(RBAC_MODEL)
     enforcer = casbin.Enforcer(model)
     enforcer.add_policies(
-        [[role.name, feature] for role in BUILTIN_ROLES for feature in role.features()]
+        [
+            [role.name, feature]
+            for role in BUILTIN_ROLES
+            for feature in FEATURES.allowed_for(role)
+        ]
     )
     enforcer.add_grouping_policies([[e, r] for _, _, e, g, r in rows if g])
     return enforcer
@@ -181,7 +185,7 @@ def questions_vs_floor(rows: Sequence[Row]) -> None:
     engine = build(rows)
     bare = Engine(Account(websites=["Main"]))
     floor = build_dict(rows)
-    actions = {r.name: frozenset(r.features()) for r in BUILTIN_ROLES}
+    actions = {r.name: frozenset(FEATURES.allowed_for(r)) for r in BUILTIN_ROLES}
     rng = random.Random(SEED + 1)
     features = list(FEATURES)
     asked = [(rng.choice(rows), rng.choice(features)) for _ in range(QUESTIONS)]

@@ -18,6 +18,7 @@ from ccroles import (
     ADVANCED_CUSTOMER_CENTER,
     BUILTIN_ROLES,
     CUSTOMER_CENTER,
+    FEATURES,
     PERMISSIONS,
     PREMIUM_CUSTOMER_CENTER,
     Account,
@@ -113,7 +114,7 @@ def test_the_hostile_roles_would_have_given_every_feature() -> None:
     sneaky = look_alike().customize("Sneaky")
     assert sneaky.root.name == "Customer Center"
     assert sneaky.root is not CUSTOMER_CENTER
-    assert "Mapping Store Locations" not in CUSTOMER_CENTER.features()
+    assert "Mapping Store Locations" not in FEATURES.allowed_for(CUSTOMER_CENTER)
     assert sneaky.level("LIST_LOCATION") is Level.FULL
 
 
@@ -592,7 +593,10 @@ def test_a_matrix_naming_one_role_twice_is_refused() -> None:
     with pytest.raises(CCRolesError, match="role 'customer center' is given more"):
         assert_matrix(
             [CUSTOMER_CENTER],
-            {"Customer Center": CUSTOMER_CENTER.features(), "customer center": []},
+            {
+                "Customer Center": FEATURES.allowed_for(CUSTOMER_CENTER),
+                "customer center": [],
+            },
         )
 
 

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from ccroles import BUILTIN_ROLES, Role
+from ccroles import BUILTIN_ROLES, FEATURES, Role
 from tests.expected import (
     LEVEL_ORDER,
     Requirement,
@@ -162,8 +162,8 @@ def test_a_permission_exactly_at_its_threshold_keeps_the_feature(
 ) -> None:
     """The level the table names is enough: the copy has the feature."""
     role = at_level(feature, key, level)
-    assert role.has_feature(feature)
-    assert expected_features(role) == list(role.features())
+    assert FEATURES.allows(role, feature)
+    assert expected_features(role) == list(FEATURES.allowed_for(role))
 
 
 @pytest.mark.parametrize(("feature", "key", "level"), LEVEL_PARTS)
@@ -173,24 +173,24 @@ def test_a_permission_one_level_below_loses_the_feature(
     """One level below the table's threshold: the copy lacks the feature."""
     below = LEVEL_ORDER[LEVEL_ORDER.index(level) - 1]
     role = at_level(feature, key, below)
-    assert not role.has_feature(feature)
-    assert expected_features(role) == list(role.features())
+    assert not FEATURES.allows(role, feature)
+    assert expected_features(role) == list(FEATURES.allowed_for(role))
 
 
 @pytest.mark.parametrize(("feature", "capability"), CAPABILITY_PARTS)
 def test_a_removed_capability_loses_the_feature(feature: str, capability: str) -> None:
     """Each capability the table names is needed: without it, no feature."""
     role = without(feature, capability)
-    assert not role.has_feature(feature)
-    assert expected_features(role) == list(role.features())
+    assert not FEATURES.allows(role, feature)
+    assert expected_features(role) == list(FEATURES.allowed_for(role))
 
 
 @pytest.mark.parametrize("feature", list(REQUIREMENTS))
 def test_the_table_requirement_alone_is_enough(feature: str) -> None:
     """A copy holding only what the table names has the feature (and its area)."""
     role = minimal(feature)
-    assert role.has_feature(feature)
-    assert expected_features(role) == list(role.features())
+    assert FEATURES.allows(role, feature)
+    assert expected_features(role) == list(FEATURES.allowed_for(role))
 
 
 @pytest.mark.parametrize(
@@ -200,8 +200,8 @@ def test_the_table_requirement_alone_is_enough(feature: str) -> None:
 def test_an_area_is_shown_by_any_one_of_its_children(area: str, child: str) -> None:
     """A copy with only one child of the area has the area too."""
     role = minimal(child)
-    assert role.has_feature(area)
-    assert [f for f in CHILDREN[area] if role.has_feature(f)] == [
+    assert FEATURES.allows(role, area)
+    assert [f for f in CHILDREN[area] if FEATURES.allows(role, f)] == [
         f for f in CHILDREN[area] if own(role, f)
     ]
 
@@ -210,8 +210,8 @@ def test_an_area_is_shown_by_any_one_of_its_children(area: str, child: str) -> N
 def test_an_area_without_its_children_is_hidden(area: str) -> None:
     """Every permission the area's rows read at None: no child, no area."""
     role = nothing_of(area)
-    assert not role.has_feature(area)
-    assert not any(role.has_feature(child) for child in CHILDREN[area])
+    assert not FEATURES.allows(role, area)
+    assert not any(FEATURES.allows(role, child) for child in CHILDREN[area])
 
 
 def test_account_information_is_shown_at_customer_profile_view() -> None:
@@ -219,8 +219,8 @@ def test_account_information_is_shown_at_customer_profile_view() -> None:
     role = ROLES["Customer Center"].customize(
         "Profile at View", levels={"LIST_CUSTPROFILE": "View"}
     )
-    assert role.has_feature("Account Information")
-    assert not role.has_feature("Update Account Information")
+    assert FEATURES.allows(role, "Account Information")
+    assert not FEATURES.allows(role, "Update Account Information")
 
 
 def test_every_boundary_role_has_exactly_the_features_of_the_table() -> None:
@@ -230,5 +230,5 @@ def test_every_boundary_role_has_exactly_the_features_of_the_table() -> None:
     for role in roles:
         assert (role.name, expected_features(role)) == (
             role.name,
-            list(role.features()),
+            list(FEATURES.allowed_for(role)),
         )

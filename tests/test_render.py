@@ -22,7 +22,7 @@ from ccroles import (
     render_role,
 )
 from ccroles.exceptions import MarkerError, UnknownFeatureError
-from ccroles.features import AtLeast, Feature, FeatureCatalogue, Has
+from ccroles.features import FEATURES, AtLeast, Feature, FeatureCatalogue, Has
 from ccroles.render import MATRIX_BEGIN, MATRIX_END, LevelChange
 from tests.cli_run import run
 from tests.expected import source_feature_order, source_matrix
@@ -533,11 +533,11 @@ def test_a_matrix_of_another_catalogue_renders() -> None:
     ]
 
 
-def test_a_role_answers_from_the_catalogue_given() -> None:
-    """Role.has_feature and Role.features take a catalogue; its names only."""
-    assert ADVANCED_CUSTOMER_CENTER.features(STORE) == ("Locations", "Map")
-    assert ADVANCED_CUSTOMER_CENTER.has_feature("map", STORE)
-    assert not CUSTOMER_CENTER.has_feature("Map", STORE)
-    assert CUSTOMER_CENTER.has_feature("Billing")
+def test_a_catalogue_answers_for_its_own_features() -> None:
+    """Allows and allowed_for answer from the catalogue asked; its names only."""
+    assert STORE.allowed_for(ADVANCED_CUSTOMER_CENTER) == ("Locations", "Map")
+    assert STORE.allows(ADVANCED_CUSTOMER_CENTER, "map")
+    assert not STORE.allows(CUSTOMER_CENTER, "Map")
+    assert FEATURES.allows(CUSTOMER_CENTER, "Billing")
     with pytest.raises(UnknownFeatureError):
-        CUSTOMER_CENTER.has_feature("Billing", STORE)
+        STORE.allows(CUSTOMER_CENTER, "Billing")

@@ -67,7 +67,9 @@ def test_assert_matrix_reports_every_differing_cell() -> None:
         "Accountant", levels={"TRAN_SALESORD": "None"}
     )
     with pytest.raises(MatrixMismatchError) as caught:
-        assert_matrix([accountant], {"Accountant": CUSTOMER_CENTER.features()})
+        assert_matrix(
+            [accountant], {"Accountant": FEATURES.allowed_for(CUSTOMER_CENTER)}
+        )
     differences = caught.value.differences
     assert [d.feature for d in differences] == [
         "Enter an Order",
@@ -115,7 +117,9 @@ def test_cells_are_recorded_only_inside_recording_cells() -> None:
             [ADVANCED_CUSTOMER_CENTER],
             {"Advanced Customer Center": ["Mapping Store Locations"]},
         )
-    assert_matrix([CUSTOMER_CENTER], {"Customer Center": CUSTOMER_CENTER.features()})
+    assert_matrix(
+        [CUSTOMER_CENTER], {"Customer Center": FEATURES.allowed_for(CUSTOMER_CENTER)}
+    )
     assert log.unasserted([ADVANCED_CUSTOMER_CENTER]) == ()
     assert len(log.unasserted([CUSTOMER_CENTER])) == 22
 

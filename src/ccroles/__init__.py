@@ -8,10 +8,9 @@ imported from its module the first time it is used, so a portal that needs
 only the engine never loads the renderers, the CSV import or the sign-in
 store.
 
->>> from ccroles import CUSTOMER_CENTER
->>> CUSTOMER_CENTER.customize("Buyer", levels={"TRAN_CUSTPYMT": "None"}).has_feature(
-...     "Make a Payment"
-... )
+>>> from ccroles import CUSTOMER_CENTER, FEATURES
+>>> buyer = CUSTOMER_CENTER.customize("Buyer", levels={"TRAN_CUSTPYMT": "None"})
+>>> FEATURES.allows(buyer, "Make a Payment")
 False
 """
 

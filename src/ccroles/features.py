@@ -330,7 +330,15 @@ class FeatureCatalogue(Mapping[str, Feature]):
         return tuple(f for f in self._by_name.values() if f.parent == name)
 
     def allows(self, grants: Grants, feature: str | Feature) -> bool:
-        """Whether *grants* meets *feature*'s requirement and its parent's."""
+        """Whether *grants* (a role) meets *feature*'s requirement and its parent's.
+
+        Raises:
+            UnknownFeatureError: No feature has that name.
+
+        >>> from ccroles.roles import PREMIUM_CUSTOMER_CENTER
+        >>> FEATURES.allows(PREMIUM_CUSTOMER_CENTER, "Wish Lists")
+        True
+        """
         found = self.resolve(feature)
         while True:
             if not found.requires(grants):
@@ -338,6 +346,17 @@ class FeatureCatalogue(Mapping[str, Feature]):
             if found.parent is None:
                 return True
             found = self._by_name[found.parent]
+
+    def allowed_for(self, grants: Grants) -> tuple[str, ...]:
+        """Return the names of the features *grants* (a role) has, in order.
+
+        >>> from ccroles.roles import ADVANCED_CUSTOMER_CENTER
+        >>> FEATURES.allowed_for(ADVANCED_CUSTOMER_CENTER)
+        ('Mapping Store Locations',)
+        """
+        return tuple(
+            name for name, f in self._by_name.items() if self.allows(grants, f)
+        )
 
 
 def _area(

@@ -9,8 +9,10 @@ built-in role holds, and never add a permission or capability the root lacks.
 ... )
 >>> accountant.level("TRAN_SALESORD"), accountant.root.name
 (<Level.NONE: 0>, 'Customer Center')
->>> accountant.has_feature("Enter an Order")
-False
+
+Which features a role has is the feature catalogue's answer
+(:meth:`ccroles.features.FeatureCatalogue.allows`): this module, below it,
+knows no feature.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from __future__ import annotations
 import enum
 import types
 from collections.abc import Iterable, Iterator, Mapping
-from typing import TYPE_CHECKING, Final, final
+from typing import Final, final
 
 import attrs
 
@@ -36,9 +38,6 @@ from ccroles.exceptions import (
 )
 from ccroles.names import fold, is_encodable
 from ccroles.permissions import PERMISSIONS, Level, Permission
-
-if TYPE_CHECKING:
-    from ccroles.features import Feature, FeatureCatalogue
 
 __all__ = [
     "ADVANCED_CUSTOMER_CENTER",
@@ -357,40 +356,6 @@ class Role:
         ccroles.exceptions.SecondFactorNotAllowedError: role 'Customer Center' cannot require a second factor: it is a Customer Center role, and only other centers' roles may require one
         """  # noqa: E501
         return attrs.evolve(self, second_factor=required)
-
-    def has_feature(
-        self, feature: str | Feature, features: FeatureCatalogue | None = None
-    ) -> bool:
-        """Whether this role has *feature* (a name from the feature matrix).
-
-        The features are those of *features* (by default the 22 features), as
-        in an :class:`~ccroles.policy.Engine` built with that catalogue.
-
-        Raises:
-            UnknownFeatureError: No feature has that name.
-
-        >>> PREMIUM_CUSTOMER_CENTER.has_feature("Wish Lists")
-        True
-        """
-        if features is None:
-            from ccroles.features import FEATURES  # noqa: PLC0415 (features imports roles)
-
-            features = FEATURES
-        return features.allows(self, feature)
-
-    def features(self, features: FeatureCatalogue | None = None) -> tuple[str, ...]:
-        """Return the names of the features this role has, in matrix order.
-
-        The features are those of *features* (by default the 22 features).
-
-        >>> ADVANCED_CUSTOMER_CENTER.features()
-        ('Mapping Store Locations',)
-        """
-        if features is None:
-            from ccroles.features import FEATURES  # noqa: PLC0415 (features imports roles)
-
-            features = FEATURES
-        return tuple(f.name for f in features.values() if features.allows(self, f))
 
 
 def _same_role(one: Role, two: Role) -> bool:

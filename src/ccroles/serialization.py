@@ -54,7 +54,8 @@ syntax errors, the line and column.
 ... ''',
 ...     FileFormat.TOML,
 ... )
->>> account.roles[0].has_feature("Enter an Order")
+>>> from ccroles.features import FEATURES
+>>> FEATURES.allows(account.roles[0], "Enter an Order")
 False
 >>> loads_roles('{"format": 1, "roles": [{"name": "X", "base": "Customr Center"}]}',
 ...     FileFormat.JSON, source="roles.json")

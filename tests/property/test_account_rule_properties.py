@@ -102,10 +102,10 @@ def assert_within_roots(account: Account, *, ask_the_engine: bool = True) -> Non
             assert level <= held
         assert role.capabilities <= root.capabilities
         if engine is None:
-            granted = set(role.features())
+            granted = set(FEATURES.allowed_for(role))
         else:
             granted = {name for name in FEATURES if engine.allows(login.email, name)}
-        assert granted <= set(root.features())
+        assert granted <= set(FEATURES.allowed_for(root))
 
 
 def names_of(roles: list[Role]) -> list[str]:
