@@ -156,7 +156,7 @@ def test_unsupported_hashes_are_refused(
         "r": 1,
         "p": 1,
         "salt": b"salt",
-        "hash": b"hash",
+        "hash": bytes(32),
     }
     values.update(fields)
     with pytest.raises(InvalidFieldError) as caught:

@@ -8,6 +8,7 @@ from spreadsheets and easy passwords.
 import io
 import logging
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,8 @@ from ccroles.exceptions import (
 )
 from ccroles.passwords import (
     MAX_SCRYPT_N,
+    MAX_SCRYPT_P,
+    MAX_SCRYPT_R,
     PasswordHash,
     ScryptParams,
     hash_password,
@@ -262,42 +265,94 @@ def test_a_role_file_with_a_lone_surrogate_is_located(
 # --- 8. password hash costs are bounded ---------------------------------------
 
 
+KEY = bytes(32)
+"""A key of scrypt's length, for hashes built directly."""
+
+ENTRY_POINTS: dict[str, Callable[[int, int, int], PasswordHash | ScryptParams]] = {
+    "password hash": lambda n, r, p: PasswordHash("scrypt", n, r, p, b"salt", KEY),
+    "scrypt parameters": ScryptParams,
+}
+"""The two records that hold a scrypt cost, built from n, r and p."""
+
+
 @pytest.mark.parametrize(
-    ("n", "r", "p", "field"),
+    ("cost", "field", "expected"),
     [
-        (2**24, 8, 1, "n"),
-        (2**64, 8, 1, "n"),
-        (2**20, 8, 1, "n"),
-        (MAX_SCRYPT_N * 2, 1, 1, "n"),
-        (3, 1, 1, "n"),
-        (1, 1, 1, "n"),
-        (16, 33, 1, "r"),
-        (16, 0, 1, "r"),
-        (16, 8, 17, "p"),
-        (MAX_SCRYPT_N, 9, 1, "r"),  # 128 * 9 * 2**17 bytes: over 128 MiB
-        (2**14, 8, 9, "p"),  # n * r * p = 2**20 + 2**17: over the work bound
-        (16, True, 1, "r"),
+        ((1, 1, 1), "n", "a power of 2 from 2 to 131072"),  # one step below 2
+        ((3, 1, 1), "n", "a power of 2 from 2 to 131072"),  # no power of 2
+        ((MAX_SCRYPT_N * 2, 1, 1), "n", "a power of 2 from 2 to 131072"),
+        ((MAX_SCRYPT_N + 1, 1, 1), "n", "a power of 2 from 2 to 131072"),
+        ((2**64, 8, 1), "n", "a power of 2 from 2 to 131072"),
+        ((2.0, 1, 1), "n", "a power of 2 from 2 to 131072"),
+        ((16, 0, 1), "r", "an integer from 1 to 32"),
+        ((16, MAX_SCRYPT_R + 1, 1), "r", "an integer from 1 to 32"),
+        ((16, True, 1), "r", "an integer from 1 to 32"),
+        ((16, 8, 0), "p", "an integer from 1 to 16"),
+        ((16, 8, MAX_SCRYPT_P + 1), "p", "an integer from 1 to 16"),
+        # 128 * 9 * 2**17 bytes: one step of r over 128 MiB
+        ((MAX_SCRYPT_N, 9, 1), "r", "128 * r * n of at most 134217728 bytes"),
+        # n * r * p = 2**20 + 2**17: one step of p over the work bound
+        ((2**14, 8, 9), "p", "n * r * p of at most 1048576"),
     ],
 )
+@pytest.mark.parametrize("record", ENTRY_POINTS)
 def test_scrypt_costs_outside_the_bounds_are_refused(
-    n: int, r: int, p: int, field: str
+    record: str, cost: tuple[int, int, int], field: str, expected: str
 ) -> None:
-    """Item 8: a stored hash cannot make a verify take seconds and gigabytes."""
+    """Item 8: a hash and new-hash parameters refuse a cost alike, one step out."""
     with pytest.raises(InvalidFieldError) as caught:
-        PasswordHash("scrypt", n, r, p, b"salt", b"hash")
-    assert caught.value.field == field
-    with pytest.raises(InvalidFieldError):
-        ScryptParams(n, r, p)
+        ENTRY_POINTS[record](*cost)
+    refused = caught.value
+    assert (refused.record, refused.field, refused.expected) == (
+        record,
+        field,
+        expected,
+    )
 
 
 @pytest.mark.parametrize(
     ("n", "r", "p"),
-    [(2, 1, 1), (MAX_SCRYPT_N, 8, 1), (2**14, 8, 8), (16, 32, 16)],
+    [
+        (2, 1, 1),
+        (MAX_SCRYPT_N, 1, 1),
+        (16, MAX_SCRYPT_R, 1),
+        (16, 8, MAX_SCRYPT_P),
+        (MAX_SCRYPT_N, 8, 1),  # 128 MiB and 2**20 work: both bounds, exactly
+        (2**14, 8, 8),  # n * r * p = 2**20
+    ],
 )
-def test_scrypt_costs_at_the_bounds_are_accepted(n: int, r: int, p: int) -> None:
-    """Item 8: the bounds themselves are allowed (at them, not one step above)."""
-    assert PasswordHash("scrypt", n, r, p, b"salt", b"hash").n == n
-    assert ScryptParams(n, r, p).p == p
+@pytest.mark.parametrize("record", ENTRY_POINTS)
+def test_scrypt_costs_at_the_bounds_are_accepted(
+    record: str, n: int, r: int, p: int
+) -> None:
+    """Item 8: the bounds themselves are allowed, by both records."""
+    built = ENTRY_POINTS[record](n, r, p)
+    assert (built.n, built.r, built.p) == (n, r, p)
+
+
+@pytest.mark.parametrize(
+    ("salt", "key", "field", "shown", "expected"),
+    [
+        (b"", KEY, "salt", "0 bytes", "bytes, at least one"),
+        ("salt", KEY, "salt", "str", "bytes, at least one"),
+        (b"s", KEY[:-1], "hash", "31 bytes", "the 32 bytes of an scrypt key"),
+        (b"s", KEY + b"!", "hash", "33 bytes", "the 32 bytes of an scrypt key"),
+        (b"s", "k" * 32, "hash", "str", "the 32 bytes of an scrypt key"),
+    ],
+)
+def test_a_salt_or_key_a_hash_cannot_use_is_refused_unshown(
+    salt: object, key: object, field: str, shown: str, expected: str
+) -> None:
+    """A salt of no byte or a key of another length: named, never quoted."""
+    with pytest.raises(InvalidFieldError) as caught:
+        PasswordHash("scrypt", 2, 1, 1, salt, key)  # type: ignore[arg-type]
+    refused = caught.value
+    assert (refused.field, refused.value, refused.expected) == (field, shown, expected)
+
+
+def test_a_salt_of_one_byte_and_a_key_of_32_are_accepted() -> None:
+    """One step inside the salt and key rules: the smallest salt, the exact key."""
+    assert PasswordHash("scrypt", 2, 1, 1, b"s", KEY).salt == b"s"
 
 
 def test_a_file_with_an_unbounded_cost_is_a_located_problem() -> None:

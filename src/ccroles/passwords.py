@@ -3,7 +3,9 @@
 A :class:`Password` is a secret: it never shows in ``repr``, ``str``,
 messages, logs or notifications. Only its salted scrypt hash, a
 :class:`PasswordHash`, is stored; :class:`ScryptParams` is the cost of new
-hashes, and both are held to the bounds of :func:`check_scrypt_cost`.
+hashes. The cost's rules live once, in :func:`check_scrypt_cost`, which both
+classes apply when built, so both refuse a cost alike; a hash's salt must
+be bytes and its key the 32 bytes scrypt derives.
 :func:`password_problems` gives every reason to refuse a new password.
 
 >>> stored = hash_password(Password("plum-tractor-44"), ScryptParams(n=16))
@@ -103,6 +105,35 @@ def check_scrypt_cost(n: object, r: object, p: object, *, record: str) -> None:
         raise InvalidFieldError(record, "p", p, expected=expected)
 
 
+_KEY_BYTES: Final = 32
+"""The length of the scrypt key a password hash stores (``dklen``)."""
+
+
+def _described(value: object) -> str:
+    """Bytes as their length, anything else as its type: never the bytes."""
+    return f"{len(value)} bytes" if type(value) is bytes else type(value).__name__
+
+
+def _check_salt_and_key(salt: object, key: object) -> None:
+    """Refuse a salt that is empty or no bytes, and a key that is no scrypt key.
+
+    >>> _check_salt_and_key(b"", bytes(32))
+    Traceback (most recent call last):
+    ...
+    ccroles.exceptions.InvalidFieldError: password hash salt '0 bytes' is refused; expected bytes, at least one
+    """  # noqa: E501
+    if type(salt) is not bytes or not salt:
+        expected = "bytes, at least one"
+        raise InvalidFieldError(
+            "password hash", "salt", _described(salt), expected=expected
+        )
+    if type(key) is not bytes or len(key) != _KEY_BYTES:
+        expected = f"the {_KEY_BYTES} bytes of an scrypt key"
+        raise InvalidFieldError(
+            "password hash", "hash", _described(key), expected=expected
+        )
+
+
 def _check_algorithm(_: object, __: attrs.Attribute[str], value: str) -> None:
     if value != "scrypt":
         raise InvalidFieldError(
@@ -122,11 +153,14 @@ class PasswordHash:
         n: scrypt's CPU/memory cost, a power of 2.
         r: scrypt's block size.
         p: scrypt's parallelism.
-        salt: The random salt.
-        hash: The derived key.
+        salt: The random salt, at least one byte.
+        hash: The derived key, 32 bytes.
 
     Raises:
-        InvalidFieldError: An unknown algorithm or parameters scrypt refuses.
+        InvalidFieldError: An unknown algorithm, a cost outside the bounds of
+            :func:`check_scrypt_cost` (the rules of :class:`ScryptParams`),
+            a salt that is empty or no bytes, or a key of another length
+            than scrypt's 32 bytes (the error shows lengths, never bytes).
 
     >>> stored = PasswordHash.of("correct horse", salt=b"0123456789abcdef", n=16)
     >>> stored.verify("correct horse"), stored.verify("wrong horse")
@@ -143,8 +177,9 @@ class PasswordHash:
     hash: bytes = attrs.field(repr=False)
 
     def __attrs_post_init__(self) -> None:
-        """Refuse costs outside the bounds of :func:`check_scrypt_cost`."""
+        """Refuse a cost, then a salt or key, that the rules refuse."""
         check_scrypt_cost(self.n, self.r, self.p, record="password hash")
+        _check_salt_and_key(self.salt, self.hash)
 
     @classmethod
     def of(
@@ -165,7 +200,7 @@ class PasswordHash:
 
 
 def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
-    """Derive the 32-byte scrypt key; OpenSSL needs 128 * r * (n + p + 2) bytes.
+    """Derive the scrypt key; OpenSSL needs 128 * r * (n + p + 2) bytes.
 
     Raises:
         WeakPasswordError: *password* cannot be written as UTF-8 (the error
@@ -178,7 +213,7 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 
     maxmem = 128 * r * (n + p + 2) + 1024 * 1024
     return hashlib.scrypt(
-        password.encode(), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=32
+        password.encode(), salt=salt, n=n, r=r, p=p, maxmem=maxmem, dklen=_KEY_BYTES
     )
 
 
@@ -248,6 +283,11 @@ class ScryptParams:
         n: CPU/memory cost, a power of 2.
         r: Block size.
         p: Parallelism.
+
+    Raises:
+        InvalidFieldError: A cost outside the bounds of
+            :func:`check_scrypt_cost`, refused as a :class:`PasswordHash`
+            refuses it.
     """
 
     n: int = 2**14
