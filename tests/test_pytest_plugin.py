@@ -77,6 +77,15 @@ def test_an_unknown_role_fails_its_item(pytester: pytest.Pytester) -> None:
     )
 
 
+def test_a_role_is_named_in_any_case(pytester: pytest.Pytester) -> None:
+    """The file's roles are one RoleCatalogue: any case, surrounding space too."""
+    features = list(FEATURES.allowed_for(BUILTIN_ROLES[1]))
+    pytester.makefile(
+        ".ccroles.toml", portal=matrix_file({" premium CUSTOMER center": features})
+    )
+    pytester.runpytest().assert_outcomes(passed=1)
+
+
 def test_an_unknown_feature_fails_its_item(pytester: pytest.Pytester) -> None:
     """A misspelt feature fails that item, naming the feature."""
     pytester.makefile(

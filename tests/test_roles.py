@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 import pytest
 
 from ccroles import (
@@ -6,6 +8,7 @@ from ccroles import (
     CUSTOMER_CENTER,
     PERMISSIONS,
     PREMIUM_CUSTOMER_CENTER,
+    Account,
     Capability,
     CenterType,
     DuplicateNameError,
@@ -13,6 +16,7 @@ from ccroles import (
     Level,
     Permission,
     Role,
+    feature_matrix,
 )
 from ccroles.exceptions import (
     CapabilityNotOnRootError,
@@ -23,8 +27,10 @@ from ccroles.exceptions import (
     PermissionNotOnRootError,
     UnknownCapabilityError,
     UnknownPermissionError,
+    UnknownRoleError,
 )
 from ccroles.roles import RoleCatalogue
+from tests.cli_run import run
 
 STANDARD = {
     "TRAN_CUSTPYMT": "Edit",
@@ -358,3 +364,44 @@ def test_a_role_cannot_be_subclassed_and_says_why() -> None:
     assert str(refused.value) == (
         "Role cannot be subclassed: its root and levels are the ceiling"
     )
+
+
+# --- one catalogue answers every lookup of a role by name (issue 12) ---------
+
+ODD_CASE = "  premium CUSTOMER center "
+
+
+def _by_account(name: str) -> str:
+    return Account().role(name).name
+
+
+def _by_matrix(name: str) -> str:
+    """The column found: only Premium Customer Center has Wish Lists."""
+    wish_lists = feature_matrix().allowed("Wish Lists", name)
+    return "Premium Customer Center" if wish_lists else "another role"
+
+
+def _by_catalogue(name: str) -> str:
+    return RoleCatalogue(BUILTIN_ROLES)[name].name
+
+
+@pytest.mark.parametrize("lookup", [_by_account, _by_matrix, _by_catalogue])
+def test_each_lookup_finds_a_role_in_any_case_and_suggests_one(
+    lookup: Callable[[str], str],
+) -> None:
+    """Account.role, FeatureMatrix.allowed and RoleCatalogue answer alike."""
+    assert lookup(ODD_CASE) == "Premium Customer Center"
+    with pytest.raises(UnknownRoleError) as caught:
+        lookup("Customer Centre")
+    assert caught.value.suggestion == "Customer Center"
+
+
+def test_the_command_line_finds_a_role_in_any_case(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`ccroles role` and `ccroles diff` look names up in the one catalogue."""
+    status, out, _ = run(capsys, "role", ODD_CASE)
+    assert (status, out.splitlines()[0]) == (0, "Premium Customer Center")
+    status, _, err = run(capsys, "diff", ODD_CASE, "Customer Centre")
+    assert status == 2
+    assert "did you mean 'Customer Center'?" in err
