@@ -132,6 +132,12 @@ def test_import_ccroles_loads_no_module_of_it() -> None:
     assert _loaded_after("import ccroles") == ["ccroles"]
 
 
+def test_the_pytest_plugin_loads_only_the_error_tree() -> None:
+    """Issue 12: pytest starts without ccroles; a matrix file loads the rest."""
+    loaded = _loaded_after("import ccroles._pytest_plugin")
+    assert loaded == ["ccroles", "ccroles._pytest_plugin", "ccroles.exceptions"]
+
+
 def test_a_name_loads_only_what_it_needs() -> None:
     """Issue 14: the engine needs no renderer, file reader, access or sign-in."""
     loaded = _loaded_after("from ccroles import Engine")
