@@ -65,7 +65,6 @@ if TYPE_CHECKING:
 SEED: Final = 20_261_202
 QUESTIONS: Final = 100_000
 Row = tuple[str, str, str, bool, str]
-Table = dict[str, str]
 
 
 def make_rows(count: int, seed: int = SEED) -> list[Row]:
@@ -297,6 +296,13 @@ def memory(count: int) -> None:
     del floor
     gc.collect()
     tracemalloc.start()
+    plain = build_plain(rows)
+    by_email = {customer.email.casefold(): customer for customer in plain}
+    plain_bytes = tracemalloc.get_traced_memory()[0]
+    tracemalloc.stop()
+    del plain, by_email
+    gc.collect()
+    tracemalloc.start()
     engine = build(rows)
     engine_bytes = tracemalloc.get_traced_memory()[0]
     tracemalloc.stop()
@@ -304,6 +310,9 @@ def memory(count: int) -> None:
     gc.collect()
     print(f"\nmemory per login, {count:,} logins (rows not counted):")
     line("dict of email to role", floor_bytes / count, "B")
+    line(
+        "  floor: unchecked objects + a dict of email to each", plain_bytes / count, "B"
+    )
     line(
         "Customer objects + Account + Engine",
         engine_bytes / count,
