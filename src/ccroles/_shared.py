@@ -1,4 +1,4 @@
-"""A mapping that copies in constant time, for indexes changed one entry at a time.
+"""A mapping and a tuple that change one entry in constant time, sharing the rest.
 
 :class:`SharedMap` keeps a plain ``dict`` that no copy ever changes (the
 *base*, built at C speed), and the changes made since, in a persistent hash
@@ -11,12 +11,17 @@ costs a constant amount on average.
 
 Keys keep their first place: iteration gives the base's keys in the base's
 order, then the keys added since, in the order they were added.
+
+:class:`SharedTuple` is the same idea for a sequence: a tuple, and the
+positions changed or added since in a :class:`SharedMap`; the first read of
+the whole (iterating, comparing, hashing) folds them into a tuple once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, MutableMapping
-from typing import Final, Generic, TypeVar, cast
+import operator
+from collections.abc import Iterable, Iterator, MutableMapping, Sequence
+from typing import Final, Generic, TypeVar, cast, overload
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -200,3 +205,118 @@ class SharedMap(MutableMapping[_K, _V], Generic[_K, _V]):
             if key not in seen and key in self:
                 seen.add(key)
                 yield key
+
+
+class SharedTuple(Sequence[_V]):
+    """A tuple-like sequence whose changed copies cost the same at any size.
+
+    It compares equal to a tuple (or another :class:`SharedTuple`) of the
+    same items, and hashes as that tuple does.
+
+    >>> first = SharedTuple("abc")
+    >>> second = first.replace(1, "B").append("d")
+    >>> first, second, second == ("a", "B", "c", "d"), second[-1]
+    (('a', 'b', 'c'), ('a', 'B', 'c', 'd'), True, 'd')
+    """
+
+    __slots__ = ("_base", "_changes", "_len")
+
+    def __init__(self, items: Iterable[_V] = ()) -> None:
+        """Hold *items*."""
+        self._base: tuple[_V, ...] = tuple(items)
+        # Positions changed or added since the base; None: no change.
+        self._changes: SharedMap[int, _V] | None = None
+        self._len = len(self._base)
+
+    def _changed(self) -> SharedMap[int, _V]:
+        """A copy of the changes (a new map when there are none)."""
+        if self._changes is None:
+            return SharedMap()
+        return self._changes.copy()
+
+    def _with(self, changes: SharedMap[int, _V], length: int) -> SharedTuple[_V]:
+        other: SharedTuple[_V] = SharedTuple.__new__(SharedTuple)
+        other._base, other._len = self._base, length
+        other._changes = changes
+        if len(changes) > len(self._base) // 2 + 64:  # fold: amortized, O(1)
+            other._items()
+        return other
+
+    def replace(self, index: int, item: _V) -> SharedTuple[_V]:
+        """This sequence with *item* at *index* (this one is unchanged).
+
+        Raises:
+            IndexError: *index* is out of range.
+        """
+        position = self._position(index)
+        changes = self._changed()
+        changes[position] = item
+        return self._with(changes, self._len)
+
+    def append(self, item: _V) -> SharedTuple[_V]:
+        """This sequence with *item* added at the end (this one is unchanged)."""
+        changes = self._changed()
+        changes[self._len] = item
+        return self._with(changes, self._len + 1)
+
+    def _position(self, index: int) -> int:
+        position = operator.index(index)
+        if position < 0:
+            position += self._len
+        if not 0 <= position < self._len:
+            msg = "SharedTuple index out of range"
+            raise IndexError(msg)
+        return position
+
+    def _items(self) -> tuple[_V, ...]:
+        """Every item as one tuple, the changes folded in (once)."""
+        changes = self._changes
+        if changes is None:
+            return self._base
+        items: list[object] = [*self._base, *[None] * (self._len - len(self._base))]
+        for position, item in changes.items():
+            items[position] = item
+        # The new base first: a reader that still sees the changes reads them
+        # over either base, and one that sees None reads the new base.
+        self._base = cast("tuple[_V, ...]", tuple(items))
+        self._changes = None
+        return self._base
+
+    @overload
+    def __getitem__(self, index: int) -> _V: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[_V, ...]: ...
+    def __getitem__(self, index: int | slice) -> _V | tuple[_V, ...]:
+        """The item at *index*, or a tuple of the items a slice picks."""
+        changes = self._changes
+        if changes is None:
+            return self._base[index]
+        if isinstance(index, slice):
+            return self._items()[index]
+        position = self._position(index)
+        item = changes.get(position, _ABSENT)  # type: ignore[arg-type]  # a marker
+        return self._base[position] if item is _ABSENT else cast("_V", item)
+
+    def __len__(self) -> int:
+        """The number of items."""
+        return self._len
+
+    def __iter__(self) -> Iterator[_V]:
+        """The items in order."""
+        return iter(self._items())
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to a tuple or a :class:`SharedTuple` of the same items."""
+        if isinstance(other, SharedTuple):
+            return self._items() == other._items()
+        if isinstance(other, tuple):
+            return self._items() == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        """The hash of the tuple of the same items."""
+        return hash(self._items())
+
+    def __repr__(self) -> str:
+        """Written as the tuple of the same items."""
+        return repr(self._items())

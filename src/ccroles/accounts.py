@@ -27,12 +27,13 @@ import json
 import re
 import string
 import typing
+from collections.abc import Sequence  # noqa: TC003 (resolved at run time: the Account type)
 from datetime import timedelta
 from typing import TYPE_CHECKING, Final, TypeVar, cast
 
 import attrs
 
-from ccroles._shared import SharedMap
+from ccroles._shared import SharedMap, SharedTuple
 from ccroles.exceptions import (
     CCRolesError,
     DuplicateReferenceError,
@@ -134,8 +135,8 @@ def _websites(websites: Iterable[str]) -> tuple[str, ...]:
     return tuple(websites)
 
 
-def _customers(customers: Iterable[Customer]) -> tuple[Customer, ...]:
-    return tuple(customers)
+def _customers(customers: Iterable[Customer]) -> SharedTuple[Customer]:
+    return customers if type(customers) is SharedTuple else SharedTuple(customers)
 
 
 def _forms(forms: Iterable[TransactionForm]) -> tuple[TransactionForm, ...]:
@@ -977,7 +978,9 @@ class Account:
         customer_access: Whether the Customer Access feature is switched on.
         roles: The account's custom roles (the built-ins are always known).
         websites: The account's website names.
-        customers: The customers.
+        customers: The customers, in a sequence that compares equal to the
+            tuple of the same customers (a changed account shares it: see
+            :meth:`with_customer`).
         notification: How access notification emails are written, or
             ``None`` when the account sends none.
         forms: The account's custom transaction forms, unique by name.
@@ -1014,7 +1017,7 @@ class Account:
     customer_access: bool = True
     roles: tuple[Role, ...] = attrs.field(default=(), converter=_roles)
     websites: tuple[str, ...] = attrs.field(default=(), converter=_websites)
-    customers: tuple[Customer, ...] = attrs.field(default=(), converter=_customers)
+    customers: Sequence[Customer] = attrs.field(default=(), converter=_customers)
     notification: NotificationSettings | None = None
     forms: tuple[TransactionForm, ...] = attrs.field(default=(), converter=_forms)
     form_preferences: FormPreferences = attrs.field(factory=FormPreferences)
@@ -1054,10 +1057,9 @@ class Account:
         A customer whose internal id the account lacks is added at the end.
         Only *customer* is checked, against the rest of the account, by the
         same account rules as the constructor's, and the new account shares
-        this one's indexes: the cost does not grow with the number of
-        customers, but for the new :attr:`customers` tuple (a copy of the
-        references, at memory speed). This account is left as it is. Grants
-        and revocations (:mod:`ccroles.access`) change an account this way.
+        this one's indexes and customers: the cost does not grow with the
+        number of customers. This account is left as it is. Grants and
+        revocations (:mod:`ccroles.access`) change an account this way.
 
         >>> account = Account(customers=[Customer("1", "A"), Customer("2", "B")])
         >>> changed = account.with_customer(Customer("2", "B", email="b@x.example"))
@@ -1072,18 +1074,15 @@ class Account:
         """  # noqa: E501
         rules = self._rules.copy()
         old = rules.customers.get(customer.internal_id)
-        customers = self.customers
+        customers = cast("SharedTuple[Customer]", self.customers)  # its converter's
         if old is None:
-            position = len(customers)
-            rules.check_customer(position, customer)
+            rules.check_customer(len(customers), customer)
             problems = rules.problems
-            customers = (*customers, customer)
+            customers = customers.append(customer)
         else:
             position = rules.positions[old.internal_id]
             problems = rules.replace_customer(position, old, customer)
-            changed_customers = list(customers)  # at memory speed
-            changed_customers[position] = customer
-            customers = tuple(changed_customers)
+            customers = customers.replace(position, customer)
         if problems:
             raise problems[0].error
         changed: Account = object.__new__(Account)

@@ -359,8 +359,21 @@ def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
             f.name: override(struct_hook=_hidden(conv.get_structure_hook(f.type)))
             for f in _secret_fields(cls)
         } | {f.name: override(struct_hook=_structure_id) for f in _id_fields(cls)}
-        hook: StructureHook = make_dict_structure_fn(cls, conv, **overrides)  # type: ignore[arg-type]  # overrides by field name
-        return _checked(hook, dict, "a table")
+        fast: StructureHook = make_dict_structure_fn(
+            cls,
+            conv,
+            _cattrs_detailed_validation=False,
+            **overrides,  # type: ignore[arg-type]  # overrides by field name
+        )
+        detailed: StructureHook = make_dict_structure_fn(cls, conv, **overrides)  # type: ignore[arg-type]  # overrides by field name
+
+        def structure(value: object, target: object) -> object:
+            try:
+                return fast(value, target)
+            except Exception:  # noqa: BLE001 (read again, for every problem and path)
+                return detailed(value, target)
+
+        return _checked(structure, dict, "a table")
 
     def unstructure_attrs(cls: type, conv: cattrs.Converter) -> UnstructureHook:
         omitted = [] if include_secrets else _secret_fields(cls)
@@ -488,7 +501,7 @@ class _Document:
     roles: list[dict[str, object]] = attrs.Factory(list)
     forms: list[dict[str, object]] = attrs.Factory(list)
     form_preferences: dict[str, object] = attrs.Factory(dict)
-    customers: list[dict[str, object]] = attrs.Factory(list)
+    customers: list[object] = attrs.Factory(list)  # each is read as a Customer
     notification: dict[str, object] | None = None
 
 
