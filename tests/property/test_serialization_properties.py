@@ -74,7 +74,7 @@ def password_hashes() -> st.SearchStrategy[PasswordHash]:
         n=st.sampled_from([2, 16, 2**14]),
         r=st.integers(1, 8),
         p=st.integers(1, 2),
-        salt=st.binary(max_size=16),
+        salt=st.binary(min_size=1, max_size=16),
         hash=st.binary(min_size=32, max_size=32),
     )
 
