@@ -141,6 +141,13 @@ def test_an_unknown_feature_fails_its_item(pytester: pytest.Pytester) -> None:
             'format = 1\n[matrix]\n"Customer Center" = "Billing"\n',
             '*portal.ccroles.toml:3: matrix[[]"Customer Center"[]]: expected an *',
         ),
+        (
+            'format = 1\n[matrix]\n"Customer Center" = { Billing = true }\n',
+            (
+                '*portal.ccroles.toml:3: matrix[[]"Customer Center"[]]: expected an '
+                "array, got a table"
+            ),
+        ),
     ],
 )
 def test_a_malformed_file_fails_with_file_line_and_key(

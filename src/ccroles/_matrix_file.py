@@ -16,17 +16,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import attrs
-import cattrs
-from cattrs.errors import ForbiddenExtraKeysError
 
 from ccroles.accounts import format_path
-from ccroles.converter import (
-    _cattrs_problems,
-    _check_version,
-    _Collector,
-    _converter,
-    _WrongTypeError,
-)
+from ccroles.converter import _check_version, _Collector, _converter
 from ccroles.decisions import ReasonCode
 from ccroles.exceptions import CCRolesError, DataFileError, MatrixFileError, Problem
 from ccroles.formats import FileFormat, parse, toml_lines
@@ -36,6 +28,8 @@ from ccroles.serialization import load_account, load_roles
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    import cattrs
 
 _Path = tuple[str | int, ...]
 _T = TypeVar("_T")
@@ -105,37 +99,29 @@ class _Found(_Collector):
     ) -> _T | None:
         """Structure *value*, or note every problem and return ``None``.
 
-        An unknown key is noted at its table, and placed at its own line.
+        An unknown key is noted at its table, as in account files, and placed
+        at the line of the first one.
         """
-        try:
-            return converter.structure(value, cls)
-        except (cattrs.BaseValidationError, _WrongTypeError) as error:
-            for where, message in _cattrs_problems(error, path):
-                self.add(where, message)
-            for leaf in getattr(error, "exceptions", ()):
-                if isinstance(leaf, ForbiddenExtraKeysError):
-                    self.places[path] = (*path, min(leaf.extra_fields))
-            return None
+        structured = super().structure(converter, value, cls, path)
+        if structured is None and isinstance(value, dict) and attrs.has(cls):
+            unknown = sorted(set(value) - {f.name for f in attrs.fields(cls)})
+            self.places.update({path: (*path, unknown[0])} if unknown else {})
+        return structured
 
     @property
     def problems(self) -> list[Problem]:
         """The problems noted, in line order; each at its key's line, or its table's."""
-        paths = [self.places.get(path, path) for path, _ in self.found]
-        lines = toml_lines(self.text, [p[:end] for p in paths for end in range(len(p))])
-        lines |= toml_lines(self.text, paths)
+        places = [self.places.get(path, path) for path, _ in self.found]
+        ancestry = [place[:end] for place in places for end in range(len(place))]
+        lines = toml_lines(self.text, [*ancestry, *places])
 
-        def line(path: _Path) -> int | None:
-            places = (lines.get(path[:end]) for end in range(len(path), 0, -1))
-            return next((place for place in places if place is not None), None)
+        def line(place: _Path) -> int | None:
+            nearest = (lines.get(place[:end]) for end in range(len(place), 0, -1))
+            return next((found for found in nearest if found is not None), None)
 
         problems = [
-            Problem(
-                self.source,
-                message,
-                format_path(path),
-                line=line(self.places.get(path, path)),
-            )
-            for path, message in self.found
+            Problem(self.source, message, format_path(path), line=line(place))
+            for (path, message), place in zip(self.found, places, strict=True)
         ]
         return sorted(problems, key=lambda problem: problem.line or 0)
 
