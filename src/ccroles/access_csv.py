@@ -306,7 +306,7 @@ class _Import:
         self.positions = {c.internal_id: i for i, c in enumerate(account.customers)}
         self.by_customer_id: dict[str, int] | None = None
         self.first_line = array.array("I", [0]) * len(account.customers)
-        self.rules = account.rules()
+        self.rules = account.rules(shared=False)  # a change per row: plain dicts
         self.customers = list(account.customers) if apply else None
         self.notifications: list[Notification] = []
         self.set_up_notifications: list[SetUpNotification] = []
