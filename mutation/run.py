@@ -73,6 +73,7 @@ TESTS = {
     ],
     "passwords": [
         "tests/test_password_hashes.py",
+        "tests/test_password_rules.py",
         "tests/test_access.py",
         "tests/test_bad_input.py",
         "tests/test_accounts.py",

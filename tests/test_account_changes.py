@@ -111,3 +111,16 @@ def test_sharing_rules_twice_keeps_their_indexes() -> None:
     rules = ACCOUNT.rules()
     logins = rules.logins
     assert rules.share().logins is logins
+
+
+@pytest.mark.parametrize("account", [ACCOUNT, ACCOUNT.with_customer(GLOBEX)])
+def test_rules_for_many_changes_are_plain_dicts_and_apart(account: Account) -> None:
+    """``rules(shared=False)``: every per-customer index a dict of its own."""
+    rules = account.rules(shared=False)
+    for name in ("logins", "customers", "positions"):
+        index = getattr(rules, name)
+        assert type(index) is dict
+        assert index == dict(getattr(account.rules(), name).items())
+    rules.replace_customer(0, ACME, attrs.evolve(ACME, email="pay@acme.example"))
+    assert set(account.rules().logins) == {"ap@acme.example", "ap@globex.example"}
+    assert set(rules.logins) == {"pay@acme.example", "ap@globex.example"}

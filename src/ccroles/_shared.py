@@ -133,11 +133,17 @@ class SharedMap(MutableMapping[_K, _V], Generic[_K, _V]):
         into a base of its own (this map is left as it is, for its readers).
         """
         if self._changes > len(self._base) // 2 + 64:
-            return SharedMap(dict(self.items()))
+            return SharedMap(self.as_dict())
         other: SharedMap[_K, _V] = SharedMap.__new__(SharedMap)
         other._base, other._root, other._added = self._base, self._root, self._added
         other._changes, other._len = self._changes, self._len
         return other
+
+    def as_dict(self) -> dict[_K, _V]:
+        """A plain dict of the same entries (copied at C speed while unchanged)."""
+        if self._changes == 0:
+            return dict(self._base)
+        return dict(self.items())
 
     def _changed(self, key: object) -> object:
         """*key*'s value among the changes, :data:`_DELETED`, or :data:`_ABSENT`."""

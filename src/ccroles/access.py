@@ -381,12 +381,14 @@ def _check_grant(  # noqa: PLR0913 (the grant, and what it is checked against)
     grant: Grant,
     *,
     check_procedure: bool = True,
+    keep: bool = False,
 ) -> tuple[list[_Fault], tuple[str, str] | None]:
     """Check *grant* for *login*: its faults, or the email and role it ends with.
 
     The changed record is tried against the account *rules* (an email
     another login has, a website the account lacks) in place of the customer
-    at *position*; the rules do not change.
+    at *position*. The rules do not change, unless *keep* is true and the
+    grant has no fault: then they hold the changed record.
     """
     faults: list[_Fault] = []
     if not account.customer_access:
@@ -399,9 +401,17 @@ def _check_grant(  # noqa: PLR0913 (the grant, and what it is checked against)
     if email is None:
         return faults, None
     changed = _with_access(login, email, role or login.role, grant, None)
-    found = rules.try_customer(position, login.customer, changed)
+    kept = keep and not faults and role is not None
+    start = len(rules.problems)
+    if kept:
+        found = rules.replace_customer(position, login.customer, changed)
+    else:
+        found = rules.try_customer(position, login.customer, changed)
     faults += [(str(problem.path[-1]), problem.error) for problem in found]
     if faults or role is None:
+        if kept:  # refused after all: as try_customer leaves them
+            rules.replace_customer(position, changed, login.customer)
+            del rules.problems[start:]
         faults.sort(key=lambda fault: _FIELD_ORDER.index(fault[0]))
         return faults, None
     return faults, (email, role)

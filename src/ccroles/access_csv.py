@@ -306,7 +306,7 @@ class _Import:
         self.positions = {c.internal_id: i for i, c in enumerate(account.customers)}
         self.by_customer_id: dict[str, int] | None = None
         self.first_line = array.array("I", [0]) * len(account.customers)
-        self.rules = account.rules()
+        self.rules = account.rules(shared=False)  # a change per row: plain dicts
         self.customers = list(account.customers) if apply else None
         self.notifications: list[Notification] = []
         self.set_up_notifications: list[SetUpNotification] = []
@@ -569,6 +569,7 @@ class _Import:
             login,
             grant,
             check_procedure=procedure is not None,
+            keep=True,
         )
         for field, error in faults:
             if isinstance(error, CustomerAccessOffError):
@@ -576,12 +577,13 @@ class _Import:
                     continue
                 self.access_off_reported = True
             self.problem(line, _FIELD_COLUMNS.get(field), str(error))
-        clean = len(self.problems) == self.row_start
-        if resolved is None or procedure is None or not clean:
+        if resolved is None:
             return
-        email, role = resolved
-        changed = _with_access(login, email, role, grant, None)
-        self.rules.replace_customer(position, login.customer, changed)  # no problem
+        email, role = resolved  # the rules now hold the changed record
+        if procedure is None or len(self.problems) > self.row_start:
+            changed = _with_access(login, email, role, grant, None)
+            self.rules.replace_customer(position, changed, login.customer)
+            return
         self.grants += 1
         self.notified += isinstance(procedure, SendNotification) or procedure.notify
         if self.customers is None or self.problems:

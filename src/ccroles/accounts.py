@@ -164,6 +164,10 @@ def _copied(index: MutableMapping[_K, _V]) -> MutableMapping[_K, _V]:
     return index.copy() if isinstance(index, SharedMap) else dict(index)
 
 
+def _owned(index: MutableMapping[_K, _V]) -> dict[_K, _V]:
+    return index.as_dict() if isinstance(index, SharedMap) else dict(index)
+
+
 def _shared(index: MutableMapping[_K, _V]) -> SharedMap[_K, _V]:
     """*index* as a shared map, taking a dict over (the rules own their dicts)."""
     if isinstance(index, SharedMap):
@@ -255,17 +259,21 @@ class AccountRules:
         # Role names, as written, found known: roles are never removed.
         self._known_role_names: set[str] = set()
 
-    def copy(self) -> AccountRules:
+    def copy(self, *, shared: bool = True) -> AccountRules:
         """Return rules with the same indexes, to check changes against.
 
         Shared indexes (:meth:`share`) are copied at a cost independent of
-        their size; others entry by entry.
+        their size, for a few changes; others entry by entry. With
+        ``shared=False`` every index is copied entry by entry into a plain
+        dict, once, for many changes (the CSV import): each change then
+        costs a dict update, where a shared index pays a few tuple copies.
         """
         other = AccountRules()
         other.roles = dict(self.roles)
         other.websites = dict(self.websites)
         for name in _PER_CUSTOMER:
-            setattr(other, name, _copied(getattr(self, name)))
+            index = getattr(self, name)
+            setattr(other, name, _copied(index) if shared else _owned(index))
         return other
 
     def share(self) -> AccountRules:
@@ -1040,8 +1048,13 @@ class Account:
         object.__setattr__(self, "_rules", rules.share())
         object.__setattr__(self, "_roles_by_name", RoleCatalogue(rules.roles.values()))
 
-    def rules(self) -> AccountRules:
+    def rules(self, *, shared: bool = True) -> AccountRules:
         """A copy of the account's rules and indexes, to check changes against.
+
+        The copy shares the account's indexes, at a cost independent of the
+        number of customers, for a few changes; ``shared=False`` gives them
+        as plain dicts (one pass over them), for many (see
+        :meth:`AccountRules.copy`).
 
         >>> account = Account(customers=[Customer("1", "A", email="a@x.example")])
         >>> rules = account.rules()
@@ -1049,7 +1062,7 @@ class Account:
         >>> [str(p) for p in rules.replace_customer(0, old, Customer("1", "A"))]
         []
         """
-        return self._rules.copy()
+        return self._rules.copy(shared=shared)
 
     def with_customer(self, customer: Customer) -> Account:
         """This account with *customer* in place of the one of its internal id.

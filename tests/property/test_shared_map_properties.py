@@ -113,3 +113,13 @@ def test_keys_of_one_hash_share_a_bucket() -> None:
     assert [shared[key] for key in keys] == [0, 1, 2]
     assert [copy[key] for key in keys] == [0, 10, 2]
     assert Colliding("s", 2**60 + 7) not in copy
+
+
+def test_as_dict_is_a_plain_copy_changed_or_not() -> None:
+    """``as_dict``: a dict of the entries, apart from the map, changed or not."""
+    shared = SharedMap({"a": 1, "b": 2})
+    unchanged = shared.as_dict()
+    shared["c"] = 3
+    del shared["a"]
+    assert (type(unchanged), unchanged) == (dict, {"a": 1, "b": 2})
+    assert shared.as_dict() == {"b": 2, "c": 3}
