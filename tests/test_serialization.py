@@ -1,6 +1,8 @@
 import json
 import sys
+import tomllib
 import traceback
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -807,6 +809,151 @@ def test_toml_lines_matches_where_each_key_was_written(
         expected[(f"k{index}",)] = len(lines) + 1
         lines += [f"k{index} = [", *(["  1,"] * extra), "]"]
     assert toml_lines("\n".join(lines), expected) == expected
+
+
+def reference_toml_lines(
+    text: str, paths: list[tuple[str | int, ...]]
+) -> dict[tuple[str | int, ...], int]:
+    """The lines toml_lines gives, found slowly and plainly, as first written.
+
+    A path is given on the line after the longest run of whole lines that
+    parses without it.
+    """
+    lines = text.split("\n")
+
+    def parsed(count: int) -> object:
+        try:
+            return tomllib.loads("\n".join(lines[:count]))
+        except tomllib.TOMLDecodeError:
+            return None
+
+    def holds(document: object, path: tuple[str | int, ...]) -> bool:
+        for part in path:
+            if isinstance(document, dict) and part in document:
+                document = document[part]
+            elif isinstance(document, list) and isinstance(part, int):
+                if not 0 <= part < len(document):
+                    return False
+                document = document[part]
+            else:
+                return False
+        return True
+
+    documents = [parsed(count) for count in range(len(lines) + 1)]
+    runs = [count for count, document in enumerate(documents) if document is not None]
+    found = {}
+    for path in paths:
+        if path and holds(documents[-1], path):
+            without = [count for count in runs if not holds(documents[count], path)]
+            found[path] = max(without) + 1
+    return dict(sorted(found.items(), key=lambda item: item[1]))
+
+
+def every_path(value: object) -> list[tuple[str | int, ...]]:
+    """Every path inside a parsed document, outer first."""
+    items: list[tuple[str | int, object]] = []
+    if isinstance(value, dict):
+        items = list(value.items())
+    elif isinstance(value, list):
+        items = list(enumerate(value))
+    return [
+        path
+        for key, item in items
+        for path in [(key,), *((key, *below) for below in every_path(item))]
+    ]
+
+
+# Statements of a TOML document, by a number unique to each.
+STATEMENTS: dict[str, Callable[[int], list[str]]] = {
+    "blank": lambda _: [""],
+    "comment": lambda n: [f"# [not{n}] a comment"],
+    "key": lambda n: [f"k{n} = {n}  # [x]"],
+    "quoted": lambda n: [f'"[q{n}]]" = "]"'],
+    "dotted": lambda n: [f'd{n}."[e]".f = 1'],
+    "inline": lambda n: [f"i{n} = {{ a = 1, b = [2, {{ c = 3 }}] }}"],
+    "array": lambda n: [f"a{n} = [  # opens", "", "  1, # one", "  [2,", "  3],", "]"],
+    "literal": lambda n: [f"s{n} = '''", "[[case]]", f"[t{n}]", "x = 1", "'''"],
+    "basic": lambda n: [f'b{n} = """\\', "  [matrix]", '  "q" = [', '"""'],
+    "table": lambda n: [f"[t{n}]"],
+    "subtable": lambda n: [f'  [ h{n} . "[s]" ]  # a header'],
+    "entry": lambda _: ["[[case]]"],
+    "subentry": lambda _: ["[[case.sub]]"],
+}
+
+
+@given(st.lists(st.sampled_from(sorted(STATEMENTS)), max_size=14))
+def test_toml_lines_answers_as_the_reference_does(names: list[str]) -> None:
+    """Every path of a document has the line the slow reference gives it.
+
+    Headers, arrays of tables and their subtables, values over lines,
+    comments, headers inside strings, quoted and dotted keys.
+    """
+    lines = []
+    for n, name in enumerate(names):
+        if name != "subentry" or "entry" in names[:n]:
+            lines += STATEMENTS[name](n)
+    text = "\n".join(lines)
+    paths = [*every_path(tomllib.loads(text)), ("case", 9), ("nothing",), ()]
+    assert toml_lines(text, paths) == reference_toml_lines(text, paths)
+
+
+MULTILINE = '''\
+[matrix]
+"Customer Center" = [
+
+  "Billing",  # a comment
+  # [[case]]
+  "Website",
+]
+text = """
+[[case]]
+login = "x"
+[matrix]
+"""
+"A [b]" = { c = [1, 2] }
+x.y = 1
+
+[[case]]
+login = "a@b.example"
+[[case.step]]
+[[case]]
+'''
+
+
+def test_toml_lines_sees_no_header_inside_a_string() -> None:
+    """Lines inside a string, an array or a comment are never headers or keys.
+
+    Arrays over lines and inline tables count from their first line.
+    """
+    paths = [*every_path(tomllib.loads(MULTILINE)), ("case", 2), ("matrix", "login")]
+    assert toml_lines(MULTILINE, paths) == {
+        ("matrix",): 1,
+        ("matrix", "Customer Center"): 2,
+        ("matrix", "Customer Center", 0): 2,
+        ("matrix", "Customer Center", 1): 2,
+        ("matrix", "text"): 8,
+        ("matrix", "A [b]"): 13,
+        ("matrix", "A [b]", "c"): 13,
+        ("matrix", "A [b]", "c", 0): 13,
+        ("matrix", "A [b]", "c", 1): 13,
+        ("matrix", "x"): 14,
+        ("matrix", "x", "y"): 14,
+        ("case",): 16,
+        ("case", 0): 16,
+        ("case", 0, "login"): 17,
+        ("case", 0, "step"): 18,
+        ("case", 0, "step", 0): 18,
+        ("case", 1): 19,
+    }
+    assert toml_lines(MULTILINE, paths) == reference_toml_lines(MULTILINE, paths)
+
+
+def test_toml_lines_of_crlf_text_are_those_of_lf_text() -> None:
+    """Lines ended by CRLF are cut at their line feeds and counted alike."""
+    paths = every_path(tomllib.loads(MULTILINE))
+    lines = toml_lines(MULTILINE, paths)
+    assert toml_lines(MULTILINE.replace("\n", "\r\n"), paths) == lines
+    assert lines[("case", 1)] == 19
 
 
 def test_a_toml_date_is_no_string() -> None:

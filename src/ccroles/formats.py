@@ -126,64 +126,94 @@ def syntax_problem(error: ValueError, text: str, source: str) -> Problem:
 def toml_lines(text: str, paths: Iterable[_Path]) -> dict[_Path, int]:
     r"""The line (from 1) that first gives each of *paths* in the TOML *text*.
 
-    TOML documents keep no places, so the text is parsed again: a key is
-    given on the line after the longest run of whole lines that parses
-    without it (a value over several lines counts from its first line; a
-    table from its header). A path the text does not hold, the document
-    itself (``()``) and every path of a text that does not parse are left out.
-    Halving the lines between two parses that differ, it parses the text
-    about ``len(paths) * log2(lines)`` times.
+    TOML documents keep no places, so the text is parsed again, a statement
+    at a time: a statement (a key and its value, a table header, a comment or
+    a blank line) ends on the first of its lines after which its lines parse
+    alone, since a statement cut short leaves a string or an array open. A
+    key, and everything in its value, is given on its statement's first line;
+    a table on the line of its header or of the first key that makes it (the
+    ``n``-th ``[[name]]`` header gives entry ``n - 1`` of ``name``). A path
+    the text does not hold, the document itself (``()``) and every path of a
+    text that does not parse are left out. The answer is ordered by line,
+    then as asked. The text is parsed once whole and each statement once for
+    each line it spans: time linear in the text when statements span a few
+    lines each.
 
     >>> text = 'format = 1\n[matrix]\n"Customer Center" = [\n  "Billing",\n]\n'
     >>> toml_lines(text, [("matrix", "Customer Center"), ("matrix",), ("x",)])
     {('matrix',): 2, ('matrix', 'Customer Center'): 3}
     """
-    lines = text.split("\n")
-
-    def parsed(count: int) -> object:
-        """The document of the first *count* lines, or ``None``."""
-        try:
-            return tomllib.loads("\n".join(lines[:count]))
-        except tomllib.TOMLDecodeError:
-            return None
-
-    whole = parsed(len(lines))
-    found: dict[_Path, int] = {}
-    if whole is None:
-        return found
-    # Each entry: paths the first `low` lines lack and the first `high` hold.
-    stack = [
-        ([p for p in dict.fromkeys(paths) if p and _holds(whole, p)], 0, len(lines))
-    ]
-    while stack:
-        group, low, high = stack.pop()
-        middle = (low + high) // 2
-        for count in [*range(max(middle, low + 1), high), *range(middle - 1, low, -1)]:
-            document = parsed(count)
-            if document is not None:
-                break
-        else:  # no run of whole lines that parses ends between: after low
-            found.update(dict.fromkeys(group, low + 1))
-            continue
-        inside = [path for path in group if _holds(document, path)]
-        outside = [path for path in group if not _holds(document, path)]
-        stack += [(inside, low, count)] if inside else []
-        stack += [(outside, count, high)] if outside else []
-    return dict(sorted(found.items(), key=lambda item: item[1]))
+    try:
+        tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+    given = _given(text.split("\n"))
+    asked = [path for path in dict.fromkeys(paths) if path in given]
+    return {path: given[path] for path in sorted(asked, key=given.__getitem__)}
 
 
-def _holds(document: object, path: _Path) -> bool:
-    """Whether *document* has a value at *path*."""
-    for part in path:
-        if isinstance(document, dict) and isinstance(part, str) and part in document:
-            document = document[part]
-        elif isinstance(document, list) and isinstance(part, int):
-            if not 0 <= part < len(document):
-                return False
-            document = document[part]
-        else:
-            return False
-    return True
+def _given(lines: list[str]) -> dict[_Path, int]:
+    """Each path of the valid TOML *lines*, with the line that first gives it."""
+    given: dict[_Path, int] = {}
+    entries: dict[_Path, int] = {}  # each array of tables: its entries so far
+    table: _Path = ()  # the table the keys of a statement go in
+    start = 0
+    while start < len(lines):
+        stop, document = next(
+            (stop, document)
+            for stop in range(start + 1, len(lines) + 1)
+            if (document := _statement(lines[start:stop])) is not None
+        )
+        if lines[start].lstrip().startswith("["):  # a header: [a.b] or [[a.b]]
+            keys, array = _header(document)
+            table = ()
+            for count, key in enumerate(keys, 1):
+                table = (*table, key)
+                given.setdefault(table, start + 1)
+                if array and count == len(keys):
+                    entries[table] = entries.get(table, 0) + 1
+                if table in entries:  # an array of tables: in its last entry
+                    table = (*table, entries[table] - 1)
+                    given.setdefault(table, start + 1)
+        else:  # a key and its value, a comment or a blank line
+            for path in _inside(document):
+                given.setdefault((*table, *path), start + 1)
+        start = stop
+    return given
+
+
+def _statement(lines: list[str]) -> dict[str, object] | None:
+    """The document of *lines* parsed alone, or ``None`` if they do not parse.
+
+    A newline is added, so that a line ending in a carriage return (a CRLF
+    text cut at its line feeds) ends as it does in the text.
+    """
+    try:
+        return tomllib.loads("\n".join(lines) + "\n")
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def _header(document: dict[str, object]) -> tuple[list[str], bool]:
+    """The keys of a header parsed alone, and whether it is ``[[...]]``."""
+    keys: list[str] = []
+    node: object = document
+    while isinstance(node, dict) and node:
+        ((key, node),) = node.items()
+        keys.append(key)
+    return keys, isinstance(node, list)
+
+
+def _inside(value: object) -> Iterator[_Path]:
+    """Every path inside *value* (keys of tables, indexes of arrays), outer first."""
+    items: Iterable[tuple[str | int, object]] = ()
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, list):
+        items = enumerate(value)
+    for key, item in items:
+        yield (key,)
+        yield from ((key, *path) for path in _inside(item))
 
 
 def parse(text: str | bytes, fmt: FileFormat, source: str) -> object:
