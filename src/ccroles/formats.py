@@ -123,6 +123,11 @@ def syntax_problem(error: ValueError, text: str, source: str) -> Problem:
     return Problem(source, str(error))  # pragma: no cover (tomllib gives a place)
 
 
+# A statement over lines ends on a line closing a value: an array, a string,
+# an inline table (TOML 1.1). Other lines are not tried as its end.
+_CLOSE: Final = ("]", '"""', "'''", "}")
+
+
 def toml_lines(text: str, paths: Iterable[_Path]) -> dict[_Path, int]:
     r"""The line (from 1) that first gives each of *paths* in the TOML *text*.
 
@@ -135,9 +140,10 @@ def toml_lines(text: str, paths: Iterable[_Path]) -> dict[_Path, int]:
     ``n``-th ``[[name]]`` header gives entry ``n - 1`` of ``name``). A path
     the text does not hold, the document itself (``()``) and every path of a
     text that does not parse are left out. The answer is ordered by line,
-    then as asked. The text is parsed once whole and each statement once for
-    each line it spans: time linear in the text when statements span a few
-    lines each.
+    then as asked. The text is parsed once whole and each statement about
+    once: a statement over lines is tried as ending only on lines that may
+    close a value (with a ``]``, ``}`` or three quotes), so the time is
+    linear in the text unless many lines inside one statement close values.
 
     >>> text = 'format = 1\n[matrix]\n"Customer Center" = [\n  "Billing",\n]\n'
     >>> toml_lines(text, [("matrix", "Customer Center"), ("matrix",), ("x",)])
@@ -162,7 +168,8 @@ def _given(lines: list[str]) -> dict[_Path, int]:
         stop, document = next(
             (stop, document)
             for stop in range(start + 1, len(lines) + 1)
-            if (document := _statement(lines[start:stop])) is not None
+            if (stop == start + 1 or any(end in lines[stop - 1] for end in _CLOSE))
+            and (document := _statement(lines[start:stop])) is not None
         )
         if lines[start].lstrip().startswith("["):  # a header: [a.b] or [[a.b]]
             keys, array = _header(document)
