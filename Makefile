@@ -114,6 +114,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_signin.py
 	$(BIN)/python benchmarks/bench_cedar.py
 	$(BIN)/python benchmarks/bench_scale.py
+	$(BIN)/python benchmarks/bench_matrix_file.py
 
 # Mutation testing of the core and engine modules (slow: not part of `test`).
 # A score per module and every mutant the tests did not notice; see
