@@ -198,6 +198,21 @@ def test_a_file_that_is_not_utf_8_fails_with_the_bytes_place(
                 "*:10: case[[]1[]].login: expected the login's email, got ' '",
             ],
         ),
+        (  # lines inside an array, a comment or a string are not entries
+            (
+                'format = 1\naccount = "account.toml"\n[matrix]\n'
+                '"Customer Center" = [  # [[case]]\n  "Billing",\n  # [[case]]\n'
+                '  3,\n]\n[[case]]\nlogin = """\n[[case]]\nlogin = " "\n"""\n'
+                'feature = "Billing"\nallowed = "no"\n\n[[case]]\nlogin = " "\n'
+                'feature = "Billing"\nallowed = true\n'
+            ),
+            [
+                "*portal.ccroles.toml does not load: 3 problems",
+                '*:4: matrix[[]"Customer Center"[]][[]1[]]: expected a string, *',
+                "*:15: case[[]0[]].allowed: expected a boolean, got a string",
+                "*:18: case[[]1[]].login: expected the login's email, got ' '",
+            ],
+        ),
     ],
 )
 def test_every_problem_of_a_file_is_reported_in_one_run(
