@@ -108,6 +108,7 @@ TESTS = {
         "tests/test_login_facts.py",
         "tests/test_account_changes.py",
         "tests/test_signin.py",
+        "tests/test_policy_paths.py",
         "tests/property/test_policy_properties.py",
     ],
 }
