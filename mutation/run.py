@@ -82,6 +82,7 @@ TESTS = {
     "accounts": [
         "tests/test_accounts.py",
         "tests/test_account_rules.py",
+        "tests/test_account_edges.py",
         "tests/test_account_changes.py",
         "tests/test_login_facts.py",
         "tests/property/test_account_change_properties.py",
@@ -107,6 +108,7 @@ TESTS = {
         "tests/test_login_facts.py",
         "tests/test_account_changes.py",
         "tests/test_signin.py",
+        "tests/test_policy_paths.py",
         "tests/property/test_policy_properties.py",
     ],
 }

@@ -514,11 +514,13 @@ class Engine:
     def with_account(self, account: Account) -> Engine:
         """An engine for *account*, sharing this one's per-role work when it can.
 
-        When *account* has this engine's roles and account-wide settings (an
-        account changed by :meth:`~ccroles.accounts.Account.with_customer`
-        has), the new engine costs the same at any number of customers: what
-        it knows of each login is worked out again when first asked. Any
-        other account gets an engine built afresh. This engine is unchanged.
+        When *account* has this engine's roles, Customer Access switch and
+        websites (an account changed by
+        :meth:`~ccroles.accounts.Account.with_customer` has), the new engine
+        costs the same at any number of customers: what it knows of each
+        login is worked out again when first asked, and forms and form
+        preferences are read from *account* when asked about. Any other
+        account gets an engine built afresh. This engine is unchanged.
 
         >>> from ccroles.accounts import Account, Customer
         >>> account = Account(customers=[Customer("1", "A", email="a@x.example")])
@@ -533,12 +535,10 @@ class Engine:
         True
         """
         old = self.account
-        if (
+        if (  # what the per-role work reads; forms are read when asked
             account.customer_access != old.customer_access
             or account.roles != old.roles
             or account.websites != old.websites
-            or account.forms != old.forms
-            or account.form_preferences != old.form_preferences
         ):
             return Engine(account, self.features, log_decisions=self.log_decisions)
         changed: Engine = object.__new__(Engine)

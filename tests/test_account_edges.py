@@ -1,0 +1,124 @@
+"""Edges of the account model that mutation testing found unpinned.
+
+The words and facts of refusals of login facts, the way paths are written,
+and what the account rules keep when a change is tried on rules that
+already hold problems (rules built by hand, as the CSV import's are).
+"""
+
+import pytest
+
+from ccroles.accounts import (
+    Account,
+    AccountRules,
+    Contact,
+    Customer,
+    LoginFacts,
+    format_path,
+)
+from ccroles.exceptions import InvalidFieldError, InvalidIdError
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "expected"),
+    [
+        ("give_access", "yes", "True or False"),
+        ("active", 2, "True or False"),
+        ("contact_active", None, "True or False"),
+        ("role", 3, "text or None"),
+        ("assigned_website", b"Main", "text or None"),
+    ],
+)
+def test_login_facts_refuse_a_field_naming_it(
+    field: str, value: object, expected: str
+) -> None:
+    """The record, the field, the value and what was expected, all as facts."""
+    facts: dict[str, object] = {"role": "Customer Center", field: value}
+    with pytest.raises(InvalidFieldError) as refused:
+        LoginFacts("1", **facts)
+    error = refused.value
+    assert (error.record, error.field, error.value, error.expected) == (
+        "login",
+        field,
+        value,
+        expected,
+    )
+    assert str(error) == f"login {field} {value!r} is refused; expected {expected}"
+
+
+@pytest.mark.parametrize(("value", "flag"), [(1, True), (0, False)])
+def test_login_facts_read_sqlite_flags(value: int, flag: bool) -> None:  # noqa: FBT001
+    """1 and 0, as SQLite gives them, are the flags they stand for."""
+    facts = LoginFacts(
+        "1", "Customer Center", value, value, contact_id="7", contact_active=value
+    )
+    assert (facts.give_access, facts.active, facts.contact_active) == (flag,) * 3
+
+
+def test_login_facts_refuse_subclasses_in_words() -> None:
+    """The refusal says what it refuses."""
+    with pytest.raises(TypeError, match=r"^LoginFacts cannot be subclassed$"):
+        type("Mine", (LoginFacts,), {})
+
+
+def test_an_account_names_a_refused_internal_id() -> None:
+    """Looking a customer up by a value that is no id names it an internal id."""
+    with pytest.raises(InvalidIdError) as refused:
+        Account().customer(True)  # noqa: FBT003 (hostile input)
+    assert str(refused.value) == (
+        "internal id True is refused: an id is text or an integer"
+    )
+
+
+@pytest.mark.parametrize(
+    ("path", "written"),
+    [
+        (("customers", 3, "contacts", 0, "email"), "customers[3].contacts[0].email"),
+        (("roles", "Sales Rep"), 'roles["Sales Rep"]'),
+        (("roles", "Zürich"), 'roles["Zürich"]'),
+        (("roles", "ok_name-2"), "roles.ok_name-2"),
+        (("roles", "Upper", "lower"), "roles.Upper.lower"),
+        (("a b", "c d"), '["a b"]["c d"]'),
+        ((), ""),
+    ],
+)
+def test_paths_are_written_as_people_read_them(
+    path: tuple[str | int, ...], written: str
+) -> None:
+    """Names as dotted keys, others quoted (not escaped to ASCII), indexes in []."""
+    assert format_path(path) == written
+
+
+def rules_with_a_duplicate() -> tuple[AccountRules, Customer, Customer]:
+    """Rules holding two customers that share a customer id and a contact id."""
+    first = Customer("1", "ACME", contacts=[Contact("c1")])
+    second = Customer("2", "ACME", contacts=[Contact("c1")])
+    rules = AccountRules()
+    rules.check_customer(0, first)
+    rules.check_customer(1, second)
+    assert len(rules.problems) == 2
+    return rules, first, second
+
+
+def test_replacing_both_holders_of_a_duplicate_id() -> None:
+    """Ids given up twice (once per holder) are released without error."""
+    rules, first, second = rules_with_a_duplicate()
+    plain = Customer("2", "B")
+    assert rules.replace_customer(1, second, plain) == []
+    assert rules.replace_customer(0, first, Customer("1", "A")) == []
+    assert rules.replace_customer(1, plain, second) == []
+
+
+def test_a_change_reports_only_its_own_problems_and_keeps_the_others() -> None:
+    """Problems found before a change stay; a change returns only its own."""
+    rules, first, _ = rules_with_a_duplicate()
+    before = list(rules.problems)
+    taken = Customer("1", "ACME", contacts=[Contact("c1")], email="x@y.example")
+    other = Customer("3", "C", email="x@y.example")
+    rules.check_customer(2, other)
+    tried = rules.try_customer(0, first, taken)
+    assert [str(problem.path) for problem in tried] == ["('customers', 0, 'email')"]
+    assert rules.problems == before
+    assert rules.positions["1"] == 0
+    found = rules.replace_customer(0, first, taken)
+    assert [problem.path for problem in found] == [("customers", 0, "email")]
+    assert rules.problems == [*before, *found]

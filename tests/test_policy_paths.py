@@ -1,0 +1,173 @@
+"""The engine's fast paths answer as its full rules do, and share what they say.
+
+The engine keeps per-role decisions and looks logins up by the email as
+written; emails in another case, login facts with an assigned website, and
+questions about a website take the full rules. Mutation testing showed that
+nothing held the paths to each other: these tests do, for every kind of
+login, and pin what the engine documents it shares.
+"""
+
+import inspect
+
+import attrs
+import pytest
+
+from ccroles import (
+    BUILTIN_ROLES,
+    FEATURES,
+    Account,
+    Customer,
+    Engine,
+    LoginFacts,
+)
+from ccroles.decisions import FeatureQuestion, ReasonCode
+from ccroles.exceptions import UnknownWebsiteError
+from ccroles.features import FeatureCatalogue
+from ccroles.forms import FormPreferences, RecordType, TransactionForm
+from ccroles.policy import Preview
+from ccroles.roles import CUSTOMER_CENTER, CenterType, Role
+from ccroles.testing import Record
+
+BUYER = CUSTOMER_CENTER.customize("Buyer", {"TRAN_CUSTPYMT": "None"})
+SALES = Role("Sales", center_type=CenterType.SALES, second_factor=True)
+CUSTOMERS = [
+    Customer("1", "OPEN", email="open@x.example", give_access=True, role="Buyer"),
+    Customer("2", "SAME", email="same@x.example", give_access=True, role="Buyer"),
+    Customer("3", "SHUT", email="shut@x.example", role="Customer Center"),
+    Customer(
+        "4",
+        "GONE",
+        email="gone@x.example",
+        give_access=True,
+        role="Buyer",
+        active=False,
+    ),
+    Customer("5", "NONE", email="none@x.example", give_access=True),
+    Customer("6", "STAFF", email="staff@x.example", give_access=True, role="Sales"),
+    Customer(
+        "7",
+        "SITE",
+        email="site@x.example",
+        give_access=True,
+        role="Premium Customer Center",
+        assigned_website="Main",
+    ),
+]
+ACCOUNT = Account(
+    roles=[BUYER, SALES], websites=["Main", "Outlet"], customers=CUSTOMERS
+)
+EMAILS = [customer.email for customer in CUSTOMERS if customer.email is not None]
+
+
+@pytest.mark.parametrize("email", EMAILS)
+def test_every_path_answers_alike_for_every_login(email: str) -> None:
+    """As written, in another case, and as login facts: the same decisions."""
+    engine = Engine(ACCOUNT)
+    customer = ACCOUNT.login(email).customer
+    facts = LoginFacts.of(ACCOUNT.login(email))
+    for feature in FEATURES:
+        written = engine.decide(email, feature)
+        assert engine.decide(email.upper(), feature) == written
+        assert engine.decide(facts, feature) == written
+        assert engine.allows(email, feature) is written.allowed
+        assert engine.allows(email.upper(), feature) is written.allowed
+        assert engine.allows(facts, feature) is written.allowed
+        assert written.allowed or written.reasons
+    assert customer.email == email
+
+
+def test_a_login_that_may_not_sign_in_keeps_its_roles_reasons_too() -> None:
+    """Without access, a role lacking a feature: both reasons, on every path."""
+    engine = Engine(ACCOUNT)
+    for email in ("shut@x.example", "shut@x.example", "SHUT@x.example"):
+        codes = [
+            r.code for r in engine.decide(email, "Quote Request and Approval").reasons
+        ]
+        assert codes[0] is ReasonCode.NO_ACCESS
+        assert len(codes) > 1
+
+
+def test_logins_of_one_role_share_its_decisions() -> None:
+    """Decisions are made once per role, and once per login that may not sign in."""
+    engine = Engine(ACCOUNT)
+    shared = engine.decide("open@x.example", "Make a Payment")
+    assert engine.decide("same@x.example", "Make a Payment") is shared
+    kept = engine.decide("shut@x.example", "Make a Payment")
+    assert engine.decide("shut@x.example", "Make a Payment") is kept
+
+
+def test_an_unknown_login_is_told_what_it_asked() -> None:
+    """The decision for no login still carries the question."""
+    decision = Engine(ACCOUNT).decide("nobody@x.example", "Make a Payment")
+    assert decision.question == FeatureQuestion("Make a Payment")
+    assert [r.code for r in decision.reasons] == [ReasonCode.UNKNOWN_LOGIN]
+
+
+def test_the_second_factor_reason_names_the_role() -> None:
+    """A role that needs a second factor is named in the reason."""
+    reason = Engine(ACCOUNT).decide_sign_in("staff@x.example").reasons[-1]
+    assert (reason.code, reason.role) == (ReasonCode.SECOND_FACTOR_REQUIRED, "Sales")
+
+
+@pytest.mark.parametrize("access", [True, False])
+def test_login_facts_naming_a_website_the_account_lacks_are_refused(
+    *, access: bool
+) -> None:
+    """With access or without, an unknown assigned website raises."""
+    facts = LoginFacts("1", "Buyer", access, assigned_website="Nowhere")
+    with pytest.raises(UnknownWebsiteError):
+        Engine(ACCOUNT).allows(facts, "Make a Payment")
+
+
+FORM = TransactionForm("Order (External)", RecordType.SALES_ORDER)
+SETTINGS: dict[str, object] = {
+    "customer_access": False,
+    "roles": (
+        CUSTOMER_CENTER.customize(
+            "Buyer", {"TRAN_CUSTPYMT": "None", "LIST_CASE": "None"}
+        ),
+        SALES,
+    ),
+    "websites": ("Main",),
+    "forms": (FORM,),
+}
+
+
+@pytest.mark.parametrize("setting", [*SETTINGS, "form_preferences"])
+def test_an_engine_for_any_other_setting_is_built_afresh(setting: str) -> None:
+    """Each account-wide setting alone changed: the answers of a new engine."""
+    catalogue = FeatureCatalogue(FEATURES.values())
+    engine = Engine(ACCOUNT, catalogue)
+    if setting == "form_preferences":
+        base = attrs.evolve(ACCOUNT, forms=(FORM,))
+        engine = Engine(base, catalogue)
+        changed = attrs.evolve(
+            base, form_preferences=FormPreferences().with_account_form(FORM)
+        )
+    else:
+        value = SETTINGS[setting]
+        changed = attrs.evolve(ACCOUNT, **{setting: value})  # type: ignore[arg-type]  # one setting
+    shared = engine.with_account(changed)
+    fresh = Engine(changed, catalogue)
+    assert shared.features is catalogue
+    for email in EMAILS:
+        for feature in FEATURES:
+            assert shared.decide(email, feature) == fresh.decide(email, feature)
+    if setting == "websites":  # the website the account no longer has
+        with pytest.raises(UnknownWebsiteError):
+            shared.allows("open@x.example", "Billing", "Outlet")
+    if setting == "form_preferences":
+        order = Record("1")
+        view = shared.form_view("open@x.example", order, RecordType.SALES_ORDER)
+        assert view == fresh.form_view("open@x.example", order, RecordType.SALES_ORDER)
+
+
+def test_the_preview_questions_name_the_engines() -> None:
+    """Each preview question is documented as the engine's, asked as the login."""
+    for name in ("allows", "decide", "filter_records", "decide_sign_in"):
+        doc = inspect.getdoc(Preview.__dict__[name])
+        assert doc == f"See :meth:`Engine.{name}`, as the login."
+    preview = Engine(ACCOUNT).preview("1")
+    assert preview.allows("Make a Payment") is False
+    assert preview.allows("Billing") is True
+    assert len(BUILTIN_ROLES) == 3
