@@ -4,12 +4,15 @@
 words are what a customer reads, so a test compares them whole.
 """
 
+import pickle
+
 import pytest
 
-from ccroles.exceptions import WeakPasswordError
+from ccroles.exceptions import InvalidFieldError, WeakPasswordError
 from ccroles.passwords import (
     MIN_PASSWORD_LENGTH,
     Password,
+    PasswordHash,
     ScryptParams,
     hash_password,
     is_common_password,
@@ -140,3 +143,35 @@ def test_a_hash_records_every_scrypt_parameter() -> None:
     assert (stored.n, stored.r, stored.p) == (16, 2, 3)
     assert stored.verify(STRONG)
     assert not stored.verify(STRONG.upper())
+
+
+def test_the_local_part_is_what_comes_before_the_last_at_sign() -> None:
+    """Both email rules split at the last '@' (a quoted local part may hold one)."""
+    emails = ('"jo@home"@x.example',)
+    assert reasons('"JO@HOME"', emails=emails) == [EMAIL]
+    assert reasons('"jo@home"1', emails=emails) == [NAME]
+    assert reasons("home1234", emails=emails) == []
+
+
+def test_a_password_never_pickles_and_compares_by_its_text() -> None:
+    """Pickling refuses in words; lone surrogates compare as the text they are."""
+    with pytest.raises(TypeError, match=r"^a Password cannot be pickled$"):
+        pickle.dumps(Password(STRONG))
+    odd = Password("bad\udcff text")
+    assert odd == Password("bad\udcff text")
+    assert odd != Password("bad\udcfe text")
+    assert odd != "bad\udcff text"
+
+
+def test_a_hash_has_the_documented_defaults_and_refuses_odd_text() -> None:
+    """r=8 and p=1 unless given; a password that is not UTF-8 never verifies."""
+    stored = PasswordHash.of(STRONG, salt=b"0123456789abcdef", n=16)
+    assert (stored.r, stored.p) == (8, 1)
+    assert not stored.verify("bad\udcff")
+
+
+def test_scrypt_parameters_are_named_in_their_refusal() -> None:
+    """Refused parameters name the record they belong to."""
+    with pytest.raises(InvalidFieldError) as refused:
+        ScryptParams(n=3)
+    assert str(refused.value).startswith("scrypt parameters n 3 is refused")

@@ -351,21 +351,23 @@ _FEW_ADDED: Final = 3
 """How many characters added to a name or an email part still make it guessable."""
 
 
+def _split_email(email: str) -> tuple[str, str]:
+    """An email's local part and domain, casefolded: split at the last '@'."""
+    local, _, domain = email.casefold().rpartition("@")
+    return local, domain
+
+
 def _is_easy_to_guess(text: str, emails: Iterable[str]) -> bool:
     """Whether *text* is one of *emails* or an email's local part (any case)."""
     folded = text.casefold()
-    for email in emails:
-        email_folded = email.casefold()
-        if folded in (email_folded, email_folded.rpartition("@")[0]):
-            return True
-    return False
+    return any(folded in (email.casefold(), _split_email(email)[0]) for email in emails)
 
 
 def _name_parts(names: Iterable[str], emails: Iterable[str]) -> set[str]:
     """The parts of the customer's names and emails a guesser would try first."""
     parts = {name.casefold() for name in names}
     for email in emails:
-        local, _, domain = email.casefold().partition("@")
+        local, domain = _split_email(email)
         parts.update((local, domain.split(".")[0]))
     return {part for part in parts if len(part) >= _FEW_ADDED}
 
