@@ -5,8 +5,11 @@ and what the account rules keep when a change is tried on rules that
 already hold problems (rules built by hand, as the CSV import's are).
 """
 
+from collections.abc import Callable
+
 import pytest
 
+from ccroles._shared import SharedMap
 from ccroles.accounts import (
     Account,
     AccountRules,
@@ -122,3 +125,70 @@ def test_a_change_reports_only_its_own_problems_and_keeps_the_others() -> None:
     found = rules.replace_customer(0, first, taken)
     assert [problem.path for problem in found] == [("customers", 0, "email")]
     assert rules.problems == [*before, *found]
+
+
+@pytest.mark.parametrize(
+    ("make", "field", "words"),
+    [
+        (lambda: Contact(True), "id", "contact id True"),  # noqa: FBT003
+        (lambda: Customer("1", True), "customer_id", "customer id True"),  # noqa: FBT003
+        (lambda: Customer(True, "A"), "internal_id", "customer internal id True"),  # noqa: FBT003
+    ],
+)
+def test_a_refused_id_names_its_field(
+    make: Callable[[], object], field: str, words: str
+) -> None:
+    """The id rule's refusal says which id, and the record field it is in."""
+    with pytest.raises(InvalidIdError) as refused:
+        make()
+    assert refused.value.field == field
+    assert str(refused.value) == f"{words} is refused: an id is text or an integer"
+
+
+def test_contacts_are_kept_as_a_tuple_whatever_they_come_in() -> None:
+    """A list or a generator of contacts becomes a tuple; a tuple is kept."""
+    contacts = (Contact("c1"), Contact("c2"))
+    assert Customer("1", "A", contacts=contacts).contacts is contacts
+    assert type(Customer("1", "A", contacts=list(contacts)).contacts) is tuple
+    assert Customer("1", "A", contacts=iter(contacts)).contacts == contacts
+
+
+def test_rules_built_by_hand_copy_into_plain_dicts_or_shared_maps() -> None:
+    """Unshared rules copy into dicts; an account's rules share, unless told not to."""
+    rules = AccountRules()
+    rules.check_customer(0, Customer("1", "A", email="a@x.example"))
+    assert type(rules.copy(shared=False).logins) is dict
+    assert type(rules.copy().logins) is dict
+    account = Account(customers=[Customer("1", "A", email="a@x.example")])
+    assert isinstance(account.rules().logins, SharedMap)
+    assert type(account.rules(shared=False).logins) is dict
+
+
+LACKS = "which the account lacks"
+TAKEN = "which is already taken"
+
+
+def test_unknown_roles_and_duplicate_ids_are_placed_and_named() -> None:
+    """Each problem at its path, naming the record that holds it."""
+    rules = AccountRules()
+    rules.check_customer(0, Customer("1", "ACME", role="Nope"))
+    rules.check_customer(
+        1, Customer("2", "ACME", contacts=[Contact("c1"), Contact("c1", role="Nope")])
+    )
+    placed = [(problem.path, str(problem.error)) for problem in rules.problems]
+    acme, contact = "customer 'ACME'", "contact 'c1' of customer 'ACME'"
+    assert placed == [
+        (("customers", 0, "role"), f"{acme} names role 'Nope', {LACKS}"),
+        (("customers", 1, "customer_id"), f"{acme} uses customer id 'ACME', {TAKEN}"),
+        (
+            ("customers", 1, "contacts", 1, "id"),
+            f"{contact} uses contact id 'c1', {TAKEN}",
+        ),
+        (
+            ("customers", 1, "contacts", 1, "role"),
+            f"{contact} names role 'Nope', {LACKS}",
+        ),
+    ]
+    error = rules.problems[2].error
+    assert getattr(error, "owner", None) == "contact 'c1' of customer 'ACME'"
+    assert getattr(rules.problems[1].error, "owner", None) == "customer 'ACME'"
