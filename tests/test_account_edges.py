@@ -161,6 +161,8 @@ def test_rules_built_by_hand_copy_into_plain_dicts_or_shared_maps() -> None:
     assert type(rules.copy().logins) is dict
     account = Account(customers=[Customer("1", "A", email="a@x.example")])
     assert isinstance(account.rules().logins, SharedMap)
+    changed = account.with_customer(Customer("2", "B"))  # copies its rules, shared
+    assert isinstance(changed.rules().logins, SharedMap)
     assert type(account.rules(shared=False).logins) is dict
 
 
