@@ -16,6 +16,7 @@ from ccroles import (
     BUILTIN_ROLES,
     FEATURES,
     Account,
+    Contact,
     Customer,
     Engine,
     LoginFacts,
@@ -52,18 +53,25 @@ CUSTOMERS = [
         role="Premium Customer Center",
         assigned_website="Main",
     ),
+    Customer(
+        "8",
+        "EIGHT",
+        contacts=[
+            Contact("c8", email="c8@x.example", give_access=True),
+            Contact("c9", email="c9@x.example", give_access=True, role="Sales"),
+        ],
+    ),
 ]
 ACCOUNT = Account(
     roles=[BUYER, SALES], websites=["Main", "Outlet"], customers=CUSTOMERS
 )
-EMAILS = [customer.email for customer in CUSTOMERS if customer.email is not None]
+EMAILS = [login.email for login in ACCOUNT.logins() if login.email is not None]
 
 
 @pytest.mark.parametrize("email", EMAILS)
 def test_every_path_answers_alike_for_every_login(email: str) -> None:
     """As written, in another case, and as login facts: the same decisions."""
     engine = Engine(ACCOUNT)
-    customer = ACCOUNT.login(email).customer
     facts = LoginFacts.of(ACCOUNT.login(email))
     for feature in FEATURES:
         written = engine.decide(email, feature)
@@ -73,7 +81,6 @@ def test_every_path_answers_alike_for_every_login(email: str) -> None:
         assert engine.allows(email.upper(), feature) is written.allowed
         assert engine.allows(facts, feature) is written.allowed
         assert written.allowed or written.reasons
-    assert customer.email == email
 
 
 def test_a_login_that_may_not_sign_in_keeps_its_roles_reasons_too() -> None:
@@ -151,8 +158,11 @@ def test_an_engine_for_any_other_setting_is_built_afresh(setting: str) -> None:
     fresh = Engine(changed, catalogue)
     assert shared.features is catalogue
     for email in EMAILS:
+        facts = LoginFacts.of(changed.login(email))
         for feature in FEATURES:
             assert shared.decide(email, feature) == fresh.decide(email, feature)
+            assert shared.decide(facts, feature) == fresh.decide(facts, feature)
+            assert shared.allows(facts, feature) is fresh.allows(facts, feature)
     if setting == "websites":  # the website the account no longer has
         with pytest.raises(UnknownWebsiteError):
             shared.allows("open@x.example", "Billing", "Outlet")
@@ -171,3 +181,42 @@ def test_the_preview_questions_name_the_engines() -> None:
     assert preview.allows("Make a Payment") is False
     assert preview.allows("Billing") is True
     assert len(BUILTIN_ROLES) == 3
+
+
+@pytest.mark.parametrize(
+    ("email", "code", "facts"),
+    [
+        ("none@x.example", ReasonCode.NO_ROLE, ("NONE", None, None, None)),
+        ("c8@x.example", ReasonCode.NO_ROLE, ("EIGHT", "c8", None, None)),
+        (
+            "staff@x.example",
+            ReasonCode.NOT_CUSTOMER_CENTER_ROLE,
+            ("STAFF", None, "Sales", "Sales Center"),
+        ),
+        (
+            "c9@x.example",
+            ReasonCode.NOT_CUSTOMER_CENTER_ROLE,
+            ("EIGHT", "c9", "Sales", "Sales Center"),
+        ),
+    ],
+)
+def test_a_login_without_a_customer_center_role_is_told_whose_it_is(
+    email: str, code: ReasonCode, facts: tuple[str | None, ...]
+) -> None:
+    """The reason names the customer, the contact, the role and its center."""
+    engine = Engine(ACCOUNT)
+    facts_path = LoginFacts.of(ACCOUNT.login(email))
+    for login in (email, email.upper(), facts_path):
+        (reason,) = engine.decide(login, "Billing").reasons[:1]
+        assert reason.code is code
+        assert (reason.customer, reason.contact, reason.role, reason.center) == facts
+
+
+def test_login_facts_of_one_role_share_its_decisions() -> None:
+    """Login facts that may sign in get their role's decisions, as emails do."""
+    engine = Engine(ACCOUNT)
+    first = LoginFacts("1", "Buyer", give_access=True)
+    second = LoginFacts("2", "Buyer", give_access=True)
+    decision = engine.decide(first, "Make a Payment")
+    assert engine.decide(second, "Make a Payment") is decision
+    assert decision is engine.decide("open@x.example", "Make a Payment")
