@@ -770,3 +770,24 @@ def test_no_output_contains_a_password(
     for text in outputs:
         for secret in (*SECRETS, *tokens):
             assert secret not in text, text
+
+
+@pytest.mark.parametrize(
+    "refused_row",
+    [
+        "102,yes,new@x.example,Customer Center,",  # no way to notify: a problem
+        "102,yes,new@x.example,Customer Center,maybe",  # a flag that is none
+    ],
+)
+def test_an_email_a_refused_row_asked_for_is_free_for_a_later_row(
+    refused_row: str,
+) -> None:
+    """A row with a problem changes nothing: its email stays free."""
+    lines = [
+        "Internal ID,Give Access,Email,Role,Send New Access Notification Email",
+        refused_row,
+        "104,yes,new@x.example,,yes",
+    ]
+    report = import_access(account(), lines)
+    assert [problem.line for problem in report.problems] == [2]
+    assert report.grants == 1

@@ -581,8 +581,8 @@ class _Import:
             return
         email, role = resolved  # the rules now hold the changed record
         if procedure is None or len(self.problems) > self.row_start:
-            changed = _with_access(login, email, role, grant, None)
-            self.rules.replace_customer(position, changed, login.customer)
+            kept = self.rules.customers[login.customer.internal_id]  # that object
+            self.rules.replace_customer(position, kept, login.customer)
             return
         self.grants += 1
         self.notified += isinstance(procedure, SendNotification) or procedure.notify
