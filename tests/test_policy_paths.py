@@ -53,6 +53,7 @@ CUSTOMERS = [
         role="Premium Customer Center",
         assigned_website="Main",
     ),
+    Customer("9", "MIXED", email="Mixed@X.example", give_access=True, role="BUYER"),
     Customer(
         "8",
         "EIGHT",
@@ -99,6 +100,8 @@ def test_logins_of_one_role_share_its_decisions() -> None:
     engine = Engine(ACCOUNT)
     shared = engine.decide("open@x.example", "Make a Payment")
     assert engine.decide("same@x.example", "Make a Payment") is shared
+    # An email and a role written otherwise than folded: the same decisions.
+    assert engine.decide("Mixed@X.example", "Make a Payment") is shared
     kept = engine.decide("shut@x.example", "Make a Payment")
     assert engine.decide("shut@x.example", "Make a Payment") is kept
 
