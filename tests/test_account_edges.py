@@ -6,6 +6,7 @@ already hold problems (rules built by hand, as the CSV import's are).
 """
 
 from collections.abc import Callable
+from types import MappingProxyType
 
 import pytest
 
@@ -16,9 +17,13 @@ from ccroles.accounts import (
     Contact,
     Customer,
     LoginFacts,
+    account_problems,
     format_path,
 )
 from ccroles.exceptions import InvalidFieldError, InvalidIdError
+from ccroles.forms import FormPreferences, RecordType, TransactionForm
+from ccroles.permissions import Level
+from ccroles.roles import CUSTOMER_CENTER, Role
 
 
 @pytest.mark.parametrize(
@@ -194,3 +199,108 @@ def test_unknown_roles_and_duplicate_ids_are_placed_and_named() -> None:
     error = rules.problems[2].error
     assert getattr(error, "owner", None) == "contact 'c1' of customer 'ACME'"
     assert getattr(rules.problems[1].error, "owner", None) == "customer 'ACME'"
+
+
+ACCOUNT_WIDE = [
+    (
+        ("roles", 1, "name"),
+        "the account uses role name 'alpha', which is already taken",
+        "the account",
+    ),
+    (
+        ("roles", 2, "base"),
+        (
+            "customer center role 'Detached' is no copy of a built-in role: make it "
+            "with CUSTOMER_CENTER.customize(...) (or the premium or advanced role)"
+        ),
+        None,
+    ),
+    (("websites", 1), "a website name must not be blank, got ' '", None),
+    (
+        ("websites", 2),
+        "the account uses website 'main', which is already taken",
+        "the account",
+    ),
+    (
+        ("customers", 1, "role"),
+        f"customer 'B' names role 'Gamma', {LACKS}",
+        "customer 'B'",
+    ),
+    (
+        ("forms", 1, "name"),
+        "the account uses form name 'order a (External)', which is already taken",
+        "the account",
+    ),
+    (
+        ("form_preferences", "role_forms", "Ghost"),
+        f"a form preference names role 'Ghost', {LACKS}",
+        "a form preference",
+    ),
+    (
+        ("form_preferences", "website_order_forms", "Nowhere"),
+        f"a form preference names website 'Nowhere', {LACKS}",
+        "a form preference",
+    ),
+]
+
+
+def test_every_account_wide_rule_is_placed_named_and_checked_past_a_problem() -> None:
+    """Each problem at its path with its owner; the checks go on after each."""
+    other = TransactionForm("Other (External)", RecordType.SALES_ORDER)
+    preferences = (
+        FormPreferences()
+        .with_role_form(CUSTOMER_CENTER.customize("Ghost"), other)
+        .with_website_order_form("Nowhere", other)
+    )
+    found = account_problems(
+        roles=[
+            CUSTOMER_CENTER.customize("Alpha"),
+            CUSTOMER_CENTER.customize("alpha"),
+            Role("Detached"),
+            CUSTOMER_CENTER.customize("Beta"),
+        ],
+        websites=["Main", " ", "main", "Outlet"],
+        customers=[Customer("1", "A", role="broken"), Customer("2", "B", role="Gamma")],
+        forms=[
+            TransactionForm("Order A (External)", RecordType.SALES_ORDER),
+            TransactionForm("order a (External)", RecordType.SALES_ORDER),
+            other,
+        ],
+        form_preferences=preferences,
+        ignored_roles=["Broken"],  # a role that failed to build: named, not lacking
+    )
+    placed = [
+        (problem.path, str(problem.error), getattr(problem.error, "owner", None))
+        for problem in found
+    ]
+    assert placed == ACCOUNT_WIDE
+    detached = found[1].error
+    assert (getattr(detached, "role", None), getattr(detached, "root", None)) == (
+        "Detached",
+        "Detached",
+    )
+
+
+def test_a_role_changed_behind_its_back_is_refused_at_its_levels() -> None:
+    """A copy whose levels were swapped after its checks: refused by the account."""
+    rogue = CUSTOMER_CENTER.customize("Rogue")
+    levels = MappingProxyType({**rogue.levels, "LIST_LOCATION": Level.VIEW})
+    object.__setattr__(rogue, "levels", levels)  # hostile: past the constructor
+    other = TransactionForm("Other (External)", RecordType.SALES_ORDER)
+    found = account_problems(
+        roles=[rogue, CUSTOMER_CENTER.customize("After")],
+        form_preferences=FormPreferences().with_account_form(other),
+    )
+    assert [(problem.path, str(problem.error)) for problem in found] == [
+        (
+            ("roles", 0, "levels"),
+            (
+                "role 'Rogue' cannot add permission 'LIST_LOCATION' at View: its root "
+                "role 'Customer Center' does not have it"
+            ),
+        ),
+        (
+            ("form_preferences",),
+            f"a form preference names form 'Other (External)', {LACKS}",
+        ),
+    ]
