@@ -14,6 +14,7 @@ from ccroles.passwords import (
     Password,
     PasswordHash,
     ScryptParams,
+    check_scrypt_cost,
     hash_password,
     is_common_password,
     password_problems,
@@ -175,3 +176,30 @@ def test_scrypt_parameters_are_named_in_their_refusal() -> None:
     with pytest.raises(InvalidFieldError) as refused:
         ScryptParams(n=3)
     assert str(refused.value).startswith("scrypt parameters n 3 is refused")
+
+
+def test_a_hash_refuses_a_key_of_the_wrong_size_naming_only_its_length() -> None:
+    """The key's refusal names the record and field, and the length, never bytes."""
+    with pytest.raises(InvalidFieldError) as refused:
+        PasswordHash(
+            algorithm="scrypt", salt=b"0123456789abcdef", hash=b"short", n=16, r=8, p=1
+        )
+    error = refused.value
+    assert (error.record, error.field, error.value) == (
+        "password hash",
+        "hash",
+        "5 bytes",
+    )
+    assert str(error) == (
+        "password hash hash '5 bytes' is refused; "
+        "expected the 32 bytes of an scrypt key"
+    )
+
+
+def test_too_much_work_is_refused_at_p_with_its_value() -> None:
+    """N * r * p above the bound: p is named, with the value given."""
+    with pytest.raises(InvalidFieldError) as refused:
+        check_scrypt_cost(2**14, 8, 16, record="password hash")
+    error = refused.value
+    assert (error.field, error.value) == ("p", 16)
+    assert error.expected == "n * r * p of at most 1048576"
