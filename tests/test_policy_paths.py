@@ -23,10 +23,16 @@ from ccroles import (
 )
 from ccroles.decisions import FeatureQuestion, ReasonCode
 from ccroles.exceptions import UnknownWebsiteError
-from ccroles.features import FeatureCatalogue
+from ccroles.features import Feature, FeatureCatalogue, Has
 from ccroles.forms import FormPreferences, RecordType, TransactionForm
 from ccroles.policy import Preview
-from ccroles.roles import CUSTOMER_CENTER, CenterType, Role
+from ccroles.roles import (
+    CUSTOMER_CENTER,
+    PREMIUM_CUSTOMER_CENTER,
+    Capability,
+    CenterType,
+    Role,
+)
 from ccroles.testing import Record
 
 BUYER = CUSTOMER_CENTER.customize("Buyer", {"TRAN_CUSTPYMT": "None"})
@@ -223,3 +229,90 @@ def test_login_facts_of_one_role_share_its_decisions() -> None:
     decision = engine.decide(first, "Make a Payment")
     assert engine.decide(second, "Make a Payment") is decision
     assert decision is engine.decide("open@x.example", "Make a Payment")
+
+
+def codes_and_alternatives(
+    engine: Engine, login: str, feature: str
+) -> list[tuple[ReasonCode, str | None, tuple[str, ...]]]:
+    """Each reason's code, its capability or area, and its alternatives."""
+    return [
+        (
+            reason.code,
+            reason.feature if reason.capability is None else str(reason.capability),
+            reason.alternatives,
+        )
+        for reason in engine.decide(login, feature).reasons
+    ]
+
+
+def test_a_capability_a_copy_dropped_is_fixable_and_names_no_other_role() -> None:
+    """The root has it: giving it back is the remedy, no other role is named."""
+    copy = PREMIUM_CUSTOMER_CENTER.customize(
+        "No Quotes",
+        capabilities=PREMIUM_CUSTOMER_CENTER.capabilities - {Capability.QUOTE_REQUESTS},
+    )
+    account = Account(
+        roles=[copy],
+        customers=[
+            Customer("1", "Q", email="q@x.example", give_access=True, role=copy.name)
+        ],
+    )
+    (reason,) = (
+        Engine(account).decide("q@x.example", "Quote Request and Approval").reasons
+    )
+    assert (reason.code, reason.alternatives, reason.root) == (
+        ReasonCode.MISSING_CAPABILITY,
+        (),
+        None,
+    )
+
+
+def test_what_an_area_still_lacks_names_the_roles_that_have_the_feature() -> None:
+    """A built-in role without the area's capability: both reasons name Premium."""
+    account = Account(
+        customers=[
+            Customer(
+                "1",
+                "A",
+                email="a@x.example",
+                give_access=True,
+                role="Advanced Customer Center",
+            )
+        ]
+    )
+    premium = ("Premium Customer Center",)
+    assert codes_and_alternatives(
+        Engine(account), "a@x.example", "Scriptable Cart"
+    ) == [
+        (ReasonCode.MISSING_CAPABILITY, "scriptable_cart", premium),
+        (ReasonCode.PARENT_DENIED, "Website", ()),
+        (ReasonCode.MISSING_CAPABILITY, "website", premium),
+    ]
+
+
+def test_areas_within_areas_are_each_reported_once_what_they_lack_is_fixed() -> None:
+    """Three levels: each denied area named, with only what is still lacking."""
+    catalogue = FeatureCatalogue(
+        [
+            Feature("Top", Has("website")),
+            Feature("Middle", Has("website") & Has("wish_lists"), parent="Top"),
+            Feature("Leaf", Has("wish_lists"), parent="Middle"),
+        ]
+    )
+    copy = PREMIUM_CUSTOMER_CENTER.customize("Bare", capabilities=())
+    account = Account(
+        roles=[copy],
+        customers=[
+            Customer("1", "B", email="b@x.example", give_access=True, role="Bare")
+        ],
+    )
+    assert codes_and_alternatives(
+        Engine(account, catalogue), "b@x.example", "Leaf"
+    ) == [
+        (ReasonCode.MISSING_CAPABILITY, "wish_lists", ()),
+        (ReasonCode.PARENT_DENIED, "Middle", ()),
+        (ReasonCode.MISSING_CAPABILITY, "website", ()),
+        (ReasonCode.PARENT_DENIED, "Top", ()),
+    ]
+    reasons = Engine(account, catalogue).decide("b@x.example", "Leaf").reasons
+    assert [reason.covered for reason in reasons] == [False, False, False, True]
