@@ -203,17 +203,17 @@ def test_unknown_roles_and_duplicate_ids_are_placed_and_named() -> None:
 
 ACCOUNT_WIDE = [
     (
-        ("roles", 1, "name"),
-        "the account uses role name 'alpha', which is already taken",
-        "the account",
-    ),
-    (
-        ("roles", 2, "base"),
+        ("roles", 1, "base"),
         (
             "customer center role 'Detached' is no copy of a built-in role: make it "
             "with CUSTOMER_CENTER.customize(...) (or the premium or advanced role)"
         ),
         None,
+    ),
+    (
+        ("roles", 2, "name"),
+        "the account uses role name 'alpha', which is already taken",
+        "the account",
     ),
     (("websites", 1), "a website name must not be blank, got ' '", None),
     (
@@ -255,8 +255,8 @@ def test_every_account_wide_rule_is_placed_named_and_checked_past_a_problem() ->
     found = account_problems(
         roles=[
             CUSTOMER_CENTER.customize("Alpha"),
-            CUSTOMER_CENTER.customize("alpha"),
             Role("Detached"),
+            CUSTOMER_CENTER.customize("alpha"),  # checked past the detached one
             CUSTOMER_CENTER.customize("Beta"),
         ],
         websites=["Main", " ", "main", "Outlet"],
@@ -274,7 +274,7 @@ def test_every_account_wide_rule_is_placed_named_and_checked_past_a_problem() ->
         for problem in found
     ]
     assert placed == ACCOUNT_WIDE
-    detached = found[1].error
+    detached = found[0].error
     assert (getattr(detached, "role", None), getattr(detached, "root", None)) == (
         "Detached",
         "Detached",

@@ -203,3 +203,10 @@ def test_too_much_work_is_refused_at_p_with_its_value() -> None:
     error = refused.value
     assert (error.field, error.value) == ("p", 16)
     assert error.expected == "n * r * p of at most 1048576"
+
+
+def test_too_much_memory_is_refused_at_r_with_its_value() -> None:
+    """128 * r * n above the bound: r is named, with the value given."""
+    with pytest.raises(InvalidFieldError) as refused:
+        check_scrypt_cost(2**17, 16, 1, record="password hash")
+    assert (refused.value.field, refused.value.value) == ("r", 16)

@@ -19,7 +19,7 @@ import functools
 import hmac
 import itertools
 import os
-from typing import TYPE_CHECKING, Final, NoReturn, cast
+from typing import TYPE_CHECKING, Final, NoReturn
 
 import attrs
 
@@ -88,6 +88,7 @@ def check_scrypt_cost(n: object, r: object, p: object, *, record: str) -> None:
         ("r", r, 1, MAX_SCRYPT_R),
         ("p", p, 1, MAX_SCRYPT_P),
     )
+    cost: dict[str, int] = {}
     for name, value, least, most in limits:
         if type(value) is not int or not least <= value <= most:
             kind = "a power of 2" if name == "n" else "an integer"
@@ -96,11 +97,11 @@ def check_scrypt_cost(n: object, r: object, p: object, *, record: str) -> None:
         if name == "n" and value & (value - 1):
             expected = f"a power of 2 from {least} to {most}"
             raise InvalidFieldError(record, name, value, expected=expected)
-    memory = 128 * cast("int", r) * cast("int", n)
-    if memory > MAX_SCRYPT_MEMORY:
+        cost[name] = value
+    if 128 * cost["r"] * cost["n"] > MAX_SCRYPT_MEMORY:
         expected = f"128 * r * n of at most {MAX_SCRYPT_MEMORY} bytes"
         raise InvalidFieldError(record, "r", r, expected=expected)
-    if cast("int", n) * cast("int", r) * cast("int", p) > MAX_SCRYPT_WORK:
+    if cost["n"] * cost["r"] * cost["p"] > MAX_SCRYPT_WORK:
         expected = f"n * r * p of at most {MAX_SCRYPT_WORK}"
         raise InvalidFieldError(record, "p", p, expected=expected)
 
