@@ -23,7 +23,7 @@ from ccroles.accounts import (
 from ccroles.exceptions import InvalidFieldError, InvalidIdError
 from ccroles.forms import FormPreferences, RecordType, TransactionForm
 from ccroles.permissions import Level
-from ccroles.roles import CUSTOMER_CENTER, Role
+from ccroles.roles import CUSTOMER_CENTER, CenterType, Role
 
 
 @pytest.mark.parametrize(
@@ -304,3 +304,10 @@ def test_a_role_changed_behind_its_back_is_refused_at_its_levels() -> None:
             f"a form preference names form 'Other (External)', {LACKS}",
         ),
     ]
+
+
+def test_roles_after_a_staff_role_are_still_checked() -> None:
+    """A role of another center is not checked against a root; the next ones are."""
+    sales = Role("Sales", center_type=CenterType.SALES)
+    found = account_problems(roles=[sales, Role("Detached")])
+    assert [problem.path for problem in found] == [("roles", 1, "base")]
