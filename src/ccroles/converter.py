@@ -207,7 +207,7 @@ def _id_fields(cls: type) -> list[attrs.Attribute[object]]:
 
 def _structure_id(value: object, _: object) -> object:
     """Read an id: text or an integer, which the record's id rule reads."""
-    if type(value) not in {str, int}:
+    if type(value) is not str and type(value) is not int:
         raise _WrongTypeError("a string or an integer", value)
     return value
 
