@@ -623,10 +623,25 @@ class Engine:
             UnknownFeatureError: *feature* is not a feature of the catalogue.
             UnknownWebsiteError: *website* is not one of the account's.
         """
+        if website is None and login.__class__ is str:
+            try:  # the hot path: a login as written, asked about before
+                decision = self._decisions[login][feature]
+            except KeyError:
+                decision = self._decide_otherwise(login, feature, website)
+        else:
+            decision = self._decide_otherwise(login, feature, website)
+        if self.log_decisions:
+            _log(login, decision)
+        return decision
+
+    def _decide_otherwise(
+        self, login: str | LoginFacts, feature: str | Feature, website: str | None
+    ) -> Decision:
+        """Decide what the hot path of :meth:`decide` did not find kept."""
         decision = None
         if website is None:
             if login.__class__ is str:
-                decisions = self._decisions.get(login) or self._decisions_of(login)
+                decisions = self._decisions_of(login)
             else:
                 plan = self._open_plan(login)
                 decisions = None if plan is None else plan.decisions
@@ -634,8 +649,6 @@ class Engine:
                 decision = decisions.get(feature)
         if decision is None:
             decision = self._decide_feature(login, feature, website)
-        if self.log_decisions:
-            _log(login, decision)
         return decision
 
     def _learn(self, email: str) -> bool:
