@@ -562,6 +562,9 @@ class _Import:
             email=self.cell(cells, _EMAIL) or None,
             role=self.cell(cells, _ROLE) or None,
         )
+        # A row with a procedure and no problem so far is applied if its grant
+        # has no fault: the rules keep its change (and give it back if not).
+        applies = procedure is not None and len(self.problems) == self.row_start
         faults, resolved = _check_grant(
             self.account,
             self.rules,
@@ -569,7 +572,7 @@ class _Import:
             login,
             grant,
             check_procedure=procedure is not None,
-            keep=True,
+            keep=applies,
         )
         for field, error in faults:
             if isinstance(error, CustomerAccessOffError):
@@ -577,13 +580,9 @@ class _Import:
                     continue
                 self.access_off_reported = True
             self.problem(line, _FIELD_COLUMNS.get(field), str(error))
-        if resolved is None:
+        if resolved is None or procedure is None or not applies:
             return
         email, role = resolved  # the rules now hold the changed record
-        if procedure is None or len(self.problems) > self.row_start:
-            kept = self.rules.customers[login.customer.internal_id]  # that object
-            self.rules.replace_customer(position, kept, login.customer)
-            return
         self.grants += 1
         self.notified += isinstance(procedure, SendNotification) or procedure.notify
         if self.customers is None or self.problems:

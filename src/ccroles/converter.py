@@ -741,16 +741,32 @@ def _build_forms(
     Returns the forms that load, with their indexes, and the names of the
     forms that did not load.
     """
-    built: list[tuple[int, TransactionForm]] = []
+    return _read_named(found, converter, document.forms, TransactionForm, "forms")
+
+
+def _read_named(
+    found: _Collector,
+    converter: cattrs.Converter,
+    tables: list[dict[str, object]],
+    cls: type[_T],
+    section: str,
+) -> tuple[list[tuple[int, _T]], set[str]]:
+    """Read each of *tables* as *cls*, noting every problem.
+
+    Returns what was read, with its index in *section*, and the names of the
+    tables that could not be read (so what refers to them is not reported
+    as naming something unknown).
+    """
+    read: list[tuple[int, _T]] = []
     broken: set[str] = set()
-    for index, raw in enumerate(document.forms):
-        form = found.structure(converter, raw, TransactionForm, ("forms", index))
-        if form is None:
-            name = raw.get("name")
+    for index, table in enumerate(tables):
+        entry = found.structure(converter, table, cls, (section, index))
+        if entry is None:
+            name = table.get("name")
             broken.update([name] if isinstance(name, str) else [])
         else:
-            built.append((index, form))
-    return built, broken
+            read.append((index, entry))
+    return read, broken
 
 
 @attrs.frozen
@@ -878,15 +894,7 @@ def _load_document(data: object, source: str, converter: cattrs.Converter) -> Ac
     document = found.structure(converter, data, _Document, ())
     if document is None:
         raise DataFileError(source, found.problems)
-    entries: list[tuple[int, _RoleEntry]] = []
-    broken: set[str] = set()
-    for index, raw in enumerate(document.roles):
-        entry = found.structure(converter, raw, _RoleEntry, ("roles", index))
-        if entry is None:
-            name = raw.get("name")
-            broken.update([name] if isinstance(name, str) else [])
-        else:
-            entries.append((index, entry))
+    entries, broken = _read_named(found, converter, document.roles, _RoleEntry, "roles")
     builder = _RoleBuilder(entries, broken, found)
     roles = builder.build(entries)
     customers = [
