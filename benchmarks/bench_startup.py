@@ -4,15 +4,28 @@ Two rows of issue 14's table, each a ratio to a baseline run in turns with it
 (so a busy machine slows both alike):
 
 - ``import ccroles``, timed inside a fresh interpreter, against
-  ``import attrs, cattrs`` timed the same way (goal: at most 1.3x). Also shown,
-  against the same baseline: a portal's import (``from ccroles import Engine,
-  Account``) and every top-level name (``from ccroles import *``).
+  ``import attrs, cattrs`` timed the same way (goal: at most 1.3x). The
+  portal's import (``from ccroles import Engine, Account``) is held to the
+  same goal: ``import ccroles`` alone loads no module. Also shown, against
+  the same baseline: every top-level name (``from ccroles import *``), and
+  the portal import's floor.
 - ``ccroles check examples/account.toml ap@acme.example "Make a Payment"``,
   the whole process (interpreter start to exit, through the installed
   ``ccroles`` script), against a whole process that only imports attrs and
-  cattrs (goal: at most 1.5x), and against a floor: a process that imports
-  them and declares as many attrs classes as the check loads, with the same
-  numbers of fields (the list is taken from a run of the check).
+  cattrs (goal: at most 1.5x), and against the check's floor.
+
+A floor imports the modules the import or the check loads (attrs, cattrs if
+used, the stdlib; not ccroles) and declares as many attrs classes as it
+loads, each with the options of its model (slotted, frozen, an exception,
+...) and as many fields, without validators or converters: what the classes
+and modules cost, before any of ccroles's own work. The modules and classes
+are listed by running the import or the check once (a probe).
+
+Every process runs with a bytecode cache, as an installed package has (pip
+compiles it): a temporary ``PYTHONPYCACHEPREFIX``, filled by one run of each
+command before the timing, whatever ``PYTHONDONTWRITEBYTECODE`` says. When
+that variable is set, one more row shows the check as this environment runs
+it: with an editable install, ccroles compiled from source on every run.
 
 Every figure is the median of many fresh processes, in milliseconds. Run with
 ``make bench`` or ``.venv/bin/python benchmarks/bench_startup.py``; nothing
@@ -22,9 +35,11 @@ here is a test, and no timing is asserted.
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Final
@@ -37,28 +52,35 @@ QUESTION: Final = ("ap@acme.example", "Make a Payment")
 TIMED: Final = (
     "import time; _t = time.perf_counter(); {}; print(time.perf_counter() - _t)"
 )
+PORTAL: Final = "from ccroles import Engine, Account"
 IMPORTS: Final = {
     "import attrs, cattrs": "import attrs, cattrs",
     "import ccroles": "import ccroles",
-    "from ccroles import Engine, Account": "from ccroles import Engine, Account",
+    PORTAL: PORTAL,
     "from ccroles import *": "from ccroles import *",
 }
 BASELINE: Final = "import attrs, cattrs"
+GOALS: Final = {"import ccroles": "(goal: at most 1.3x)", PORTAL: "(goal: 1.3x)"}
 
 
-def import_seconds(statement: str) -> float:
-    """The time *statement* takes in a fresh interpreter."""
-    code = TIMED.format(statement)
-    result = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+def run(command: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """Run *command* with *env*, its output captured as text."""
+    return subprocess.run(  # noqa: S603 (our own interpreter and script)
+        command, capture_output=True, text=True, check=False, env=env
     )
+
+
+def import_seconds(statement: str, env: dict[str, str]) -> float:
+    """The time *statement* takes in a fresh interpreter."""
+    result = run([sys.executable, "-c", TIMED.format(statement)], env)
+    result.check_returncode()
     return float(result.stdout)
 
 
-def process_seconds(command: list[str]) -> float:
+def process_seconds(command: list[str], env: dict[str, str]) -> float:
     """The wall time of a whole process running *command*, start to exit."""
     start = time.perf_counter()
-    subprocess.run(command, capture_output=True, check=False)  # noqa: S603
+    subprocess.run(command, capture_output=True, check=False, env=env)  # noqa: S603
     return time.perf_counter() - start
 
 
@@ -70,46 +92,73 @@ def check_command() -> list[str]:
     return [str(script), "check", str(ACCOUNT), *QUESTION]
 
 
-# Run the check in one process, then list the attrs classes of ccroles loaded.
+# Run some code; list the modules it loaded that are not ccroles's ("module
+# NAME": attrs, cattrs if used, the stdlib) and each attrs class of ccroles then
+# loaded: its number of fields and the options it was declared with, read
+# back with attrs.inspect ("class N OPTIONS").
 PROBE: Final = """
-import contextlib, io, sys, attrs
-from ccroles.cli import main
+import contextlib, io, sys
+before = set(sys.modules)
 with contextlib.redirect_stdout(io.StringIO()):
-    main(sys.argv[1:])
+    CODE
+for name in sorted(set(sys.modules) - before):
+    if name.partition(".")[0] != "ccroles" and not name.startswith("_"):
+        print("module", name)
+import attrs
 for name, module in list(sys.modules.items()):
     if name.startswith("ccroles"):
         for value in vars(module).values():
             if isinstance(value, type) and value.__module__ == name:
-                if attrs.has(value):
-                    print(len(attrs.fields(value)), issubclass(value, BaseException))
+                if "__attrs_attrs__" in vars(value):  # declared by attrs
+                    p = attrs.inspect(value)
+                    implied = (
+                        "leave_alone" if not p.added_eq
+                        else "hashable" if p.is_frozen else "unhashable"
+                    )
+                    hashing = p.hashability.value
+                    options = (
+                        f"auto_exc={p.is_exception},slots={p.is_slotted},"
+                        f"weakref_slot={p.has_weakref_slot},frozen={p.is_frozen},"
+                        f"init={p.added_init},repr={p.added_repr},eq={p.added_eq},"
+                        f"order={p.added_ordering},"
+                        f"cache_hash={hashing == 'hashable_cache'}"
+                    )
+                    if hashing != implied:
+                        options += f",unsafe_hash={hashing != 'leave_alone'}"
+                    print("class", len(attrs.fields(value)), options)
 """
+CHECK_PROBE: Final = "from ccroles.cli import main; main(sys.argv[1:])"
+PORTAL_PROBE: Final = PORTAL
 
 
-def classes_floor(check: list[str]) -> list[str]:
-    """A process importing attrs and cattrs and declaring the check's classes.
+def floor_module(probe: str, argv: list[str], env: dict[str, str], path: Path) -> str:
+    """Write a module importing what *probe* imports, declaring as many classes.
 
-    Each class is frozen and slotted with as many fields as its model (an
-    exception's model is an exception): the least the check's classes cost.
+    Each class is declared with the options of its model (slotted, frozen,
+    an exception, ...) and as many fields, without validators or converters:
+    the least classes of the same shapes cost. The module is written to *path*
+    (imported, it is cached as ccroles is). Returns a label saying what it
+    holds.
     """
-    probe = subprocess.run(  # noqa: S603 (our own interpreter, fixed code)
-        [sys.executable, "-c", PROBE, *check[-4:]],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    shapes = [line.split() for line in probe.stdout.splitlines()]
-    code = "import attrs, cattrs\n" + "".join(
-        f"@attrs.frozen\nclass C{i}({'Exception' if error == 'True' else 'object'}):\n"
+    found = run([sys.executable, "-c", PROBE.replace("CODE", probe), *argv], env)
+    found.check_returncode()
+    lines = [line.split() for line in found.stdout.splitlines()]
+    modules = [words[1] for words in lines if words[0] == "module"]
+    shapes = [words[1:] for words in lines if words[0] == "class"]
+    code = f"import {', '.join(modules)}\n" + "".join(
+        f"@attrs.define({options})\n"
+        f"class C{i}({'Exception' if 'auto_exc=True' in options else 'object'}):\n"
         + "".join(f"    f{j}: object = None\n" for j in range(int(fields)))
         + ("    pass\n" if fields == "0" else "")
-        for i, (fields, error) in enumerate(shapes)
+        for i, (fields, options) in enumerate(shapes)
     )
-    return [sys.executable, "-c", code]
+    path.write_text(code, encoding="utf-8")
+    return f"its modules, {len(shapes)} classes"
 
 
 def line(name: str, ms: float, base: float, goal: str = "") -> None:
     """Print one result: milliseconds and the ratio to the baseline."""
-    print(f"  {name:<40} {ms:8.1f} ms {ms / base:6.2f}x  {goal}")
+    print(f"  {name:<46} {ms:8.1f} ms {ms / base:6.2f}x  {goal}")
 
 
 def main() -> None:
@@ -118,38 +167,60 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=41)
     repeats = parser.parse_args().repeats
     check = check_command()
-    answer = subprocess.run(check, capture_output=True, text=True, check=False)  # noqa: S603
-    if answer.returncode != 0 or answer.stdout.strip() != "allowed":
-        message = f"ccroles check did not answer 'allowed': {answer!r}"
-        raise SystemExit(message)
-    floor = [sys.executable, "-c", "import attrs, cattrs"]
-    imports: dict[str, list[float]] = {name: [] for name in IMPORTS}
-    classes = classes_floor(check)
-    processes: dict[str, list[float]] = {"floor": [], "classes": [], "check": []}
-    for _ in range(repeats):
-        for name, statement in IMPORTS.items():
-            imports[name].append(import_seconds(statement))
-        processes["floor"].append(process_seconds(floor))
-        processes["classes"].append(process_seconds(classes))
-        processes["check"].append(process_seconds(check))
-    ms = {name: statistics.median(times) * 1e3 for name, times in imports.items()}
+    plain = dict(os.environ)  # the environment as it is (maybe no bytecode cache)
+    with tempfile.TemporaryDirectory(prefix="ccroles-pycache-") as cache:
+        cached = {k: v for k, v in plain.items() if k != "PYTHONDONTWRITEBYTECODE"} | {
+            "PYTHONPYCACHEPREFIX": cache
+        }
+        answer = run(check, cached)  # also fills the cache for the check
+        if answer.returncode != 0 or answer.stdout.strip() != "allowed":
+            message = f"ccroles check did not answer 'allowed': {answer!r}"
+            raise SystemExit(message)
+        floors = Path(cache) / "floors"
+        floors.mkdir()
+        portal_label = floor_module(
+            PORTAL_PROBE, [], cached, floors / "portal_floor.py"
+        )
+        check_label = floor_module(
+            CHECK_PROBE, check[-4:], cached, floors / "check_floor.py"
+        )
+        on_path = f"import sys; sys.path.insert(0, {str(floors)!r})"
+        imports = {**IMPORTS, "portal floor": f"{on_path}; import portal_floor"}
+        floor = [sys.executable, "-c", "import attrs, cattrs"]
+        processes = {
+            "floor": (floor, cached),
+            "classes": (
+                [sys.executable, "-c", f"{on_path}; import check_floor"],
+                cached,
+            ),
+            "check": (check, cached),
+        }
+        if plain.get("PYTHONDONTWRITEBYTECODE"):
+            processes["uncached"] = (check, plain)
+        for statement in imports.values():  # fill the cache for each
+            import_seconds(statement, cached)
+        for command, env in processes.values():
+            process_seconds(command, env)
+        times: dict[str, list[float]] = {name: [] for name in (*imports, *processes)}
+        for _ in range(repeats):
+            for name, statement in imports.items():
+                times[name].append(import_seconds(statement, cached))
+            for name, (command, env) in processes.items():
+                times[name].append(process_seconds(command, env))
+    ms = {name: statistics.median(t) * 1e3 for name, t in times.items()}
     print(f"Python {sys.version.split()[0]}, median of {repeats} fresh processes")
     print("\nthe import itself, inside a fresh interpreter:")
     base = ms[BASELINE]
     for name in IMPORTS:
-        goal = "(goal: at most 1.3x)" if name == "import ccroles" else ""
-        line(name, ms[name], base, goal)
-    whole = {name: statistics.median(t) * 1e3 for name, t in processes.items()}
+        line(name, ms[name], base, GOALS.get(name, ""))
+    line(f"  floor: {portal_label}", ms["portal floor"], base)
     print("\nthe whole process, start to exit:")
-    line("python -c 'import attrs, cattrs'", whole["floor"], whole["floor"])
-    count = classes[-1].count("@attrs.frozen")
-    line(
-        f"  floor: + declaring the {count} attrs classes",
-        whole["classes"],
-        whole["floor"],
-    )
-    line("ccroles check (example account)", whole["check"], whole["floor"])
-    print("  " + " " * 58 + "(goal: at most 1.5x)")
+    line("python -c 'import attrs, cattrs'", ms["floor"], ms["floor"])
+    line(f"  floor: {check_label}", ms["classes"], ms["floor"])
+    line("ccroles check (example account)", ms["check"], ms["floor"])
+    print("  " + " " * 64 + "(goal: at most 1.5x)")
+    if "uncached" in ms:
+        line("  the same, PYTHONDONTWRITEBYTECODE as set", ms["uncached"], ms["floor"])
 
 
 if __name__ == "__main__":

@@ -23,9 +23,7 @@ same function. Ids, emails and names follow the rules of :mod:`ccroles.names`.
 
 from __future__ import annotations
 
-import json
 import re
-import string
 import typing
 from collections.abc import Sequence  # noqa: TC003 (resolved at run time: the Account type)
 from datetime import timedelta
@@ -190,6 +188,8 @@ def format_path(path: _Path) -> str:
         elif re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", part):
             text += f".{part}" if text else part
         else:
+            import json  # noqa: PLC0415 (only for an odd key, in a message)
+
             text += f"[{json.dumps(part, ensure_ascii=False)}]"
     return text
 
@@ -597,6 +597,8 @@ Questions? Write to $administrator_email.
 
 
 def _check_template(_: object, __: attrs.Attribute[str], value: str) -> None:
+    import string  # noqa: PLC0415 (only when an account has notifications)
+
     template = string.Template(value)
     if not template.is_valid():
         raise UnsafeTemplateError(None, allowed=NOTIFICATION_PLACEHOLDERS)

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
 
@@ -51,7 +50,6 @@ from ccroles.names import fold, is_encodable
 from ccroles.policy import Engine
 from ccroles.roles import BUILTIN_ROLES, RoleCatalogue
 from ccroles.serialization import load_account, load_roles
-from ccroles.writing import can_write, dump_account, write_atomically
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -62,8 +60,8 @@ if TYPE_CHECKING:
 __all__ = ["main"]
 
 # _LAZY: a command imports the modules only it uses (the renderers, the CSV
-# import, the sign-in store, the Cedar export) when it runs, so that a
-# question (`ccroles check`) starts without them.
+# import, the sign-in store, the Cedar export, the writers, datetime) when it
+# runs, so that a question (`ccroles check`) starts without them.
 
 _EXIT_USAGE = 2
 _EXIT_PROBLEMS = 1
@@ -258,6 +256,7 @@ def _text_file(name: str) -> _TextFile:
 
 def _readme(args: argparse.Namespace) -> int:
     from ccroles.render import embed_matrix  # noqa: PLC0415 (see _LAZY)
+    from ccroles.writing import write_atomically  # noqa: PLC0415 (see _LAZY)
 
     file: _TextFile = args.file
     document = embed_matrix(file.text, feature_matrix(BUILTIN_ROLES))
@@ -351,6 +350,7 @@ def _add_explain(commands: argparse._SubParsersAction[_Parser]) -> None:
 def _import_access(args: argparse.Namespace) -> int:
     """Import the CSV; print the report; save the new account if asked to."""
     from ccroles.access_csv import import_access, render_report  # noqa: PLC0415 (_LAZY)
+    from ccroles.writing import can_write, dump_account  # noqa: PLC0415 (see _LAZY)
 
     output: str | None = args.output
     if output is not None and not args.apply:
@@ -406,6 +406,8 @@ def _add_import_access(commands: argparse._SubParsersAction[_Parser]) -> None:
 
 def _sign_in_status(args: argparse.Namespace) -> int:
     """Print the login's lock and count; status 1 while it is locked."""
+    from datetime import UTC, datetime  # noqa: PLC0415 (see _LAZY)
+
     from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
 
     with SQLiteSignInStore(args.store, create=False) as store:

@@ -30,7 +30,6 @@ shape gets a new format version in ``READABLE_VERSIONS``.
 
 from __future__ import annotations
 
-import base64
 import enum
 import functools
 import types
@@ -252,10 +251,14 @@ def _key_hook(value: object, _: object) -> _Key:
 
 def _structure_bytes(value: object, _: object) -> bytes:
     """Read bytes from base64 text."""
+    import base64  # noqa: PLC0415 (loaded only when bytes are read)
+
     return base64.b64decode(_exactly(str, "a string")(value, _), validate=True)
 
 
 def _unstructure_bytes(value: bytes) -> str:
+    import base64  # noqa: PLC0415 (loaded only when bytes are written)
+
     return base64.b64encode(value).decode("ascii")
 
 

@@ -16,7 +16,6 @@ be bytes and its key the 32 bytes scrypt derives.
 from __future__ import annotations
 
 import functools
-import hmac
 import itertools
 import os
 from typing import TYPE_CHECKING, Final, NoReturn
@@ -49,6 +48,10 @@ __all__ = [
     "is_common_password",
     "password_problems",
 ]
+
+# _OPENSSL: hashlib and hmac (which loads OpenSSL) are imported where a
+# password is hashed or compared, so that loading accounts and answering
+# questions (a portal, `ccroles check`) starts without them.
 
 MAX_SCRYPT_N: Final = 2**17
 """The highest scrypt cost ``n`` accepted (8 times the default 2**14)."""
@@ -197,6 +200,8 @@ class PasswordHash:
         if not is_encodable(password):
             return False
         key = _scrypt(password, self.salt, self.n, self.r, self.p)
+        import hmac  # noqa: PLC0415 (see _OPENSSL)
+
         return hmac.compare_digest(key, self.hash)
 
 
@@ -210,7 +215,7 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
     if not is_encodable(password):
         reason = "it holds characters that cannot be written as UTF-8"
         raise WeakPasswordError(reason, owner="the login")
-    import hashlib  # noqa: PLC0415 (OpenSSL loads only when a password is hashed)
+    import hashlib  # noqa: PLC0415 (see _OPENSSL)
 
     maxmem = 128 * r * (n + p + 2) + 1024 * 1024
     return hashlib.scrypt(
@@ -262,6 +267,8 @@ class Password:
             return NotImplemented
         mine = self._text.encode("utf-8", "surrogatepass")
         theirs = other._text.encode("utf-8", "surrogatepass")
+        import hmac  # noqa: PLC0415 (see _OPENSSL)
+
         return hmac.compare_digest(mine, theirs)
 
     __hash__ = None  # type: ignore[assignment]  # a secret is no dictionary key

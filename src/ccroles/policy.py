@@ -41,7 +41,6 @@ raise Customer Payment from None to Create on role 'Accountant'
 from __future__ import annotations
 
 import functools
-import logging
 from typing import (
     TYPE_CHECKING,
     Concatenate,
@@ -94,8 +93,6 @@ if TYPE_CHECKING:
     from ccroles.roles import Capability, Role
 
 __all__ = ["Engine", "OwnedRecord", "Preview"]
-
-_LOG: Final = logging.getLogger("ccroles.policy")
 
 
 class OwnedRecord(Protocol):
@@ -392,8 +389,10 @@ _NOTHING: Final[frozenset[str]] = frozenset()
 
 
 def _log(login: object, decision: Decision) -> None:
+    import logging  # noqa: PLC0415 (loaded only when decisions are logged)
+
     who = login.label if isinstance(login, LoginFacts) else str(login)
-    _LOG.debug(
+    logging.getLogger("ccroles.policy").debug(
         "%s may%s %s",
         who,
         "" if decision.allowed else " not",
