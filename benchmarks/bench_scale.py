@@ -109,11 +109,33 @@ class PlainCustomer:
     password_hash: object = None
 
 
-def build_plain(rows: Sequence[Row]) -> list[PlainCustomer]:
-    """The attrs floor: the same rows as frozen attrs objects, unchecked."""
-    return [
-        PlainCustomer(i, c, email=e, give_access=g, role=r) for i, c, e, g, r in rows
-    ]
+@attrs.frozen(slots=False)
+class PlainDictCustomer:
+    """The same, with an instance dict like ``Customer``: quicker to build."""
+
+    internal_id: str
+    customer_id: str
+    email: str | None = None
+    give_access: bool = False
+    role: str | None = None
+    assigned_website: str | None = None
+    active: bool = True
+    also_vendor: bool = False
+    also_partner: bool = False
+    also_employee: bool = False
+    contacts: tuple[object, ...] = ()
+    password_hash: object = None
+
+
+def build_plain(
+    rows: Sequence[Row], kind: type[PlainCustomer | PlainDictCustomer] = PlainCustomer
+) -> list[PlainCustomer | PlainDictCustomer]:
+    """The attrs floor: the same rows as frozen attrs objects, unchecked.
+
+    Slotted objects take the least memory; objects with an instance dict,
+    like ``Customer``'s, the least time.
+    """
+    return [kind(i, c, email=e, give_access=g, role=r) for i, c, e, g, r in rows]
 
 
 def checks_inline(rows: Sequence[Row]) -> dict[str, str]:
@@ -178,7 +200,7 @@ def startup(rows: Sequence[Row]) -> None:
         for name, ns in race(
             {
                 "dict": (lambda: build_dict(rows), 1),
-                "plain": (lambda: build_plain(rows), 1),
+                "plain": (lambda: build_plain(rows, PlainDictCustomer), 1),
                 "checks": (lambda: checks_inline(rows), 1),
                 "ccroles": (lambda: build(rows), 1),
                 "casbin": (lambda: build_casbin(rows), 1),
@@ -331,7 +353,8 @@ def objects(
     parse: Callable[[str], dict[str, list[dict[str, str]]]], path: Path
 ) -> None:
     """Parse an account file, and make its customers unchecked attrs objects."""
-    [PlainCustomer(**table) for table in parse(path.read_text("utf-8"))["customers"]]
+    tables = parse(path.read_text("utf-8"))["customers"]
+    [PlainDictCustomer(**table) for table in tables]
 
 
 def loading(rows: Sequence[Row]) -> None:
