@@ -311,3 +311,55 @@ def test_roles_after_a_staff_role_are_still_checked() -> None:
     sales = Role("Sales", center_type=CenterType.SALES)
     found = account_problems(roles=[sales, Role("Detached")])
     assert [problem.path for problem in found] == [("roles", 1, "base")]
+
+
+class LoudStr(str):
+    """Text that claims to equal anything and hashes alike: a hostile email."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        """Equal to anything."""
+        return True
+
+    def __hash__(self) -> int:
+        """The same hash for all."""
+        return 0
+
+
+def test_the_email_index_keys_are_plain_folded_text() -> None:
+    """A folded email is its own key (one string); others are folded plain text."""
+    folded = Customer("1", "A", email="ap@acme.example")
+    shouting = Customer("2", "B", email="AP@GLOBEX.example")
+    hostile = Customer("3", "C", email=LoudStr("x@umbrella.example"))
+    rules = AccountRules()
+    rules.check_customers([folded, shouting, hostile])
+    keys = list(rules.logins)
+    assert keys == ["ap@acme.example", "ap@globex.example", "x@umbrella.example"]
+    assert keys[0] is folded.email
+    assert [type(key) for key in keys] == [str, str, str]
+    assert list(rules.logins.values()) == [folded, shouting, hostile]
+    assert rules.problems == []
+
+
+def test_customers_are_numbered_from_the_start_given() -> None:
+    """``check_customers(..., start)``: problems carry the account's positions."""
+    rules = AccountRules()
+    rules.check_customers([Customer("1", "A"), Customer("1", "B")], start=5)
+    assert [problem.path for problem in rules.problems] == [
+        ("customers", 6, "internal_id")
+    ]
+    assert rules.positions == {"1": 5}
+
+
+def test_a_login_is_found_by_any_of_its_customers_emails() -> None:
+    """The index names the customer; the login found is its own or a contact's."""
+    contact = Contact("c1", email="Books@acme.example")
+    customer = Customer("1", "ACME", email="ap@acme.example", contacts=[contact])
+    account = Account(customers=[customer])
+    assert account.rules().logins == SharedMap(
+        {"ap@acme.example": customer, "books@acme.example": customer}
+    )
+    own, books = account.login("AP@acme.example"), account.login("books@ACME.example")
+    assert (own.customer, own.contact) == (customer, None)
+    assert (books.customer, books.contact) == (customer, contact)

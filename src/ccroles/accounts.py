@@ -37,7 +37,6 @@ from ccroles.exceptions import (
     DuplicateReferenceError,
     InvalidEmailError,
     InvalidFieldError,
-    InvalidIdError,
     InvalidNameError,
     NotDescendedFromBuiltinError,
     UnknownLoginError,
@@ -81,25 +80,16 @@ _ID: Final = {"id": True}
 # --- the fields of customers and contacts ------------------------------------
 
 
-def _field_id(value: object, field: str, what: str) -> str:
-    """The id rule of :func:`ccroles.names.as_id`, for the record field *field*."""
-    try:
-        return as_id(value, what)
-    except InvalidIdError as error:
-        error.field = field
-        raise
-
-
 def _internal_id(value: object) -> str:
-    return _field_id(value, "internal_id", "customer internal id")
+    return as_id(value, "customer internal id", field="internal_id")
 
 
 def _customer_id(value: object) -> str:
-    return _field_id(value, "customer_id", "customer id")
+    return as_id(value, "customer id", field="customer_id")
 
 
 def _contact_id(value: object) -> str:
-    return _field_id(value, "id", "contact id")
+    return as_id(value, "contact id", field="id")
 
 
 def _check_email(
@@ -221,6 +211,29 @@ def _label(customer_id: str, contact_id: str | None = None) -> str:
     return owner if contact_id is None else f"contact {contact_id!r} of {owner}"
 
 
+def _login_label(customer: Customer, number: int | None) -> str:
+    """How messages name *customer*'s own login, or that of its contact *number*."""
+    if number is None:
+        return _label(customer.customer_id)
+    return _label(customer.customer_id, customer.contacts[number].id)
+
+
+def _login_path(index: int, number: int | None) -> _Path:
+    """Where the login is: the customer at *index*, or its contact *number*."""
+    if number is None:
+        return ("customers", index)
+    return ("customers", index, "contacts", number)
+
+
+def _login_of(customer: Customer, key: str) -> Login:
+    """The login of *customer* (its own or a contact's) whose email key is *key*."""
+    if email_key(customer.email) == key:
+        return Login(customer)
+    return Login(
+        customer, next(c for c in customer.contacts if email_key(c.email) == key)
+    )
+
+
 class AccountRules:
     """The account rules, checked part by part, with the indexes they build.
 
@@ -239,7 +252,8 @@ class AccountRules:
         problems: Every problem found so far, in the order found.
         roles: Built-in and custom roles by folded name.
         websites: Website names by folded name.
-        logins: Logins by casefolded email.
+        logins: By casefolded login email, the customer whose login (its
+            own or a contact's) it is.
         customers: Customers by internal id.
         positions: Each customer's place in the account, by internal id.
     """
@@ -249,7 +263,7 @@ class AccountRules:
         self.problems: list[AccountProblem] = []
         self.roles: dict[str, Role] = {fold(r.name): r for r in BUILTIN_ROLES}
         self.websites: dict[str, str] = {}
-        self.logins: MutableMapping[str, Login] = {}
+        self.logins: MutableMapping[str, Customer] = {}
         self.customers: MutableMapping[str, Customer] = {}
         self.positions: MutableMapping[str, int] = {}
         self._customer_ids: MutableMapping[str, bool] = {}
@@ -332,43 +346,68 @@ class AccountRules:
                 self.websites[key] = website
 
     def check_customer(self, index: int, customer: Customer) -> None:
-        """Ids and emails unique; the roles and website it names known."""
-        at: _Path = ("customers", index)
-        internal_id, customer_id = customer.internal_id, customer.customer_id
-        if internal_id in self.customers:
-            error = DuplicateReferenceError(
-                "internal id", internal_id, owner=_label(customer_id)
-            )
-            self._add((*at, "internal_id"), error)
-        else:
-            self.customers[internal_id] = customer
-            self.positions[internal_id] = index
-        if customer_id in self._customer_ids:
-            error = DuplicateReferenceError(
-                "customer id", customer_id, owner=_label(customer_id)
-            )
-            self._add((*at, "customer_id"), error)
-        self._customer_ids[customer_id] = True
-        assigned = customer.assigned_website
-        if assigned is not None and fold(assigned) not in self.websites:
-            known = self.websites.values()
-            unknown = UnknownReferenceError(
-                "website", assigned, owner=_label(customer_id), known=known
-            )
-            self._add((*at, "assigned_website"), unknown)
-        self._check_login(at, Login(customer))
+        """Check *customer* as the account's customer number *index*."""
+        self.check_customers((customer,), index)
+
+    def check_customers(self, customers: Iterable[Customer], start: int = 0) -> None:
+        """Ids and emails unique; the roles and websites they name known.
+
+        The customers are numbered from *start* in the problems' paths.
+        """
+        by_id, positions, customer_ids = (
+            self.customers,
+            self.positions,
+            self._customer_ids,
+        )
+        websites, check_login = self.websites, self._check_login
+        for index, customer in enumerate(customers, start):
+            internal_id, customer_id = customer.internal_id, customer.customer_id
+            if internal_id in by_id:
+                error = DuplicateReferenceError(
+                    "internal id", internal_id, owner=_label(customer_id)
+                )
+                self._add(("customers", index, "internal_id"), error)
+            else:
+                by_id[internal_id] = customer
+                positions[internal_id] = index
+            if customer_id in customer_ids:
+                error = DuplicateReferenceError(
+                    "customer id", customer_id, owner=_label(customer_id)
+                )
+                self._add(("customers", index, "customer_id"), error)
+            customer_ids[customer_id] = True
+            assigned = customer.assigned_website
+            if assigned is not None and fold(assigned) not in websites:
+                unknown = UnknownReferenceError(
+                    "website",
+                    assigned,
+                    owner=_label(customer_id),
+                    known=websites.values(),
+                )
+                self._add(("customers", index, "assigned_website"), unknown)
+            check_login(index, customer, None)
+            if customer.contacts:
+                self._check_contacts(index, customer)
+
+    def _check_contacts(self, index: int, customer: Customer) -> None:
+        """Contact ids unique; each contact's login checked."""
         for number, contact in enumerate(customer.contacts):
-            where = (*at, "contacts", number)
             if contact.id in self._contact_ids:
                 label = _label(customer.customer_id, contact.id)
                 error = DuplicateReferenceError("contact id", contact.id, owner=label)
-                self._add((*where, "id"), error)
+                self._add(("customers", index, "contacts", number, "id"), error)
             self._contact_ids[contact.id] = True
-            self._check_login(where, Login(customer, contact))
+            self._check_login(index, customer, number)
 
-    def _check_login(self, at: _Path, login: Login) -> None:
-        """The login's role is the account's; its email is no other login's."""
-        role = login.role
+    def _check_login(self, index: int, customer: Customer, number: int | None) -> None:
+        """The login's role is the account's; its email is no other login's.
+
+        The login is the customer's own (*number* ``None``) or its contact
+        number *number*; the :class:`Login` is made only to name it in a
+        problem.
+        """
+        person = customer if number is None else customer.contacts[number]
+        role = person.role
         if role is not None and role not in self._known_role_names:
             key = fold(role)
             if key in self.roles or key in self._ignored_keys:
@@ -376,18 +415,21 @@ class AccountRules:
             else:
                 known = [*(r.name for r in self.roles.values()), *self._ignored]
                 unknown = UnknownReferenceError(
-                    "role", role, owner=login.label, known=known
+                    "role", role, owner=_login_label(customer, number), known=known
                 )
-                self._add((*at, "role"), unknown)
-        email = login.email
+                self._add((*_login_path(index, number), "role"), unknown)
+        email = person.email
         if email is None:
             return
-        key = email_key(email)
+        key = str.casefold(email)  # an email field holds text (its rule)
+        if type(email) is str and key == email:
+            key = email  # one string, not two, for an email written folded
         if key in self.logins:
-            error = DuplicateReferenceError("email", email, owner=login.label)
-            self._add((*at, "email"), error)
+            owner = _login_label(customer, number)
+            error = DuplicateReferenceError("email", email, owner=owner)
+            self._add((*_login_path(index, number), "email"), error)
         else:
-            self.logins[key] = login
+            self.logins[key] = customer
 
     def replace_customer(
         self, index: int, old: Customer, new: Customer
@@ -401,12 +443,12 @@ class AccountRules:
             del self.customers[old.internal_id]
             del self.positions[old.internal_id]
         self._customer_ids.pop(old.customer_id, None)
-        for login in (Login(old), *(Login(old, c) for c in old.contacts)):
-            held = self.logins.get(email_key(login.email))
-            if held is not None and held.customer is old:
-                del self.logins[email_key(login.email)]
-            if login.contact is not None:
-                self._contact_ids.pop(login.contact.id, None)
+        for email in (old.email, *(contact.email for contact in old.contacts)):
+            key = email_key(email)
+            if self.logins.get(key) is old:
+                del self.logins[key]
+        for contact in old.contacts:
+            self._contact_ids.pop(contact.id, None)
         start = len(self.problems)
         self.check_customer(index, new)
         return self.problems[start:]
@@ -496,8 +538,7 @@ class AccountRules:
         """Check every part, in the order an account holds them; return self."""
         self.check_roles(roles)
         self.check_websites(websites)
-        for index, customer in enumerate(customers):
-            self.check_customer(index, customer)
+        self.check_customers(customers)
         self.check_forms(forms, form_preferences)
         return self
 
@@ -703,7 +744,11 @@ class Contact:
     password_hash: PasswordHash | None = attrs.field(default=None, metadata=_SECRET)
 
 
-@attrs.frozen
+# Not slotted: a frozen attrs class with an instance dict is built about a
+# third faster (its __init__ stores into the dict instead of calling
+# object.__setattr__ per field), which is most of an account's start-up; it
+# takes about 100 bytes more per customer (benchmarks/bench_scale.py).
+@attrs.frozen(slots=False)
 class Customer:
     """A customer record and its customer-center access.
 
@@ -1155,7 +1200,9 @@ class Account:
 
         Anything that is not a login email (``""``, ``None``) finds none.
         """
-        return self._rules.logins.get(email_key(email))
+        key = email_key(email)
+        customer = self._rules.logins.get(key)
+        return None if customer is None else _login_of(customer, key)
 
     def logins(self) -> Iterator[Login]:
         """Iterate over every login that has an email, in account order."""

@@ -35,7 +35,7 @@ import functools
 import types
 import typing
 from datetime import timedelta
-from typing import TYPE_CHECKING, Final, NewType, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Final, NewType, ParamSpec, TypeVar, cast
 
 import attrs
 import cattrs
@@ -592,8 +592,14 @@ class _Collector:
         self, converter: cattrs.Converter, value: object, cls: type[_T], path: _Path
     ) -> _T | None:
         """Structure *value*, or note every problem and return ``None``."""
+        return self.read(converter.get_structure_hook(cls), value, cls, path)
+
+    def read(
+        self, hook: StructureHook, value: object, cls: type[_T], path: _Path
+    ) -> _T | None:
+        """Structure *value* with *cls*'s *hook*, or note every problem."""
         try:
-            return converter.structure(value, cls)
+            return cast("_T", hook(value, cls))
         except (cattrs.BaseValidationError, _WrongTypeError) as error:
             for where, message in _cattrs_problems(error, path):
                 self.add(where, message)
@@ -900,10 +906,11 @@ def _load_document(data: object, source: str, converter: cattrs.Converter) -> Ac
     entries, broken = _read_named(found, converter, document.roles, _RoleEntry, "roles")
     builder = _RoleBuilder(entries, broken, found)
     roles = builder.build(entries)
+    hook = converter.get_structure_hook(Customer)  # looked up once for them all
     customers = [
         (index, customer)
         for index, raw in enumerate(document.customers)
-        if (customer := found.structure(converter, raw, Customer, ("customers", index)))
+        if (customer := found.read(hook, raw, Customer, ("customers", index)))
         is not None
     ]
     forms, broken_forms = _build_forms(document, converter, found)

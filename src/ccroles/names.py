@@ -99,12 +99,13 @@ def is_encodable(text: str) -> bool:
     return True
 
 
-def as_id(value: object, what: str = "id") -> str:
+def as_id(value: object, what: str = "id", *, field: str | None = None) -> str:
     """Return the id *value* stands for: its text, or an integer's decimal text.
 
-    *what* names the id in the error (``"customer internal_id"``). A ``str``
-    subclass is read as plain text, so an id never compares by overridden
-    methods.
+    *what* names the id in the error (``"customer internal_id"``), and
+    *field* the record's field that holds it, if any (the error's
+    ``field``). A ``str`` subclass is read as plain text, so an id never
+    compares by overridden methods.
 
     Raises:
         InvalidIdError: *value* is blank, not text or an integer (a bool, a
@@ -116,11 +117,18 @@ def as_id(value: object, what: str = "id") -> str:
     ...
     ccroles.exceptions.InvalidIdError: id True is refused: an id is text or an integer
     """
-    if type(value) is str:
-        if value.isascii() and value.strip():
-            return value  # the common case, decided without the checks below
-        text = value
-    elif isinstance(value, str):
+    if type(value) is str and value.isascii() and value.strip():
+        return value  # the common case, decided without the checks below
+    try:
+        return _as_id(value, what)
+    except InvalidIdError as error:
+        error.field = field
+        raise
+
+
+def _as_id(value: object, what: str) -> str:
+    """:func:`as_id` but for the common case, which it decides first."""
+    if isinstance(value, str):
         text = str.__str__(value)  # plain text, whatever the subclass overrides
     elif isinstance(value, int) and not isinstance(value, bool):
         try:
