@@ -368,13 +368,16 @@ def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
             _cattrs_detailed_validation=False,
             **overrides,  # type: ignore[arg-type]  # overrides by field name
         )
-        detailed: StructureHook = make_dict_structure_fn(cls, conv, **overrides)  # type: ignore[arg-type]  # overrides by field name
+
+        @functools.cache
+        def detailed() -> StructureHook:  # made when first needed: most files load
+            return make_dict_structure_fn(cls, conv, **overrides)  # type: ignore[arg-type]  # overrides by field name
 
         def structure(value: object, target: object) -> object:
             try:
                 return fast(value, target)
             except Exception:  # noqa: BLE001 (read again, for every problem and path)
-                return detailed(value, target)
+                return detailed()(value, target)
 
         return _checked(structure, dict, "a table")
 
