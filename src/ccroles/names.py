@@ -55,9 +55,11 @@ _MAX_LOCAL_PART: Final = 64
 
 # The email rule below for ASCII text, as one pattern (tests check they agree):
 # printable characters but space and "@", up to 64 before the "@", and labels
-# without "." after it, at least two.
+# without "." after it, at least two. The quantifiers are possessive (no
+# backtracking: no class holds the character that ends its run), which
+# matches the same text a little faster.
 _ASCII_EMAIL: Final = re.compile(
-    r"[!-?A-~]{1,64}@[!-\-/-?A-~]+(?:\.[!-\-/-?A-~]+)+"
+    r"[!-?A-~]{1,64}+@[!-\-/-?A-~]++(?:\.[!-\-/-?A-~]++)++"
 ).fullmatch
 
 
