@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ccroles.exceptions import InvalidEmailError
-from ccroles.names import MAX_EMAIL_LENGTH, check_email, email_key, fold
+from ccroles.names import _ASCII_EMAIL, MAX_EMAIL_LENGTH, check_email, email_key, fold
 
 
 def by_the_rule(text: str) -> bool:
@@ -79,12 +79,54 @@ def test_an_email_in_a_text_subclass_is_returned_as_plain_text() -> None:
     assert got == "ap@acme.example"
 
 
-@pytest.mark.parametrize("char", [c for c in string.printable if c not in " @."])
+@pytest.mark.parametrize("char", [c for c in string.printable if c not in "@."])
 def test_every_printable_ascii_character_may_stand_in_a_local_part(char: str) -> None:
-    """Each of the pattern's ranges, character by character."""
-    expected = char.isprintable()
-    assert accepted(f"a{char}b@x.example") == expected
-    assert accepted(f"ap@x{char}y.example") == expected
+    """Each of the pattern's ranges, character by character (a space may not)."""
+    expected = char.isprintable() and char != " "
+    for text in (f"a{char}b@x.example", f"ap@x{char}y.example", f"ap@x.ex{char}y"):
+        assert accepted(text) == expected
+        assert (_ASCII_EMAIL(text) is not None) == expected
+
+
+def fast_path(text: str) -> bool:
+    """Whether the one-pattern fast path accepts *text* (ASCII, at most 254)."""
+    return len(text) <= MAX_EMAIL_LENGTH and _ASCII_EMAIL(text) is not None
+
+
+@given(
+    st.lists(st.text(alphabet="a.@ -~\t\x7fZ\x00", max_size=6) | LOCAL, max_size=5).map(
+        "".join
+    )
+)
+def test_the_fast_path_is_the_rule_for_ascii_text(text: str) -> None:
+    """For ASCII text the pattern alone decides, exactly as the rule does."""
+    assert fast_path(text) == by_the_rule(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a b@x.example",
+        " ab@x.example",
+        "ab@x.example ",
+        "ab@x y.example",
+        "ab@x..example",
+        "ab@.x.example",
+        "ab@x.example.",
+        "ab@example",
+        "@x.example",
+        "ab@@x.example",
+        "a@b@x.example",
+        "a.b@x.example",
+        ".ab@x.example",
+        "a@x.example",
+        "a" * 64 + "@x.example",
+        "a" * 65 + "@x.example",
+    ],
+)
+def test_the_fast_path_at_the_rules_edges(text: str) -> None:
+    """Spaces, dots, "@"s and the local part's limit, one at a time."""
+    assert fast_path(text) == by_the_rule(text) == accepted(text)
 
 
 def test_names_and_emails_fold_whatever_a_subclass_overrides() -> None:
