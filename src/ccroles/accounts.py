@@ -403,8 +403,7 @@ class AccountRules:
         """The login's role is the account's; its email is no other login's.
 
         The login is the customer's own (*number* ``None``) or its contact
-        number *number*; the :class:`Login` is made only to name it in a
-        problem.
+        number *number*; it is named only in a problem.
         """
         person = customer if number is None else customer.contacts[number]
         role = person.role
@@ -421,9 +420,7 @@ class AccountRules:
         email = person.email
         if email is None:
             return
-        key = str.casefold(email)  # an email field holds text (its rule)
-        if type(email) is str and key == email:
-            key = email  # one string, not two, for an email written folded
+        key = email_key(email)
         if key in self.logins:
             owner = _login_label(customer, number)
             error = DuplicateReferenceError("email", email, owner=owner)

@@ -80,10 +80,20 @@ def fold(name: object) -> str:
 def email_key(email: object) -> str:
     """Return the key an email is compared by: casefolded (``""`` for non-text).
 
+    The key is always plain text. An email written folded is its own key
+    (the same string, not a copy), so an index of emails keeps one string
+    per email.
+
     >>> email_key("AP@Acme.example")
     'ap@acme.example'
+    >>> email = "ap@acme.example"
+    >>> email_key(email) is email
+    True
     """
-    return str.casefold(email) if isinstance(email, str) else ""
+    if not isinstance(email, str):
+        return ""
+    key = str.casefold(email)
+    return email if type(email) is str and key == email else key
 
 
 def is_encodable(text: str) -> bool:
