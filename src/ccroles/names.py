@@ -90,10 +90,10 @@ def email_key(email: object) -> str:
     >>> email_key(email) is email
     True
     """
-    if not isinstance(email, str):
-        return ""
-    key = str.casefold(email)
-    return email if type(email) is str and key == email else key
+    if type(email) is str:  # the common case first
+        key = email.casefold()
+        return email if key == email else key
+    return str.casefold(email) if isinstance(email, str) else ""
 
 
 def is_encodable(text: str) -> bool:
