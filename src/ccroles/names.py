@@ -84,8 +84,8 @@ def email_key(email: object) -> str:
     (the same string, not a copy), so an index of emails keeps one string
     per email.
 
-    >>> email_key("AP@Acme.example")
-    'ap@acme.example'
+    >>> email_key("AP@Acme.example"), email_key(None)
+    ('ap@acme.example', '')
     >>> email = "ap@acme.example"
     >>> email_key(email) is email
     True
