@@ -8,6 +8,7 @@ the email path's; these pin each field's rule and each hostile value.
 
 import logging
 
+import attrs
 import pytest
 
 from ccroles import (
@@ -29,6 +30,7 @@ from ccroles.exceptions import (
     UnknownRoleError,
     UnknownWebsiteError,
 )
+from ccroles.policy import _FACTS_KEPT
 from ccroles.testing import Record
 
 ACCOUNTANT = CUSTOMER_CENTER.customize("Accountant", levels={"TRAN_CUSTPYMT": "None"})
@@ -282,3 +284,61 @@ def test_a_feature_named_in_another_case_is_found_for_login_facts() -> None:
     assert not ENGINE.allows(facts(role="Accountant"), "MAKE A PAYMENT")
     with pytest.raises(UnknownFeatureError):
         ENGINE.allows(facts(), "Make a Paymnet")
+
+
+FAILING = [
+    facts(give_access=False),
+    facts(active=False),
+    facts(contact_id="c1", contact_active=False),
+    facts(role=None),
+    facts(role="Staff"),
+    facts(assigned_website="Main"),
+]
+
+
+@pytest.mark.parametrize("login", FAILING)
+def test_facts_asked_again_get_the_first_answers(login: LoginFacts) -> None:
+    """Kept checks answer as a new engine does, for the same or equal facts."""
+    engine = Engine(ENGINE.account)
+    asked = [(PAY, None), ("Wish Lists", None), (PAY, "Wholesale"), (PAY, "Main")]
+    first = [engine.decide(login, f, website=w) for f, w in asked]
+    again = [engine.decide(login, f, website=w) for f, w in asked]
+    equal = [engine.decide(attrs.evolve(login), f, website=w) for f, w in asked]
+    fresh = [Engine(ENGINE.account).decide(login, f, website=w) for f, w in asked]
+    assert first == again == equal == fresh
+    # the failing checks are worked out once for equal facts, then kept
+    kept = engine.decide(attrs.evolve(login), PAY).reasons
+    assert all(a is b for a, b in zip(first[0].reasons, kept, strict=True))
+    assert engine.allows_record(login, "TRAN_CUSTINVC", Record("1")) == (
+        Engine(ENGINE.account).allows_record(login, "TRAN_CUSTINVC", Record("1"))
+    )
+
+
+def test_facts_are_kept_by_their_value_so_each_names_its_own_customer() -> None:
+    """Facts equal but for the customer get reasons naming each one."""
+    engine = Engine(ENGINE.account)
+    for customer in ("ACME", "GLOBEX", "ACME"):
+        login = facts(give_access=False, customer_id=customer)
+        (reason,) = engine.decide(login, PAY).reasons
+        assert reason.customer == customer
+
+
+def test_an_engine_keeps_the_checks_of_at_most_so_many_facts() -> None:
+    """At the limit every one is kept; one more, and the engine starts afresh."""
+    engine = Engine(ENGINE.account)
+    for number in range(_FACTS_KEPT):
+        engine.decide(facts(internal_id=str(number), give_access=False), PAY)
+    kept = engine._facts
+    assert len(kept) == _FACTS_KEPT
+    engine.decide(facts(internal_id="one more", give_access=False), PAY)
+    assert list(kept) == [facts(internal_id="one more", give_access=False)]
+    assert len(engine.with_account(engine.account)._facts) == 0
+
+
+def test_facts_naming_a_role_the_account_lacks_raise_each_time() -> None:
+    """Nothing is kept for them: the error comes again, with the suggestion."""
+    engine = Engine(ENGINE.account)
+    for _ in range(2):
+        with pytest.raises(UnknownRoleError):
+            engine.decide(facts(role="Acountant", give_access=False), PAY)
+    assert engine._facts == {}

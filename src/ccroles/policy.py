@@ -387,6 +387,9 @@ def _plan(
 
 _NOTHING: Final[frozenset[str]] = frozenset()
 
+_FACTS_KEPT: Final = 4096
+"""How many login facts' failing checks an engine keeps (then it starts afresh)."""
+
 
 def _log(login: object, decision: Decision) -> None:
     import logging  # noqa: PLC0415 (loaded only when decisions are logged)
@@ -467,6 +470,11 @@ class Engine:
     _failing: dict[str, tuple[tuple[Reason, ...], _RolePlan | None]] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
+    # Login facts asked about in full, by value: their failing checks that do
+    # not depend on the question; at most _FACTS_KEPT, then emptied.
+    _facts: dict[LoginFacts, tuple[Reason, ...]] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
     # Customer center roles' plans, by name as written and folded.
     _plans: Mapping[str | None, _RolePlan] = attrs.field(
         init=False, repr=False, eq=False, hash=False
@@ -506,6 +514,7 @@ class Engine:
         object.__setattr__(self, "_decisions", {})
         object.__setattr__(self, "_assigned", {})
         object.__setattr__(self, "_failing", {})
+        object.__setattr__(self, "_facts", {})
         object.__setattr__(self, "_plans", plans)
         object.__setattr__(self, "_open", plans if access else {})
         object.__setattr__(self, "_questions", questions)
@@ -544,7 +553,7 @@ class Engine:
         for field in attrs.fields(Engine):
             object.__setattr__(changed, field.name, getattr(self, field.name))
         object.__setattr__(changed, "account", account)
-        for name in ("_grants", "_decisions", "_assigned", "_failing"):
+        for name in ("_grants", "_decisions", "_assigned", "_failing", "_facts"):
             object.__setattr__(changed, name, {})
         return changed
 
@@ -1027,7 +1036,7 @@ class Engine:
             reasons = self._failing.get(key, ((), None))[0]
         elif type(login) is LoginFacts:
             found = login
-            reasons = _login_reasons(self.account, login, self._plans)
+            reasons = self._facts_reasons(login)
         else:
             found = None
         if found is None:
@@ -1038,6 +1047,24 @@ class Engine:
             if website is not None and assigned != website:
                 reasons = (*reasons, _website_reason(found, assigned, website))
         return found, reasons, self._plans.get(fold(found.role))
+
+    def _facts_reasons(self, login: LoginFacts) -> tuple[Reason, ...]:
+        """The failing checks of *login* that do not depend on the question.
+
+        Kept by the facts' value: a portal makes new facts on each request,
+        and equal facts fail the same checks. At most :data:`_FACTS_KEPT` are
+        kept; then the engine starts afresh.
+
+        Raises:
+            UnknownRoleError: The facts name a role the account lacks.
+        """
+        reasons = self._facts.get(login)
+        if reasons is None:
+            reasons = _login_reasons(self.account, login, self._plans)
+            if len(self._facts) >= _FACTS_KEPT:
+                self._facts.clear()
+            self._facts[login] = reasons
+        return reasons
 
     def _open_plan(self, login: object) -> _RolePlan | None:
         """The plan of login facts that plainly may sign in anywhere; else ``None``.
