@@ -363,3 +363,19 @@ def test_a_login_is_found_by_any_of_its_customers_emails() -> None:
     own, books = account.login("AP@acme.example"), account.login("books@ACME.example")
     assert (own.customer, own.contact) == (customer, None)
     assert (books.customer, books.contact) == (customer, contact)
+
+
+def test_a_contact_taking_a_used_email_is_named_as_the_contact() -> None:
+    """The problem names the contact, at the contact's place, not its customer."""
+    rules = AccountRules()
+    rules.check_customers(
+        [
+            Customer("1", "ACME", email="ap@acme.example"),
+            Customer("2", "GLOBEX", contacts=[Contact("c1", email="AP@acme.example")]),
+        ]
+    )
+    (problem,) = rules.problems
+    assert problem.path == ("customers", 1, "contacts", 0, "email")
+    assert str(problem.error) == (
+        f"contact 'c1' of customer 'GLOBEX' uses email 'AP@acme.example', {TAKEN}"
+    )
