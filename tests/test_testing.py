@@ -45,6 +45,7 @@ from ccroles.testing import (
     owned_records,
     recording_cells,
     records_owned_by_others,
+    spellings,
     transaction_forms,
 )
 from tests.expected import source_matrix
@@ -355,3 +356,16 @@ def test_the_helpers_note_the_feature_cells_of_the_logins_role() -> None:
     assert len(unasserted) == 2 * len(FEATURES) - 2
     assert ("Customer Center", "Billing") not in unasserted
     assert ("Accountant", "Make a Payment") not in unasserted
+
+
+@given(spellings("Straße Portal"))
+def test_spellings_are_read_as_the_name(spelt: str) -> None:
+    """Every spelling drawn folds, by the rules' own fold, to the name."""
+    assert spelt.strip().casefold() == "strasse portal"
+
+
+def test_spellings_reach_other_cases_and_surrounding_space() -> None:
+    """The strategy is not only the name as written: case and space vary."""
+    assert find(spellings("Buyer"), lambda spelt: spelt.strip() == "bUYER")
+    assert find(spellings("Buyer"), lambda spelt: spelt.startswith("\u00a0"))
+    assert find(spellings("ß"), lambda spelt: spelt == "SS") == "SS"

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextvars
 import enum
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import attrs
 from hypothesis import strategies as st
@@ -82,6 +82,7 @@ __all__ = [
     "recording_cells",
     "records_owned_by_others",
     "role_names",
+    "spellings",
     "transaction_forms",
 ]
 
@@ -300,6 +301,38 @@ def assert_matrix(
     differences = tuple(_matrix_differences(roles, expected, features))
     if differences:
         raise MatrixMismatchError(differences)
+
+
+# Text that str.strip() removes: what the rules ignore around a name.
+_SPACES: Final = (" ", "\t", "\n", "\u00a0", "\u3000")
+
+
+def _cases(char: str) -> tuple[str, ...]:
+    """The ways *char* may be written that keep its casefold."""
+    written = dict.fromkeys((char, char.lower(), char.upper(), char.swapcase()))
+    return tuple(each for each in written if each.casefold() == char.casefold())
+
+
+def spellings(name: str) -> st.SearchStrategy[str]:
+    """Every way of writing *name* that the rules read as *name*.
+
+    Each character in any case that keeps its casefold, with any white space
+    around the whole (names are compared by :func:`ccroles.names.fold`). A
+    suite that draws names from here meets the spellings a person types, not
+    only the one the code writes.
+
+    >>> from hypothesis import given
+    >>> from ccroles.names import fold
+    >>> @given(spellings("Straße Portal"))
+    ... def test_same_name(spelt):
+    ...     assert fold(spelt) == fold("Straße Portal")
+    >>> test_same_name()
+    """
+    around = st.text(st.sampled_from(_SPACES), max_size=2)
+    body = st.tuples(*(st.sampled_from(_cases(char)) for char in name)).map("".join)
+    return st.builds(
+        lambda before, text, after: before + text + after, around, body, around
+    )
 
 
 def _ids() -> st.SearchStrategy[str]:
