@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # `make mutate MUTATE_WORKERS=2` runs mutants side by side on a machine no one else uses.
 MUTATE_WORKERS ?= 1
 
-.PHONY: demo test lint typecheck pytest bench clean readme docs screenshot mutate portal
+.PHONY: demo test test-long lint typecheck pytest bench clean readme docs screenshot mutate portal
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,12 @@ docs: $(VENV)/.installed-docs
 	@echo "docs: built docs/_build/html/index.html"
 
 test: lint typecheck pytest docs
+
+# The long fuzzing runs, apart from `make test`: the Cedar differential test
+# and the fail-closed test with ten times the examples (LONG=1).
+test-long: $(VENV)/.installed-test
+	LONG=1 $(BIN)/pytest -n auto --dist worksteal --no-cov -p no:cacheprovider -s \
+		tests/property/test_cedar_differential.py tests/test_cedar_requests.py
 
 # Regenerate the feature matrix between the README's marker comments.
 readme: $(VENV)/.installed-demo

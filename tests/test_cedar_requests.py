@@ -609,7 +609,7 @@ def test_no_missing_entity_or_attribute_turns_a_denial_into_an_allowance(
         assert turned > 0
 
 
-@settings(max_examples=5)
+@settings(max_examples=max(2, settings().max_examples // 60))  # 5; LONG=1: 50
 @given(st.data())
 def test_drawn_accounts_fail_closed(data: st.DataObject) -> None:
     """The same for accounts as people type them, and their logins' facts."""
