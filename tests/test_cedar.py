@@ -90,6 +90,15 @@ def test_writing_twice_gives_identical_files(tmp_path: Path) -> None:
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == first
 
 
+def test_files_the_export_does_not_write_are_left_alone(tmp_path: Path) -> None:
+    """Nothing is deleted: a policy file of an older export stays (see the docs)."""
+    (tmp_path / "policies").mkdir()
+    old = tmp_path / "policies" / "feature-gone.cedar"
+    old.write_text("// an older export's\n", encoding="utf-8")
+    export_cedar(ACCOUNT, tmp_path)
+    assert old.read_text(encoding="utf-8") == "// an older export's\n"
+
+
 def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -579,9 +588,13 @@ def test_export_cedar_command_writes_the_files(
     )
     assert (status, err) == (0, "")
     assert out.splitlines() == [
-        f"wrote {tmp_path / name}"
-        for name in (SCHEMA_FILE, POLICIES_FILE, *POLICY_FILES, ENTITIES_FILE)
+        f"wrote {tmp_path / SCHEMA_FILE}",
+        f"wrote {tmp_path / POLICIES_FILE}",
+        f"wrote 36 policies, one a file, into {tmp_path / 'policies'}",
+        f"wrote {tmp_path / ENTITIES_FILE}",
     ]
+    for name in POLICY_FILES:
+        assert (tmp_path / name).read_text(encoding="utf-8").endswith(";\n")
     assert (tmp_path / POLICIES_FILE).read_text(encoding="utf-8") == EXPORT.policies
 
 

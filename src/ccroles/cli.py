@@ -28,8 +28,8 @@ its wrong passwords in a row (status 1 while locked); ``unlock`` ends a lock.
 ``export cedar`` writes the account's rules as a Cedar schema (Cedar's text
 or, with ``--schema-format json``, its JSON form), policies (in one file, and
 one file per policy) and entities into ``--out``, in the Cedar namespace
-``--namespace`` if given, and prints the paths written (status 1 when a file
-has problems).
+``--namespace`` if given, and prints the paths written (the policy files as
+one line; status 1 when a file has problems).
 """
 
 from __future__ import annotations
@@ -450,7 +450,10 @@ def _add_sign_in_commands(commands: argparse._SubParsersAction[_Parser]) -> None
 
 def _export_cedar(args: argparse.Namespace) -> int:
     """Load the account (and roles); write the Cedar files; print their paths."""
-    from ccroles.cedar import to_cedar  # noqa: PLC0415 (see _LAZY)
+    from ccroles.cedar import (  # noqa: PLC0415 (see _LAZY)
+        POLICIES_DIRECTORY,
+        to_cedar,
+    )
 
     try:
         account = load_account(args.account)
@@ -472,8 +475,12 @@ def _export_cedar(args: argparse.Namespace) -> int:
         written = export.write(args.out, schema_format=args.schema_format)
     except OSError as error:
         return _error(_cannot("write", args.out, error))
+    policies = [path for path in written if path.parent.name == POLICIES_DIRECTORY]
     for path in written:
-        _say(f"wrote {path}")
+        if path not in policies:
+            _say(f"wrote {path}")
+        elif path == policies[0]:  # one line for the folder of policy files
+            _say(f"wrote {len(policies)} policies, one a file, into {path.parent}")
     return 0
 
 

@@ -11,7 +11,8 @@ account has no customers), by a stranger, by the empty email and by
 ``None``: signing in through the customer center and through each website
 (spelt in any case, and one the account lacks), features in any spelling,
 records at levels in any spelling, owned by the login's customer (its id as
-text or integer), by look-alike ids and by others.
+text or integer), by look-alike ids and by others; and facts naming a role or
+a website the account lacks, which both refuse with the same error.
 
 Each question is asked of the engine (``allows*`` and ``decide*``, which
 must agree) and of Cedar, twice: with the account's whole entities and with
@@ -201,6 +202,8 @@ def questions(draw: st.DrawFn, account: Account) -> list[Asked]:
         STRANGER,
         "",
         None,
+        LoginFacts("1", "No Such Role", give_access=True),  # refused: no role
+        LoginFacts("1", None, assigned_website=NOWHERE),  # refused: no website
     ]
     sites = [None, *(respell(rnd, name) for name in account.websites)]
     features = list(FEATURES)
