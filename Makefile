@@ -87,9 +87,10 @@ docs: $(VENV)/.installed-docs
 test: lint typecheck pytest docs
 
 # The long fuzzing runs, apart from `make test`: the Cedar differential test
-# and the fail-closed test with ten times the examples (LONG=1).
+# and the fail-closed test with ten times the examples (LONG=1), printing
+# their counts.
 test-long: $(VENV)/.installed-test
-	LONG=1 $(BIN)/pytest -n auto --dist worksteal --no-cov -p no:cacheprovider -s \
+	LONG=1 $(BIN)/pytest -n 0 --no-cov -p no:cacheprovider -s \
 		tests/property/test_cedar_differential.py tests/test_cedar_requests.py
 
 # Regenerate the feature matrix between the README's marker comments.
