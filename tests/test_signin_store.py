@@ -274,3 +274,9 @@ def test_the_stores_show_no_state_in_their_repr(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     with SQLiteSignInStore(path) as sqlite:
         assert repr(sqlite) == f"SQLiteSignInStore({str(path)!r})"
+
+
+def test_a_right_password_for_a_login_never_seen_stores_nothing(store: Store) -> None:
+    """Nothing to restart: no row appears."""
+    assert store.record_success(EMAIL, NOW) == LoginState()
+    assert store.unlock(EMAIL) is False

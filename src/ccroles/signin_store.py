@@ -558,8 +558,6 @@ def _failure(error: sqlite3.Error, timeout: float) -> str:
             "it is corrupt; restore it from a backup, or move it away to start "
             "with no sign-in state"
         )
-    if "unable to open" in message:
-        return "it cannot be opened; check that its folder exists and is writable"
     return f"SQLite failed: {error}"
 
 
@@ -601,6 +599,8 @@ def _inspect(path: Path, *, create: bool) -> None:  # noqa: C901, PLR0912 (a che
         raise SignInStoreError(path, _failure(error, 0)) from None
     try:
         (check,) = reader.execute("PRAGMA quick_check").fetchone()
+        if check != "ok":  # damage found inside a page rather than raised
+            raise sqlite3.DatabaseError(f"malformed: {check}")
         (version,) = reader.execute("PRAGMA user_version").fetchone()
         (application,) = reader.execute("PRAGMA application_id").fetchone()
         tables = {
@@ -613,8 +613,6 @@ def _inspect(path: Path, *, create: bool) -> None:  # noqa: C901, PLR0912 (a che
         raise SignInStoreError(path, _failure(error, 0)) from None
     finally:
         reader.close()
-    if check != "ok":
-        raise SignInStoreError(path, _failure(sqlite3.DatabaseError("malformed"), 0))
     if version > SCHEMA_VERSION:
         raise SignInStoreError(
             path,
@@ -697,14 +695,13 @@ class SQLiteSignInStore:
             # commit appends to the log without an fsync (synchronous=NORMAL
             # keeps the file consistent; a power cut may lose the last
             # commits, never corrupt them).
-            self._connection.execute("PRAGMA journal_mode = WAL")
-            self._connection.execute("PRAGMA synchronous = NORMAL")
+            with self._reading() as cursor:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
-        except (sqlite3.Error, SignInStoreError) as error:
+        except SignInStoreError:
             self._connection.close()
-            if isinstance(error, SignInStoreError):
-                raise
-            raise SignInStoreError(path, _failure(error, timeout)) from None
+            raise
 
     def __repr__(self) -> str:
         """Show the file."""
