@@ -280,3 +280,28 @@ def test_a_right_password_for_a_login_never_seen_stores_nothing(store: Store) ->
     """Nothing to restart: no row appears."""
     assert store.record_success(EMAIL, NOW) == LoginState()
     assert store.unlock(EMAIL) is False
+
+
+@pytest.mark.parametrize(
+    ("after", "kept"),
+    [(LOCK - timedelta(microseconds=1), True), (LOCK, False)],
+)
+def test_an_unknown_login_is_forgotten_lock_duration_after_its_last_failure(
+    store: Store, after: timedelta, *, kept: bool
+) -> None:
+    """Rows of emails no account has expire; those of known logins stay."""
+    store.reserve("nobody@nowhere.example", NOW, 5, LOCK)
+    store.reserve(EMAIL, NOW, 5, LOCK, CREDENTIALS)
+    store.reserve("other@nowhere.example", NOW + after, 5, LOCK)
+    assert store.unlock("nobody@nowhere.example") is kept
+    assert store.unlock(EMAIL) is True
+
+
+def test_a_locked_unknown_login_is_forgotten_when_its_lock_ends(store: Store) -> None:
+    """The row lasts as long as the lock, not longer."""
+    for _ in range(5):
+        store.reserve("nobody@nowhere.example", NOW, 5, LOCK)
+    later = NOW + LOCK
+    assert store.state("nobody@nowhere.example", later) == LoginState()
+    store.reserve(EMAIL, later, 5, LOCK)
+    assert store.unlock("nobody@nowhere.example") is False

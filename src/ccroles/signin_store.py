@@ -453,9 +453,9 @@ class MemorySignInStore:
         """See :meth:`SignInStore.add_link`."""
         key = email_key(email)
         with self._lock:
-            row, _ = _observed(self._rows.get(key, _NEW), now, credentials)
+            row, changed = _observed(self._rows.get(key, _NEW), now, credentials)
             self._rows[key] = row
-            self._close_links(key, _REPLACED)
+            self._close_links(key, _CLOSED if changed else _REPLACED)
             self._links[digest] = (key, kind, expires, _OPEN)
 
     def peek_link(self, digest: bytes, now: datetime) -> LinkUse:
@@ -905,7 +905,7 @@ class SQLiteSignInStore:
             row, changed = _observed(self._read(cursor, key) or _NEW, now, credentials)
             if changed:
                 self._write(cursor, key, row)
-            self._close_links(cursor, key, _REPLACED)
+            self._close_links(cursor, key, _CLOSED if changed else _REPLACED)
             cursor.execute(
                 "INSERT OR REPLACE INTO links (digest, email, kind, expires, state) "
                 "VALUES (?, ?, ?, ?, ?)",
