@@ -1,19 +1,24 @@
-"""Signing in: wrong passwords and locks, reset and set-password links.
+"""Signing in: wrong passwords and locks, links, sessions that end.
 
 :class:`SignIn` is what a portal's sign-in handler calls. It joins the
 account's :class:`~ccroles.policy.Engine` (may this login sign in at all?) to
 a :class:`~ccroles.signin_store.SignInStore` (how many wrong passwords in a
-row, locked until when, which links are open) under the rules of DOMAIN §6,
-with the defaults of :class:`SignInSettings`:
+row, locked until when, which links are open, when the credentials last
+changed), with the defaults of :class:`SignInSettings`:
 
 - 5 wrong passwords in a row lock the login for 30 minutes; a right password
   before that starts the count again; while locked even the right password is
-  refused (it is not even checked); an administrator can unlock early.
+  refused (it is not even checked); an administrator can unlock early. An
+  attempt is counted before its password is checked, so however many
+  arrive at once, at most 5 wrong passwords are ever checked.
 - A forgotten-password link works once, for 60 minutes; the access
   notification's set-password link for the account's
   :attr:`~ccroles.accounts.NotificationSettings.link_validity` (24 hours by
   default). A new link makes the login's older ones useless. Using a link sets
   the password under the usual password rules and ends the lock.
+- Any change of the login's credentials (a password set by any path, access
+  revoked or given again) closes its open links and ends every
+  :class:`Session` started before it (:meth:`SignIn.decide_session`).
 - A role may require a second factor (never a customer center role).
 
 Tokens come from :mod:`secrets`; the store keeps only their SHA-256 digest and
