@@ -2,6 +2,7 @@
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -79,6 +80,8 @@ def sign_in_for(
         ("reset_link_validity", timedelta(days=31, microseconds=1), False),
         ("reset_link_validity", timedelta(days=3_000_000), False),
         ("reset_link_validity", timedelta(seconds=-1), False),
+        ("lock_duration", 30, False),
+        ("reset_link_validity", None, False),
     ],
 )
 def test_settings_are_bounded(field: str, value: object, *, allowed: bool) -> None:
@@ -105,12 +108,12 @@ def test_the_longest_lock_locks_without_overflow() -> None:
     assert attempt.state == LoginState(5, NOW + timedelta(days=365))
 
 
-def test_a_naive_clock_is_refused_at_the_first_use() -> None:
+@pytest.mark.parametrize("moment", [NOW.replace(tzinfo=None), NOW.timestamp()])
+def test_a_naive_clock_is_refused_at_the_first_use(moment: object) -> None:
     """A clock without a time zone is a clear error, before anything is stored."""
     store = MemorySignInStore()
-    sign_in = SignIn(
-        Engine(make_account()), store, clock=lambda: NOW.replace(tzinfo=None)
-    )
+    clock: Any = lambda: moment  # noqa: E731 (a clock that breaks the contract)
+    sign_in = SignIn(Engine(make_account()), store, clock=clock)
     with pytest.raises(InvalidFieldError, match="sign-in clock"):
         sign_in.attempt(EMAIL, Password("wrong-password-1"))
     assert repr(store) == "MemorySignInStore(<0 logins>)"

@@ -123,7 +123,8 @@ def _duration_check(
     def check(
         _: object, attribute: attrs.Attribute[timedelta], value: timedelta
     ) -> None:
-        if not timedelta(0) < value <= limit:
+        given: object = value  # whatever a caller passed, a timedelta or not
+        if not (isinstance(given, timedelta) and timedelta(0) < given <= limit):
             raise InvalidFieldError(
                 "sign-in settings",
                 attribute.name,
@@ -208,8 +209,13 @@ def credentials_digest(account: Account, email: str) -> bytes | None:
     return digest.digest()
 
 
+def _is_aware(value: object) -> bool:
+    """Whether *value* is a datetime with a time zone."""
+    return isinstance(value, datetime) and value.utcoffset() is not None
+
+
 def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    if value.utcoffset() is None:
+    if not _is_aware(value):
         raise InvalidFieldError(
             "session", attribute.name, value, expected="an aware datetime"
         )
@@ -392,7 +398,7 @@ class SignIn:
     def _now(self) -> datetime:
         """The clock's time; a naive or odd one is refused, never stored."""
         now = self.clock()
-        if now.utcoffset() is None:
+        if not _is_aware(now):
             raise InvalidFieldError(
                 "sign-in", "clock", now, expected="an aware datetime (with a time zone)"
             )
@@ -581,7 +587,7 @@ class SignIn:
         """
         now = self._now()
         expires = notification.expires
-        if expires.utcoffset() is None:
+        if not _is_aware(expires):
             raise InvalidFieldError(
                 "notification", "expires", expires, expected="an aware datetime"
             )
