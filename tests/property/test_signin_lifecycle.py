@@ -249,6 +249,8 @@ class SignInLifecycle(RuleBasedStateMachine):
         granted = grant_access(
             self.account, Grant("101", SendNotification()), now=self.model.now
         )
+        if not self.model.access and self.model.password is not None:
+            self.model.new_password(None)  # given again: no password kept
         self.account = granted.account
         self.model.access = True
         assert granted.notification is not None
