@@ -482,8 +482,10 @@ class SignIn:
         )
         if not reservation.granted:
             return self._refused(key, question, reservation.state)
-        checked = stored if stored is not None else _decoy(self.scrypt)
-        right = checkable and checked.verify(password.reveal()) and stored is not None
+        right = False
+        if checkable:  # else nothing is hashed, known login or not
+            checked = stored if stored is not None else _decoy(self.scrypt)
+            right = checked.verify(password.reveal()) and stored is not None
         state = self.store.settle(key, now, reservation.state, right=right)
         if not right or state.locked:
             return self._refused(key, question, state)
