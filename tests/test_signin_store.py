@@ -305,3 +305,15 @@ def test_a_locked_unknown_login_is_forgotten_when_its_lock_ends(store: Store) ->
     assert store.state("nobody@nowhere.example", later) == LoginState()
     store.reserve(EMAIL, later, 5, LOCK)
     assert store.unlock("nobody@nowhere.example") is False
+
+
+def test_recording_a_failure_leaves_the_credentials_as_they_were(store: Store) -> None:
+    """record_failure counts; it is no sign that the login's credentials changed."""
+    changed = store.observe(EMAIL, NOW, CREDENTIALS)
+    store.add_link(
+        EMAIL, LinkKind.RESET, b"d1", NOW + LOCK, now=NOW, credentials=CREDENTIALS
+    )
+    later = NOW + timedelta(minutes=1)
+    assert store.record_failure(EMAIL, later, 5, LOCK) == LoginState(1)
+    assert store.observe(EMAIL, later, CREDENTIALS) == changed == NOW
+    assert store.peek_link(b"d1", later).status is LinkStatus.ACCEPTED

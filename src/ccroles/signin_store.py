@@ -401,8 +401,15 @@ class MemorySignInStore:
     def record_failure(
         self, email: str, now: datetime, max_failures: int, lock_for: timedelta
     ) -> LoginState:
-        """Count one wrong password (a reservation found wrong); the state after."""
-        return self.reserve(email, now, max_failures, lock_for).state
+        """Count one wrong password (a reservation found wrong); the state after.
+
+        The login's recorded credentials are left as they are.
+        """
+        key = email_key(email)
+        with self._lock:
+            row, _ = _reserved(self._rows.get(key, _NEW), now, max_failures, lock_for)
+            self._rows[key] = row
+            return row.state
 
     def record_success(self, email: str, now: datetime) -> LoginState:
         """Count one right password (:meth:`settle` with *right*)."""
@@ -843,8 +850,16 @@ class SQLiteSignInStore:
     def record_failure(
         self, email: str, now: datetime, max_failures: int, lock_for: timedelta
     ) -> LoginState:
-        """Count one wrong password (a reservation found wrong); the state after."""
-        return self.reserve(email, now, max_failures, lock_for).state
+        """Count one wrong password (a reservation found wrong); the state after.
+
+        The login's recorded credentials are left as they are.
+        """
+        key = email_key(email)
+        with self._transaction() as cursor:
+            found = self._read(cursor, key) or _NEW
+            row, _ = _reserved(found, now, max_failures, lock_for)
+            self._write(cursor, key, row)
+            return row.state
 
     def record_success(self, email: str, now: datetime) -> LoginState:
         """Count one right password (:meth:`settle` with *right*)."""
