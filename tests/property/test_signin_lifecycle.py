@@ -88,6 +88,7 @@ class Model:
     access: bool = True
     password: str | None = FIRST
     version: int = 1  # a new number for each password hash set; 0: none
+    hashes: int = 1  # how many hashes were set: each new one is another
     seen: tuple[bool, int] | None = None  # the credentials the store last saw
     changed: datetime | None = None  # when the store last saw them change
     links: list[ModelLink] = attrs.field(factory=list)
@@ -118,7 +119,9 @@ class Model:
     def new_password(self, text: str | None) -> None:
         """A password hash set (or forgotten, for None)."""
         self.password = text
-        self.version = 0 if text is None else self.version + 1
+        if text is not None:
+            self.hashes += 1
+        self.version = 0 if text is None else self.hashes
 
     def attempt(self, *, right: bool) -> list[ReasonCode]:
         """A sign-in attempt: the reason codes expected."""
