@@ -86,10 +86,13 @@ docs: $(VENV)/.installed-docs
 
 test: lint typecheck pytest docs
 
-# The long fuzzing runs, apart from `make test`: the Cedar differential test
-# and the fail-closed test with ten times the examples (LONG=1), printing
-# their counts.
+# The long fuzzing runs, apart from `make test` (it takes many minutes): the
+# property tests with the long Hypothesis profile (LONG=1: ten times the CI
+# one, fifty times for the sign-in lifecycle's state machine), then the Cedar
+# differential and fail-closed tests, printing their counts.
 test-long: $(VENV)/.installed-test
+	LONG=1 $(BIN)/pytest -q --no-cov -p no:cacheprovider -n auto tests/property \
+		--deselect tests/property/test_cedar_differential.py
 	LONG=1 $(BIN)/pytest -n 0 --no-cov -p no:cacheprovider -s \
 		tests/property/test_cedar_differential.py tests/test_cedar_requests.py
 
