@@ -1,8 +1,14 @@
 """Hypothesis profiles: thorough by default (CI), ``FAST=1`` quick, ``LONG=1`` long."""
 
 import os
+import uuid
+from collections.abc import Iterator
 
+import psycopg
+import pytest
 from hypothesis import HealthCheck, settings
+
+from tests import postgres_server
 
 pytest_plugins = ["pytester"]
 
@@ -25,3 +31,20 @@ elif os.environ.get("LONG") == "1":
     settings.load_profile("long")
 else:
     settings.load_profile("thorough")
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[str]:
+    """The connection string of a throw-away PostgreSQL server (one per process)."""
+    server = postgres_server.start()
+    yield server.conninfo
+    server.stop()
+
+
+@pytest.fixture
+def pg_schema(postgres: str) -> Iterator[str]:
+    """A fresh schema name on the throw-away server, dropped afterwards."""
+    schema = f"t_{uuid.uuid4().hex[:16]}"
+    yield schema
+    with psycopg.connect(postgres, autocommit=True) as connection:
+        connection.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")

@@ -192,6 +192,7 @@ def test_site_has_every_page(site: Path) -> None:
         "genindex.html",
         "index.html",
         "matrix.html",
+        "postgres.html",
         "py-modindex.html",
         "roles.html",
         "rules.html",

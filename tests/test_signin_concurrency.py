@@ -30,6 +30,7 @@ from ccroles import (
 from ccroles.passwords import PasswordHash
 from ccroles.signin import Attempt
 from ccroles.signin_store import LoginState
+from ccroles.signin_store_pg import PostgresSignInStore
 from tests.access_fixtures import CHEAP_SCRYPT, NOW
 
 EMAIL = "ap@acme.example"
@@ -57,15 +58,16 @@ def make_account(*emails: str) -> Account:
     )
 
 
-# 32 processes against one SQLite file
+# 32 processes against one SQLite file, or one PostgreSQL database
 
 _WORKER = """
 import json, sys, time
 from datetime import datetime
 from ccroles import Account, Customer, Engine, Password, SignIn, SQLiteSignInStore
 from ccroles.passwords import PasswordHash, ScryptParams
+from ccroles.signin_store_pg import PostgresSignInStore
 
-path, email, guess, now, salt = sys.argv[1:6]
+path, email, guess, now, salt, schema = sys.argv[1:7]
 stored = PasswordHash.of("plum-tractor-44", salt=salt.encode(), n=2, r=1, p=1)
 account = Account(customers=[Customer(
     "100", "C0", email=email, give_access=True, role="Customer Center",
@@ -82,7 +84,10 @@ def slow(self, text):
 
 PasswordHash.verify = slow
 moment = datetime.fromisoformat(now)
-store = SQLiteSignInStore(path, create=False)
+if schema == "-":
+    store = SQLiteSignInStore(path, create=False)
+else:  # a connection of its own, as a separate web server has
+    store = PostgresSignInStore(path, schema=schema)
 sign_in = SignIn(Engine(account), store, clock=lambda: moment,
                  scrypt=ScryptParams(n=2, r=1, p=1))
 print("ready", flush=True)
@@ -95,8 +100,13 @@ store.close()
 """
 
 
-def run_processes(path: Path, guesses: list[str]) -> list[tuple[int, bool, list[str]]]:
-    """A process per guess, released at once; each one's (checked, allowed, codes)."""
+def run_processes(
+    path: Path | str, guesses: list[str], schema: str = "-"
+) -> list[tuple[int, bool, list[str]]]:
+    """A process per guess, released at once; each one's (checked, allowed, codes).
+
+    *path* is a SQLite file, or with a *schema* a PostgreSQL connection string.
+    """
     # The store's code is measured in this process; measuring 32 more
     # interpreters would only slow the test down.
     env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
@@ -111,6 +121,7 @@ def run_processes(path: Path, guesses: list[str]) -> list[tuple[int, bool, list[
                 guess,
                 NOW.isoformat(),
                 SALT.decode(),
+                schema,
             ],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -135,15 +146,13 @@ def run_processes(path: Path, guesses: list[str]) -> list[tuple[int, bool, list[
     return results
 
 
-def test_32_processes_get_exactly_5_wrong_passwords_checked(tmp_path: Path) -> None:
-    """32 processes, one wrong guess each, at once: 5 checked, 27 refused unchecked."""
-    path = tmp_path / "signin.sqlite3"
-    SQLiteSignInStore(path).close()
-    results = run_processes(path, [WRONG] * 32)
+def check_32_processes(results: list[tuple[int, bool, list[str]]], kind: str) -> None:
+    """5 wrong passwords checked of 32, none allowed, every answer a refusal."""
     checked = sum(count for count, _, _ in results)
     answers = collections.Counter(tuple(codes) for _, _, codes in results)
     print(  # noqa: T201 (the counts belong in the run's output)
-        f"32 processes: {checked} wrong passwords checked; answers {dict(answers)}"
+        f"32 processes ({kind}): {checked} wrong passwords checked; "
+        f"answers {dict(answers)}"
     )
     assert checked == 5
     assert not any(allowed for _, allowed, _ in results)
@@ -151,7 +160,24 @@ def test_32_processes_get_exactly_5_wrong_passwords_checked(tmp_path: Path) -> N
     # was set by the time their check ended; the others answer locked.
     assert set(answers) <= {("wrong_password",), ("locked",)}
     assert answers[("wrong_password",)] <= 4
+
+
+def test_32_processes_get_exactly_5_wrong_passwords_checked(tmp_path: Path) -> None:
+    """32 processes, one wrong guess each, at once: 5 checked, 27 refused unchecked."""
+    path = tmp_path / "signin.sqlite3"
+    SQLiteSignInStore(path).close()
+    check_32_processes(run_processes(path, [WRONG] * 32), "sqlite")
     with SQLiteSignInStore(path) as store:
+        assert store.state(EMAIL, NOW) == LoginState(5, LOCKED_UNTIL)
+
+
+def test_32_web_servers_on_postgresql_get_exactly_5_wrong_passwords_checked(
+    postgres: str, pg_schema: str
+) -> None:
+    """32 processes, each on its own connection to one database: 5 checked."""
+    PostgresSignInStore.init(postgres, schema=pg_schema)
+    check_32_processes(run_processes(postgres, [WRONG] * 32, pg_schema), "postgresql")
+    with PostgresSignInStore(postgres, schema=pg_schema) as store:
         assert store.state(EMAIL, NOW) == LoginState(5, LOCKED_UNTIL)
 
 

@@ -12,6 +12,7 @@ Usage::
     ccroles import-access ACCOUNT_FILE CSV_FILE [--apply [--output NEW_FILE]]
     ccroles sign-in-status STORE EMAIL
     ccroles unlock STORE EMAIL
+    ccroles sign-in-store init URL [--schema NAME]
     ccroles export cedar ACCOUNT_FILE [--roles ROLES_FILE] [--namespace NAME]
                          [--schema-format cedar|json] --out DIR
 
@@ -23,9 +24,13 @@ that does not load prints every problem it has. ``validate`` prints
 ``denied:`` and the first reason; ``explain`` prints the whole explanation.
 ``import-access`` prints the import's report and, with ``--apply`` and no
 problem, saves the new account to ``--output``. ``sign-in-status`` prints
-whether a login of a sign-in store (a SQLite file) is locked, until when, and
+whether a login of a sign-in store (a SQLite file, or a PostgreSQL database
+given as a ``postgresql://`` URL) is locked, until when, and
 its wrong passwords in a row (status 1 while locked); ``unlock`` ends a lock
 (status 1 when the store has no record of the login, a misspelt email say).
+``sign-in-store init`` creates the sign-in store's tables in a PostgreSQL
+database (in their own schema), or brings them up to date; running it again
+changes nothing.
 ``export cedar`` writes the account's rules as a Cedar schema (Cedar's text
 or, with ``--schema-format json``, its JSON form), policies (in one file, and
 one file per policy) and entities into ``--out``, in the Cedar namespace
@@ -59,6 +64,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
     from ccroles.render import Format
+    from ccroles.signin_store import SQLiteSignInStore
+    from ccroles.signin_store_pg import PostgresSignInStore
 
 
 __all__ = ["main"]
@@ -408,13 +415,30 @@ def _add_import_access(commands: argparse._SubParsersAction[_Parser]) -> None:
     command.set_defaults(run=_import_access)
 
 
+_POSTGRES_PREFIXES = ("postgresql://", "postgres://")
+
+
+def _open_store(
+    target: str, schema: str | None
+) -> SQLiteSignInStore | PostgresSignInStore:
+    """The store *target* names: a PostgreSQL URL, else a SQLite file."""
+    if target.startswith(_POSTGRES_PREFIXES):
+        from ccroles.signin_store_pg import (  # noqa: PLC0415 (see _LAZY)
+            DEFAULT_SCHEMA,
+            PostgresSignInStore,
+        )
+
+        return PostgresSignInStore(target, schema=schema or DEFAULT_SCHEMA)
+    from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
+
+    return SQLiteSignInStore(target, create=False)
+
+
 def _sign_in_status(args: argparse.Namespace) -> int:
     """Print the login's lock and count; status 1 while it is locked."""
     from datetime import UTC, datetime  # noqa: PLC0415 (see _LAZY)
 
-    from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
-
-    with SQLiteSignInStore(args.store, create=False) as store:
+    with _open_store(args.store, args.schema) as store:
         state = store.state(args.email, datetime.now(UTC))
     count = f"{state.failures} wrong password{'' if state.failures == 1 else 's'}"
     if state.locked_until is None:
@@ -426,9 +450,7 @@ def _sign_in_status(args: argparse.Namespace) -> int:
 
 
 def _unlock(args: argparse.Namespace) -> int:
-    from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
-
-    with SQLiteSignInStore(args.store, create=False) as store:
+    with _open_store(args.store, args.schema) as store:
         known = store.unlock(args.email)
     if not known:
         _say(f"{args.email}: the store has no record of this login; nothing unlocked")
@@ -447,9 +469,60 @@ def _add_sign_in_commands(commands: argparse._SubParsersAction[_Parser]) -> None
         "unlock", help="end a login's lock and its count of wrong passwords"
     )
     for command, run in ((status, _sign_in_status), (unlock, _unlock)):
-        command.add_argument("store", metavar="STORE", help="a sign-in store file")
+        command.add_argument(
+            "store",
+            metavar="STORE",
+            help="a sign-in store file, or a postgresql:// URL",
+        )
         command.add_argument("email", metavar="EMAIL", help="the login email")
+        _add_schema_option(command)
         command.set_defaults(run=run)
+    store = commands.add_parser(
+        "sign-in-store", help="set up a sign-in store in PostgreSQL"
+    )
+    actions = store.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    init = actions.add_parser(
+        "init",
+        help="create the store's tables in their own schema, or bring them up "
+        "to date (running it again changes nothing)",
+    )
+    init.add_argument(
+        "url",
+        metavar="URL",
+        help="the database, as a postgresql:// URL or libpq connection string",
+    )
+    _add_schema_option(init)
+    init.set_defaults(run=_init_store)
+
+
+def _add_schema_option(command: _Parser) -> None:
+    command.add_argument(
+        "--schema",
+        metavar="NAME",
+        help="with PostgreSQL: the schema of the store's tables "
+        "(default: ccroles_signin)",
+    )
+
+
+def _init_store(args: argparse.Namespace) -> int:
+    """Create or update the PostgreSQL store's schema; say what was done."""
+    from ccroles.signin_store_pg import (  # noqa: PLC0415 (see _LAZY)
+        DEFAULT_SCHEMA,
+        PG_SCHEMA_VERSION,
+        PostgresSignInStore,
+    )
+
+    schema = args.schema or DEFAULT_SCHEMA
+    before = PostgresSignInStore.init(args.url, schema=schema)
+    if before == PG_SCHEMA_VERSION:
+        _say(f"schema {schema!r}: already at version {PG_SCHEMA_VERSION}")
+    elif before == 0:
+        _say(f"schema {schema!r}: created at version {PG_SCHEMA_VERSION}")
+    else:  # pragma: no cover (there is one version so far)
+        _say(f"schema {schema!r}: updated from {before} to {PG_SCHEMA_VERSION}")
+    return 0
 
 
 def _export_cedar(args: argparse.Namespace) -> int:
