@@ -186,6 +186,7 @@ def test_site_has_every_page(site: Path) -> None:
     pages = sorted(str(p.relative_to(site)) for p in site.rglob("*.html"))
     assert [p for p in pages if not p.startswith("_")] == [
         "api.html",
+        "audit.html",
         "cedar.html",
         "contributing.html",
         "forms.html",

@@ -133,6 +133,7 @@ def test_the_defaults_are_domain_section_6() -> None:
         5,
         timedelta(minutes=30),
         timedelta(minutes=60),
+        timedelta(days=365),
     )
 
 

@@ -56,16 +56,16 @@ def test_a_new_file_gets_the_schema_version(tmp_path: Path) -> None:
     with sqlite3.connect(path) as connection:
         (version,) = connection.execute("PRAGMA user_version").fetchone()
     connection.close()
-    assert version == SCHEMA_VERSION == 2
+    assert version == SCHEMA_VERSION == 3
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     """A file written by a later ccroles is not touched."""
     path = tmp_path / "signin.sqlite3"
     connection = sqlite3.connect(path)
-    connection.execute("PRAGMA user_version = 3")
+    connection.execute("PRAGMA user_version = 4")
     connection.close()
-    with pytest.raises(SignInStoreError, match="schema version is 3"):
+    with pytest.raises(SignInStoreError, match="schema version is 4"):
         SQLiteSignInStore(path)
 
 

@@ -56,7 +56,7 @@ def newer_schema(path: Path) -> Path:
         path,
         "CREATE TABLE logins (email TEXT)",
         "CREATE TABLE links (digest BLOB)",
-        "PRAGMA user_version = 3",
+        "PRAGMA user_version = 4",
         f"PRAGMA application_id = {APPLICATION_ID}",
     )
 
@@ -92,7 +92,7 @@ def corrupt_store(path: Path) -> Path:
 FOREIGN: list[tuple[Callable[[Path], Path], str]] = [
     (users_table, "it is a SQLite database but not a sign-in store (tables: users)"),
     (own_logins_table, "not a sign-in store (tables: logins)"),
-    (newer_schema, "its schema version is 3; this ccroles knows versions up to 2"),
+    (newer_schema, "its schema version is 4; this ccroles knows versions up to 3"),
     (other_application, "it is another program's SQLite database (application id 42)"),
     (text_file, "it is not a SQLite database"),
     (corrupt_store, "it is corrupt; restore it from a backup"),
@@ -169,7 +169,7 @@ def test_an_empty_database_becomes_a_store_only_when_asked(tmp_path: Path) -> No
 
 
 def test_a_version_1_store_is_migrated_with_its_state(tmp_path: Path) -> None:
-    """The first schema's counts and links survive the migration to version 2."""
+    """The first schema's counts and links survive the migration to version 3."""
     path = database(
         tmp_path / "v1.db",
         "CREATE TABLE logins (email TEXT PRIMARY KEY, failures INTEGER NOT NULL, "
@@ -188,7 +188,7 @@ def test_a_version_1_store_is_migrated_with_its_state(tmp_path: Path) -> None:
         for name in ("user_version", "application_id")
     ]
     connection.close()
-    assert versions == [2, APPLICATION_ID]
+    assert versions == [3, APPLICATION_ID]
 
 
 # Every failure of the store: one clear error naming the path
@@ -358,7 +358,7 @@ def test_a_file_made_newer_after_the_check_is_refused(
     """The version is read again in the migration's transaction."""
     path = newer_schema(tmp_path / "file.db")
     monkeypatch.setattr(signin_store, "_inspect", lambda *_, **__: None)
-    with pytest.raises(SignInStoreError, match="its schema version is 3"):
+    with pytest.raises(SignInStoreError, match="its schema version is 4"):
         SQLiteSignInStore(path)
 
 

@@ -52,11 +52,11 @@ def other_tables(postgres: str) -> Iterator[str]:
 
 
 def test_init_makes_the_schema_once(postgres: str, schema: str) -> None:
-    """The first init creates version 1; the second finds it and changes nothing."""
+    """The first init creates version 2; the second finds it and changes nothing."""
     assert PostgresSignInStore.init(postgres, schema=schema) == 0
-    assert version(postgres, schema) == [(1,)]
-    assert PostgresSignInStore.init(postgres, schema=schema) == 1
-    assert version(postgres, schema) == [(1,)]
+    assert version(postgres, schema) == [(2,)]
+    assert PostgresSignInStore.init(postgres, schema=schema) == 2
+    assert version(postgres, schema) == [(2,)]
 
 
 def test_a_store_without_its_schema_is_refused_and_nothing_is_made(
@@ -74,14 +74,14 @@ def test_a_store_without_its_schema_is_refused_and_nothing_is_made(
 
 
 def test_a_newer_schema_is_refused_untouched(postgres: str, schema: str) -> None:
-    """Version 2 (a later ccroles) is neither opened nor migrated."""
+    """Version 3 (a later ccroles) is neither opened nor migrated."""
     PostgresSignInStore.init(postgres, schema=schema)
-    sql(postgres, f"UPDATE {schema}.version SET version = 2")  # noqa: S608
-    with pytest.raises(SignInStoreError, match="schema version is 2"):
+    sql(postgres, f"UPDATE {schema}.version SET version = 3")  # noqa: S608
+    with pytest.raises(SignInStoreError, match="schema version is 3"):
         PostgresSignInStore(postgres, schema=schema)
-    with pytest.raises(SignInStoreError, match="schema version is 2"):
+    with pytest.raises(SignInStoreError, match="schema version is 3"):
         PostgresSignInStore.init(postgres, schema=schema)
-    assert version(postgres, schema) == [(2,)]
+    assert version(postgres, schema) == [(3,)]
 
 
 def test_other_tables_are_never_touched(
@@ -191,8 +191,8 @@ def test_the_command_line_inits_once_and_reads_the_store(
     url = "postgresql:///postgres?host={}&port=5432&user=ccroles".format(
         postgres.split(maxsplit=1)[0].removeprefix("host=")
     )
-    created = f"schema {schema!r}: created at version 1\n"
-    again = f"schema {schema!r}: already at version 1\n"
+    created = f"schema {schema!r}: created at version 2\n"
+    again = f"schema {schema!r}: already at version 2\n"
     assert run(capsys, "sign-in-store", "init", url, "--schema", schema) == (
         0,
         created,

@@ -13,6 +13,8 @@ Usage::
     ccroles sign-in-status STORE EMAIL
     ccroles unlock STORE EMAIL
     ccroles sign-in-store init URL [--schema NAME]
+    ccroles audit STORE [--email E] [--since T] [--kind K] [--outcome O]
+                        [--format table|json]
     ccroles export cedar ACCOUNT_FILE [--roles ROLES_FILE] [--namespace NAME]
                          [--schema-format cedar|json] --out DIR
 
@@ -30,7 +32,10 @@ its wrong passwords in a row (status 1 while locked); ``unlock`` ends a lock
 (status 1 when the store has no record of the login, a misspelt email say).
 ``sign-in-store init`` creates the sign-in store's tables in a PostgreSQL
 database (in their own schema), or brings them up to date; running it again
-changes nothing.
+changes nothing. ``audit`` prints the login audit trail of a store, oldest
+first, as a table or JSON, only the events of ``--email``, at or after
+``--since`` (ISO 8601; UTC when no zone is given), of a ``--kind`` (may be
+repeated) or an ``--outcome``.
 ``export cedar`` writes the account's rules as a Cedar schema (Cedar's text
 or, with ``--schema-format json``, its JSON form), policies (in one file, and
 one file per policy) and entities into ``--out``, in the Cedar namespace
@@ -495,6 +500,71 @@ def _add_sign_in_commands(commands: argparse._SubParsersAction[_Parser]) -> None
     )
     _add_schema_option(init)
     init.set_defaults(run=_init_store)
+    _add_audit(commands)
+
+
+def _audit(args: argparse.Namespace) -> int:
+    """Print the trail's events that answer the options."""
+    from datetime import UTC, datetime  # noqa: PLC0415 (see _LAZY)
+
+    from ccroles.audit import (  # noqa: PLC0415 (see _LAZY)
+        AuditKind,
+        AuditOutcome,
+        AuditQuery,
+        render_events,
+    )
+
+    since = None
+    if args.since is not None:
+        try:
+            since = datetime.fromisoformat(args.since)
+        except ValueError:
+            return _error(f"--since {args.since!r} is not an ISO 8601 time")
+        if since.utcoffset() is None:
+            since = since.replace(tzinfo=UTC)
+    query = AuditQuery(
+        email=args.email,
+        since=since,
+        kinds=tuple(AuditKind(kind) for kind in args.kind or ()),
+        outcome=None if args.outcome is None else AuditOutcome(args.outcome),
+    )
+    with _open_store(args.store, args.schema) as store:
+        events = store.events(query)
+    _say(render_events(events, args.format))
+    return 0
+
+
+def _add_audit(commands: argparse._SubParsersAction[_Parser]) -> None:
+    from ccroles.audit import AuditKind, AuditOutcome  # noqa: PLC0415 (see _LAZY)
+
+    audit = commands.add_parser(
+        "audit", help="the login audit trail of a sign-in store, oldest first"
+    )
+    audit.add_argument(
+        "store", metavar="STORE", help="a sign-in store file, or a postgresql:// URL"
+    )
+    audit.add_argument("--email", metavar="E", help="only this login's events")
+    audit.add_argument(
+        "--since",
+        metavar="T",
+        help="only events at or after this time (ISO 8601; UTC without a zone)",
+    )
+    audit.add_argument(
+        "--kind",
+        metavar="K",
+        action="append",
+        choices=[kind.value for kind in AuditKind],
+        help="only events of this kind (may be repeated)",
+    )
+    audit.add_argument(
+        "--outcome",
+        metavar="O",
+        choices=[outcome.value for outcome in AuditOutcome],
+        help="only events with this outcome (allowed, denied, done)",
+    )
+    audit.add_argument("--format", choices=("table", "json"), default="table")
+    _add_schema_option(audit)
+    audit.set_defaults(run=_audit)
 
 
 def _add_schema_option(command: _Parser) -> None:

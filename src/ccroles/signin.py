@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from ccroles.access import link_url, set_password
+from ccroles.audit import AuditEvent, AuditKind, AuditOutcome
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
 from ccroles.exceptions import InvalidEmailError, InvalidFieldError
 from ccroles.names import check_email, email_key
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_SIGN_IN",
+    "MAX_AUDIT_RETENTION",
     "MAX_FAILURES",
     "MAX_LINK_VALIDITY",
     "MAX_LOCK_DURATION",
@@ -105,6 +107,9 @@ MAX_LOCK_DURATION: Final = timedelta(days=365)
 
 MAX_LINK_VALIDITY: Final = timedelta(days=31)
 """The longest a link may work (a reset link, or a registered access link)."""
+
+MAX_AUDIT_RETENTION: Final = timedelta(days=3653)
+"""The longest the login audit trail may keep an event (ten years)."""
 
 
 def _check_count(_: object, attribute: attrs.Attribute[int], value: int) -> None:
@@ -150,6 +155,9 @@ class SignInSettings:
             :data:`MAX_LOCK_DURATION`).
         reset_link_validity: How long a forgotten-password link works (60
             minutes; at most :data:`MAX_LINK_VALIDITY`).
+        audit_retention: How long the login audit trail keeps an event
+            (365 days; at most :data:`MAX_AUDIT_RETENTION`):
+            :meth:`SignIn.prune_audit` forgets the older ones.
 
     Raises:
         InvalidFieldError: A count or a duration outside its bounds.
@@ -166,6 +174,9 @@ class SignInSettings:
     )
     reset_link_validity: timedelta = attrs.field(
         default=timedelta(minutes=60), validator=_duration_check(MAX_LINK_VALIDITY)
+    )
+    audit_retention: timedelta = attrs.field(
+        default=timedelta(days=365), validator=_duration_check(MAX_AUDIT_RETENTION)
     )
 
 
@@ -438,6 +449,7 @@ class SignIn:
         website: str | None = None,
         *,
         second_factor_verified: bool = False,
+        client: str | None = None,
     ) -> Attempt:
         """Check *password* for the login *email* and record the outcome.
 
@@ -459,6 +471,10 @@ class SignIn:
         :attr:`~ccroles.decisions.ReasonCode.SECOND_FACTOR_REQUIRED` while
         the role requires a second factor and *second_factor_verified* is
         false. An allowed attempt carries its :class:`Session`.
+
+        The attempt is appended to the login audit trail with its outcome
+        and reason codes (and *client*, the client's IP address, when
+        given), and so is the lock when this attempt set it.
         """
         now = self._now()
         question = SignInQuestion(website)
@@ -472,7 +488,7 @@ class SignIn:
         if key is None:  # nothing to count: no login can have it
             if checkable:
                 _decoy(self.scrypt).verify(password.reveal())
-            return self._refused(key, question, LoginState())
+            return self._refused(key, question, LoginState(), now, client)
         reservation = self.store.reserve(
             key,
             now,
@@ -481,23 +497,31 @@ class SignIn:
             self._credentials(key),
         )
         if not reservation.granted:
-            return self._refused(key, question, reservation.state)
+            return self._refused(key, question, reservation.state, now, client)
+        if reservation.state.locked:  # this very attempt set the lock
+            self._record(AuditKind.LOCK, key, now, client=client)
         right = False
         if checkable:  # else nothing is hashed, known login or not
             checked = stored if stored is not None else _decoy(self.scrypt)
             right = checked.verify(password.reveal()) and stored is not None
         state = self.store.settle(key, now, reservation.state, right=right)
         if not right or state.locked:
-            return self._refused(key, question, state)
+            return self._refused(key, question, state, now, client)
         decision = self.engine.decide_sign_in(
             email, website, second_factor_verified=second_factor_verified
         )
         _log.info("sign-in by %s: %s", _shown(key), _codes(decision))
+        self._record_decision(AuditKind.SIGN_IN, key, now, decision, client)
         session = Session(email, now) if decision.allowed else None
         return Attempt(decision, state, session)
 
     def _refused(
-        self, key: str | None, question: SignInQuestion, state: LoginState
+        self,
+        key: str | None,
+        question: SignInQuestion,
+        state: LoginState,
+        now: datetime,
+        client: str | None,
     ) -> Attempt:
         """A refused attempt: locked alone while locked, else a wrong password."""
         reason = _WRONG_PASSWORD
@@ -505,9 +529,70 @@ class SignIn:
             reason = Reason(ReasonCode.LOCKED, until=state.locked_until)
         decision = Decision(question, (reason,))
         _log.info("sign-in by %s: %s", _shown(key), _codes(decision))
+        self._record_decision(AuditKind.SIGN_IN, key, now, decision, client)
         return Attempt(decision, state)
 
-    def decide_session(self, session: Session) -> Decision:
+    def _record(  # noqa: PLR0913 (an event's facts)
+        self,
+        kind: AuditKind,
+        key: str | None,
+        now: datetime,
+        outcome: AuditOutcome = AuditOutcome.DONE,
+        reasons: tuple[str, ...] = (),
+        *,
+        actor: str | None = None,
+        client: str | None = None,
+    ) -> None:
+        self.store.record_event(
+            AuditEvent(now, kind, key, outcome, reasons, actor=actor, client=client)
+        )
+
+    def _record_decision(
+        self,
+        kind: AuditKind,
+        key: str | None,
+        now: datetime,
+        decision: Decision,
+        client: str | None,
+    ) -> None:
+        outcome = AuditOutcome.ALLOWED if decision.allowed else AuditOutcome.DENIED
+        reasons = tuple(reason.code.value for reason in decision.reasons)
+        self._record(kind, key, now, outcome, reasons, client=client)
+
+    def record(
+        self,
+        kind: AuditKind,
+        email: str,
+        *,
+        actor: str | None = None,
+        client: str | None = None,
+    ) -> None:
+        """Append a change of access the portal made to the login audit trail.
+
+        For what happens outside sign-in: a password set
+        (:attr:`~ccroles.audit.AuditKind.PASSWORD_CHANGE`), a grant, a
+        revocation, a bulk import (one event per login it changed). *actor*
+        is the acting administrator's email, *client* their IP address.
+
+        Raises:
+            InvalidEmailError: *email* (or *actor*) is not an email.
+            InvalidFieldError: *client* is not an IP address.
+        """
+        key = email_key(check_email(email))
+        acting = None if actor is None else email_key(check_email(actor))
+        self._record(kind, key, self._now(), actor=acting, client=client)
+
+    def prune_audit(self) -> int:
+        """Forget the trail's events older than the retention; how many.
+
+        Call it now and then (daily, say): the trail keeps every event
+        until then.
+        """
+        return self.store.prune_events(self._now() - self.settings.audit_retention)
+
+    def decide_session(
+        self, session: Session, *, client: str | None = None
+    ) -> Decision:
         """Does *session* still hold?
 
         Refused with :attr:`~ccroles.decisions.ReasonCode.SESSION_ENDED`
@@ -516,7 +601,8 @@ class SignIn:
         when the store has no record of them; and with the engine's own
         reasons when the login may no longer sign in (no access, inactive,
         role no longer a customer center role, ...). A lock does not end a
-        session: a guesser cannot sign the customer out.
+        session: a guesser cannot sign the customer out. A refused session
+        is appended to the login audit trail.
         """
         now = self._now()
         decision = self.engine.decide_sign_in(
@@ -529,14 +615,23 @@ class SignIn:
             changed = self.store.observe(key, now, self._credentials(key))
         if changed is None or session.started < changed:
             reasons = (_SESSION_ENDED, *reasons)
-        return Decision(decision.question, reasons)
+        answer = Decision(decision.question, reasons)
+        if not answer.allowed:
+            self._record_decision(AuditKind.SESSION_REFUSED, key, now, answer, client)
+        return answer
 
-    def allows_session(self, session: Session) -> bool:
+    def allows_session(self, session: Session, *, client: str | None = None) -> bool:
         """Whether *session* still holds (:meth:`decide_session`'s answer)."""
-        return self.decide_session(session).allowed
+        return self.decide_session(session, client=client).allowed
 
-    def unlock(self, email: str) -> bool:
+    def unlock(
+        self, email: str, *, actor: str | None = None, client: str | None = None
+    ) -> bool:
         """Unlock the login and start its count again (an administrator's act).
+
+        The unlock is appended to the login audit trail (with *actor*, the
+        administrator's email, and *client*, when given), also when the
+        store had no record of the login.
 
         Returns:
             Whether the store had a record of the login (``False`` for an
@@ -544,10 +639,20 @@ class SignIn:
         """
         key = _login_key(email)
         known = key is not None and self.store.unlock(key)
+        acting = None if actor is None else email_key(check_email(actor))
+        self._record(
+            AuditKind.UNLOCK,
+            key,
+            self._now(),
+            AuditOutcome.DONE if known else AuditOutcome.DENIED,
+            () if known else ("no_record",),
+            actor=acting,
+            client=client,
+        )
         _log.info("unlocked %s: %s", _shown(key), "done" if known else "no record")
         return known
 
-    def issue_reset_link(self, email: str) -> Link | None:
+    def issue_reset_link(self, email: str, *, client: str | None = None) -> Link | None:
         """A forgotten-password link for the login, or ``None`` if it may not sign in.
 
         The login's older links stop working. Whatever the answer, the portal
@@ -571,6 +676,7 @@ class SignIn:
             credentials=self._credentials(key),
         )
         _log.info("issued a reset link for %s, valid until %s", _shown(key), expires)
+        self._record(AuditKind.LINK_ISSUED, key, now, client=client)
         return Link(email, LinkKind.RESET, token, expires)
 
     def register(self, notification: Notification) -> None:
@@ -618,13 +724,21 @@ class SignIn:
             now=now,
             credentials=self._credentials(key),
         )
+        self._record(AuditKind.LINK_ISSUED, key, now)
         _log.info(
             "registered the set-password link for %s, valid until %s",
             _shown(key),
             expires,
         )
 
-    def redeem(self, token: str, password: Password, confirm: Password) -> Redeemed:
+    def redeem(
+        self,
+        token: str,
+        password: Password,
+        confirm: Password,
+        *,
+        client: str | None = None,
+    ) -> Redeemed:
         """Use a link: set the login's password and end its lock.
 
         The password rules are checked before the link is used, so a refused
@@ -660,9 +774,21 @@ class SignIn:
             )
             if use.status is LinkStatus.ACCEPTED:
                 _log.info("a link set the password of %s", _shown(use.email))
+                self._record(AuditKind.LINK_REDEEMED, use.email, now, client=client)
                 return Redeemed(Decision(question), account, use.email)
         _log.info("a link was refused: %s", use.status.value)
-        return Redeemed(Decision(question, (_link_reason(use),)))
+        reason = _link_reason(use)
+        self._record(
+            AuditKind.LINK_EXPIRED
+            if use.status is LinkStatus.EXPIRED
+            else AuditKind.LINK_REFUSED,
+            use.email,
+            now,
+            AuditOutcome.DENIED,
+            (reason.code.value,),
+            client=client,
+        )
+        return Redeemed(Decision(question, (reason,)))
 
 
 def _codes(decision: Decision) -> str:

@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING, Final, Protocol, Self
 
 import attrs
 
+from ccroles.audit import AuditEvent, AuditKind, AuditOutcome, AuditQuery
 from ccroles.exceptions import SignInStoreError
 from ccroles.names import email_key
 
@@ -228,6 +229,15 @@ class SignInStore(Protocol):
         recorded and the link is refused as closed.
         """
 
+    def record_event(self, event: AuditEvent) -> None:
+        """Append *event* to the login audit trail."""
+
+    def events(self, query: AuditQuery = ...) -> tuple[AuditEvent, ...]:
+        """The trail's events that answer *query*, oldest first."""
+
+    def prune_events(self, before: datetime) -> int:
+        """Forget the events older than *before*; how many were forgotten."""
+
     def close(self) -> None:
         """Release the store's resources."""
 
@@ -325,6 +335,55 @@ def _link_use(
     return LinkUse(status, email, kind, expires)
 
 
+_EVERY_EVENT: Final = AuditQuery()
+
+
+def _event_row(
+    event: AuditEvent,
+) -> tuple[str, str | None, str, str, str | None, str | None]:
+    """The columns of *event* after its time: kind, login, outcome, reasons, ..."""
+    return (
+        event.kind.value,
+        event.login,
+        event.outcome.value,
+        ",".join(event.reasons),
+        event.actor,
+        event.client,
+    )
+
+
+def _event(  # noqa: PLR0913, PLR0917 (the columns of one event, as read)
+    at: datetime,
+    kind: str,
+    login: str | None,
+    outcome: str,
+    reasons: str,
+    actor: str | None,
+    client: str | None,
+) -> AuditEvent:
+    """An event read back from its columns."""
+    return AuditEvent(
+        at,
+        AuditKind(kind),
+        login,
+        AuditOutcome(outcome),
+        tuple(reasons.split(",")) if reasons else (),
+        actor=actor,
+        client=client,
+    )
+
+
+def _query_parameters(query: AuditQuery) -> dict[str, object]:
+    """A query's conditions as the named parameters of the stores' SQL."""
+    return {
+        "email": None if query.email is None else email_key(query.email),
+        "kinds": "," + ",".join(kind.value for kind in query.kinds) + ","
+        if query.kinds
+        else None,
+        "outcome": None if query.outcome is None else query.outcome.value,
+    }
+
+
 # --- in memory -------------------------------------------------------------
 
 
@@ -347,6 +406,7 @@ class MemorySignInStore:
         self._lock = threading.Lock()
         self._rows: dict[str, _Row] = {}
         self._links: dict[bytes, tuple[str, LinkKind, datetime, str]] = {}
+        self._events: list[AuditEvent] = []
 
     def __repr__(self) -> str:
         """Show how many logins have a state, nothing of them."""
@@ -492,13 +552,32 @@ class MemorySignInStore:
             )
             return use
 
+    def record_event(self, event: AuditEvent) -> None:
+        """See :meth:`SignInStore.record_event`."""
+        with self._lock:
+            self._events.append(event)
+
+    def events(self, query: AuditQuery = _EVERY_EVENT) -> tuple[AuditEvent, ...]:
+        """See :meth:`SignInStore.events`."""
+        with self._lock:
+            found = [event for event in self._events if event.matches(query)]
+        return tuple(sorted(found, key=lambda event: event.at))
+
+    def prune_events(self, before: datetime) -> int:
+        """See :meth:`SignInStore.prune_events`."""
+        with self._lock:
+            kept = [event for event in self._events if event.at >= before]
+            pruned = len(self._events) - len(kept)
+            self._events = kept
+            return pruned
+
     def close(self) -> None:
         """Nothing to release."""
 
 
 # --- SQLite ----------------------------------------------------------------
 
-SCHEMA_VERSION: Final = 2
+SCHEMA_VERSION: Final = 3
 """The schema version :class:`SQLiteSignInStore` writes (SQLite ``user_version``)."""
 
 APPLICATION_ID: Final = 0x63637273
@@ -526,10 +605,30 @@ _SCHEMA: Final = (
         "ALTER TABLE logins ADD COLUMN expires TEXT",
         "CREATE INDEX logins_by_expiry ON logins (expires)",
     ),
+    (  # version 3: the login audit trail
+        """CREATE TABLE events (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            login TEXT,
+            outcome TEXT NOT NULL,
+            reasons TEXT NOT NULL,
+            actor TEXT,
+            client TEXT
+        )""",
+        "CREATE INDEX events_by_time ON events (at)",
+        "CREATE INDEX events_by_login ON events (login, at)",
+    ),
 )
 """The migrations: the statements that make version *i* + 1 from version *i*."""
 
-_TABLES: Final = frozenset({"logins", "links"})
+_TABLES: Final[tuple[frozenset[str], ...]] = (
+    frozenset(),
+    frozenset({"logins", "links"}),
+    frozenset({"logins", "links"}),
+    frozenset({"logins", "links", "events"}),
+)
+"""The tables of a store of each schema version."""
 _HEADER: Final = b"SQLite format 3\x00"
 
 
@@ -637,7 +736,7 @@ def _inspect(path: Path, *, create: bool) -> None:  # noqa: C901, PLR0912 (a che
         raise SignInStoreError(
             path, "it is an empty SQLite database, not a sign-in store"
         )
-    if tables != _TABLES or version == 0:
+    if version == 0 or frozenset(tables) != _TABLES[version]:
         names = ", ".join(sorted(tables)) or "none"
         raise SignInStoreError(
             path, f"it is a SQLite database but not a sign-in store (tables: {names})"
@@ -970,6 +1069,41 @@ class SQLiteSignInStore:
                 ),
             )
             return use
+
+    def record_event(self, event: AuditEvent) -> None:
+        """See :meth:`SignInStore.record_event`."""
+        with self._transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO events "
+                "(at, kind, login, outcome, reasons, actor, client) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (_text(event.at), *_event_row(event)),
+            )
+
+    def events(self, query: AuditQuery = _EVERY_EVENT) -> tuple[AuditEvent, ...]:
+        """See :meth:`SignInStore.events`."""
+        parameters = _query_parameters(query)
+        parameters["since"] = _maybe_text(query.since)
+        parameters["until"] = _maybe_text(query.until)
+        with self._reading() as cursor:
+            rows = cursor.execute(
+                "SELECT at, kind, login, outcome, reasons, actor, client "
+                "FROM events WHERE "
+                "(:email IS NULL OR login = :email) "
+                "AND (:since IS NULL OR at >= :since) "
+                "AND (:until IS NULL OR at < :until) "
+                "AND (:kinds IS NULL OR instr(:kinds, ',' || kind || ',') > 0) "
+                "AND (:outcome IS NULL OR outcome = :outcome) "
+                "ORDER BY at, id",
+                parameters,
+            ).fetchall()
+        return tuple(_event(_moment(at), *rest) for at, *rest in rows)
+
+    def prune_events(self, before: datetime) -> int:
+        """See :meth:`SignInStore.prune_events`."""
+        with self._transaction() as cursor:
+            cursor.execute("DELETE FROM events WHERE at < ?", (_text(before),))
+            return cursor.rowcount
 
     def close(self) -> None:
         """Close the file; the store cannot be used afterwards."""

@@ -34,6 +34,7 @@ from ccroles.exceptions import SignInStoreError
 from ccroles.names import email_key
 from ccroles.signin_store import (
     _CLOSED,
+    _EVERY_EVENT,
     _NEW,
     _OPEN,
     _REPLACED,
@@ -44,8 +45,11 @@ from ccroles.signin_store import (
     LoginState,
     Reservation,
     _current,
+    _event,
+    _event_row,
     _link_use,
     _observed,
+    _query_parameters,
     _reserved,
     _Row,
     _settled,
@@ -57,12 +61,14 @@ if TYPE_CHECKING:
 
     import psycopg
 
+    from ccroles.audit import AuditEvent, AuditQuery
+
 __all__ = ["DEFAULT_SCHEMA", "PG_SCHEMA_VERSION", "PostgresSignInStore"]
 
 DEFAULT_SCHEMA: Final = "ccroles_signin"
 """The PostgreSQL schema a store's tables live in, unless another is named."""
 
-PG_SCHEMA_VERSION: Final = 1
+PG_SCHEMA_VERSION: Final = 2
 """The version of the tables :class:`PostgresSignInStore` writes."""
 
 _SCHEMA_NAME: Final = re.compile(r"[a-z_][a-z0-9_]{0,62}")
@@ -86,6 +92,20 @@ _MIGRATIONS: Final = (
             state TEXT NOT NULL
         )""",
         "CREATE INDEX links_by_email ON links (email, state)",
+    ),
+    (  # version 2: the login audit trail
+        """CREATE TABLE events (
+            id BIGSERIAL PRIMARY KEY,
+            at TIMESTAMPTZ NOT NULL,
+            kind TEXT NOT NULL,
+            login TEXT,
+            outcome TEXT NOT NULL,
+            reasons TEXT NOT NULL,
+            actor TEXT,
+            client TEXT
+        )""",
+        "CREATE INDEX events_by_time ON events (at)",
+        "CREATE INDEX events_by_login ON events (login, at)",
     ),
 )
 """The statements that make version *i* + 1 from version *i* (in the schema)."""
@@ -524,6 +544,43 @@ class PostgresSignInStore:
                 ),
             )
             return use
+
+    def record_event(self, event: AuditEvent) -> None:
+        """See :meth:`~ccroles.signin_store.SignInStore.record_event`."""
+        with self._transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO events "
+                "(at, kind, login, outcome, reasons, actor, client) "
+                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                (event.at, *_event_row(event)),
+            )
+
+    def events(self, query: AuditQuery = _EVERY_EVENT) -> tuple[AuditEvent, ...]:
+        """See :meth:`~ccroles.signin_store.SignInStore.events`."""
+        parameters = _query_parameters(query)
+        parameters["since"] = query.since
+        parameters["until"] = query.until
+        with self._transaction() as cursor:
+            cursor.execute(
+                "SELECT at, kind, login, outcome, reasons, actor, client "
+                "FROM events WHERE "
+                "(%(email)s::text IS NULL OR login = %(email)s) "
+                "AND (%(since)s::timestamptz IS NULL OR at >= %(since)s) "
+                "AND (%(until)s::timestamptz IS NULL OR at < %(until)s) "
+                "AND (%(kinds)s::text IS NULL "
+                "OR strpos(%(kinds)s, ',' || kind || ',') > 0) "
+                "AND (%(outcome)s::text IS NULL OR outcome = %(outcome)s) "
+                "ORDER BY at, id",
+                parameters,
+            )
+            rows = cursor.fetchall()
+        return tuple(_event(*row) for row in rows)
+
+    def prune_events(self, before: datetime) -> int:
+        """See :meth:`~ccroles.signin_store.SignInStore.prune_events`."""
+        with self._transaction() as cursor:
+            cursor.execute("DELETE FROM events WHERE at < %s", (before,))
+            return cursor.rowcount
 
     def close(self) -> None:
         """Close the store's own connection (a pool is the portal's to close)."""
