@@ -8,6 +8,7 @@ import psycopg
 import pytest
 
 from ccroles import Password, Session
+from ccroles.administration import Actor, Administration
 from ccroles.audit import (
     AuditEvent,
     AuditKind,
@@ -291,6 +292,9 @@ def every_kind(portal: Portal) -> list[bytes]:
         AuditKind.BULK_IMPORT,
     ):
         portal.sign_in().record(kind, EMAIL, actor=ADMIN)
+    acting = Administration(portal.sign_in(), Actor(ADMIN, "Administrator"))
+    acting.set_customer_access(portal.account, on=True)
+    acting.preview("101")
     kinds = {event.kind for event in portal.store.events()}
     assert kinds == set(AuditKind)
     sent = [SECRET_PASSWORD, NEW, RIGHT, link.token, expired.token]

@@ -73,6 +73,10 @@ class AuditKind(enum.Enum):
     """Access was revoked."""
     BULK_IMPORT = "bulk_import"
     """Access was changed by a CSV import."""
+    CUSTOMER_ACCESS = "customer_access"
+    """The Customer Access feature was turned on or off."""
+    PREVIEW = "preview"
+    """An administrator previewed the center as a customer."""
 
 
 class AuditOutcome(enum.Enum):

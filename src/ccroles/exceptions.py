@@ -57,6 +57,7 @@ __all__ = [
     "NoLoginEmailError",
     "NonExternalFormForCustomerCenterError",
     "NotDescendedFromBuiltinError",
+    "NotPermittedError",
     "OnlineFormNotStorableError",
     "OriginRoleMismatchError",
     "PasswordMismatchError",
@@ -761,6 +762,29 @@ class SignInStoreError(CCRolesError, ValueError):
     @property
     def _path(self) -> str:
         return str(self.path)
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class NotPermittedError(CCRolesError, PermissionError):
+    """An acting user whose role lacks what an act that changes access needs.
+
+    Attributes:
+        actor: The acting user's email.
+        role: Their role.
+        act: The act, in words.
+        needs: What it needs (a role or a permission), in words.
+        remedy: What to do.
+    """
+
+    actor: str
+    role: str
+    act: str
+    needs: str
+    remedy: str
+    _message = (
+        "{self.actor!r} (role {self.role!r}) may not {self.act}: it needs "
+        "{self.needs}; {self.remedy}"
+    )
 
 
 # --- forms -----------------------------------------------------------------
