@@ -122,6 +122,7 @@ bench: $(VENV)/.installed-bench
 	$(BIN)/python benchmarks/bench_startup.py
 	$(BIN)/python benchmarks/bench_roles.py
 	$(BIN)/python benchmarks/bench_signin.py
+	$(BIN)/python benchmarks/bench_signin_stores.py
 	$(BIN)/python benchmarks/bench_cedar.py
 	$(BIN)/python benchmarks/bench_scale.py
 	$(BIN)/python benchmarks/bench_matrix_file.py
