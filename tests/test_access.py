@@ -609,12 +609,25 @@ def test_a_missing_notification_setting_is_a_row_problem() -> None:
     ]
 
 
-def test_short_rows_and_an_io_stream_are_read() -> None:
-    """Missing trailing cells are blank; a text stream is read like a file."""
-    text = "Internal ID,Give Access,Role,Send New Access Notification Email\n104,no\n"
+def test_an_io_stream_is_read_like_a_file() -> None:
+    """A text stream is read like a file."""
+    text = "Internal ID,Give Access,Role,Send New Access Notification Email\n104,no,,\n"
     report = import_access(account(), io.StringIO(text, newline=""), apply=True)
     assert report.applied
     assert (report.revocations, report.notices) == (1, ())
+
+
+def test_a_short_row_is_one_problem_that_shows_no_value() -> None:
+    """A row with a cell missing may have shifted: one problem, no value shown."""
+    text = "Internal ID,Give Access,Role,Send New Access Notification Email\n104,no\n"
+    report = import_access(account(), io.StringIO(text, newline=""))
+    assert [str(problem) for problem in report.problems] == [
+        (
+            "line 2: the row has 2 cells where the header has 4: a cell is missing, "
+            "so values may have moved into other columns (none of them is shown; "
+            "fix the row's commas)"
+        )
+    ]
 
 
 def test_a_bom_is_dropped_from_lines_not_decoded_as_utf8_sig() -> None:

@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FileFormat",
     "parse",
+    "quoted",
     "syntax_problem",
     "toml_lines",
 ]
@@ -77,6 +78,42 @@ class FileFormat(enum.Enum):
 _TOML_POSITION = re.compile(
     r"(?s)(.*) \(at (?:line (\d+), column (\d+)|end of document)\)"
 )
+
+
+_SHOWN: Final = 20
+"""The most characters of a typed value a problem quotes; a longer one is cut."""
+
+
+def quoted(value: str | int) -> str:
+    r"""*value* as a problem quotes what someone typed: escaped, cut when long.
+
+    Text of up to 20 characters, or a number of up to 20 characters, is shown
+    whole (text quoted and escaped); a longer one shows its first 20 and its
+    length. Data files and CSV imports quote values this one way.
+
+    >>> print(quoted("Give Acess"), quoted("tab\there"), quoted(-7), quoted(True))
+    'Give Acess' 'tab\there' -7 True
+    >>> print(quoted("x" * 30))
+    'xxxxxxxxxxxxxxxxxxxx'... (30 characters)
+    >>> print(quoted(10**24))
+    10000000000000000000... (25 digits)
+    >>> print(quoted(10**5000))
+    (an integer too long to write)
+    """
+    if isinstance(value, str):
+        if len(value) <= _SHOWN:
+            return repr(value)
+        return f"{value[:_SHOWN]!r}... ({len(value)} characters)"
+    if value.bit_length() > _LONGEST_BITS:  # more digits than Python writes out
+        return "(an integer too long to write)"
+    text = repr(value)
+    if len(text) <= _SHOWN:
+        return text
+    return f"{text[:_SHOWN]}... ({len(text.lstrip('-'))} digits)"
+
+
+_LONGEST_BITS: Final = 14_000
+"""Bits of an integer surely under Python's limit on digits written (4,300)."""
 
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
