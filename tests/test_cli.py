@@ -1,6 +1,7 @@
 import json
 import subprocess
 import sys
+from importlib.metadata import version
 
 import pytest
 
@@ -92,3 +93,13 @@ def test_help_names_every_output_format() -> None:
     from ccroles.render import Format  # noqa: PLC0415
 
     assert tuple(f.value for f in Format) == _FORMATS
+
+
+def test_version_prints_the_installed_version_and_exits_0(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`ccroles --version` prints `ccroles VERSION` (the package's), status 0."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"ccroles {version('ccroles')}\n"

@@ -17,6 +17,7 @@ is the bottom layer of the package: it imports nothing of ccroles, and
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, ClassVar
 
 import attrs
@@ -1041,8 +1042,17 @@ class MissingExtraError(CCRolesError, ImportError):
     package: str
     purpose: str
     _message = (
-        "{self.purpose} needs {self.package!r}: pip install 'ccroles[{self.extra}]'"
+        "{self.purpose} needs {self.package!r} (the {self.extra!r} extra): "
+        "{self.install}"
     )
+
+    @property
+    def install(self) -> str:
+        """The command that installs the package into the running Python."""
+        import shlex  # noqa: PLC0415 (only for this message; start-up stays small)
+
+        python = sys.executable or "python3"
+        return f"{shlex.quote(python)} -m pip install {shlex.quote(self.package)}"
 
 
 @attrs.define(auto_exc=True, slots=False, repr=False, init=False)
