@@ -8,6 +8,8 @@ from spreadsheets and easy passwords.
 import io
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -651,3 +653,77 @@ def test_a_password_is_hidden_where_it_is_quoted_cut() -> None:
     report = report_of(FULL_HEADER + row)
     assert "(hidden) is not a true/false value" in report
     assert SECRET[:15] not in report
+
+
+# --- issue 29: no traceback from any argument, file name or file content -----
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [b"check", b"examples/roles.toml", b"ap@acme.example", b"Advanced", b"\xff"],
+        [b"check", b"examples/account.toml", b"\xff@acme.example", b"Wish Lists"],
+        [b"validate", b"examples/account.toml", b"\xff.toml"],
+        [b"matrix", b"--roles", b"\xff.toml"],
+    ],
+)
+def test_a_non_utf8_argument_is_one_line_under_strict_utf8(argv: list[bytes]) -> None:
+    """A byte that is not UTF-8, echoed back, is escaped: no UnicodeEncodeError."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    result = subprocess.run(  # noqa: S603 (our own command line, fixed arguments)
+        [sys.executable.encode(), b"-m", b"ccroles", *argv],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert b"\\udcff" in result.stderr
+
+
+def test_a_file_name_too_long_is_a_data_file_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A 300-character file name: DataFileError from load_account, one CLI line."""
+    name = "a" * 296 + ".toml"
+    with pytest.raises(DataFileError) as caught:
+        load_account(name)
+    assert str(caught.value).endswith(": cannot be read: File name too long")
+    status, out, err = run(capsys, "validate", name)
+    assert (status, out) == (2, "")
+    assert err == f"ccroles: error: {name}: cannot be read: File name too long\n"
+
+
+def test_a_nul_in_a_file_name_is_shown_escaped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A NUL (or another character that does not print) is shown as an escape."""
+    status, _, err = run(capsys, "validate", "a\0b.toml", "c\x01d.toml")
+    assert status == 2
+    assert err.splitlines() == [
+        "ccroles: error: a\\x00b.toml: cannot be read: a file name holds no NUL",
+        "ccroles: error: c\\x01d.toml: cannot be read: No such file or directory",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("format = 1\nx = " + "9" * 5_000, 2, 5),
+        (
+            'format = 1\nname = "' + "9" * 5_000 + '"\n[t]\nx = -' + "1_2" * 3_000,
+            4,
+            6,
+        ),
+    ],
+)
+def test_a_5000_digit_integer_has_its_path_and_line(
+    text: str, line: int, column: int
+) -> None:
+    """An integer longer than Python reads is a problem with the file and place."""
+    with pytest.raises(DataFileError) as caught:
+        loads_account(text, FileFormat.TOML, source="big.toml")
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == ("big.toml", line, column)
+    assert "digits, more than Python reads" in problem.message

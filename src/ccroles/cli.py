@@ -110,8 +110,9 @@ def _error(message: str) -> int:
 def _unwritable_argument(args: argparse.Namespace) -> str | None:
     """The first argument that is not UTF-8 text (an undecodable byte), if any."""
     for value in vars(args).values():
-        if isinstance(value, str) and not is_encodable(value):
-            return ascii(value)
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not is_encodable(text):
+                return ascii(text)
     return None
 
 
@@ -714,7 +715,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except _UsageError as error:
-        sys.stderr.write(f"{error}\n")
+        _write(sys.stderr, f"{error}\n")
         return _EXIT_USAGE
     unwritable = _unwritable_argument(args)
     if unwritable is not None:
