@@ -1311,3 +1311,16 @@ def test_a_bad_hash_is_reported_without_its_value(salt: object) -> None:
             "invalid value (not shown: the field is secret)",
         )
     ]
+
+
+def test_a_level_error_lists_the_words_a_person_types() -> None:
+    """The five level words, once each, not every spelling the parser reads."""
+    text = 'format = 1\n[[roles]]\nname = "X"\nbase = "Customer Center"\n'
+    text += 'levels = { LIST_CASE = "Admin" }\n'
+    with pytest.raises(DataFileError) as caught:
+        loads_account(text, FileFormat.TOML)
+    [problem] = caught.value.problems
+    assert problem.message == (
+        "'Admin' is not a permission level; expected one of None, View, Create, "
+        "Edit, Full (any case; '_none' and the like are read too)"
+    )

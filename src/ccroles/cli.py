@@ -4,10 +4,11 @@ Usage::
 
     ccroles --version
     ccroles matrix [--format text|markdown|rst|html|csv|json] [--roles FILE]
+        [--role NAME]...
     ccroles role NAME [--format ...] [--roles FILE]
     ccroles diff ROLE_A ROLE_B [--format ...] [--roles FILE]
     ccroles validate FILE...
-    ccroles readme [--write] FILE
+    ccroles readme [--write] [--roles FILE] FILE
     ccroles check ACCOUNT_FILE EMAIL FEATURE [--website W]
     ccroles explain ACCOUNT_FILE EMAIL FEATURE [--website W]
     ccroles import-access ACCOUNT_FILE CSV_FILE [--apply] [--output NEW_FILE]
@@ -65,6 +66,7 @@ if TYPE_CHECKING:
     from ccroles.access_csv import ImportReport
     from ccroles.accounts import Account
     from ccroles.render import Format
+    from ccroles.roles import Role
 
 
 __all__ = ["main"]
@@ -122,10 +124,19 @@ def _roles(args: argparse.Namespace) -> RoleCatalogue:
     return RoleCatalogue((*BUILTIN_ROLES, *custom))
 
 
+def _chosen_roles(args: argparse.Namespace) -> list[Role]:
+    """The roles named by ``--role`` (any case, in order), else every role."""
+    roles = _roles(args)
+    if not args.role:
+        return list(roles.values())
+    chosen = [roles[name] for name in args.role]
+    return list({role.name: role for role in chosen}.values())  # each once
+
+
 def _matrix(args: argparse.Namespace) -> int:
     from ccroles.render import render_matrix  # noqa: PLC0415 (see _LAZY)
 
-    _say(render_matrix(feature_matrix(_roles(args).values()), args.format))
+    _say(render_matrix(feature_matrix(_chosen_roles(args)), args.format))
     return 0
 
 
@@ -194,6 +205,12 @@ def _parser() -> argparse.ArgumentParser:
     matrix = commands.add_parser("matrix", help="the feature matrix of the roles")
     _add_format_option(matrix)
     _add_roles_option(matrix)
+    matrix.add_argument(
+        "--role",
+        action="append",
+        metavar="NAME",
+        help="a role to show (repeatable; default: every role)",
+    )
     matrix.set_defaults(run=_matrix)
     role = commands.add_parser(
         "role", help="a role's levels, capabilities and features"
@@ -283,7 +300,7 @@ def _readme(args: argparse.Namespace) -> int:
     from ccroles.writing import write_atomically  # noqa: PLC0415 (see _LAZY)
 
     file: _TextFile = args.file
-    document = embed_matrix(file.text, feature_matrix(BUILTIN_ROLES))
+    document = embed_matrix(file.text, feature_matrix(_roles(args).values()))
     if not args.write:
         _say(document.removesuffix("\n"))
     elif document == file.text:
@@ -305,6 +322,7 @@ def _add_readme(commands: argparse._SubParsersAction[_Parser]) -> None:
     readme.add_argument(
         "--write", action="store_true", help="rewrite FILE in place (default: print it)"
     )
+    _add_roles_option(readme)
     readme.set_defaults(run=_readme)
 
 

@@ -471,7 +471,7 @@ class InvalidLevelError(InvalidValueError):
     suggestion: str | None = attrs.field(default=None, init=False)
     _message = (
         "{self.text!r} is not a permission level; {self._hint}expected one of "
-        "{self._valid} (any case)"
+        "{self._valid}"
     )
 
     def __attrs_post_init__(self) -> None:
@@ -485,7 +485,13 @@ class InvalidLevelError(InvalidValueError):
 
     @property
     def _valid(self) -> str:
-        return ", ".join(self.valid)
+        """The words a person types, once each; the other spellings described."""
+        words: dict[str, str] = {}
+        for spelling in self.valid:
+            words.setdefault(spelling.lstrip("_").casefold(), spelling.lstrip("_"))
+        prefixed = [s for s in self.valid if s.startswith("_")]
+        also = f"; {prefixed[0]!r} and the like are read too" if prefixed else ""
+        return f"{', '.join(words.values())} (any case{also})"
 
 
 @attrs.define(auto_exc=True, slots=False, repr=False)
