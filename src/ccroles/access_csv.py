@@ -1,6 +1,6 @@
 """The bulk access import: a CSV file of grants and revocations, and its report.
 
-:func:`import_access` reads the rows a company exports (DOMAIN §7), checks
+:func:`import_access` reads the rows a company exports, checks
 each by the rules of :func:`~ccroles.access.grant_access` and
 :func:`~ccroles.access.revoke_access`, and answers an :class:`ImportReport`;
 :func:`render_report` words it. A dry run changes nothing.
@@ -78,7 +78,7 @@ CSV_COLUMNS: Final = (
     "Password",
     "Confirm Password",
 )
-"""The columns a bulk access CSV may have (DOMAIN §7); others are ignored.
+"""The columns a bulk access CSV may have; others are ignored.
 
 Headers match ignoring case and surrounding spaces. Required: Give Access, and
 Internal ID (preferred) or Customer ID.
@@ -167,7 +167,7 @@ def _other_separator(cells: Sequence[str], known: Mapping[str, str]) -> str | No
 
 
 def _parse_flag(text: str) -> bool | None:
-    """``True``/``False`` for DOMAIN §7's spellings (any case), else ``None``."""
+    """``True`` for TRUE, YES, T, Y; ``False`` for FALSE, NO, F, N (any case)."""
     upper = text.upper()
     if upper in _TRUE:
         return True
@@ -219,7 +219,7 @@ class ImportReport:
         set_up_notifications: The set-up emails to send, one per row that
             assigns a password with Notify; empty unless applied.
         ignored_columns: The header's columns that are none of
-            :data:`CSV_COLUMNS` (DOMAIN §7 lets them be present), in order.
+            :data:`CSV_COLUMNS` (a file may have other columns), in order.
             A column close to a known one is a problem instead, not ignored.
     """
 
@@ -686,7 +686,7 @@ def import_access(
     scrypt: ScryptParams = DEFAULT_SCRYPT,
     now: datetime | None = None,
 ) -> ImportReport:
-    """Give or revoke access for many customers from a CSV file (DOMAIN §7).
+    """Give or revoke access for many customers from a CSV file.
 
     The file is read once, row by row: pass an open file (``newline=""``;
     ``encoding="utf-8-sig"`` or ``"utf-8"``, a byte order mark is dropped
