@@ -36,6 +36,7 @@ from ccroles.access import (
     SetUpNotification,
     _check_grant,
     _notification,
+    _same_keys,
     _separate_logins,
     _set_up,
     _stored,
@@ -320,7 +321,11 @@ class _Import:
         self.problems: list[ImportProblem] = []
         self.by_customer_id: dict[str, int] | None = None
         self.first_line = array.array("I", [0]) * len(account.customers)
-        self.rules = account.rules(shared=False)  # a change per row: plain dicts
+        # The account's indexes, shared until a row changes them (a login's
+        # email or website); then copied once into plain dicts, as a change
+        # per row costs a dict update there.
+        self.rules = account.rules()
+        self.owned = False
         self.positions = self.rules.positions  # kept where the customers are
         self.customers = list(account.customers) if apply else None
         self.notifications: list[Notification] = []
@@ -616,6 +621,10 @@ class _Import:
         # A row with a procedure and no problem so far is applied if its grant
         # has no fault: the rules keep its change (and give it back if not).
         applies = procedure is not None and len(self.problems) == self.row_start
+        email = grant.email if grant.email is not None else login.email
+        if not self.owned and not _same_keys(login, email or "", grant):
+            self.rules = self.rules.copy(shared=False)
+            self.owned = True
         faults, resolved = _check_grant(
             self.account,
             self.rules,
