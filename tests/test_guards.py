@@ -18,8 +18,17 @@ from ccroles.decisions import (
     SignInQuestion,
 )
 from ccroles.forms import RecordType
-from ccroles.guards import HTML, JSON, Denial, Gate, customer_message, prefers_json
-from tests.guarded import AP, ENGINE, PAY, Invoice, lock, make_gate
+from ccroles.guards import (
+    HTML,
+    JSON,
+    Denial,
+    Gate,
+    customer_message,
+    nobody_signed_in,
+    prefers_html,
+    prefers_json,
+)
+from tests.guarded import AP, ENGINE, NOBODY, PAY, Invoice, lock, make_gate
 
 
 @pytest.mark.parametrize("code", list(ReasonCode), ids=lambda code: code.value)
@@ -259,3 +268,91 @@ def test_a_gate_asks_about_login_facts_as_about_emails(
     assert PAY in gate.features_of(ap)
     assert gate.own(ap, "TRAN_CUSTINVC", [Invoice("INV-1", "101"), Invoice("X", "104")])
     assert gate.check_record(ap, "TRAN_CUSTINVC", Invoice("INV-9", "104")) is not None
+
+
+@pytest.mark.parametrize(
+    ("login", "who"),
+    [
+        (None, "nobody"),
+        ("", "nobody"),
+        (" ", "nobody"),
+        ("\t\n", "nobody"),
+        ("\u2003", "nobody"),  # an em space is white space too
+        ("ap@acme.example", "somebody"),
+        (" ap@acme.example ", "somebody"),
+        ("x", "somebody"),
+    ],
+)
+def test_one_rule_says_nobody_is_signed_in(login: str | None, who: str) -> None:
+    """``None`` and an empty or blank email mean nobody; anything else is asked."""
+    assert ("nobody" if nobody_signed_in(login) else "somebody") == who
+
+
+def test_login_facts_are_somebody() -> None:
+    """Facts of a login held by the portal are a login, never "nobody"."""
+    assert not nobody_signed_in(LoginFacts.of(ENGINE.account.login(AP)))
+
+
+@pytest.mark.parametrize("login", NOBODY)
+def test_nobody_gets_401_everywhere_never_403(login: str | None) -> None:
+    """Feature, record, list and menu: an empty login is nobody, not a stranger."""
+    gate = Gate(ENGINE)
+    feature = gate.check_feature(login, PAY)
+    record = gate.check_record(login, "TRAN_CUSTINVC", Invoice("INV-1", "101"))
+    assert feature is not None
+    assert record is not None
+    assert (feature.status, record.status) == (401, 401)
+    assert feature.message == (
+        "Make a Payment is not available to you. Please sign in first."
+    )
+    assert [r.signed_in for r in feature.decision.reasons] == [False]
+    assert gate.own(login, "TRAN_CUSTINVC", [Invoice("INV-1", "101")]) == []
+    assert gate.features_of(login) == frozenset()
+
+
+def test_nobody_is_refused_before_a_record_is_loaded() -> None:
+    """The pre-load 401 names no owner; a signed-in login goes on to the record."""
+    gate = Gate(ENGINE)
+    denial = gate.check_signed_in("", "TRAN_CUSTINVC", Level.EDIT)
+    assert denial is not None
+    assert denial.decision.question == RecordQuestion("TRAN_CUSTINVC", Level.EDIT, "")
+    assert denial.message == ("You can't change this invoice. Please sign in first.")
+    assert gate.check_signed_in(AP, "TRAN_CUSTINVC") is None
+
+
+def test_401_carries_the_gates_challenge_and_403_none() -> None:
+    """``WWW-Authenticate`` on a 401 only; a portal on tokens names its scheme."""
+    bearer = Gate(ENGINE, challenge='Bearer realm="api"')
+    nobody = bearer.check_feature(None, PAY)
+    refused = bearer.check_feature("purchasing@acme.example", PAY)
+    assert nobody is not None
+    assert refused is not None
+    assert nobody.headers == {"WWW-Authenticate": 'Bearer realm="api"'}
+    assert refused.headers == {}
+    default = Gate(ENGINE).check_feature(None, PAY)
+    assert default is not None
+    assert default.headers == {"WWW-Authenticate": 'Session realm="customer center"'}
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "json"),
+        ("", "json"),
+        ("*/*", "json"),
+        ("application/json", "json"),
+        ("text/html", "html"),
+        ("TEXT/HTML", "html"),
+        ("text/*", "html"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
+        ("text/html;q=0.5, application/json;q=0.6", "json"),
+        ("text/html;q=0.6, application/json;q=0.5", "html"),
+        ("text/html;q=oops", "json"),
+        ("text/html;q=nan", "json"),
+    ],
+)
+def test_accept_header_prefers_html_only_when_it_says_so(
+    accept: str | None, expected: str
+) -> None:
+    """An API answers JSON unless the header rates HTML above it (a browser)."""
+    assert ("html" if prefers_html(accept) else "json") == expected

@@ -10,9 +10,14 @@ decision, with every fact and remedy, goes to the ``ccroles.guards`` logger
 customer.
 
 The login is whatever the application's own sign-in keeps for a request (an
-email today); the gate passes it to the engine as it is, and reads ``None``
-as "nobody is signed in". With a :class:`~ccroles.signin.SignIn`, a login
-locked after too many wrong passwords is refused everywhere, with the
+email today); the gate passes it to the engine as it is. One rule says who
+is signed in (:func:`nobody_signed_in`): ``None``, and an email that is
+empty or only white space, mean "nobody is signed in", answered 401 with a
+``WWW-Authenticate`` challenge (:attr:`Gate.challenge`) everywhere, never a
+403. A guard checks the login before it loads a record, so a visitor who is
+not signed in gets the same 401 whether or not the record exists. With a
+:class:`~ccroles.signin.SignIn`, a login locked after too many wrong
+passwords is refused everywhere, with the
 :attr:`~ccroles.decisions.ReasonCode.LOCKED` reason, until the lock ends.
 
 Names are checked when a guard is declared (:meth:`Gate.feature`,
@@ -32,6 +37,8 @@ each framework's idiom; this module imports none of them.
 (403, 'Make a Payment is not available to you. Your role does not include it; ask your administrator.')
 >>> gate.check_feature(None, "Make a Payment").status
 401
+>>> gate.check_feature("", "Make a Payment").headers
+{'WWW-Authenticate': 'Session realm="customer center"'}
 >>> gate.check_feature("ap@acme.example", "Mapping Store Locations") is None
 True
 """  # noqa: E501
@@ -68,12 +75,15 @@ if TYPE_CHECKING:
     from ccroles.signin import SignIn
 
 __all__ = [
+    "CHALLENGE",
     "HTML",
     "JSON",
     "Denial",
     "Gate",
     "SignedIn",
     "customer_message",
+    "nobody_signed_in",
+    "prefers_html",
     "prefers_json",
 ]
 
@@ -84,6 +94,10 @@ HTML: Final = "text/html; charset=utf-8"
 JSON: Final = "application/json"
 """The content type of a denial's JSON body."""
 
+CHALLENGE: Final = 'Session realm="customer center"'
+"""The ``WWW-Authenticate`` challenge of a 401 by default: sign in to the
+portal's session (a portal on bearer tokens passes its own to :class:`Gate`)."""
+
 _R = TypeVar("_R", bound="OwnedRecord")
 
 SignedIn = str | LoginFacts | None
@@ -92,6 +106,20 @@ login's email, the :class:`~ccroles.accounts.LoginFacts` the portal holds, or
 ``None`` when nobody is signed in."""
 
 _NOBODY: Final = Reason(ReasonCode.UNKNOWN_LOGIN, signed_in=False)
+
+
+def nobody_signed_in(login: SignedIn) -> bool:
+    """Whether *login* means that nobody is signed in: the one rule every guard asks.
+
+    ``None``, and an email that is empty or only white space (what a
+    session without its key often gives), mean nobody: a 401, never a 403.
+
+    >>> [nobody_signed_in(login) for login in (None, "", "  ", "ap@acme.example")]
+    [True, True, True, False]
+    """
+    if login is None:
+        return True
+    return isinstance(login, str) and not login.strip()
 
 
 def customer_message(decision: Decision) -> str:
@@ -142,6 +170,21 @@ def _quality(accept: str, media: str) -> float:
     return best[1]
 
 
+def prefers_html(accept: str | None) -> bool:
+    """Whether an ``Accept`` header prefers HTML to JSON (JSON on a tie).
+
+    What an API asks: a browser gets its page, every other client JSON.
+
+    >>> prefers_html("text/html,application/xhtml+xml,*/*;q=0.8")
+    True
+    >>> prefers_html("*/*"), prefers_html(None), prefers_html("application/json")
+    (False, False, False)
+    """
+    if not accept:
+        return False
+    return _quality(accept, "text/html") > _quality(accept, "application/json")
+
+
 def prefers_json(accept: str | None) -> bool:
     """Whether an ``Accept`` header prefers JSON to HTML (HTML on a tie).
 
@@ -168,15 +211,34 @@ class Denial:
         status: 401 when nobody is signed in, else 403 (another status is
             titled as a 403).
         decision: The decision, with every failing reason (for the log).
+        challenge: The ``WWW-Authenticate`` challenge a 401 carries.
     """
 
     status: int
     decision: Decision
+    challenge: str = CHALLENGE
 
     @property
     def message(self) -> str:
         """What the customer reads (:func:`customer_message`)."""
         return customer_message(self.decision)
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons' codes, as the customer's bodies show them."""
+        return [reason.code.value for reason in self.decision.reasons]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers of the answer: a 401's ``WWW-Authenticate`` challenge.
+
+        >>> from ccroles.decisions import SignInQuestion
+        >>> Denial(403, Decision(SignInQuestion(), (_NOBODY,))).headers
+        {}
+        """
+        if self.status == 401:  # noqa: PLR2004 (HTTP's own number)
+            return {"WWW-Authenticate": self.challenge}
+        return {}
 
     def render(self, accept: str | None) -> tuple[str, str]:
         """The body for the customer, as ``(content type, text)``.
@@ -199,7 +261,7 @@ class Denial:
             body = {
                 "status": self.status,
                 "message": self.message,
-                "reasons": [reason.code.value for reason in self.decision.reasons],
+                "reasons": self.reasons,
             }
             return JSON, json.dumps(body)
         title = _TITLES.get(self.status, _TITLES[403])
@@ -222,11 +284,14 @@ class Gate:
             everywhere; ``None`` checks no lock.
         website: The website the portal serves, or ``None`` for the
             customer center itself.
+        challenge: The ``WWW-Authenticate`` challenge of a 401
+            (:data:`CHALLENGE` by default).
     """
 
     engine: Engine
     sign_in: SignIn | None = None
     website: str | None = None
+    challenge: str = CHALLENGE
 
     def feature(self, feature: str | Feature) -> str:
         """The catalogue's name of *feature*: call it when a guard is declared.
@@ -250,7 +315,7 @@ class Gate:
 
     def check_feature(self, login: SignedIn, feature: str) -> Denial | None:
         """``None`` when *login* may use *feature*, else the :class:`Denial`."""
-        if login is None:
+        if login is None or nobody_signed_in(login):
             return self._deny(
                 401, Decision(FeatureQuestion(feature, self.website), (_NOBODY,))
             )
@@ -269,14 +334,31 @@ class Gate:
         Raises:
             InvalidIdError: The record's owner id is neither text nor an integer.
         """
-        if login is None:
+        if login is None or nobody_signed_in(login):
             owner = owner_id(record.customer_internal_id)
-            question = RecordQuestion(permission, level, owner, self.website)
-            return self._deny(401, Decision(question, (_NOBODY,)))
+            return self._nobody(permission, level, owner)
         decision = self.engine.decide_record(
             login, permission, record, level, self.website
         )
         return self._checked(login, decision)
+
+    def check_signed_in(
+        self, login: SignedIn, permission: str, level: Level = Level.VIEW
+    ) -> Denial | None:
+        """The 401 when nobody is signed in: ask it before loading a record.
+
+        Answered the same whether or not the record exists (its question
+        names no owner), so the status never tells a visitor which records
+        there are. ``None`` when someone is signed in: then load the record
+        and ask :meth:`check_record`.
+        """
+        if login is None or nobody_signed_in(login):
+            return self._nobody(permission, level, "")
+        return None
+
+    def _nobody(self, permission: str, level: Level, owner: str) -> Denial:
+        question = RecordQuestion(permission, level, owner, self.website)
+        return self._deny(401, Decision(question, (_NOBODY,)))
 
     def own(
         self,
@@ -290,7 +372,7 @@ class Gate:
         Empty when nobody is signed in, the login is locked or its role lacks
         the level.
         """
-        if login is None or self._lock(login):
+        if login is None or nobody_signed_in(login) or self._lock(login):
             return []
         return list(
             self.engine.filter_records(login, permission, records, level, self.website)
@@ -301,7 +383,7 @@ class Gate:
 
         Empty when nobody is signed in or the login is locked.
         """
-        if login is None or self._lock(login):
+        if login is None or nobody_signed_in(login) or self._lock(login):
             return frozenset()
         return frozenset(
             name
@@ -329,8 +411,7 @@ class Gate:
             return None
         return self._deny(403, decision, login)
 
-    @staticmethod
-    def _deny(status: int, decision: Decision, login: SignedIn = None) -> Denial:
+    def _deny(self, status: int, decision: Decision, login: SignedIn = None) -> Denial:
         if login is None:
             who = "nobody signed in"
         else:
@@ -341,4 +422,4 @@ class Gate:
             explain(decision, who),
             extra={"decision": decision, "status": status, "login": login},
         )
-        return Denial(status, decision)
+        return Denial(status, decision, self.challenge)
