@@ -4,6 +4,7 @@ No ``from __future__ import annotations`` here: FastAPI reads the routes'
 annotations, which name the guard's dependencies, at run time.
 """
 
+from datetime import timedelta
 from typing import Annotated
 
 import pytest
@@ -11,7 +12,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
 
-from ccroles import MemorySignInStore
+from ccroles import MemorySignInStore, Session
 from ccroles.exceptions import UnknownFeatureError, UnknownPermissionError
 from ccroles.guards import HTML, JSON
 from ccroles.guards.fastapi import FastAPIGuard
@@ -22,6 +23,7 @@ from tests.guarded import (
     CHALLENGE,
     INVOICES,
     NOBODY,
+    NOW,
     PAY,
     Invoice,
     detail_reasons,
@@ -185,3 +187,35 @@ def test_unknown_names_fail_when_declared() -> None:
         guard.requires("Make a Paymnet")
     with pytest.raises(UnknownPermissionError):
         guard.requires_record("TRAN_NOPE", load_invoice)
+
+
+def test_a_session_from_the_login_function_is_checked() -> None:
+    """A Session given by ``login_of``: held, the route; ended, a 401 saying why."""
+    app = FastAPI()
+    gate, _ = make_gate()
+
+    def session_of(request: Request) -> Session:
+        started = NOW - timedelta(minutes=int(request.headers["X-Minutes-Ago"]))
+        return Session(AP, started)
+
+    guard = FastAPIGuard(app, gate, session_of)
+
+    @app.get("/pay", response_class=PlainTextResponse)
+    def pay(session: Annotated[Session, guard.requires(PAY)]) -> str:
+        return f"Pay your invoices, {session.login}"
+
+    client = TestClient(app)
+    held = client.get("/pay", headers={"X-Minutes-Ago": "0"})
+    ended = client.get("/pay", headers={"X-Minutes-Ago": "1"})
+    assert (held.status_code, held.text) == (200, f"Pay your invoices, {AP}")
+    assert (ended.status_code, ended.json()) == (
+        401,
+        {
+            "detail": {
+                "message": "Make a Payment is not available to you. Please sign in "
+                "again.",
+                "reasons": ["session_ended"],
+            }
+        },
+    )
+    assert ended.headers["WWW-Authenticate"] == CHALLENGE

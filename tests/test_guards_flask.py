@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import flask
 import pytest
 
+from ccroles import Session
 from ccroles.exceptions import UnknownFeatureError, UnknownPermissionError
 from ccroles.guards import HTML, JSON
 from ccroles.guards.flask import FlaskGuard
@@ -17,6 +19,7 @@ from tests.guarded import (
     INVOICES,
     JSON_ACCEPT,
     NOBODY,
+    NOW,
     PAY,
     Invoice,
     load_invoice,
@@ -188,3 +191,27 @@ def test_application_page_renders_html_denials_json_stays() -> None:
     assert (data.content_type, reasons_of(data.text)) == (JSON, ["level_too_low"])
     assert (nobody.status_code, nobody.headers["WWW-Authenticate"]) == (401, CHALLENGE)
     assert nobody.text.startswith("<h1>Our page</h1><p>401: ")
+
+
+def test_a_session_from_the_login_function_is_checked() -> None:
+    """A Session given by ``login_of``: held, the page; ended, a 401 saying why."""
+    app = flask.Flask(__name__)
+    gate, _ = make_gate()
+
+    def login_of(request: flask.Request) -> Session:
+        started = NOW - timedelta(minutes=int(request.headers["X-Minutes-Ago"]))
+        return Session(AP, started)
+
+    guard = FlaskGuard(app, gate, login_of)
+
+    @app.get("/pay")
+    @guard.requires(PAY)
+    def pay() -> str:
+        return "Pay your invoices"
+
+    client = app.test_client()
+    held = client.get("/pay", headers={"X-Minutes-Ago": "0"})
+    ended = client.get("/pay", headers={"X-Minutes-Ago": "1"} | JSON_ACCEPT)
+    assert (held.status_code, held.text) == (200, "Pay your invoices")
+    assert (ended.status_code, reasons_of(ended.text)) == (401, ["session_ended"])
+    assert ended.headers["WWW-Authenticate"] == CHALLENGE

@@ -64,8 +64,10 @@ from ccroles.decisions import (
     RecordQuestion,
     explain,
 )
+from ccroles.exceptions import SessionWithoutSignInError
 from ccroles.names import owner_id
 from ccroles.permissions import PERMISSIONS, Level, Permission
+from ccroles.signin import Session
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -100,12 +102,13 @@ portal's session (a portal on bearer tokens passes its own to :class:`Gate`)."""
 
 _R = TypeVar("_R", bound="OwnedRecord")
 
-SignedIn = str | LoginFacts | None
+SignedIn = str | LoginFacts | Session | None
 """Who a request comes from, as the application's ``login_of`` says: the
-login's email, the :class:`~ccroles.accounts.LoginFacts` the portal holds, or
-``None`` when nobody is signed in."""
+login's email, the :class:`~ccroles.accounts.LoginFacts` the portal holds, the
+:class:`~ccroles.signin.Session` its sign-in started (checked on every
+request by the gate's ``SignIn``), or ``None`` when nobody is signed in."""
 
-_NOBODY: Final = Reason(ReasonCode.UNKNOWN_LOGIN, signed_in=False)
+_NOBODY: Final = (Reason(ReasonCode.UNKNOWN_LOGIN, signed_in=False),)
 
 
 def nobody_signed_in(login: SignedIn) -> bool:
@@ -113,10 +116,13 @@ def nobody_signed_in(login: SignedIn) -> bool:
 
     ``None``, and an email that is empty or only white space (what a
     session without its key often gives), mean nobody: a 401, never a 403.
+    A :class:`~ccroles.signin.Session` is read by its login.
 
     >>> [nobody_signed_in(login) for login in (None, "", "  ", "ap@acme.example")]
     [True, True, True, False]
     """
+    if isinstance(login, Session):
+        login = login.login
     if login is None:
         return True
     return isinstance(login, str) and not login.strip()
@@ -233,7 +239,7 @@ class Denial:
         """The headers of the answer: a 401's ``WWW-Authenticate`` challenge.
 
         >>> from ccroles.decisions import SignInQuestion
-        >>> Denial(403, Decision(SignInQuestion(), (_NOBODY,))).headers
+        >>> Denial(403, Decision(SignInQuestion(), _NOBODY)).headers
         {}
         """
         if self.status == 401:  # noqa: PLR2004 (HTTP's own number)
@@ -313,14 +319,42 @@ class Gate:
         """
         return PERMISSIONS.key_of(permission), Level.parse(level)
 
-    def check_feature(self, login: SignedIn, feature: str) -> Denial | None:
-        """``None`` when *login* may use *feature*, else the :class:`Denial`."""
+    def signed_in(self, login: SignedIn) -> str | LoginFacts | tuple[Reason, ...]:
+        """The login to ask about, or the reasons for a 401.
+
+        ``None`` or a blank email (:func:`nobody_signed_in`): nobody is
+        signed in. A :class:`~ccroles.signin.Session` is asked to the gate's
+        ``SignIn`` (:meth:`~ccroles.signin.SignIn.decide_session`): a
+        session that has ended (the password changed since it started, the
+        login may no longer sign in) gives its reasons, else its login.
+
+        Raises:
+            SessionWithoutSignInError: A session, and the gate has no
+                ``SignIn`` to check it with.
+        """
+        if isinstance(login, Session):
+            if self.sign_in is None:
+                raise SessionWithoutSignInError(login.login)
+            if nobody_signed_in(login):
+                return _NOBODY
+            held = self.sign_in.decide_session(login)
+            return login.login if held.allowed else held.reasons
         if login is None or nobody_signed_in(login):
-            return self._deny(
-                401, Decision(FeatureQuestion(feature, self.website), (_NOBODY,))
-            )
-        decision = self.engine.decide(login, feature, self.website)
-        return self._checked(login, decision)
+            return _NOBODY
+        return login
+
+    def check_feature(self, login: SignedIn, feature: str) -> Denial | None:
+        """``None`` when *login* may use *feature*, else the :class:`Denial`.
+
+        Raises:
+            SessionWithoutSignInError: A session, and no ``SignIn``.
+        """
+        who = self.signed_in(login)
+        if isinstance(who, tuple):
+            question = FeatureQuestion(feature, self.website)
+            return self._deny(401, Decision(question, who), login)
+        decision = self.engine.decide(who, feature, self.website)
+        return self._checked(who, decision)
 
     def check_record(
         self,
@@ -333,14 +367,16 @@ class Gate:
 
         Raises:
             InvalidIdError: The record's owner id is neither text nor an integer.
+            SessionWithoutSignInError: A session, and no ``SignIn``.
         """
-        if login is None or nobody_signed_in(login):
+        who = self.signed_in(login)
+        if isinstance(who, tuple):
             owner = owner_id(record.customer_internal_id)
-            return self._nobody(permission, level, owner)
+            return self._unsigned(permission, level, owner, who, login)
         decision = self.engine.decide_record(
-            login, permission, record, level, self.website
+            who, permission, record, level, self.website
         )
-        return self._checked(login, decision)
+        return self._checked(who, decision)
 
     def check_signed_in(
         self, login: SignedIn, permission: str, level: Level = Level.VIEW
@@ -349,16 +385,28 @@ class Gate:
 
         Answered the same whether or not the record exists (its question
         names no owner), so the status never tells a visitor which records
-        there are. ``None`` when someone is signed in: then load the record
-        and ask :meth:`check_record`.
+        there are. A session that has ended is a 401 too. ``None`` when
+        someone is signed in: then load the record and ask
+        :meth:`check_record`.
+
+        Raises:
+            SessionWithoutSignInError: A session, and no ``SignIn``.
         """
-        if login is None or nobody_signed_in(login):
-            return self._nobody(permission, level, "")
+        who = self.signed_in(login)
+        if isinstance(who, tuple):
+            return self._unsigned(permission, level, "", who, login)
         return None
 
-    def _nobody(self, permission: str, level: Level, owner: str) -> Denial:
+    def _unsigned(
+        self,
+        permission: str,
+        level: Level,
+        owner: str,
+        reasons: tuple[Reason, ...],
+        login: SignedIn,
+    ) -> Denial:
         question = RecordQuestion(permission, level, owner, self.website)
-        return self._deny(401, Decision(question, (_NOBODY,)))
+        return self._deny(401, Decision(question, reasons), login)
 
     def own(
         self,
@@ -369,26 +417,29 @@ class Gate:
     ) -> list[_R]:
         """The records of *records* the login may reach: its own customer's.
 
-        Empty when nobody is signed in, the login is locked or its role lacks
-        the level.
+        Empty when nobody is signed in, the session has ended, the login is
+        locked or its role lacks the level.
         """
-        if login is None or nobody_signed_in(login) or self._lock(login):
+        who = self.signed_in(login)
+        if isinstance(who, tuple) or self._lock(who):
             return []
         return list(
-            self.engine.filter_records(login, permission, records, level, self.website)
+            self.engine.filter_records(who, permission, records, level, self.website)
         )
 
     def features_of(self, login: SignedIn) -> frozenset[str]:
         """The features *login* may use now: what a menu shows.
 
-        Empty when nobody is signed in or the login is locked.
+        Empty when nobody is signed in, the session has ended or the login
+        is locked.
         """
-        if login is None or nobody_signed_in(login) or self._lock(login):
+        who = self.signed_in(login)
+        if isinstance(who, tuple) or self._lock(who):
             return frozenset()
         return frozenset(
             name
             for name in self.engine.features
-            if self.engine.allows(login, name, self.website)
+            if self.engine.allows(who, name, self.website)
         )
 
     def _lock(self, login: str | LoginFacts) -> tuple[Reason, ...]:
@@ -411,8 +462,10 @@ class Gate:
             return None
         return self._deny(403, decision, login)
 
-    def _deny(self, status: int, decision: Decision, login: SignedIn = None) -> Denial:
-        if login is None:
+    def _deny(self, status: int, decision: Decision, login: SignedIn) -> Denial:
+        if isinstance(login, Session):
+            login = login.login
+        if login is None or nobody_signed_in(login):
             who = "nobody signed in"
         else:
             who = login.label if isinstance(login, LoginFacts) else login

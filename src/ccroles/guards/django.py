@@ -48,12 +48,14 @@ _T = TypeVar("_T", bound=HttpResponseBase)
 _R = TypeVar("_R", bound="OwnedRecord")
 
 
-@attrs.frozen
+@attrs.define
 class DjangoGuard:
     """Guards for Django views.
 
     Attributes:
-        gate: Asks the engine (and the sign-in state, if given).
+        gate: Asks the engine (and the sign-in state, if given). Assign a
+            new gate when the account changes (a password reset, a reloaded
+            file): the next request asks it.
         login_of: Turns a request into its login, ``None`` when nobody is
             signed in.
     """

@@ -85,13 +85,15 @@ def _answer(request: Request, error: Exception, *, html: bool) -> Response:
     )
 
 
-@attrs.frozen
+@attrs.define
 class FastAPIGuard:
     """Guards for one FastAPI application, as dependencies.
 
     Attributes:
         app: The application; building the guard registers its denial handler.
-        gate: Asks the engine (and the sign-in state, if given).
+        gate: Asks the engine (and the sign-in state, if given). Assign a
+            new gate when the account changes (a password reset, a reloaded
+            file): the next request asks it.
         login_of: Turns a request into its login, ``None`` when nobody is
             signed in.
         html: Answer a browser (``Accept`` prefers HTML) with the HTML page;

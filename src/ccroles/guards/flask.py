@@ -51,7 +51,7 @@ _T = TypeVar("_T")
 _R = TypeVar("_R", bound="OwnedRecord")
 
 
-@attrs.frozen
+@attrs.define
 class FlaskGuard:
     """Guards for one Flask application.
 
@@ -61,7 +61,9 @@ class FlaskGuard:
 
     Attributes:
         app: The application.
-        gate: Asks the engine (and the sign-in state, if given).
+        gate: Asks the engine (and the sign-in state, if given). Assign a
+            new gate when the account changes (a password reset, a reloaded
+            file): the next request asks it.
         login_of: Turns a request into its login, ``None`` when nobody is
             signed in.
         page: Renders the HTML page of a denial, with the application's
