@@ -521,7 +521,8 @@ def test_browser_signs_in_sees_menus_refusals_and_a_lock(
         guesser.goto(f"{base}/sign-in")
         guesser.fill("input[name=email]", BOOKS)
         guesser.fill("input[name=password]", guess)
-        guesser.click("button[type=submit]")
+        with guesser.expect_navigation():
+            guesser.click("button[type=submit]")
         messages.append(guesser.inner_text("#message"))
     assert messages[:4] == ["The email or the password is wrong."] * 4
     assert messages[4].startswith("Too many attempts. Try again after ")

@@ -23,8 +23,10 @@ What it does that a portal copying it should keep:
   ``CSRFProtect``) and must come from the portal's own origin; the session
   cookie is ``HttpOnly`` and ``SameSite=Lax`` (and ``Secure`` on https).
 - A session ends at sign-out and when the login's password is reset: the
-  cookie keeps when the session started, and a session started before the
-  login's last sign-out or reset is refused, replayed or not.
+  cookie keeps the :class:`~ccroles.signin.Session` (its login and when it
+  started); the guards ask the sign-in rules about it on every request
+  (a password changed since it started ends it), and the portal refuses a
+  session started before the login's last sign-out, replayed or not.
 - Every answer carries the security headers of :data:`SECURITY_HEADERS`, and
   private pages are never cached.
 - ``make portal`` serves it threaded, with a timeout on idle connections. In
@@ -53,12 +55,14 @@ from ccroles import (
     Password,
     ReasonCode,
     RecordType,
+    Session,
     SignIn,
     SQLiteSignInStore,
     load_account,
     set_password,
 )
-from ccroles.guards import Gate, nobody_signed_in
+from ccroles.access import link_url
+from ccroles.guards import Gate
 from ccroles.guards.flask import FlaskGuard
 from ccroles.passwords import DEFAULT_SCRYPT, ScryptParams
 from ccroles.signin import token_digest
@@ -181,7 +185,7 @@ class Mailer:
 
 @dataclass
 class SessionEnds:
-    """When each login's sessions last ended (sign-out, password reset).
+    """When each login's sessions last ended at a sign-out.
 
     A session started at or before that moment is over, whatever its cookie
     says. Kept in memory: the demo is one process, and its cookies' key is
@@ -213,14 +217,15 @@ def origin_of(url: str) -> str:
 def check_base_url(base_url: str) -> str:
     """The base URL without a trailing slash; absolute https, or http on localhost.
 
+    The library's rule for the links it builds (:func:`ccroles.access.link_url`)
+    is checked at start, not at the first email.
+
     Raises:
-        ValueError: Anything else: links would point at an unchecked host.
+        InvalidFieldError: Not absolute https (http on localhost only).
+        ValueError: A query or fragment: the portal adds its pages' paths.
     """
+    link_url(base_url, "start-up-check")
     parts = urlsplit(base_url)
-    local = parts.hostname in {"localhost", "127.0.0.1", "::1"}
-    if parts.scheme != "https" and not (parts.scheme == "http" and local):
-        message = f"the base URL must be https (http on localhost): {base_url!r}"
-        raise ValueError(message)
     if parts.query or parts.fragment:
         message = f"the base URL may not have a query or fragment: {base_url!r}"
         raise ValueError(message)
@@ -265,24 +270,34 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
     )
     CSRFProtect(app)
 
-    def signed_in(_: flask.Request) -> str | None:
-        """The session's login, unless the session has ended since it started."""
+    def session_of(_: flask.Request) -> Session | None:
+        """The cookie's session, unless it started before the login's last sign-out.
+
+        The guards ask the sign-in rules whether it still holds.
+        """
         email = flask.session.get("email")
         started = flask.session.get("started")
         if not isinstance(email, str) or not isinstance(started, str):
             return None
         try:
-            start = datetime.fromisoformat(started)
-        except ValueError:
+            session = Session(email, datetime.fromisoformat(started))
+        except ValueError:  # not a date, or a naive one
             return None
-        if start.tzinfo is None or sessions.over(email, start):
+        if sessions.over(email, session.started):
             return None
-        return email
+        return session
+
+    def login() -> str | None:
+        """The email of the request's session while it holds, else ``None``."""
+        who = guard.gate.signed_in(guard.login())
+        return who if isinstance(who, str) else None
 
     def denial_page(denial: Denial) -> str:
         return flask.render_template("denied.html", denial=denial)
 
-    guard = FlaskGuard(app, Gate(engine, state["sign_in"]), signed_in, page=denial_page)
+    guard = FlaskGuard(
+        app, Gate(engine, state["sign_in"]), session_of, page=denial_page
+    )
 
     @app.before_request
     def same_origin_posts() -> flask.Response | None:
@@ -318,28 +333,27 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
 
     @app.context_processor
     def menu() -> dict[str, object]:
-        email = guard.login()
-        login = None
-        if email is not None and not nobody_signed_in(email):
-            login = engine.account.find_login(email)
+        email = login()
+        found = None if email is None else guard.gate.engine.account.find_login(email)
         return {
             "pages": PAGES,
-            "email": None if login is None else email,
-            "customer": None if login is None else login.customer.customer_id,
-            "role": None if login is None else login.role,
+            "email": None if found is None else email,
+            "customer": None if found is None else found.customer.customer_id,
+            "role": None if found is None else found.role,
         }
 
     @app.get("/")
     def home() -> str | flask.Response:
-        if nobody_signed_in(guard.login()):
+        if login() is None:
             return flask.redirect(flask.url_for("sign_in"))  # type: ignore[return-value]
         allowed = guard.features()
         areas = []
-        for name in engine.features:
-            if engine.features[name].parent is None and name in allowed:
+        catalogue = guard.gate.engine.features
+        for name in catalogue:
+            if catalogue[name].parent is None and name in allowed:
                 here = [
                     child.name
-                    for child in engine.features.children(name)
+                    for child in catalogue.children(name)
                     if child.name in allowed
                 ]
                 linked = [child for child in here if child in PAGES]
@@ -356,11 +370,11 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
             given = Password(flask.request.form.get("password", ""))
             attempt = state["sign_in"].attempt(email, given)
             codes = {reason.code for reason in attempt.decision.reasons}
-            if attempt.allowed:
+            if attempt.session is not None:
                 flask.session.clear()
                 flask.session.permanent = True
-                flask.session["email"] = email
-                flask.session["started"] = clock().isoformat()
+                flask.session["email"] = attempt.session.login
+                flask.session["started"] = attempt.session.started.isoformat()
                 return flask.redirect(flask.url_for("home"))  # type: ignore[return-value]
             if ReasonCode.LOCKED in codes and attempt.state.locked_until is not None:
                 until = attempt.state.locked_until
@@ -376,8 +390,8 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
 
     @app.post("/sign-out")
     def sign_out() -> flask.Response:
-        email = guard.login()
-        if isinstance(email, str) and not nobody_signed_in(email):
+        email = login()
+        if email is not None:
             sessions.end(email, clock())
         flask.session.clear()
         return flask.redirect(flask.url_for("sign_in"))  # type: ignore[return-value]
@@ -412,11 +426,12 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
             else:
                 if not redeemed.accepted or redeemed.account is None:
                     return flask.render_template("reset.html", dead=True), 410
+                # The new password's account: the login's older sessions end
+                # (the sign-in rules see its credentials changed).
                 state["sign_in"] = SignIn(
                     Engine(redeemed.account), store, scrypt=scrypt, clock=clock
                 )
-                if redeemed.email is not None:
-                    sessions.end(redeemed.email, clock())
+                guard.gate = Gate(state["sign_in"].engine, state["sign_in"])
                 flask.session.clear()
                 return flask.render_template("reset.html", done=True)
         return flask.render_template("reset.html", token=token, message=message)
@@ -445,7 +460,7 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
     @guard.requires_record("TRAN_SALESORD", find_order)
     def order(number: str, record: Order) -> str:
         del number
-        view = engine.form_view(guard.login() or "", record)
+        view = guard.gate.engine.form_view(login() or "", record)
         return flask.render_template("order.html", order=record, view=view)
 
     @app.get("/pay")
