@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # `make mutate MUTATE_WORKERS=2` runs mutants side by side on a machine no one else uses.
 MUTATE_WORKERS ?= 1
 
-.PHONY: demo test lint typecheck pytest bench clean readme docs screenshot mutate portal
+.PHONY: demo test test-long lint typecheck pytest bench clean readme docs screenshot mutate portal
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,12 @@ docs: $(VENV)/.installed-docs
 	@echo "docs: built docs/_build/html/index.html"
 
 test: lint typecheck pytest docs
+
+# The property tests with the long Hypothesis profile (LONG=1: ten times the
+# CI one, fifty times for the sign-in lifecycle's state machine). Not part of
+# `test`: it takes many minutes.
+test-long: $(VENV)/.installed-test
+	LONG=1 $(BIN)/pytest -q --no-cov -p no:cacheprovider -n auto tests/property
 
 # Regenerate the feature matrix between the README's marker comments.
 readme: $(VENV)/.installed-demo

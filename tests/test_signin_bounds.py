@@ -2,6 +2,7 @@
 
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 import attrs
 import pytest
@@ -17,10 +18,12 @@ from ccroles import (
     SignInSettings,
     WeakPasswordError,
     grant_access,
+    passwords,
+    signin,
 )
 from ccroles.access import Grant, SendNotification, link_url, set_password
 from ccroles.exceptions import InvalidFieldError
-from ccroles.passwords import PasswordHash, hash_password
+from ccroles.passwords import hash_password
 from ccroles.signin import Link
 from ccroles.signin_store import LinkKind, LoginState
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS
@@ -79,6 +82,8 @@ def sign_in_for(
         ("reset_link_validity", timedelta(days=31, microseconds=1), False),
         ("reset_link_validity", timedelta(days=3_000_000), False),
         ("reset_link_validity", timedelta(seconds=-1), False),
+        ("lock_duration", 30, False),
+        ("reset_link_validity", None, False),
     ],
 )
 def test_settings_are_bounded(field: str, value: object, *, allowed: bool) -> None:
@@ -105,12 +110,12 @@ def test_the_longest_lock_locks_without_overflow() -> None:
     assert attempt.state == LoginState(5, NOW + timedelta(days=365))
 
 
-def test_a_naive_clock_is_refused_at_the_first_use() -> None:
+@pytest.mark.parametrize("moment", [NOW.replace(tzinfo=None), NOW.timestamp()])
+def test_a_naive_clock_is_refused_at_the_first_use(moment: object) -> None:
     """A clock without a time zone is a clear error, before anything is stored."""
     store = MemorySignInStore()
-    sign_in = SignIn(
-        Engine(make_account()), store, clock=lambda: NOW.replace(tzinfo=None)
-    )
+    clock: Any = lambda: moment  # noqa: E731 (a clock that breaks the contract)
+    sign_in = SignIn(Engine(make_account()), store, clock=clock)
     with pytest.raises(InvalidFieldError, match="sign-in clock"):
         sign_in.attempt(EMAIL, Password("wrong-password-1"))
     assert repr(store) == "MemorySignInStore(<0 logins>)"
@@ -141,12 +146,14 @@ def test_a_password_up_to_4096_characters_is_checked(
 
 
 def test_a_huge_password_is_never_hashed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Known login or not, a password beyond the limit costs no scrypt."""
+    """Known login or not, a password beyond the limit costs no scrypt at all."""
+    sign_in = sign_in_for()
     calls: list[int] = []
-    monkeypatch.setattr(PasswordHash, "verify", lambda _, text: calls.append(len(text)))
+    monkeypatch.setattr(passwords, "_scrypt", lambda text, *_: calls.append(len(text)))
+    signin._decoy.cache_clear()
     huge = Password("x" * 4097)
-    for email in (EMAIL, "nobody@nowhere.example", "not an email"):
-        assert not sign_in_for().attempt(email, huge).allowed
+    for email in ("nobody@nowhere.example", EMAIL, "not an email"):
+        assert not sign_in.attempt(email, huge).allowed
     assert calls == []
 
 

@@ -77,7 +77,7 @@ real = PasswordHash.verify
 def slow(self, text):
     global checked
     checked += 1
-    time.sleep(0.05)  # the window a burst needs to get every guess checked
+    time.sleep(0.2)  # the window a burst needs to get every guess checked
     return real(self, text)
 
 PasswordHash.verify = slow
@@ -85,6 +85,7 @@ moment = datetime.fromisoformat(now)
 store = SQLiteSignInStore(path, create=False)
 sign_in = SignIn(Engine(account), store, clock=lambda: moment,
                  scrypt=ScryptParams(n=2, r=1, p=1))
+print("ready", flush=True)
 sys.stdin.readline()  # every process starts when the test says so
 attempt = sign_in.attempt(email, Password(guess))
 codes = [reason.code.value for reason in attempt.decision.reasons]
@@ -118,6 +119,9 @@ def run_processes(path: Path, guesses: list[str]) -> list[tuple[int, bool, list[
         )
         for guess in guesses
     ]
+    for worker in workers:  # every one imported and waiting, then all at once
+        assert worker.stdout is not None
+        assert worker.stdout.readline() == "ready\n"
     for worker in workers:
         assert worker.stdin is not None
         worker.stdin.write("go\n")

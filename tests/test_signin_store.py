@@ -274,3 +274,46 @@ def test_the_stores_show_no_state_in_their_repr(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite3"
     with SQLiteSignInStore(path) as sqlite:
         assert repr(sqlite) == f"SQLiteSignInStore({str(path)!r})"
+
+
+def test_a_right_password_for_a_login_never_seen_stores_nothing(store: Store) -> None:
+    """Nothing to restart: no row appears."""
+    assert store.record_success(EMAIL, NOW) == LoginState()
+    assert store.unlock(EMAIL) is False
+
+
+@pytest.mark.parametrize(
+    ("after", "kept"),
+    [(LOCK - timedelta(microseconds=1), True), (LOCK, False)],
+)
+def test_an_unknown_login_is_forgotten_lock_duration_after_its_last_failure(
+    store: Store, after: timedelta, *, kept: bool
+) -> None:
+    """Rows of emails no account has expire; those of known logins stay."""
+    store.reserve("nobody@nowhere.example", NOW, 5, LOCK)
+    store.reserve(EMAIL, NOW, 5, LOCK, CREDENTIALS)
+    store.reserve("other@nowhere.example", NOW + after, 5, LOCK)
+    assert store.unlock("nobody@nowhere.example") is kept
+    assert store.unlock(EMAIL) is True
+
+
+def test_a_locked_unknown_login_is_forgotten_when_its_lock_ends(store: Store) -> None:
+    """The row lasts as long as the lock, not longer."""
+    for _ in range(5):
+        store.reserve("nobody@nowhere.example", NOW, 5, LOCK)
+    later = NOW + LOCK
+    assert store.state("nobody@nowhere.example", later) == LoginState()
+    store.reserve(EMAIL, later, 5, LOCK)
+    assert store.unlock("nobody@nowhere.example") is False
+
+
+def test_recording_a_failure_leaves_the_credentials_as_they_were(store: Store) -> None:
+    """record_failure counts; it is no sign that the login's credentials changed."""
+    changed = store.observe(EMAIL, NOW, CREDENTIALS)
+    store.add_link(
+        EMAIL, LinkKind.RESET, b"d1", NOW + LOCK, now=NOW, credentials=CREDENTIALS
+    )
+    later = NOW + timedelta(minutes=1)
+    assert store.record_failure(EMAIL, later, 5, LOCK) == LoginState(1)
+    assert store.observe(EMAIL, later, CREDENTIALS) == changed == NOW
+    assert store.peek_link(b"d1", later).status is LinkStatus.ACCEPTED

@@ -23,7 +23,8 @@ that does not load prints every problem it has. ``validate`` prints
 ``import-access`` prints the import's report and, with ``--apply`` and no
 problem, saves the new account to ``--output``. ``sign-in-status`` prints
 whether a login of a sign-in store (a SQLite file) is locked, until when, and
-its wrong passwords in a row (status 1 while locked); ``unlock`` ends a lock.
+its wrong passwords in a row (status 1 while locked); ``unlock`` ends a lock
+(status 1 when the store has no record of the login, a misspelt email say).
 ``export cedar`` writes the account's rules as a Cedar schema, policies and
 entities into ``--out`` and prints the paths written (status 1 when a file
 has problems).
@@ -425,7 +426,10 @@ def _unlock(args: argparse.Namespace) -> int:
     from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
 
     with SQLiteSignInStore(args.store, create=False) as store:
-        store.unlock(args.email)
+        known = store.unlock(args.email)
+    if not known:
+        _say(f"{args.email}: the store has no record of this login; nothing unlocked")
+        return _EXIT_PROBLEMS
     _say(f"{args.email}: unlocked")
     return 0
 

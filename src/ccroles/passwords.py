@@ -27,7 +27,7 @@ from ccroles.exceptions import (
     PasswordMismatchError,
     WeakPasswordError,
 )
-from ccroles.names import is_encodable
+from ccroles.names import email_key, is_encodable
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -368,15 +368,15 @@ _FEW_ADDED: Final = 3
 
 
 def _split_email(email: str) -> tuple[str, str]:
-    """An email's local part and domain, casefolded: split at the last '@'."""
-    local, _, domain = email.casefold().rpartition("@")
+    """An email's local part and domain, by its key: split at the last '@'."""
+    local, _, domain = email_key(email).rpartition("@")
     return local, domain
 
 
 def _is_easy_to_guess(text: str, emails: Iterable[str]) -> bool:
     """Whether *text* is one of *emails* or an email's local part (any case)."""
     folded = text.casefold()
-    return any(folded in (email.casefold(), _split_email(email)[0]) for email in emails)
+    return any(folded in (email_key(email), _split_email(email)[0]) for email in emails)
 
 
 def _name_parts(names: Iterable[str], emails: Iterable[str]) -> set[str]:

@@ -1,19 +1,24 @@
-"""Signing in: wrong passwords and locks, reset and set-password links.
+"""Signing in: wrong passwords and locks, links, sessions that end.
 
 :class:`SignIn` is what a portal's sign-in handler calls. It joins the
 account's :class:`~ccroles.policy.Engine` (may this login sign in at all?) to
 a :class:`~ccroles.signin_store.SignInStore` (how many wrong passwords in a
-row, locked until when, which links are open) under the rules of DOMAIN §6,
-with the defaults of :class:`SignInSettings`:
+row, locked until when, which links are open, when the credentials last
+changed), with the defaults of :class:`SignInSettings`:
 
 - 5 wrong passwords in a row lock the login for 30 minutes; a right password
   before that starts the count again; while locked even the right password is
-  refused (it is not even checked); an administrator can unlock early.
+  refused (it is not even checked); an administrator can unlock early. An
+  attempt is counted before its password is checked, so however many
+  arrive at once, at most 5 wrong passwords are ever checked.
 - A forgotten-password link works once, for 60 minutes; the access
   notification's set-password link for the account's
   :attr:`~ccroles.accounts.NotificationSettings.link_validity` (24 hours by
   default). A new link makes the login's older ones useless. Using a link sets
   the password under the usual password rules and ends the lock.
+- Any change of the login's credentials (a password set by any path, access
+  revoked or given again) closes its open links and ends every
+  :class:`Session` started before it (:meth:`SignIn.decide_session`).
 - A role may require a second factor (never a customer center role).
 
 Tokens come from :mod:`secrets`; the store keeps only their SHA-256 digest and
@@ -118,7 +123,8 @@ def _duration_check(
     def check(
         _: object, attribute: attrs.Attribute[timedelta], value: timedelta
     ) -> None:
-        if not timedelta(0) < value <= limit:
+        given: object = value  # whatever a caller passed, a timedelta or not
+        if not (isinstance(given, timedelta) and timedelta(0) < given <= limit):
             raise InvalidFieldError(
                 "sign-in settings",
                 attribute.name,
@@ -203,8 +209,13 @@ def credentials_digest(account: Account, email: str) -> bytes | None:
     return digest.digest()
 
 
+def _is_aware(value: object) -> bool:
+    """Whether *value* is a datetime with a time zone."""
+    return isinstance(value, datetime) and value.utcoffset() is not None
+
+
 def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    if value.utcoffset() is None:
+    if not _is_aware(value):
         raise InvalidFieldError(
             "session", attribute.name, value, expected="an aware datetime"
         )
@@ -387,7 +398,7 @@ class SignIn:
     def _now(self) -> datetime:
         """The clock's time; a naive or odd one is refused, never stored."""
         now = self.clock()
-        if now.utcoffset() is None:
+        if not _is_aware(now):
             raise InvalidFieldError(
                 "sign-in", "clock", now, expected="an aware datetime (with a time zone)"
             )
@@ -471,8 +482,10 @@ class SignIn:
         )
         if not reservation.granted:
             return self._refused(key, question, reservation.state)
-        checked = stored if stored is not None else _decoy(self.scrypt)
-        right = checkable and checked.verify(password.reveal()) and stored is not None
+        right = False
+        if checkable:  # else nothing is hashed, known login or not
+            checked = stored if stored is not None else _decoy(self.scrypt)
+            right = checked.verify(password.reveal()) and stored is not None
         state = self.store.settle(key, now, reservation.state, right=right)
         if not right or state.locked:
             return self._refused(key, question, state)
@@ -576,7 +589,7 @@ class SignIn:
         """
         now = self._now()
         expires = notification.expires
-        if expires.utcoffset() is None:
+        if not _is_aware(expires):
             raise InvalidFieldError(
                 "notification", "expires", expires, expected="an aware datetime"
             )

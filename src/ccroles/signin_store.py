@@ -401,8 +401,15 @@ class MemorySignInStore:
     def record_failure(
         self, email: str, now: datetime, max_failures: int, lock_for: timedelta
     ) -> LoginState:
-        """Count one wrong password (a reservation found wrong); the state after."""
-        return self.reserve(email, now, max_failures, lock_for).state
+        """Count one wrong password (a reservation found wrong); the state after.
+
+        The login's recorded credentials are left as they are.
+        """
+        key = email_key(email)
+        with self._lock:
+            row, _ = _reserved(self._rows.get(key, _NEW), now, max_failures, lock_for)
+            self._rows[key] = row
+            return row.state
 
     def record_success(self, email: str, now: datetime) -> LoginState:
         """Count one right password (:meth:`settle` with *right*)."""
@@ -453,9 +460,9 @@ class MemorySignInStore:
         """See :meth:`SignInStore.add_link`."""
         key = email_key(email)
         with self._lock:
-            row, _ = _observed(self._rows.get(key, _NEW), now, credentials)
+            row, changed = _observed(self._rows.get(key, _NEW), now, credentials)
             self._rows[key] = row
-            self._close_links(key, _REPLACED)
+            self._close_links(key, _CLOSED if changed else _REPLACED)
             self._links[digest] = (key, kind, expires, _OPEN)
 
     def peek_link(self, digest: bytes, now: datetime) -> LinkUse:
@@ -558,8 +565,6 @@ def _failure(error: sqlite3.Error, timeout: float) -> str:
             "it is corrupt; restore it from a backup, or move it away to start "
             "with no sign-in state"
         )
-    if "unable to open" in message:
-        return "it cannot be opened; check that its folder exists and is writable"
     return f"SQLite failed: {error}"
 
 
@@ -601,6 +606,8 @@ def _inspect(path: Path, *, create: bool) -> None:  # noqa: C901, PLR0912 (a che
         raise SignInStoreError(path, _failure(error, 0)) from None
     try:
         (check,) = reader.execute("PRAGMA quick_check").fetchone()
+        if check != "ok":  # damage found inside a page rather than raised
+            raise sqlite3.DatabaseError(f"malformed: {check}")
         (version,) = reader.execute("PRAGMA user_version").fetchone()
         (application,) = reader.execute("PRAGMA application_id").fetchone()
         tables = {
@@ -613,8 +620,6 @@ def _inspect(path: Path, *, create: bool) -> None:  # noqa: C901, PLR0912 (a che
         raise SignInStoreError(path, _failure(error, 0)) from None
     finally:
         reader.close()
-    if check != "ok":
-        raise SignInStoreError(path, _failure(sqlite3.DatabaseError("malformed"), 0))
     if version > SCHEMA_VERSION:
         raise SignInStoreError(
             path,
@@ -697,14 +702,13 @@ class SQLiteSignInStore:
             # commit appends to the log without an fsync (synchronous=NORMAL
             # keeps the file consistent; a power cut may lose the last
             # commits, never corrupt them).
-            self._connection.execute("PRAGMA journal_mode = WAL")
-            self._connection.execute("PRAGMA synchronous = NORMAL")
+            with self._reading() as cursor:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
-        except (sqlite3.Error, SignInStoreError) as error:
+        except SignInStoreError:
             self._connection.close()
-            if isinstance(error, SignInStoreError):
-                raise
-            raise SignInStoreError(path, _failure(error, timeout)) from None
+            raise
 
     def __repr__(self) -> str:
         """Show the file."""
@@ -846,8 +850,16 @@ class SQLiteSignInStore:
     def record_failure(
         self, email: str, now: datetime, max_failures: int, lock_for: timedelta
     ) -> LoginState:
-        """Count one wrong password (a reservation found wrong); the state after."""
-        return self.reserve(email, now, max_failures, lock_for).state
+        """Count one wrong password (a reservation found wrong); the state after.
+
+        The login's recorded credentials are left as they are.
+        """
+        key = email_key(email)
+        with self._transaction() as cursor:
+            found = self._read(cursor, key) or _NEW
+            row, _ = _reserved(found, now, max_failures, lock_for)
+            self._write(cursor, key, row)
+            return row.state
 
     def record_success(self, email: str, now: datetime) -> LoginState:
         """Count one right password (:meth:`settle` with *right*)."""
@@ -908,7 +920,7 @@ class SQLiteSignInStore:
             row, changed = _observed(self._read(cursor, key) or _NEW, now, credentials)
             if changed:
                 self._write(cursor, key, row)
-            self._close_links(cursor, key, _REPLACED)
+            self._close_links(cursor, key, _CLOSED if changed else _REPLACED)
             cursor.execute(
                 "INSERT OR REPLACE INTO links (digest, email, kind, expires, state) "
                 "VALUES (?, ?, ?, ?, ?)",
