@@ -86,11 +86,16 @@ docs: $(VENV)/.installed-docs
 
 test: lint typecheck pytest docs
 
-# The property tests with the long Hypothesis profile (LONG=1: ten times the
-# CI one, fifty times for the sign-in lifecycle's state machine). Not part of
-# `test`: it takes many minutes.
+# The long runs, apart from `make test` (they take many minutes): the
+# property tests with the long Hypothesis profile (LONG=1: ten times the CI
+# one, fifty times for the sign-in lifecycle's state machine), then the Cedar
+# differential and fail-closed tests with ten times the examples, printing
+# their counts.
 test-long: $(VENV)/.installed-test
-	LONG=1 $(BIN)/pytest -q --no-cov -p no:cacheprovider -n auto tests/property
+	LONG=1 $(BIN)/pytest -q --no-cov -p no:cacheprovider -n auto tests/property \
+		--ignore tests/property/test_cedar_differential.py
+	LONG=1 $(BIN)/pytest -n 0 --no-cov -p no:cacheprovider -s \
+		tests/property/test_cedar_differential.py tests/test_cedar_requests.py
 
 # Regenerate the feature matrix between the README's marker comments.
 readme: $(VENV)/.installed-demo
