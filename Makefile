@@ -25,7 +25,7 @@ $(VENV)/.installed-docs: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.installed-portal: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[flask]'
+	$(BIN)/python -m pip install --quiet -e '.[portal]'
 	touch $@
 
 $(VENV)/.installed-mutate: pyproject.toml | $(BIN)/python
@@ -103,13 +103,14 @@ dist: $(VENV)/.installed-dist
 	$(BIN)/python -m build --outdir dist .
 	$(BIN)/twine check --strict dist/*
 
-# The long fuzzing runs, apart from `make test` (it takes many minutes): the
+# The long runs, apart from `make test` (they take many minutes): the
 # property tests with the long Hypothesis profile (LONG=1: ten times the CI
 # one, fifty times for the sign-in lifecycle's state machine), then the Cedar
-# differential and fail-closed tests, printing their counts.
+# differential and fail-closed tests with ten times the examples, printing
+# their counts.
 test-long: $(VENV)/.installed-test
 	LONG=1 $(BIN)/pytest -q --no-cov -p no:cacheprovider -n auto tests/property \
-		--deselect tests/property/test_cedar_differential.py
+		--ignore tests/property/test_cedar_differential.py
 	LONG=1 $(BIN)/pytest -n 0 --no-cov -p no:cacheprovider -s \
 		tests/property/test_cedar_differential.py tests/test_cedar_requests.py
 
@@ -119,17 +120,19 @@ readme: $(VENV)/.installed-demo
 
 # Optional: look at the built matrix page in headless Chromium (Debian's
 # `chromium` package); the picture is left in docs/_build/matrix.png. Also
-# takes the example portal's home page for two roles, side by side, for the
-# docs' front page: docs/images/portal-home.png (committed).
+# takes the example portal's home page on a 390 px phone and at 1280 px, for
+# the docs: docs/images/portal-phone.png and portal-desktop.png (committed).
 screenshot: $(VENV)/.installed-test
 	mkdir -p docs/_build docs/images
 	CCROLES_SCREENSHOT=1 CCROLES_SCREENSHOT_FILE=$(CURDIR)/docs/_build/matrix.png \
-	CCROLES_PORTAL_SCREENSHOT_FILE=$(CURDIR)/docs/images/portal-home.png \
+	CCROLES_PORTAL_SCREENSHOT_DIR=$(CURDIR)/docs/images \
 		$(BIN)/pytest -q --no-cov -p no:cacheprovider -k browser \
 		tests/test_docs.py tests/test_portal.py
 
 # The example customer portal (examples/portal/) on localhost: prints its
 # address and the example logins with their demo password. Ctrl-C stops it.
+# Werkzeug's server, threaded, idle connections closed after 10 s: for the
+# demo; production runs create_app under gunicorn (docs/tutorials).
 portal: $(VENV)/.installed-portal
 	$(BIN)/python examples/portal/portal.py
 

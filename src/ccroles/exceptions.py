@@ -64,6 +64,7 @@ __all__ = [
     "PermissionNotOnRootError",
     "Problem",
     "SecondFactorNotAllowedError",
+    "SessionWithoutSignInError",
     "SignInStoreError",
     "UnknownCapabilityError",
     "UnknownFeatureError",
@@ -957,6 +958,25 @@ class InvalidQuestionError(CCRolesError, ValueError):
     subject: str
     problem: str
     _message = "cannot ask the engine about {self.subject}: {self.problem}"
+
+
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class SessionWithoutSignInError(CCRolesError, TypeError):
+    """A guard got a session to check, but its gate has no sign-in rules.
+
+    A session is checked by :meth:`~ccroles.signin.SignIn.decide_session`
+    (has it ended?); a gate built without a ``SignIn`` cannot ask, and
+    refuses to guess. A configuration error, raised on the first request.
+
+    Attributes:
+        login: The session's login.
+    """
+
+    login: str
+    _message = (
+        "the login function gave a session of {self.login!r}, but the gate has "
+        "no SignIn to check it with; build the Gate with sign_in=..."
+    )
 
 
 # --- files -------------------------------------------------------------------
