@@ -1,4 +1,5 @@
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from ccroles import (
     grant_access,
 )
 from ccroles.access import Grant, SendNotification
+from ccroles.audit import AuditEvent
 from ccroles.decisions import SignInQuestion
 from ccroles.exceptions import (
     DecisionTruthinessError,
@@ -263,11 +265,17 @@ class _LockingStore(MemorySignInStore):
     """A store where another process locks the login between check and record."""
 
     def settle(
-        self, email: str, now: datetime, reserved: LoginState, *, right: bool
+        self,
+        email: str,
+        now: datetime,
+        reserved: LoginState,
+        *,
+        right: bool,
+        event: Callable[[LoginState], AuditEvent] | None = None,
     ) -> LoginState:
         for _ in range(5):
             self.record_failure(email, now, 5, LOCK)
-        return super().settle(email, now, reserved, right=right)
+        return super().settle(email, now, reserved, right=right, event=event)
 
 
 def test_a_lock_set_meanwhile_by_another_process_wins() -> None:

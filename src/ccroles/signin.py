@@ -504,14 +504,29 @@ class SignIn:
         if checkable:  # else nothing is hashed, known login or not
             checked = stored if stored is not None else _decoy(self.scrypt)
             right = checked.verify(password.reveal()) and stored is not None
-        state = self.store.settle(key, now, reservation.state, right=right)
-        if not right or state.locked:
-            return self._refused(key, question, state, now, client)
-        decision = self.engine.decide_sign_in(
-            email, website, second_factor_verified=second_factor_verified
+        granted = None
+        if right:
+            granted = self.engine.decide_sign_in(
+                email, website, second_factor_verified=second_factor_verified
+            )
+
+        def answer(state: LoginState) -> Decision:
+            if granted is None or state.locked:
+                return _refusal(question, state)
+            return granted
+
+        # The attempt's event is written in the same step as its outcome.
+        state = self.store.settle(
+            key,
+            now,
+            reservation.state,
+            right=right,
+            event=lambda settled: self._event(
+                AuditKind.SIGN_IN, key, now, answer(settled), client
+            ),
         )
+        decision = answer(state)
         _log.info("sign-in by %s: %s", _shown(key), _codes(decision))
-        self._record_decision(AuditKind.SIGN_IN, key, now, decision, client)
         session = Session(email, now) if decision.allowed else None
         return Attempt(decision, state, session)
 
@@ -524,10 +539,7 @@ class SignIn:
         client: str | None,
     ) -> Attempt:
         """A refused attempt: locked alone while locked, else a wrong password."""
-        reason = _WRONG_PASSWORD
-        if state.locked_until is not None:
-            reason = Reason(ReasonCode.LOCKED, until=state.locked_until)
-        decision = Decision(question, (reason,))
+        decision = _refusal(question, state)
         _log.info("sign-in by %s: %s", _shown(key), _codes(decision))
         self._record_decision(AuditKind.SIGN_IN, key, now, decision, client)
         return Attempt(decision, state)
@@ -547,6 +559,18 @@ class SignIn:
             AuditEvent(now, kind, key, outcome, reasons, actor=actor, client=client)
         )
 
+    @staticmethod
+    def _event(
+        kind: AuditKind,
+        key: str | None,
+        now: datetime,
+        decision: Decision,
+        client: str | None,
+    ) -> AuditEvent:
+        outcome = AuditOutcome.ALLOWED if decision.allowed else AuditOutcome.DENIED
+        reasons = tuple(reason.code.value for reason in decision.reasons)
+        return AuditEvent(now, kind, key, outcome, reasons, client=client)
+
     def _record_decision(
         self,
         kind: AuditKind,
@@ -555,9 +579,7 @@ class SignIn:
         decision: Decision,
         client: str | None,
     ) -> None:
-        outcome = AuditOutcome.ALLOWED if decision.allowed else AuditOutcome.DENIED
-        reasons = tuple(reason.code.value for reason in decision.reasons)
-        self._record(kind, key, now, outcome, reasons, client=client)
+        self.store.record_event(self._event(kind, key, now, decision, client))
 
     def record(
         self,
@@ -789,6 +811,14 @@ class SignIn:
             client=client,
         )
         return Redeemed(Decision(question, (reason,)))
+
+
+def _refusal(question: SignInQuestion, state: LoginState) -> Decision:
+    """A refused attempt's answer: locked alone while locked, else a wrong password."""
+    reason = _WRONG_PASSWORD
+    if state.locked_until is not None:
+        reason = Reason(ReasonCode.LOCKED, until=state.locked_until)
+    return Decision(question, (reason,))
 
 
 def _codes(decision: Decision) -> str:

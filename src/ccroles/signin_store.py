@@ -49,7 +49,7 @@ from ccroles.exceptions import SignInStoreError
 from ccroles.names import email_key
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from datetime import timedelta
 
 __all__ = [
@@ -176,13 +176,21 @@ class SignInStore(Protocol):
         """
 
     def settle(
-        self, email: str, now: datetime, reserved: LoginState, *, right: bool
+        self,
+        email: str,
+        now: datetime,
+        reserved: LoginState,
+        *,
+        right: bool,
+        event: Callable[[LoginState], AuditEvent] | None = None,
     ) -> LoginState:
         """End a granted attempt, *reserved* being its reservation's state.
 
         A right password restarts the count, unless the login is locked:
         the lock holds, unless this very attempt set it and nothing was
         counted since (the right password was the last one allowed).
+        *event*, given the state after, makes the attempt's audit event,
+        appended in the same step.
         """
 
     def observe(
@@ -448,7 +456,13 @@ class MemorySignInStore:
             return Reservation(granted, row.state)
 
     def settle(
-        self, email: str, now: datetime, reserved: LoginState, *, right: bool
+        self,
+        email: str,
+        now: datetime,
+        reserved: LoginState,
+        *,
+        right: bool,
+        event: Callable[[LoginState], AuditEvent] | None = None,
     ) -> LoginState:
         """See :meth:`SignInStore.settle`."""
         key = email_key(email)
@@ -456,6 +470,8 @@ class MemorySignInStore:
             row = _settled(self._rows.get(key, _NEW), now, reserved, right=right)
             if key in self._rows:
                 self._rows[key] = row
+            if event is not None:
+                self._events.append(event(row.state))
             return row.state
 
     def record_failure(
@@ -935,7 +951,13 @@ class SQLiteSignInStore:
             return Reservation(granted, row.state)
 
     def settle(
-        self, email: str, now: datetime, reserved: LoginState, *, right: bool
+        self,
+        email: str,
+        now: datetime,
+        reserved: LoginState,
+        *,
+        right: bool,
+        event: Callable[[LoginState], AuditEvent] | None = None,
     ) -> LoginState:
         """See :meth:`SignInStore.settle`."""
         key = email_key(email)
@@ -944,6 +966,8 @@ class SQLiteSignInStore:
             row = _settled(found or _NEW, now, reserved, right=right)
             if found is not None and row != found:
                 self._write(cursor, key, row)
+            if event is not None:
+                self._insert_event(cursor, event(row.state))
             return row.state
 
     def record_failure(
@@ -1070,15 +1094,19 @@ class SQLiteSignInStore:
             )
             return use
 
+    @staticmethod
+    def _insert_event(cursor: sqlite3.Cursor, event: AuditEvent) -> None:
+        cursor.execute(
+            "INSERT INTO events "
+            "(at, kind, login, outcome, reasons, actor, client) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (_text(event.at), *_event_row(event)),
+        )
+
     def record_event(self, event: AuditEvent) -> None:
         """See :meth:`SignInStore.record_event`."""
         with self._transaction() as cursor:
-            cursor.execute(
-                "INSERT INTO events "
-                "(at, kind, login, outcome, reasons, actor, client) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (_text(event.at), *_event_row(event)),
-            )
+            self._insert_event(cursor, event)
 
     def events(self, query: AuditQuery = _EVERY_EVENT) -> tuple[AuditEvent, ...]:
         """See :meth:`SignInStore.events`."""

@@ -56,7 +56,7 @@ from ccroles.signin_store import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
     from datetime import datetime, timedelta
 
     import psycopg
@@ -405,7 +405,13 @@ class PostgresSignInStore:
             return Reservation(granted, row.state)
 
     def settle(
-        self, email: str, now: datetime, reserved: LoginState, *, right: bool
+        self,
+        email: str,
+        now: datetime,
+        reserved: LoginState,
+        *,
+        right: bool,
+        event: Callable[[LoginState], AuditEvent] | None = None,
     ) -> LoginState:
         """See :meth:`~ccroles.signin_store.SignInStore.settle`."""
         key = email_key(email)
@@ -414,6 +420,8 @@ class PostgresSignInStore:
             row = _settled(found or _NEW, now, reserved, right=right)
             if found is not None and row != found:
                 self._write(cursor, key, row)
+            if event is not None:
+                self._insert_event(cursor, event(row.state))
             return row.state
 
     def record_failure(
@@ -545,15 +553,19 @@ class PostgresSignInStore:
             )
             return use
 
+    @staticmethod
+    def _insert_event(cursor: psycopg.Cursor[Any], event: AuditEvent) -> None:
+        cursor.execute(
+            "INSERT INTO events "
+            "(at, kind, login, outcome, reasons, actor, client) "
+            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            (event.at, *_event_row(event)),
+        )
+
     def record_event(self, event: AuditEvent) -> None:
         """See :meth:`~ccroles.signin_store.SignInStore.record_event`."""
         with self._transaction() as cursor:
-            cursor.execute(
-                "INSERT INTO events "
-                "(at, kind, login, outcome, reasons, actor, client) "
-                "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                (event.at, *_event_row(event)),
-            )
+            self._insert_event(cursor, event)
 
     def events(self, query: AuditQuery = _EVERY_EVENT) -> tuple[AuditEvent, ...]:
         """See :meth:`~ccroles.signin_store.SignInStore.events`."""
