@@ -63,19 +63,25 @@ _ENGINES_KEY: pytest.StashKey[dict[Path, Engine]] = pytest.StashKey()
 
 
 def _known_roles(config: pytest.Config) -> dict[str, Role]:
-    """Every role seen, by name: the built-ins first (kept on the config)."""
+    """Every role seen, by folded name: the built-ins first (kept on the config)."""
     if _ROLES_KEY not in config.stash:
+        from ccroles.names import fold  # noqa: PLC0415 (lazy)
         from ccroles.roles import BUILTIN_ROLES  # noqa: PLC0415 (lazy)
 
-        config.stash[_ROLES_KEY] = {role.name: role for role in BUILTIN_ROLES}
+        config.stash[_ROLES_KEY] = {fold(role.name): role for role in BUILTIN_ROLES}
     return config.stash[_ROLES_KEY]
 
 
 def _remember(config: pytest.Config, roles: Iterable[Role]) -> None:
-    """Count *roles* in the coverage report (the first role of a name wins)."""
+    """Count *roles* in the coverage report (the first role of a name wins).
+
+    Names compare ignoring case and surrounding white space, as everywhere.
+    """
+    from ccroles.names import fold  # noqa: PLC0415 (lazy)
+
     known = _known_roles(config)
     for role in roles:
-        known.setdefault(role.name, role)
+        known.setdefault(fold(role.name), role)
 
 
 class MatrixFile(pytest.File):

@@ -1092,6 +1092,21 @@ class Account:
         object.__setattr__(self, "_rules", rules.share())
         object.__setattr__(self, "_roles_by_name", RoleCatalogue(rules.roles.values()))
 
+    def __reduce__(self) -> tuple[type[Account], tuple[object, ...]]:
+        """Pickle and copy by the fields: loading checks the account rules again."""
+        return (
+            Account,
+            (
+                self.customer_access,
+                self.roles,
+                self.websites,
+                tuple(self.customers),
+                self.notification,
+                self.forms,
+                self.form_preferences,
+            ),
+        )
+
     def rules(self, *, shared: bool = True) -> AccountRules:
         """A copy of the account's rules and indexes, to check changes against.
 

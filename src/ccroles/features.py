@@ -464,7 +464,8 @@ def feature_matrix(
     """Derive the feature matrix of *roles* (by default the three built-ins).
 
     Raises:
-        DuplicateNameError: Two roles share a name.
+        DuplicateNameError: Two roles share a name (ignoring case and
+            surrounding white space).
 
     >>> feature_matrix().allowed("Mapping Store Locations", "Customer Center")
     False
@@ -472,9 +473,10 @@ def feature_matrix(
     columns = tuple(roles)
     seen: set[str] = set()
     for role in columns:
-        if role.name in seen:
+        key = fold(role.name)
+        if key in seen:
             raise DuplicateNameError("role", role.name)
-        seen.add(role.name)
+        seen.add(key)
     rows = tuple(features.values())
     cells = tuple(tuple(features.allows(role, f) for role in columns) for f in rows)
     return FeatureMatrix(columns, rows, cells)

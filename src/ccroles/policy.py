@@ -519,6 +519,10 @@ class Engine:
         object.__setattr__(self, "_open", plans if access else {})
         object.__setattr__(self, "_questions", questions)
 
+    def __reduce__(self) -> tuple[Callable[..., Engine], tuple[object, ...]]:
+        """Pickle and copy by the fields; what it learnt is worked out again."""
+        return (_engine, (self.account, self.features, self.log_decisions))
+
     def with_account(self, account: Account) -> Engine:
         """An engine for *account*, sharing this one's per-role work when it can.
 
@@ -1124,6 +1128,15 @@ class Engine:
         if self.account.customer_access:
             return (_UNKNOWN_LOGIN,)
         return (_ACCESS_OFF, _UNKNOWN_LOGIN)
+
+
+def _engine(
+    account: Account,
+    features: FeatureCatalogue,
+    log_decisions: bool,  # noqa: FBT001 (positional: how pickle calls it)
+) -> Engine:
+    """An engine rebuilt from its fields (how a pickled one is loaded)."""
+    return Engine(account, features, log_decisions=log_decisions)
 
 
 class _AsLogin(Generic[_P, _T]):

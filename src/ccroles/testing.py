@@ -38,6 +38,7 @@ from ccroles.forms import (
     TransactionForm,
     may_prefer,
 )
+from ccroles.names import fold
 from ccroles.permissions import PERMISSIONS, Level, Permission
 from ccroles.policy import Engine
 from ccroles.render import text_table
@@ -194,18 +195,28 @@ class CellLog:
         self._cells: set[tuple[str, str]] = set()
 
     def record(self, role: str, feature: str) -> None:
-        """Note that a test asserted *feature* for the role named *role*."""
-        self._cells.add((role, feature))
+        """Note that a test asserted *feature* for the role named *role*.
+
+        Names match ignoring case and surrounding white space.
+        """
+        self._cells.add((fold(role), fold(feature)))
 
     def unasserted(
         self, roles: Iterable[Role], features: FeatureCatalogue = FEATURES
     ) -> tuple[tuple[str, str], ...]:
-        """The (role, feature) cells of *roles* that no test asserted, in order."""
+        """The (role, feature) cells of *roles* that no test asserted, in order.
+
+        >>> from ccroles import CUSTOMER_CENTER
+        >>> log = CellLog()
+        >>> log.record("customer center ", "MAKE A PAYMENT")
+        >>> ("Customer Center", "Make a Payment") in log.unasserted([CUSTOMER_CENTER])
+        False
+        """
         return tuple(
             (role.name, feature)
             for role in roles
             for feature in features
-            if (role.name, feature) not in self._cells
+            if (fold(role.name), fold(feature)) not in self._cells
         )
 
 
