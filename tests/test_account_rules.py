@@ -238,12 +238,16 @@ def test_an_empty_or_unknown_email_is_denied(engine: Engine, email: str) -> None
     assert list(engine.filter_records(email, "TRAN_CUSTINVC", [Record("101")])) == []
 
 
-def test_an_email_that_is_not_text_is_denied(engine: Engine) -> None:
-    """Deny by default: a None email (no session at all) is denied too."""
+def test_a_login_that_is_not_text_is_refused(engine: Engine) -> None:
+    """Deny by default: a None email (no session at all) is an error, never True."""
     nobody = cast("str", None)
-    assert not engine.allows(nobody, "Make a Payment")
-    assert engine.decide(nobody, "Billing").reasons[0].code is ReasonCode.UNKNOWN_LOGIN
-    assert not engine.decide_sign_in(nobody).allowed
+    accepted = r"a login is an email \(str\), a Login or a LoginFacts, got NoneType"
+    with pytest.raises(TypeError, match=accepted):
+        engine.allows(nobody, "Make a Payment")
+    with pytest.raises(TypeError, match=accepted):
+        engine.decide(nobody, "Billing")
+    with pytest.raises(TypeError, match=accepted):
+        engine.decide_sign_in(nobody)
 
 
 def test_the_cli_denies_an_empty_email(capsys: pytest.CaptureFixture[str]) -> None:

@@ -6,10 +6,15 @@ and files written whole keeping their mode.
 """
 
 import stat
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
+from ccroles import wording
+from ccroles.access import Notification
+from ccroles.accounts import NotificationSettings
+from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
 from ccroles.exceptions import DuplicateNameError, InvalidIdError, InvalidNameError
 from ccroles.features import feature_matrix
 from ccroles.forms import (
@@ -201,3 +206,40 @@ def test_readme_write_keeps_a_readme_readable_by_all(
     status, out, _ = run(capsys, "readme", "--write", str(readme))
     assert (status, out.strip()) == (0, f"{readme}: the matrix is refreshed")
     assert stat.S_IMODE(readme.stat().st_mode) == 0o644
+
+
+# --- a time in a message, the label of a login ------------------------------
+
+PARIS = timezone(timedelta(hours=1))
+
+
+def test_a_notification_writes_its_link_expiry_in_utc() -> None:
+    """A link expiring at 10:30 in UTC+1 says 09:30 UTC, as every message does."""
+    settings = NotificationSettings(
+        "admin@shop.example",
+        "https://shop.example/login",
+        "https://shop.example/set-password",
+        template="until $link_expires",
+    )
+    expires = datetime(2026, 3, 1, 10, 30, tzinfo=PARIS)
+    mail = Notification("ap@acme.example", "ACME", "t0k3n", expires, settings)
+    assert mail.body == "until 2026-03-01 09:30 UTC"
+
+
+def test_a_lock_is_written_alike_for_the_administrator_and_the_customer() -> None:
+    """The lock's end reads the same in the fact and in the customer's message."""
+    reason = Reason(ReasonCode.LOCKED, until=datetime(2026, 3, 1, 10, 30, tzinfo=PARIS))
+    assert "2026-03-01 09:30 UTC" in wording.fact(reason)
+    decision = Decision(SignInQuestion(None), (reason,))
+    assert "try again after 2026-03-01 09:30 UTC," in wording.customer_message(decision)
+
+
+def test_only_wording_writes_a_time_or_a_logins_label() -> None:
+    """A search of src/ finds time formats and login labels in wording.py only."""
+    for needle in ("strftime(", "%H:%M", 'f"contact {'):
+        found = sorted(
+            str(path.relative_to(SRC))
+            for path in SRC.rglob("*.py")
+            if needle in path.read_text(encoding="utf-8")
+        )
+        assert (needle, found) == (needle, ["wording.py"])
