@@ -684,3 +684,30 @@ def test_the_tutorial_files_fail_as_the_tutorial_shows(
     result.assert_outcomes(passed=3, failed=2)
     for line in shown:
         result.stdout.fnmatch_lines([f"*{line}"])
+
+
+def test_coverage_counts_a_role_named_in_two_spellings_once(
+    pytester: pytest.Pytester,
+) -> None:
+    """Roles 'Clerk' and ' clerk' of two files are one role in the report (by fold)."""
+    center = list(FEATURES.allowed_for(BUILTIN_ROLES[0]))
+    for folder, name in (("one", "Clerk"), ("two", " clerk")):
+        matrix = {"Customer Center": center}
+        pytester.mkdir(folder)
+        (pytester.path / folder / "roles.toml").write_text(
+            f'format = 1\n\n[[roles]]\nname = "{name}"\nbase = "Customer Center"\n',
+            encoding="utf-8",
+        )
+        (pytester.path / folder / "portal.ccroles.toml").write_text(
+            'roles = "roles.toml"\n' + matrix_file(matrix), encoding="utf-8"
+        )
+    result = pytester.runpytest("--ccroles-coverage")
+    result.assert_outcomes(passed=2)
+    # Customer Center was asserted; two built-ins and one clerk were not.
+    unasserted = 3 * len(FEATURES)
+    result.stdout.fnmatch_lines(
+        [f"{unasserted} role x feature cells no test asserted:"]
+    )
+    report = result.stdout.str().split("ccroles matrix coverage")[1]
+    assert report.count("Clerk ") == len(FEATURES)
+    assert "clerk" not in report
