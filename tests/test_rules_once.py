@@ -16,7 +16,7 @@ from ccroles.access import Notification
 from ccroles.accounts import NotificationSettings
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
 from ccroles.exceptions import DuplicateNameError, InvalidIdError, InvalidNameError
-from ccroles.features import feature_matrix
+from ccroles.features import Feature, Has, feature_matrix
 from ccroles.forms import (
     FormField,
     FormPreferences,
@@ -28,7 +28,7 @@ from ccroles.forms import (
 from ccroles.names import check_name, email_parts
 from ccroles.passwords import Password, password_problems
 from ccroles.render import MATRIX_BEGIN, MATRIX_END
-from ccroles.roles import CUSTOMER_CENTER
+from ccroles.roles import CUSTOMER_CENTER, Capability
 from ccroles.testing import CellLog
 from ccroles.writing import dump_roles, write_atomically
 from tests.cli_run import run
@@ -243,3 +243,10 @@ def test_only_wording_writes_a_time_or_a_logins_label() -> None:
             if needle in path.read_text(encoding="utf-8")
         )
         assert (needle, found) == (needle, ["wording.py"])
+
+
+@pytest.mark.parametrize("name", BAD_NAMES)
+def test_a_feature_name_follows_the_name_rule(name: object) -> None:
+    """A feature's name is text, not blank, and writable as UTF-8."""
+    with pytest.raises(InvalidNameError):
+        Feature(name, Has(Capability.WEBSITE))

@@ -20,7 +20,7 @@ from typing import Final, Protocol
 import attrs
 
 from ccroles.exceptions import DuplicateNameError, UnknownFeatureError
-from ccroles.names import fold
+from ccroles.names import check_name, fold
 from ccroles.permissions import PERMISSIONS, Level
 from ccroles.roles import BUILTIN_ROLES, Capability, Role, RoleCatalogue
 
@@ -265,6 +265,10 @@ class Not(Requirement):
         return (Excluded(self.part.name),) if self.part(grants) else ()
 
 
+def _feature_name(name: object) -> str:
+    return check_name(name, "feature")
+
+
 @attrs.frozen
 class Feature:
     """A row of the feature matrix.
@@ -273,9 +277,13 @@ class Feature:
         name: The feature's name, as in the source's table.
         requires: What a role must meet to have it (besides its parent).
         parent: The area it belongs to, or ``None`` for an area.
+
+    Raises:
+        InvalidNameError: The name is blank, not text, or not writable as
+            UTF-8 (a blank name would be what anything but text folds to).
     """
 
-    name: str
+    name: str = attrs.field(converter=_feature_name)
     requires: Requirement
     parent: str | None = None
 
