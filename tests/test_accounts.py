@@ -205,9 +205,18 @@ def test_active_means_the_same_on_a_login_and_its_facts(
 ) -> None:
     """Login.active is LoginFacts.active (the customer), and so is contact_active."""
     contact = None if contact_active is None else Contact("c1", active=contact_active)
-    login = Login(acme(active=customer_active), contact)
+    login = Login(acme(active=customer_active, assigned_website="Main"), contact)
     facts = LoginFacts.of(login)
     assert (login.active, login.contact_active) == (facts.active, facts.contact_active)
+    assert (login.internal_id, login.role, login.give_access) == (
+        facts.internal_id,
+        facts.role,
+        facts.give_access,
+    )
+    assert (login.assigned_website, login.label) == (
+        facts.assigned_website,
+        facts.label,
+    )
     assert login.active is customer_active
     assert login.contact_active is (contact_active is not False)
 

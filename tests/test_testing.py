@@ -40,6 +40,7 @@ from ccroles.testing import (
     assert_allowed,
     assert_denied,
     assert_matrix,
+    customers,
     form_preferences,
     logins,
     owned_records,
@@ -369,3 +370,18 @@ def test_spellings_reach_other_cases_and_surrounding_space() -> None:
     assert find(spellings("Buyer"), lambda spelt: spelt.strip() == "bUYER")
     assert find(spellings("Buyer"), lambda spelt: spelt.startswith("\u00a0"))
     assert find(spellings("ß"), lambda spelt: spelt == "SS") == "SS"
+
+
+@given(customers(max_contacts=2))
+def test_customers_have_ids_as_text_and_emails_the_rule_accepts(
+    customer: Customer,
+) -> None:
+    """Drawn ids are text (an integer is read as its text); emails pass the rule."""
+    from ccroles.names import check_email  # noqa: PLC0415
+
+    logins: list[Customer | Contact] = [customer, *customer.contacts]
+    assert all(isinstance(each.email, str | None) for each in logins)
+    for each in logins:
+        if each.email is not None:
+            assert check_email(each.email) == each.email
+    assert isinstance(customer.internal_id, str)

@@ -859,20 +859,6 @@ class Login:
             self.customer.customer_id, None if contact is None else contact.id
         )
 
-    @property
-    def customer_label(self) -> str:
-        """How messages name the login's customer: ``customer 'ACME'``."""
-        return login_label(self.customer.customer_id)
-
-    @property
-    def inactive(self) -> tuple[str, ...]:
-        """How messages name each inactive record: the customer, the contact."""
-        customer = () if self.customer.active else (self.customer_label,)
-        contact = self.contact
-        if contact is None or contact.active:
-            return customer
-        return (*customer, self.label)
-
 
 def _flag(value: object, field: str) -> bool:
     """A flag: ``True``/``False``, or ``1``/``0`` as SQLite gives them."""
