@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 # `make mutate MUTATE_WORKERS=2` runs mutants side by side on a machine no one else uses.
 MUTATE_WORKERS ?= 1
 
-.PHONY: demo test lint typecheck pytest bench clean readme docs screenshot mutate portal
+.PHONY: demo test test-long lint typecheck pytest bench clean readme docs screenshot mutate portal
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -85,6 +85,16 @@ docs: $(VENV)/.installed-docs
 	@echo "docs: built docs/_build/html/index.html"
 
 test: lint typecheck pytest docs
+
+# The long fuzzing runs, apart from `make test` (it takes many minutes): the
+# property tests with the long Hypothesis profile (LONG=1: ten times the CI
+# one, fifty times for the sign-in lifecycle's state machine), then the Cedar
+# differential and fail-closed tests, printing their counts.
+test-long: $(VENV)/.installed-test
+	LONG=1 $(BIN)/pytest -q --no-cov -p no:cacheprovider -n auto tests/property \
+		--deselect tests/property/test_cedar_differential.py
+	LONG=1 $(BIN)/pytest -n 0 --no-cov -p no:cacheprovider -s \
+		tests/property/test_cedar_differential.py tests/test_cedar_requests.py
 
 # Regenerate the feature matrix between the README's marker comments.
 readme: $(VENV)/.installed-demo

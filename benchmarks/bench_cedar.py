@@ -7,7 +7,9 @@ questions plus record questions (each login's own records and others', at
 every level). Cedar gets the policies, the schema and the entities parsed
 once (``PolicySet``, ``Schema``, ``Entities`` handles); each figure is then
 one ``is_authorized`` call per question, or one ``is_authorized_batch`` call
-per batch. Every answer is checked against the engine's first.
+per batch; a central service's way is timed too: each question with its
+login's own entities (:func:`ccroles.cedar.login_entities`), parsed for the
+request. Every answer is checked against the engine's first.
 
 Figures are the best of several passes taken in turns, in microseconds per
 question. Run with ``make bench``; nothing here is a test.
@@ -28,6 +30,7 @@ from ccroles import FEATURES, Engine, Level
 from ccroles.cedar import (
     CedarQuestion,
     feature_question,
+    login_entities,
     record_question,
     to_cedar,
 )
@@ -35,6 +38,8 @@ from ccroles.testing import Record
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
+
+    from ccroles import Account
 
 LOGINS: Final = 10_000
 FEATURE_QUESTIONS: Final = 4_000
@@ -81,14 +86,62 @@ def engine_answers(engine: Engine, asked: Sequence[Asked]) -> list[bool]:
     ]
 
 
-def cedar_questions(asked: Sequence[Asked]) -> list[CedarQuestion]:
+def cedar_questions(account: Account, asked: Sequence[Asked]) -> list[CedarQuestion]:
     """The same questions for Cedar (records numbered in order)."""
     return [
-        feature_question(email, name)
+        feature_question(account, email, name)
         if record is None or level is None
-        else record_question(email, name, record, level, record_id=str(number))
+        else record_question(account, email, name, record, level, record_id=str(number))
         for number, (email, name, record, level) in enumerate(asked)
     ]
+
+
+def login_slices(
+    account: Account, asked: Sequence[Asked], questions: Sequence[CedarQuestion]
+) -> list[str]:
+    """Each question's entities as a central service is sent them (JSON)."""
+    return [
+        json.dumps([*login_entities(account, email), *question.entities])
+        for (email, *_), question in zip(asked, questions, strict=True)
+    ]
+
+
+def slices_agree(
+    slices: Sequence[str],
+    requests: Sequence[dict[str, object]],
+    policies: cedarpy.PolicySet,
+    schema: cedarpy.Schema,
+    expected: Sequence[bool],
+) -> bool:
+    """Print the slices' sizes; whether Cedar over them gives *expected*."""
+    sizes = sorted(len(text.encode()) for text in slices)
+    print(
+        f"  one question's entities (its login's, and its record): median"
+        f" {sizes[len(sizes) // 2]:,} bytes, largest {sizes[-1]:,}"
+    )
+    sliced = [
+        cedarpy.is_authorized(
+            dict(request), policies, cedarpy.Entities.from_json_str(text, schema)
+        ).allowed
+        for request, text in zip(requests, slices, strict=True)
+    ]
+    return sliced == list(expected)
+
+
+def per_request_run(
+    requests: Sequence[dict[str, object]],
+    slices: Sequence[str],
+    policies: cedarpy.PolicySet,
+    schema: cedarpy.Schema,
+) -> Callable[[], None]:
+    """A pass of a central service: each request's entities parsed, then asked."""
+
+    def run() -> None:
+        for request, text in zip(requests, slices, strict=True):
+            loaded = cedarpy.Entities.from_json_str(text, schema)
+            cedarpy.is_authorized(dict(request), policies, loaded)
+
+    return run
 
 
 def engine_run(engine: Engine, asked: Sequence[Asked]) -> Callable[[], None]:
@@ -109,7 +162,7 @@ def main() -> int:
     export = to_cedar(account)
     export_ms = (time.perf_counter() - start) * 1e3
     asked = make_questions(engine)
-    questions = cedar_questions(asked)
+    questions = cedar_questions(account, asked)
     records = [entity for question in questions for entity in question.entities]
     start = time.perf_counter()
     schema = cedarpy.Schema.from_str(export.schema)
@@ -131,6 +184,10 @@ def main() -> int:
     )
     print(f"  to_cedar(account) in {export_ms:.0f} ms; {len(export.entities):,} bytes")
     print(f"  Cedar parses schema, policies and entities in {load_ms:.0f} ms")
+    slices = login_slices(account, asked, questions)
+    if not slices_agree(slices, requests, policies, schema, expected):
+        print("MISMATCH: Cedar with the logins' entities disagrees with the engine")
+        return 1
 
     def single() -> None:
         for request in requests:
@@ -146,6 +203,10 @@ def main() -> int:
 
     count = len(requests)
     contenders = {
+        "Cedar per request, with the login's entities": (
+            per_request_run(requests, slices, policies, schema),
+            count,
+        ),
         "Engine.allows / allows_record": (engine_run(engine, asked), count),
         "Cedar is_authorized, one call each": (single, count),
         **{

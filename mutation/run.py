@@ -78,6 +78,7 @@ TESTS = {
         "tests/test_bad_input.py",
         "tests/test_accounts.py",
         "tests/test_signin.py",
+        "tests/test_signin_bounds.py",
     ],
     "accounts": [
         "tests/test_accounts.py",

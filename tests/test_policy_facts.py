@@ -72,6 +72,8 @@ def test_reason_codes_are_stable_words() -> None:
         "link_expired",
         "link_used",
         "link_replaced",
+        "link_closed",
+        "session_ended",
     ]
 
 

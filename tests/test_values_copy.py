@@ -82,8 +82,14 @@ from ccroles.roles import (
     CenterType,
     Role,
 )
-from ccroles.signin import Attempt, Link, Redeemed, SignInSettings
-from ccroles.signin_store import LinkKind, LinkStatus, LinkUse, LoginState
+from ccroles.signin import Attempt, Link, Redeemed, Session, SignInSettings
+from ccroles.signin_store import (
+    LinkKind,
+    LinkStatus,
+    LinkUse,
+    LoginState,
+    Reservation,
+)
 from ccroles.testing import CellDifference, Record
 
 BUYER = CUSTOMER_CENTER.customize("Buyer", levels={"TRAN_CUSTPYMT": "None"})
@@ -155,8 +161,12 @@ EXAMPLES: dict[type, Callable[[], object]] = {
     Login: lambda: ACCOUNT.login("jo@acme.example"),
     LoginFacts: lambda: LoginFacts.of(ACCOUNT.login("jo@acme.example")),
     NotificationSettings: lambda: SETTINGS,
-    CedarExport: lambda: CedarExport("schema", "policies", "[]"),
-    type(sign_in_question("a@x.example")): lambda: sign_in_question("a@x.example"),
+    CedarExport: lambda: CedarExport(
+        "schema", "{}", "policies", "[]", (("rule", "permit(...);"),)
+    ),
+    type(sign_in_question(ACCOUNT, "ap@acme.example")): lambda: sign_in_question(
+        ACCOUNT, "ap@acme.example"
+    ),
     Decision: lambda: DECISION,
     FeatureQuestion: lambda: FeatureQuestion("Make a Payment", "Main Store"),
     FormAnswer: lambda: ENGINE.decide_form(
@@ -202,6 +212,8 @@ EXAMPLES: dict[type, Callable[[], object]] = {
     SignInSettings: lambda: SignInSettings(lock_duration=timedelta(minutes=5)),
     LinkUse: lambda: LinkUse(LinkStatus.ACCEPTED, "ap@acme.example", LinkKind.RESET),
     LoginState: lambda: LoginState(1),
+    Session: lambda: Session("ap@acme.example", WHEN),
+    Reservation: lambda: Reservation(True, LoginState(1)),  # noqa: FBT003
     CellDifference: lambda: CellDifference("Buyer", "Make a Payment", True, False),  # noqa: FBT003
     Record: lambda: Record("101", 7),
 }

@@ -300,6 +300,16 @@ REASONS = [
         "a newer link was sent for this login",
         "ask for a new link",
     ),
+    (
+        Reason(ReasonCode.LINK_CLOSED),
+        "the login's password or access changed after the link was sent",
+        "ask for a new link",
+    ),
+    (
+        Reason(ReasonCode.SESSION_ENDED),
+        "the session started before the login's password or access last changed",
+        "sign in again",
+    ),
 ]
 
 

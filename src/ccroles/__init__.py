@@ -87,6 +87,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.serialization import load_roles as load_roles
     from ccroles.serialization import loads_account as loads_account
     from ccroles.serialization import loads_roles as loads_roles
+    from ccroles.signin import Session as Session
     from ccroles.signin import SignIn as SignIn
     from ccroles.signin import SignInSettings as SignInSettings
     from ccroles.signin_store import MemorySignInStore as MemorySignInStore
@@ -177,7 +178,7 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "loads_account",
         "loads_roles",
     ),
-    "ccroles.signin": ("SignIn", "SignInSettings"),
+    "ccroles.signin": ("Session", "SignIn", "SignInSettings"),
     "ccroles.signin_store": ("MemorySignInStore", "SQLiteSignInStore", "SignInStore"),
     "ccroles.writing": ("dump_account", "dump_roles", "dumps_account", "dumps_roles"),
 }

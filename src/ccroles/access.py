@@ -26,9 +26,11 @@ True
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 import secrets
 import string
+import urllib.parse
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
@@ -45,6 +47,7 @@ from ccroles.exceptions import (
     CCRolesError,
     CustomerAccessOffError,
     InvalidEmailError,
+    InvalidFieldError,
     MissingNotificationSettingsError,
     MissingValueError,
     PasswordMismatchError,
@@ -77,6 +80,7 @@ __all__ = [
     "SeparateLogins",
     "SetUpNotification",
     "grant_access",
+    "link_url",
     "revoke_access",
     "set_password",
 ]
@@ -146,6 +150,56 @@ def _addresses(
     }
 
 
+_LOCAL_HOSTS: Final = frozenset({"localhost"})
+
+
+def _is_local(host: str) -> bool:
+    """Whether *host* is this machine: ``localhost`` or a loopback address."""
+    if host.casefold() in _LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def link_url(base: str, token: str) -> str:
+    """The link a token is sent as: *base* with the token as its ``token`` parameter.
+
+    Every link ccroles builds (the access notification's set-password
+    link, a reset link) is built here. *base* is the configured address of
+    the portal's page: an absolute ``https`` address, or ``http`` on this
+    machine only (``localhost``, ``127.0.0.1``, ``[::1]``), so a token is
+    never sent in clear over a network.
+
+    Raises:
+        InvalidFieldError: *base* is not such an address.
+
+    >>> link_url("https://shop.example/reset?lang=en", "t0k")
+    'https://shop.example/reset?lang=en&token=t0k'
+    >>> link_url("http://shop.example/reset", "t0k")
+    Traceback (most recent call last):
+    ...
+    ccroles.exceptions.InvalidFieldError: link base URL 'http://shop.example/reset' is refused; expected an absolute https address (http only for localhost, 127.0.0.1 or [::1])
+    """  # noqa: E501
+    try:
+        parts = urllib.parse.urlsplit(base)
+        host = parts.hostname or ""
+    except ValueError:  # an unclosed [ in the host
+        parts, host = urllib.parse.urlsplit(""), ""
+    secure = parts.scheme == "https" or (parts.scheme == "http" and _is_local(host))
+    if not (secure and host) or parts.fragment or not base.isprintable():
+        raise InvalidFieldError(
+            "link",
+            "base URL",
+            base,
+            expected="an absolute https address (http only for localhost, "
+            "127.0.0.1 or [::1])",
+        )
+    query = urllib.parse.urlencode({"token": token})
+    return f"{base}{'&' if parts.query else '' if base.endswith('?') else '?'}{query}"
+
+
 @attrs.frozen
 class Notification:
     """An access notification email, ready for the portal's mailer.
@@ -169,9 +223,13 @@ class Notification:
 
     @property
     def link(self) -> str:
-        """The set-password link."""
-        url = self.settings.set_password_url
-        return f"{url}{'&' if '?' in url else '?'}token={self.token}"
+        """The set-password link (:func:`link_url` of the settings' address).
+
+        Raises:
+            InvalidFieldError: The settings' set-password address is not an
+                absolute ``https`` address (or ``http`` on localhost).
+        """
+        return link_url(self.settings.set_password_url, self.token)
 
     def _values(self) -> dict[str, str]:
         return {
@@ -454,8 +512,13 @@ def _with_access(
     grant: Grant,
     stored: PasswordHash | None,
 ) -> Customer:
-    """The login's customer record with access given (and *stored*, if any)."""
+    """The login's customer record with access given (and *stored*, if any).
+
+    A login that has access keeps its password unless *stored* replaces
+    it; a login given access again starts with no password but *stored*.
+    """
     record = login.contact if login.contact is not None else login.customer
+    kept = record.password_hash if login.give_access else None
     if grant.website is not None:
         customer = attrs.evolve(login.customer, assigned_website=grant.website)
         login = Login(customer, login.contact)
@@ -464,7 +527,7 @@ def _with_access(
         email=email,
         role=role,
         give_access=True,
-        password_hash=stored if stored is not None else record.password_hash,
+        password_hash=stored if stored is not None else kept,
     )
 
 

@@ -12,7 +12,8 @@ Usage::
     ccroles import-access ACCOUNT_FILE CSV_FILE [--apply [--output NEW_FILE]]
     ccroles sign-in-status STORE EMAIL
     ccroles unlock STORE EMAIL
-    ccroles export cedar ACCOUNT_FILE [--roles ROLES_FILE] --out DIR
+    ccroles export cedar ACCOUNT_FILE [--roles ROLES_FILE] [--namespace NAME]
+                         [--schema-format cedar|json] --out DIR
 
 Each command writes its own output and returns its exit status: 0 for yes
 (or done), 1 for no (a denied question, a file or import with problems), 2
@@ -23,10 +24,13 @@ that does not load prints every problem it has. ``validate`` prints
 ``import-access`` prints the import's report and, with ``--apply`` and no
 problem, saves the new account to ``--output``. ``sign-in-status`` prints
 whether a login of a sign-in store (a SQLite file) is locked, until when, and
-its wrong passwords in a row (status 1 while locked); ``unlock`` ends a lock.
-``export cedar`` writes the account's rules as a Cedar schema, policies and
-entities into ``--out`` and prints the paths written (status 1 when a file
-has problems).
+its wrong passwords in a row (status 1 while locked); ``unlock`` ends a lock
+(status 1 when the store has no record of the login, a misspelt email say).
+``export cedar`` writes the account's rules as a Cedar schema (Cedar's text
+or, with ``--schema-format json``, its JSON form), policies (in one file, and
+one file per policy) and entities into ``--out``, in the Cedar namespace
+``--namespace`` if given, and prints the paths written (the policy files as
+one line; status 1 when a file has problems).
 """
 
 from __future__ import annotations
@@ -426,7 +430,10 @@ def _unlock(args: argparse.Namespace) -> int:
     from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
 
     with SQLiteSignInStore(args.store, create=False) as store:
-        store.unlock(args.email)
+        known = store.unlock(args.email)
+    if not known:
+        _say(f"{args.email}: the store has no record of this login; nothing unlocked")
+        return _EXIT_PROBLEMS
     _say(f"{args.email}: unlocked")
     return 0
 
@@ -448,7 +455,10 @@ def _add_sign_in_commands(commands: argparse._SubParsersAction[_Parser]) -> None
 
 def _export_cedar(args: argparse.Namespace) -> int:
     """Load the account (and roles); write the Cedar files; print their paths."""
-    from ccroles.cedar import to_cedar  # noqa: PLC0415 (see _LAZY)
+    from ccroles.cedar import (  # noqa: PLC0415 (see _LAZY)
+        POLICIES_DIRECTORY,
+        to_cedar,
+    )
 
     try:
         account = load_account(args.account)
@@ -466,11 +476,16 @@ def _export_cedar(args: argparse.Namespace) -> int:
         _say(f"{args.roles}: {error}")
         return _EXIT_PROBLEMS
     try:
-        written = to_cedar(account).write(args.out)
+        export = to_cedar(account, namespace=args.namespace)
+        written = export.write(args.out, schema_format=args.schema_format)
     except OSError as error:
         return _error(_cannot("write", args.out, error))
+    policies = [path for path in written if path.parent.name == POLICIES_DIRECTORY]
     for path in written:
-        _say(f"wrote {path}")
+        if path not in policies:
+            _say(f"wrote {path}")
+        elif path == policies[0]:  # one line for the folder of policy files
+            _say(f"wrote {len(policies)} policies, one a file, into {path.parent}")
     return 0
 
 
@@ -489,6 +504,17 @@ def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--roles",
         metavar="ROLES_FILE",
         help="a roles file (.toml, .json) whose custom roles to add to the account",
+    )
+    cedar.add_argument(
+        "--namespace",
+        metavar="NAME",
+        help="the Cedar namespace of the entity types and actions (Shop)",
+    )
+    cedar.add_argument(
+        "--schema-format",
+        choices=["cedar", "json"],
+        default="cedar",
+        help="the schema as Cedar's schema text (default) or its JSON form",
     )
     cedar.add_argument(
         "--out", metavar="DIR", required=True, help="the directory to write into"

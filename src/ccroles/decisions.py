@@ -91,6 +91,10 @@ class ReasonCode(enum.Enum):
     """The link was used already; a link works once."""
     LINK_REPLACED = "link_replaced"
     """A newer link was issued for the same login."""
+    LINK_CLOSED = "link_closed"
+    """The login's password or access changed after the link was issued."""
+    SESSION_ENDED = "session_ended"
+    """The session started before the login's password or access last changed."""
 
 
 @attrs.frozen

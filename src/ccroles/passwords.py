@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_SCRYPT",
+    "MAX_PASSWORD_LENGTH",
     "MAX_SCRYPT_MEMORY",
     "MAX_SCRYPT_N",
     "MAX_SCRYPT_P",
@@ -226,6 +227,13 @@ def _scrypt(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
 MIN_PASSWORD_LENGTH: Final = 8
 """The fewest characters a password may have."""
 
+MAX_PASSWORD_LENGTH: Final = 4096
+"""The most characters a password may have (far above the 64 NIST asks to allow).
+
+A longer one is refused when set, and a sign-in attempt with one is a wrong
+password, refused before any hashing: a huge password costs no time.
+"""
+
 _MASK: Final = "********"
 
 
@@ -398,7 +406,8 @@ def password_problems(
 ) -> tuple[WeakPasswordError | PasswordMismatchError, ...]:
     """Every reason to refuse *password*, none of them quoting it.
 
-    A password needs :data:`MIN_PASSWORD_LENGTH` characters and must equal
+    A password needs :data:`MIN_PASSWORD_LENGTH` characters, at most
+    :data:`MAX_PASSWORD_LENGTH` (refused before any other check), and must equal
     *confirm*. It is refused when easy to guess: white space only, one
     character repeated or a run (``abcdefgh``, ``87654321``), one of the
     10,000 most common passwords (:func:`is_common_password`), one of
@@ -417,6 +426,9 @@ def password_problems(
     text = password.reveal()
     if not is_encodable(text):
         reason = "it holds characters that cannot be written as UTF-8"
+        return (WeakPasswordError(reason, owner=owner),)
+    if len(text) > MAX_PASSWORD_LENGTH:
+        reason = f"it has more than {MAX_PASSWORD_LENGTH} characters"
         return (WeakPasswordError(reason, owner=owner),)
     emails = tuple(emails)
     if len(text) < MIN_PASSWORD_LENGTH:

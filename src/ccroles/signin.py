@@ -1,19 +1,24 @@
-"""Signing in: wrong passwords and locks, reset and set-password links.
+"""Signing in: wrong passwords and locks, links, sessions that end.
 
 :class:`SignIn` is what a portal's sign-in handler calls. It joins the
 account's :class:`~ccroles.policy.Engine` (may this login sign in at all?) to
 a :class:`~ccroles.signin_store.SignInStore` (how many wrong passwords in a
-row, locked until when, which links are open) under the rules of DOMAIN §6,
-with the defaults of :class:`SignInSettings`:
+row, locked until when, which links are open, when the credentials last
+changed), with the defaults of :class:`SignInSettings`:
 
 - 5 wrong passwords in a row lock the login for 30 minutes; a right password
   before that starts the count again; while locked even the right password is
-  refused (it is not even checked); an administrator can unlock early.
+  refused (it is not even checked); an administrator can unlock early. An
+  attempt is counted before its password is checked, so however many
+  arrive at once, at most 5 wrong passwords are ever checked.
 - A forgotten-password link works once, for 60 minutes; the access
   notification's set-password link for the account's
   :attr:`~ccroles.accounts.NotificationSettings.link_validity` (24 hours by
   default). A new link makes the login's older ones useless. Using a link sets
   the password under the usual password rules and ends the lock.
+- Any change of the login's credentials (a password set by any path, access
+  revoked or given again) closes its open links and ends every
+  :class:`Session` started before it (:meth:`SignIn.decide_session`).
 - A role may require a second factor (never a customer center role).
 
 Tokens come from :mod:`secrets`; the store keeps only their SHA-256 digest and
@@ -53,10 +58,17 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ccroles.access import set_password
+from ccroles.access import link_url, set_password
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
-from ccroles.exceptions import InvalidFieldError
-from ccroles.passwords import DEFAULT_SCRYPT, Password, ScryptParams, hash_password
+from ccroles.exceptions import InvalidEmailError, InvalidFieldError
+from ccroles.names import check_email, email_key
+from ccroles.passwords import (
+    DEFAULT_SCRYPT,
+    MAX_PASSWORD_LENGTH,
+    Password,
+    ScryptParams,
+    hash_password,
+)
 from ccroles.signin_store import LinkKind, LinkStatus, LinkUse, LoginState
 
 if TYPE_CHECKING:
@@ -70,67 +82,95 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_SIGN_IN",
+    "MAX_FAILURES",
+    "MAX_LINK_VALIDITY",
+    "MAX_LOCK_DURATION",
     "Attempt",
     "Link",
     "Redeemed",
+    "Session",
     "SignIn",
     "SignInSettings",
+    "credentials_digest",
     "token_digest",
 ]
 
 _log = logging.getLogger(__name__)
 
+MAX_FAILURES: Final = 100
+"""The most wrong passwords in a row a setting may allow before the lock."""
 
-def _positive_count(_: object, attribute: attrs.Attribute[int], value: int) -> None:
-    if value < 1:
+MAX_LOCK_DURATION: Final = timedelta(days=365)
+"""The longest lock a setting may ask for."""
+
+MAX_LINK_VALIDITY: Final = timedelta(days=31)
+"""The longest a link may work (a reset link, or a registered access link)."""
+
+
+def _check_count(_: object, attribute: attrs.Attribute[int], value: int) -> None:
+    if type(value) is not int or not 1 <= value <= MAX_FAILURES:
         raise InvalidFieldError(
-            "sign-in settings", attribute.name, value, expected="at least 1"
+            "sign-in settings",
+            attribute.name,
+            value,
+            expected=f"a whole number from 1 to {MAX_FAILURES}",
         )
 
 
-def _positive_duration(
-    _: object, attribute: attrs.Attribute[timedelta], value: timedelta
-) -> None:
-    if value <= timedelta(0):
-        raise InvalidFieldError(
-            "sign-in settings", attribute.name, value, expected="a positive duration"
-        )
+def _duration_check(
+    limit: timedelta,
+) -> Callable[[object, attrs.Attribute[timedelta], timedelta], None]:
+    def check(
+        _: object, attribute: attrs.Attribute[timedelta], value: timedelta
+    ) -> None:
+        given: object = value  # whatever a caller passed, a timedelta or not
+        if not (isinstance(given, timedelta) and timedelta(0) < given <= limit):
+            raise InvalidFieldError(
+                "sign-in settings",
+                attribute.name,
+                value,
+                expected=f"a positive duration of at most {limit.days} days",
+            )
+
+    return check
 
 
 @attrs.frozen
 class SignInSettings:
-    """An account's sign-in rules; the defaults are DOMAIN §6's.
+    """An account's sign-in rules; the defaults are those of the customer center.
 
     The set-password link of the access notification takes its validity from
     the account's :class:`~ccroles.accounts.NotificationSettings` (24 hours by
     default), not from here.
 
     Attributes:
-        max_failures: Wrong passwords in a row that lock the login (5).
-        lock_duration: How long a lock lasts (30 minutes).
+        max_failures: Wrong passwords in a row that lock the login (5; at
+            most :data:`MAX_FAILURES`).
+        lock_duration: How long a lock lasts (30 minutes; at most
+            :data:`MAX_LOCK_DURATION`).
         reset_link_validity: How long a forgotten-password link works (60
-            minutes).
+            minutes; at most :data:`MAX_LINK_VALIDITY`).
 
     Raises:
-        InvalidFieldError: A count below 1 or a duration that is not positive.
+        InvalidFieldError: A count or a duration outside its bounds.
 
     >>> SignInSettings(max_failures=0)
     Traceback (most recent call last):
     ...
-    ccroles.exceptions.InvalidFieldError: sign-in settings max_failures 0 is refused; expected at least 1
+    ccroles.exceptions.InvalidFieldError: sign-in settings max_failures 0 is refused; expected a whole number from 1 to 100
     """  # noqa: E501
 
-    max_failures: int = attrs.field(default=5, validator=_positive_count)
+    max_failures: int = attrs.field(default=5, validator=_check_count)
     lock_duration: timedelta = attrs.field(
-        default=timedelta(minutes=30), validator=_positive_duration
+        default=timedelta(minutes=30), validator=_duration_check(MAX_LOCK_DURATION)
     )
     reset_link_validity: timedelta = attrs.field(
-        default=timedelta(minutes=60), validator=_positive_duration
+        default=timedelta(minutes=60), validator=_duration_check(MAX_LINK_VALIDITY)
     )
 
 
 DEFAULT_SIGN_IN: Final = SignInSettings()
-"""DOMAIN §6: 5 wrong passwords lock for 30 minutes; a reset link works 60 minutes."""
+"""5 wrong passwords lock for 30 minutes; a reset link works 60 minutes."""
 
 
 def token_digest(token: str) -> bytes:
@@ -140,6 +180,65 @@ def token_digest(token: str) -> bytes:
     (32, True)
     """
     return hashlib.sha256(token.encode()).digest()
+
+
+def credentials_digest(account: Account, email: str) -> bytes | None:
+    """The digest a store keeps of the login *email*'s credentials.
+
+    It covers the login's password hash (salt included) and whether it has
+    access, so any password change, a revocation and a grant of access
+    again each give another digest. ``None`` when no login has *email*.
+
+    >>> from ccroles.accounts import Account, Customer
+    >>> account = Account(customers=[Customer("101", "ACME", email="ap@acme.example")])
+    >>> len(credentials_digest(account, "AP@acme.example"))
+    32
+    >>> credentials_digest(account, "who@acme.example") is None
+    True
+    """
+    login = account.find_login(email)
+    if login is None:
+        return None
+    record = login.contact if login.contact is not None else login.customer
+    stored = record.password_hash
+    digest = hashlib.sha256(b"ccroles credentials 1\0")
+    digest.update(b"access\0" if login.give_access else b"no access\0")
+    if stored is not None:
+        digest.update(f"{stored.algorithm}:{stored.n}:{stored.r}:{stored.p}\0".encode())
+        digest.update(len(stored.salt).to_bytes(4, "big") + stored.salt + stored.hash)
+    return digest.digest()
+
+
+def _is_aware(value: object) -> bool:
+    """Whether *value* is a datetime with a time zone."""
+    return isinstance(value, datetime) and value.utcoffset() is not None
+
+
+def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
+    if not _is_aware(value):
+        raise InvalidFieldError(
+            "session", attribute.name, value, expected="an aware datetime"
+        )
+
+
+@attrs.frozen
+class Session:
+    """A signed-in session: the login's email and when the sign-in succeeded.
+
+    A portal keeps both (in its signed session cookie, say) and asks
+    :meth:`SignIn.decide_session` on each request whether the session still
+    holds.
+
+    Attributes:
+        login: The email, as the sign-in got it.
+        started: When the sign-in succeeded (timezone-aware).
+
+    Raises:
+        InvalidFieldError: *started* is not an aware datetime.
+    """
+
+    login: str
+    started: datetime = attrs.field(validator=_aware)
 
 
 @attrs.frozen
@@ -159,14 +258,18 @@ class Link:
     expires: datetime
 
     def url(self, base: str) -> str:
-        """The link: *base* with the token as its ``token`` query parameter.
+        """The link: *base* with the token (:func:`~ccroles.access.link_url`).
+
+        Raises:
+            InvalidFieldError: *base* is not an absolute ``https`` address
+                (``http`` is allowed on localhost only).
 
         >>> from datetime import UTC, datetime
         >>> link = Link("a@b.example", LinkKind.RESET, "t0k", datetime.now(UTC))
         >>> link.url("https://shop.example/reset?lang=en")
         'https://shop.example/reset?lang=en&token=t0k'
         """
-        return f"{base}{'&' if '?' in base else '?'}token={self.token}"
+        return link_url(base, self.token)
 
 
 @attrs.frozen
@@ -178,10 +281,12 @@ class Attempt:
     Attributes:
         decision: May the login sign in, and every reason if not.
         state: The login's state after the attempt.
+        session: The session started, when the attempt is allowed.
     """
 
     decision: Decision
     state: LoginState
+    session: Session | None = None
 
     @property
     def allowed(self) -> bool:
@@ -220,6 +325,7 @@ class Redeemed:
 
 
 _WRONG_PASSWORD: Final = Reason(ReasonCode.WRONG_PASSWORD)
+_SESSION_ENDED: Final = Reason(ReasonCode.SESSION_ENDED)
 
 _LINK_CODES: Final = types.MappingProxyType(
     {
@@ -227,6 +333,7 @@ _LINK_CODES: Final = types.MappingProxyType(
         LinkStatus.EXPIRED: ReasonCode.LINK_EXPIRED,
         LinkStatus.USED: ReasonCode.LINK_USED,
         LinkStatus.REPLACED: ReasonCode.LINK_REPLACED,
+        LinkStatus.CLOSED: ReasonCode.LINK_CLOSED,
     }
 )
 
@@ -246,6 +353,25 @@ def _decoy(params: ScryptParams) -> PasswordHash:
     return hash_password(Password(secrets.token_urlsafe(16)), params)
 
 
+def _login_key(email: object) -> str | None:
+    """The key of *email* when it is an email, else ``None`` (never stored)."""
+    try:
+        return email_key(check_email(email))
+    except InvalidEmailError:
+        return None
+
+
+def _shown(key: str | None) -> str:
+    """A login as a log line shows it: its key, or that it was no email.
+
+    A key is an email, which holds no control character; anything beyond
+    ASCII is escaped all the same, so a line is always one line.
+    """
+    if key is None:
+        return "(not an email)"
+    return key.encode("ascii", "backslashreplace").decode("ascii")
+
+
 @attrs.frozen
 class SignIn:
     """A portal's sign-in rules for one account, over a sign-in store.
@@ -254,9 +380,10 @@ class SignIn:
     engine and settings. Nothing here keeps state of its own: the store does.
 
     Attributes:
-        engine: The account's engine.
+        engine: The account's engine (of the account as saved: the store
+            compares the login's credentials in it with those it saw last).
         store: Where the sign-in state lives.
-        settings: The account's sign-in rules (DOMAIN §6 by default).
+        settings: The account's sign-in rules (the defaults by default).
         clock: Returns the current time (aware); tests pass a fixed one.
         scrypt: The cost of hashing passwords set through links, and of the
             decoy check made for an unknown login.
@@ -268,9 +395,21 @@ class SignIn:
     clock: Callable[[], datetime] = attrs.field(default=_utc_now, kw_only=True)
     scrypt: ScryptParams = attrs.field(default=DEFAULT_SCRYPT, kw_only=True)
 
+    def _now(self) -> datetime:
+        """The clock's time; a naive or odd one is refused, never stored."""
+        now = self.clock()
+        if not _is_aware(now):
+            raise InvalidFieldError(
+                "sign-in", "clock", now, expected="an aware datetime (with a time zone)"
+            )
+        return now
+
+    def _credentials(self, email: str) -> bytes | None:
+        return credentials_digest(self.engine.account, email)
+
     def status(self, email: str) -> LoginState:
         """The login's state now: wrong passwords in a row, lock end if locked."""
-        return self.store.state(email, self.clock())
+        return self.store.state(email, self._now())
 
     def decide(
         self,
@@ -281,7 +420,8 @@ class SignIn:
     ) -> Decision:
         """May the login sign in now (its lock included), without a password?
 
-        For a session already started: the engine's decision with the lock.
+        To ask whether a session already started still holds, use
+        :meth:`decide_session`.
         """
         state = self.status(email)
         return self.engine.decide_sign_in(
@@ -301,106 +441,199 @@ class SignIn:
     ) -> Attempt:
         """Check *password* for the login *email* and record the outcome.
 
-        While the login is locked the password is not checked and the answer
-        is :attr:`~ccroles.decisions.ReasonCode.LOCKED`. A wrong password, an
-        unknown email and a login without a password all answer
-        :attr:`~ccroles.decisions.ReasonCode.WRONG_PASSWORD` alone (with
-        ``LOCKED`` when that failure locks the login), and all count as wrong
-        passwords, so the answer never tells a guesser whether an email
-        exists. A right password starts the count again and answers with the
-        engine's decision: access, activity, website, and
+        The attempt is first counted as a wrong password (and the lock set
+        when that count reaches the limit), then the password is checked:
+        so at most ``max_failures`` wrong passwords in a row are ever
+        checked, however many attempts arrive at once. Whenever the login
+        is locked after the attempt, the answer is
+        :attr:`~ccroles.decisions.ReasonCode.LOCKED` alone, the same for a
+        right and a wrong password (a password sent during a lock is not
+        even checked). A wrong password, an unknown email, something that
+        is not an email, a password longer than
+        :data:`~ccroles.passwords.MAX_PASSWORD_LENGTH` (never hashed) and a
+        login without a password all answer
+        :attr:`~ccroles.decisions.ReasonCode.WRONG_PASSWORD` alone, so the
+        answer never tells a guesser whether an email exists. A right
+        password starts the count again and answers with the engine's
+        decision: access, activity, website, and
         :attr:`~ccroles.decisions.ReasonCode.SECOND_FACTOR_REQUIRED` while
         the role requires a second factor and *second_factor_verified* is
-        false.
+        false. An allowed attempt carries its :class:`Session`.
         """
-        now = self.clock()
+        now = self._now()
         question = SignInQuestion(website)
-        state = self.store.state(email, now)
-        if state.locked_until is not None:
-            return self._refused(email, question, (), state)
-        login = self.engine.account.find_login(email)
-        stored = None
+        key = _login_key(email)
+        login = None if key is None else self.engine.account.find_login(key)
+        record = None
         if login is not None:
             record = login.contact if login.contact is not None else login.customer
-            stored = record.password_hash
-        checked = stored if stored is not None else _decoy(self.scrypt)
-        right = checked.verify(password.reveal())
-        if not (right and stored is not None):
-            state = self.store.record_failure(
-                email, now, self.settings.max_failures, self.settings.lock_duration
-            )
-            return self._refused(email, question, (_WRONG_PASSWORD,), state)
-        state = self.store.record_success(email, now)
-        if state.locked_until is not None:  # locked by another process meanwhile
-            return self._refused(email, question, (), state)
+        stored = None if record is None else record.password_hash
+        checkable = len(password) <= MAX_PASSWORD_LENGTH
+        if key is None:  # nothing to count: no login can have it
+            if checkable:
+                _decoy(self.scrypt).verify(password.reveal())
+            return self._refused(key, question, LoginState())
+        reservation = self.store.reserve(
+            key,
+            now,
+            self.settings.max_failures,
+            self.settings.lock_duration,
+            self._credentials(key),
+        )
+        if not reservation.granted:
+            return self._refused(key, question, reservation.state)
+        right = False
+        if checkable:  # else nothing is hashed, known login or not
+            checked = stored if stored is not None else _decoy(self.scrypt)
+            right = checked.verify(password.reveal()) and stored is not None
+        state = self.store.settle(key, now, reservation.state, right=right)
+        if not right or state.locked:
+            return self._refused(key, question, state)
         decision = self.engine.decide_sign_in(
             email, website, second_factor_verified=second_factor_verified
         )
-        _log.info("sign-in by %s: %s", email, _codes(decision))
-        return Attempt(decision, state)
+        _log.info("sign-in by %s: %s", _shown(key), _codes(decision))
+        session = Session(email, now) if decision.allowed else None
+        return Attempt(decision, state, session)
 
     def _refused(
-        self,
-        email: str,
-        question: SignInQuestion,
-        reasons: tuple[Reason, ...],
-        state: LoginState,
+        self, key: str | None, question: SignInQuestion, state: LoginState
     ) -> Attempt:
+        """A refused attempt: locked alone while locked, else a wrong password."""
+        reason = _WRONG_PASSWORD
         if state.locked_until is not None:
-            locked = self.engine.decide_sign_in(
-                email, locked_until=state.locked_until
-            ).reasons[0]
-            reasons = (locked, *reasons)
-        decision = Decision(question, reasons)
-        _log.info("sign-in by %s: %s", email, _codes(decision))
+            reason = Reason(ReasonCode.LOCKED, until=state.locked_until)
+        decision = Decision(question, (reason,))
+        _log.info("sign-in by %s: %s", _shown(key), _codes(decision))
         return Attempt(decision, state)
 
-    def unlock(self, email: str) -> None:
-        """Unlock the login and start its count again (an administrator's act)."""
-        self.store.unlock(email)
-        _log.info("unlocked %s", email)
+    def decide_session(self, session: Session) -> Decision:
+        """Does *session* still hold?
+
+        Refused with :attr:`~ccroles.decisions.ReasonCode.SESSION_ENDED`
+        when it started before the login's credentials last changed (its
+        password set by any means, its access revoked or given again), or
+        when the store has no record of them; and with the engine's own
+        reasons when the login may no longer sign in (no access, inactive,
+        role no longer a customer center role, ...). A lock does not end a
+        session: a guesser cannot sign the customer out.
+        """
+        now = self._now()
+        decision = self.engine.decide_sign_in(
+            session.login, second_factor_verified=True
+        )
+        reasons = decision.reasons
+        key = _login_key(session.login)
+        changed = None
+        if key is not None:
+            changed = self.store.observe(key, now, self._credentials(key))
+        if changed is None or session.started < changed:
+            reasons = (_SESSION_ENDED, *reasons)
+        return Decision(decision.question, reasons)
+
+    def allows_session(self, session: Session) -> bool:
+        """Whether *session* still holds (:meth:`decide_session`'s answer)."""
+        return self.decide_session(session).allowed
+
+    def unlock(self, email: str) -> bool:
+        """Unlock the login and start its count again (an administrator's act).
+
+        Returns:
+            Whether the store had a record of the login (``False`` for an
+            email it never saw, such as a misspelt one).
+        """
+        key = _login_key(email)
+        known = key is not None and self.store.unlock(key)
+        _log.info("unlocked %s: %s", _shown(key), "done" if known else "no record")
+        return known
 
     def issue_reset_link(self, email: str) -> Link | None:
         """A forgotten-password link for the login, or ``None`` if it may not sign in.
 
         The login's older links stop working. Whatever the answer, the portal
         shows the same page ("if this email has access, a link is on its
-        way"), so the form does not tell who has access.
+        way"), so the form does not tell who has access. Issuing a link
+        ends no session: anyone may ask for one.
         """
-        if not self.engine.allows_sign_in(email):
-            _log.info("no reset link for %s: it may not sign in", email)
+        key = _login_key(email)
+        if key is None or not self.engine.allows_sign_in(key):
+            _log.info("no reset link for %s: it may not sign in", _shown(key))
             return None
-        now = self.clock()
+        now = self._now()
         token = secrets.token_urlsafe(32)
         expires = now + self.settings.reset_link_validity
-        self.store.add_link(email, LinkKind.RESET, token_digest(token), expires)
-        _log.info("issued a reset link for %s, valid until %s", email, expires)
+        self.store.add_link(
+            key,
+            LinkKind.RESET,
+            token_digest(token),
+            expires,
+            now=now,
+            credentials=self._credentials(key),
+        )
+        _log.info("issued a reset link for %s, valid until %s", _shown(key), expires)
         return Link(email, LinkKind.RESET, token, expires)
 
     def register(self, notification: Notification) -> None:
         """Keep the set-password link of an access notification (its digest).
 
-        Call it when sending the notification: its link then works until the
-        notification's expiry, once, and the login's older links stop working.
+        Call it when sending the notification, on a :class:`SignIn` built
+        with the account the grant returned: its link then works until the
+        notification's expiry, once, and the login's older links stop
+        working.
+
+        Raises:
+            InvalidFieldError: The notification's expiry is not aware, or
+                more than :data:`MAX_LINK_VALIDITY` away; or its login has
+                no access in this sign-in's account (build the
+                :class:`SignIn` with the granted account).
         """
+        now = self._now()
+        expires = notification.expires
+        if not _is_aware(expires):
+            raise InvalidFieldError(
+                "notification", "expires", expires, expected="an aware datetime"
+            )
+        if expires - now > MAX_LINK_VALIDITY:
+            raise InvalidFieldError(
+                "notification",
+                "expires",
+                expires,
+                expected=f"at most {MAX_LINK_VALIDITY.days} days from now",
+            )
+        login = self.engine.account.find_login(notification.recipient)
+        if login is None or not login.give_access:
+            raise InvalidFieldError(
+                "notification",
+                "recipient",
+                notification.recipient,
+                expected="a login with access in the sign-in's account "
+                "(build the SignIn with the account the grant returned)",
+            )
+        key = email_key(notification.recipient)
         self.store.add_link(
-            notification.recipient,
+            key,
             LinkKind.ACCESS,
             token_digest(notification.token),
-            notification.expires,
+            expires,
+            now=now,
+            credentials=self._credentials(key),
         )
         _log.info(
             "registered the set-password link for %s, valid until %s",
-            notification.recipient,
-            notification.expires,
+            _shown(key),
+            expires,
         )
 
     def redeem(self, token: str, password: Password, confirm: Password) -> Redeemed:
         """Use a link: set the login's password and end its lock.
 
         The password rules are checked before the link is used, so a refused
-        password leaves the link working. An expired, used, replaced or
-        unknown link is refused with its own reason and changes nothing.
+        password leaves the link working. An expired, used, replaced,
+        closed or unknown link is refused with its own reason and changes
+        nothing. A link is closed when the login's credentials changed
+        after it was issued (a password set any other way, access revoked
+        or given again). An accepted link is a change of credentials too:
+        the login's other links close and its older sessions end.
 
         Returns:
             The decision and, when accepted, the account with the new
@@ -411,7 +644,7 @@ class SignIn:
             PasswordMismatchError: Password and Confirm Password differ.
             UnknownLoginError: The link's login is no longer in the account.
         """
-        now = self.clock()
+        now = self._now()
         digest = token_digest(token)
         question = SignInQuestion()
         use = self.store.peek_link(digest, now)
@@ -419,9 +652,14 @@ class SignIn:
             account = set_password(
                 self.engine.account, use.email, password, confirm, scrypt=self.scrypt
             )
-            use = self.store.use_link(digest, now)
+            use = self.store.use_link(
+                digest,
+                now,
+                self._credentials(use.email),
+                credentials_digest(account, use.email),
+            )
             if use.status is LinkStatus.ACCEPTED:
-                _log.info("a link set the password of %s", use.email)
+                _log.info("a link set the password of %s", _shown(use.email))
                 return Redeemed(Decision(question), account, use.email)
         _log.info("a link was refused: %s", use.status.value)
         return Redeemed(Decision(question, (_link_reason(use),)))

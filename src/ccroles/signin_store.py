@@ -1,10 +1,17 @@
-"""Where sign-in state lives: failed attempts, locks and link hashes.
+"""Where sign-in state lives: attempts, locks, credential changes and links.
 
 A :class:`SignInStore` keeps, per login email (any case), the wrong passwords
-in a row and the end of a lock, and the links issued (set-password and reset
+in a row and the end of a lock, a fingerprint of the login's credentials and
+when they last changed, and the links issued (set-password and reset
 links). It never holds a password or a token: links are kept as the SHA-256
-digest of their token. Each change is one atomic step, so two processes
-recording wrong passwords for the same login at once lose neither.
+digest of their token, credentials as a digest of the password hash and the
+access flag. Each method is one atomic step.
+
+An attempt is two steps: :meth:`~SignInStore.reserve` counts it as a wrong
+password *before* the password is checked (and sets the lock when that count
+reaches the limit), so however many attempts arrive at once, at most the
+limit are ever checked; :meth:`~SignInStore.settle` then forgets the count
+when the password was right and the login is not locked.
 
 Two stores: :class:`MemorySignInStore` (tests, one process) and
 :class:`SQLiteSignInStore`, the persistent default (one SQLite file through the
@@ -18,6 +25,8 @@ SQLite's ``user_version``). The time is always passed in, so tests never sleep.
 ...     state = store.record_failure("ap@acme.example", now, 5, timedelta(minutes=30))
 >>> state
 LoginState(failures=5, locked_until=datetime.datetime(2026, 1, 5, 9, 30, tzinfo=datetime.timezone.utc))
+>>> store.reserve("ap@acme.example", now, 5, timedelta(minutes=30)).granted
+False
 >>> store.state("AP@acme.example", now + timedelta(minutes=30))
 LoginState(failures=0, locked_until=None)
 """  # noqa: E501
@@ -26,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import os
 import sqlite3
 import threading
 from datetime import UTC, datetime
@@ -35,19 +45,21 @@ from typing import TYPE_CHECKING, Final, Protocol, Self
 import attrs
 
 from ccroles.exceptions import SignInStoreError
+from ccroles.names import email_key
 
 if TYPE_CHECKING:
-    import os
     from collections.abc import Iterator
     from datetime import timedelta
 
 __all__ = [
+    "APPLICATION_ID",
     "SCHEMA_VERSION",
     "LinkKind",
     "LinkStatus",
     "LinkUse",
     "LoginState",
     "MemorySignInStore",
+    "Reservation",
     "SQLiteSignInStore",
     "SignInStore",
 ]
@@ -59,7 +71,8 @@ class LoginState:
 
     Attributes:
         failures: Wrong passwords in a row (since the last right password, the
-            last unlock, or the end of the last lock).
+            last unlock, or the end of the last lock); an attempt being
+            checked counts as wrong until it is found right.
         locked_until: When the lock ends, while the login is locked; else
             ``None``.
     """
@@ -71,6 +84,21 @@ class LoginState:
     def locked(self) -> bool:
         """Whether the login is locked (the state is read at a moment)."""
         return self.locked_until is not None
+
+
+@attrs.frozen
+class Reservation:
+    """The answer to reserving an attempt.
+
+    Attributes:
+        granted: Whether the password may be checked: false while the login
+            is locked (the attempt was not counted).
+        state: The login's state after the reservation (the attempt counted
+            as a wrong password, and the lock it set, if any).
+    """
+
+    granted: bool
+    state: LoginState
 
 
 class LinkKind(enum.Enum):
@@ -95,6 +123,8 @@ class LinkStatus(enum.Enum):
     """The link was used already."""
     REPLACED = "replaced"
     """A newer link was issued for the same login."""
+    CLOSED = "closed"
+    """The login's credentials changed after the link was issued."""
 
 
 @attrs.frozen
@@ -118,33 +148,85 @@ class SignInStore(Protocol):
     """What :class:`ccroles.signin.SignIn` needs of a store.
 
     Emails match ignoring case. Each method is one atomic step. *now* is
-    always given by the caller (an aware datetime).
+    always given by the caller (an aware datetime). *credentials* is the
+    digest of a login's credentials (``None`` for an email no login has): a
+    value other than the one the store holds means they changed at *now*,
+    which closes the login's open links.
     """
 
     def state(self, email: str, now: datetime) -> LoginState:
         """The login's state at *now* (an ended lock reads as no lock)."""
 
-    def record_failure(
-        self, email: str, now: datetime, max_failures: int, lock_for: timedelta
+    def reserve(
+        self,
+        email: str,
+        now: datetime,
+        max_failures: int,
+        lock_for: timedelta,
+        credentials: bytes | None = None,
+    ) -> Reservation:
+        """Count an attempt as a wrong password before its password is checked.
+
+        While the login is locked nothing is counted and the reservation is
+        not granted. Else the count goes up by one, and the *max_failures*-th
+        in a row locks the login for *lock_for*. A login no account has
+        (*credentials* ``None``) is forgotten when its lock ends, or
+        *lock_for* after its last wrong password.
+        """
+
+    def settle(
+        self, email: str, now: datetime, reserved: LoginState, *, right: bool
     ) -> LoginState:
-        """Count a wrong password; the *max_failures*-th in a row locks the login."""
+        """End a granted attempt, *reserved* being its reservation's state.
 
-    def record_success(self, email: str, now: datetime) -> LoginState:
-        """Count a right password: the count restarts, unless the login is locked."""
+        A right password restarts the count, unless the login is locked:
+        the lock holds, unless this very attempt set it and nothing was
+        counted since (the right password was the last one allowed).
+        """
 
-    def unlock(self, email: str) -> None:
-        """End the login's lock and restart its count (an administrator's act)."""
+    def observe(
+        self,
+        email: str,
+        now: datetime,
+        credentials: bytes | None,
+        *,
+        changed: bool = False,
+    ) -> datetime | None:
+        """When the login's credentials last changed, recording *credentials*.
 
-    def add_link(
-        self, email: str, kind: LinkKind, digest: bytes, expires: datetime
+        Credentials other than those recorded (or *changed*) are a change
+        at *now*, which closes the login's open links. ``None`` when the
+        store has no record of the login and *credentials* is ``None``.
+        """
+
+    def unlock(self, email: str) -> bool:
+        """End the login's lock and restart its count; whether it had a record."""
+
+    def add_link(  # noqa: PLR0913 (a link, the time and its login's credentials)
+        self,
+        email: str,
+        kind: LinkKind,
+        digest: bytes,
+        expires: datetime,
+        *,
+        now: datetime,
+        credentials: bytes | None,
     ) -> None:
         """Keep a new link's digest; the login's older links are replaced."""
 
     def peek_link(self, digest: bytes, now: datetime) -> LinkUse:
         """What using the link would find, without using it."""
 
-    def use_link(self, digest: bytes, now: datetime) -> LinkUse:
-        """Use the link: when accepted, it is used and the login's lock cleared."""
+    def use_link(
+        self, digest: bytes, now: datetime, before: bytes | None, after: bytes | None
+    ) -> LinkUse:
+        """Use the link, if its login's credentials are still *before*.
+
+        When accepted, the link is used, the login's lock cleared, and its
+        credentials recorded as *after*, changed at *now* (its other links
+        close). When the credentials are no longer *before*, the change is
+        recorded and the link is refused as closed.
+        """
 
     def close(self) -> None:
         """Release the store's resources."""
@@ -153,33 +235,81 @@ class SignInStore(Protocol):
 # --- the rules every store applies (pure, shared) --------------------------
 
 
-def _current(state: LoginState, now: datetime) -> LoginState:
-    """*state* read at *now*: an ended lock is no lock and a new count."""
-    if state.locked_until is not None and now >= state.locked_until:
-        return LoginState()
-    return state
+@attrs.frozen
+class _Row:
+    """What a store keeps of one login."""
+
+    failures: int = 0
+    locked_until: datetime | None = None
+    credentials: bytes | None = None
+    changed: datetime | None = None
+    expires: datetime | None = None  # for a login no account has
+
+    @property
+    def state(self) -> LoginState:
+        return LoginState(self.failures, self.locked_until)
 
 
-def _after_failure(
-    state: LoginState, now: datetime, max_failures: int, lock_for: timedelta
-) -> LoginState:
-    state = _current(state, now)
-    failures = state.failures + 1
-    locked_until = state.locked_until
-    if locked_until is None and failures >= max_failures:
-        locked_until = now + lock_for
-    return LoginState(failures, locked_until)
+_NEW: Final = _Row()
 
 
-def _after_success(state: LoginState, now: datetime) -> LoginState:
-    state = _current(state, now)
-    return state if state.locked else LoginState()
+def _current(row: _Row, now: datetime) -> _Row:
+    """*row* read at *now*: an ended lock is no lock and a new count.
+
+    The row of a login no account has is forgotten when it expires.
+    """
+    if row.expires is not None and now >= row.expires:
+        return _NEW
+    if row.locked_until is not None and now >= row.locked_until:
+        return attrs.evolve(row, failures=0, locked_until=None)
+    return row
+
+
+def _observed(
+    row: _Row, now: datetime, credentials: bytes | None, *, changed: bool = False
+) -> tuple[_Row, bool]:
+    """*row* with *credentials* recorded; whether that is a change (links close)."""
+    if not changed and row.credentials == credentials and row.changed is not None:
+        return row, False
+    if not changed and credentials is None and row.credentials is None:
+        return row, False  # an email no login has: nothing to record
+    return attrs.evolve(row, credentials=credentials, changed=now, expires=None), True
+
+
+def _reserved(
+    row: _Row, now: datetime, max_failures: int, lock_for: timedelta
+) -> tuple[_Row, bool]:
+    """*row* after reserving an attempt; whether the password may be checked."""
+    row = _current(row, now)
+    if row.locked_until is not None:
+        return row, False
+    failures = row.failures + 1
+    locked_until = now + lock_for if failures >= max_failures else None
+    expires = None
+    if row.credentials is None:
+        expires = locked_until if locked_until is not None else now + lock_for
+    row = attrs.evolve(
+        row, failures=failures, locked_until=locked_until, expires=expires
+    )
+    return row, True
+
+
+def _settled(row: _Row, now: datetime, reserved: LoginState, *, right: bool) -> _Row:
+    row = _current(row, now)
+    if right and (row.locked_until is None or row.state == reserved):
+        return attrs.evolve(row, failures=0, locked_until=None)
+    return row
 
 
 _OPEN: Final = "open"
 _USED: Final = "used"
 _REPLACED: Final = "replaced"
-_CLOSED: Final = {_USED: LinkStatus.USED, _REPLACED: LinkStatus.REPLACED}
+_CLOSED: Final = "closed"
+_ENDED: Final = {
+    _USED: LinkStatus.USED,
+    _REPLACED: LinkStatus.REPLACED,
+    _CLOSED: LinkStatus.CLOSED,
+}
 
 
 def _link_use(
@@ -189,14 +319,10 @@ def _link_use(
     if row is None:
         return LinkUse(LinkStatus.UNKNOWN)
     email, kind, expires, state = row
-    status = _CLOSED.get(state, LinkStatus.ACCEPTED)
+    status = _ENDED.get(state, LinkStatus.ACCEPTED)
     if status is LinkStatus.ACCEPTED and now >= expires:
         status = LinkStatus.EXPIRED
     return LinkUse(status, email, kind, expires)
-
-
-def _key(email: str) -> str:
-    return email.casefold()
 
 
 # --- in memory -------------------------------------------------------------
@@ -205,7 +331,8 @@ def _key(email: str) -> str:
 class MemorySignInStore:
     """A store in memory: for tests and a single process; lost when it ends.
 
-    Safe to share between threads.
+    Safe to share between threads: each method holds one lock, so a
+    reservation and the count it reads are one step.
 
     >>> from datetime import UTC, datetime, timedelta
     >>> store = MemorySignInStore()
@@ -218,53 +345,124 @@ class MemorySignInStore:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._states: dict[str, LoginState] = {}
+        self._rows: dict[str, _Row] = {}
         self._links: dict[bytes, tuple[str, LinkKind, datetime, str]] = {}
 
     def __repr__(self) -> str:
         """Show how many logins have a state, nothing of them."""
-        return f"MemorySignInStore(<{len(self._states)} logins>)"
+        return f"MemorySignInStore(<{len(self._rows)} logins>)"
+
+    def _forget_expired(self, now: datetime) -> None:
+        for key, row in list(self._rows.items()):
+            if row.expires is not None and now >= row.expires:
+                del self._rows[key]
+
+    def _close_links(self, key: str, state: str) -> None:
+        for digest, (holder, kind, expires, old) in list(self._links.items()):
+            if holder == key and old == _OPEN:
+                self._links[digest] = (holder, kind, expires, state)
 
     def state(self, email: str, now: datetime) -> LoginState:
         """See :meth:`SignInStore.state`."""
         with self._lock:
-            return _current(self._states.get(_key(email), LoginState()), now)
+            row = self._rows.get(email_key(email), _NEW)
+            return _current(row, now).state
+
+    def reserve(
+        self,
+        email: str,
+        now: datetime,
+        max_failures: int,
+        lock_for: timedelta,
+        credentials: bytes | None = None,
+    ) -> Reservation:
+        """See :meth:`SignInStore.reserve`."""
+        key = email_key(email)
+        with self._lock:
+            self._forget_expired(now)
+            row, changed = _observed(self._rows.get(key, _NEW), now, credentials)
+            if changed:
+                self._close_links(key, _CLOSED)
+            row, granted = _reserved(row, now, max_failures, lock_for)
+            self._rows[key] = row
+            return Reservation(granted, row.state)
+
+    def settle(
+        self, email: str, now: datetime, reserved: LoginState, *, right: bool
+    ) -> LoginState:
+        """See :meth:`SignInStore.settle`."""
+        key = email_key(email)
+        with self._lock:
+            row = _settled(self._rows.get(key, _NEW), now, reserved, right=right)
+            if key in self._rows:
+                self._rows[key] = row
+            return row.state
 
     def record_failure(
         self, email: str, now: datetime, max_failures: int, lock_for: timedelta
     ) -> LoginState:
-        """See :meth:`SignInStore.record_failure`."""
-        key = _key(email)
+        """Count one wrong password (a reservation found wrong); the state after.
+
+        The login's recorded credentials are left as they are.
+        """
+        key = email_key(email)
         with self._lock:
-            state = self._states.get(key, LoginState())
-            state = _after_failure(state, now, max_failures, lock_for)
-            self._states[key] = state
-            return state
+            row, _ = _reserved(self._rows.get(key, _NEW), now, max_failures, lock_for)
+            self._rows[key] = row
+            return row.state
 
     def record_success(self, email: str, now: datetime) -> LoginState:
-        """See :meth:`SignInStore.record_success`."""
-        key = _key(email)
-        with self._lock:
-            state = _after_success(self._states.get(key, LoginState()), now)
-            self._states[key] = state
-            return state
+        """Count one right password (:meth:`settle` with *right*)."""
+        return self.settle(email, now, LoginState(), right=True)
 
-    def unlock(self, email: str) -> None:
+    def observe(
+        self,
+        email: str,
+        now: datetime,
+        credentials: bytes | None,
+        *,
+        changed: bool = False,
+    ) -> datetime | None:
+        """See :meth:`SignInStore.observe`."""
+        key = email_key(email)
+        with self._lock:
+            row, closes = _observed(
+                self._rows.get(key, _NEW), now, credentials, changed=changed
+            )
+            if closes:
+                self._close_links(key, _CLOSED)
+                self._rows[key] = row
+            return row.changed
+
+    def unlock(self, email: str) -> bool:
         """See :meth:`SignInStore.unlock`."""
+        key = email_key(email)
         with self._lock:
-            self._states.pop(_key(email), None)
+            row = self._rows.get(key)
+            if row is None:
+                return False
+            if row.credentials is None:
+                del self._rows[key]
+            else:
+                self._rows[key] = attrs.evolve(row, failures=0, locked_until=None)
+            return True
 
-    def add_link(
-        self, email: str, kind: LinkKind, digest: bytes, expires: datetime
+    def add_link(  # noqa: PLR0913 (a link, the time and its login's credentials)
+        self,
+        email: str,
+        kind: LinkKind,
+        digest: bytes,
+        expires: datetime,
+        *,
+        now: datetime,
+        credentials: bytes | None,
     ) -> None:
         """See :meth:`SignInStore.add_link`."""
-        key = _key(email)
+        key = email_key(email)
         with self._lock:
-            for other, (holder, other_kind, other_expires, state) in list(
-                self._links.items()
-            ):
-                if holder == key and state == _OPEN:
-                    self._links[other] = (holder, other_kind, other_expires, _REPLACED)
+            row, changed = _observed(self._rows.get(key, _NEW), now, credentials)
+            self._rows[key] = row
+            self._close_links(key, _CLOSED if changed else _REPLACED)
             self._links[digest] = (key, kind, expires, _OPEN)
 
     def peek_link(self, digest: bytes, now: datetime) -> LinkUse:
@@ -272,15 +470,26 @@ class MemorySignInStore:
         with self._lock:
             return _link_use(self._links.get(digest), now)
 
-    def use_link(self, digest: bytes, now: datetime) -> LinkUse:
+    def use_link(
+        self, digest: bytes, now: datetime, before: bytes | None, after: bytes | None
+    ) -> LinkUse:
         """See :meth:`SignInStore.use_link`."""
         with self._lock:
-            row = self._links.get(digest)
-            use = _link_use(row, now)
-            if row is not None and use.status is LinkStatus.ACCEPTED:
-                email, kind, expires, _ = row
-                self._links[digest] = (email, kind, expires, _USED)
-                self._states.pop(email, None)
+            link = self._links.get(digest)
+            use = _link_use(link, now)
+            if link is None or use.status is not LinkStatus.ACCEPTED:
+                return use
+            key = link[0]
+            row, closes = _observed(self._rows.get(key, _NEW), now, before)
+            if closes:
+                self._rows[key] = row
+                self._close_links(key, _CLOSED)
+                return attrs.evolve(use, status=LinkStatus.CLOSED)
+            self._links[digest] = (key, link[1], link[2], _USED)
+            self._close_links(key, _CLOSED)
+            self._rows[key] = attrs.evolve(
+                row, failures=0, locked_until=None, credentials=after, changed=now
+            )
             return use
 
     def close(self) -> None:
@@ -289,54 +498,185 @@ class MemorySignInStore:
 
 # --- SQLite ----------------------------------------------------------------
 
-SCHEMA_VERSION: Final = 1
+SCHEMA_VERSION: Final = 2
 """The schema version :class:`SQLiteSignInStore` writes (SQLite ``user_version``)."""
 
+APPLICATION_ID: Final = 0x63637273
+"""The SQLite ``application_id`` of a sign-in store file (``"ccrs"``)."""
+
 _SCHEMA: Final = (
-    """CREATE TABLE logins (
-        email TEXT PRIMARY KEY,
-        failures INTEGER NOT NULL,
-        locked_until TEXT
-    )""",
-    """CREATE TABLE links (
-        digest BLOB PRIMARY KEY,
-        email TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        expires TEXT NOT NULL,
-        state TEXT NOT NULL
-    )""",
-    "CREATE INDEX links_by_email ON links (email, state)",
+    (  # version 1
+        """CREATE TABLE logins (
+            email TEXT PRIMARY KEY,
+            failures INTEGER NOT NULL,
+            locked_until TEXT
+        )""",
+        """CREATE TABLE links (
+            digest BLOB PRIMARY KEY,
+            email TEXT NOT NULL,
+            kind TEXT NOT NULL,
+            expires TEXT NOT NULL,
+            state TEXT NOT NULL
+        )""",
+        "CREATE INDEX links_by_email ON links (email, state)",
+    ),
+    (  # version 2: credentials and their last change; expiring unknown logins
+        "ALTER TABLE logins ADD COLUMN credentials BLOB",
+        "ALTER TABLE logins ADD COLUMN changed TEXT",
+        "ALTER TABLE logins ADD COLUMN expires TEXT",
+        "CREATE INDEX logins_by_expiry ON logins (expires)",
+    ),
 )
-"""The migrations: version 1 is the first list (a later version adds a list)."""
+"""The migrations: the statements that make version *i* + 1 from version *i*."""
+
+_TABLES: Final = frozenset({"logins", "links"})
+_HEADER: Final = b"SQLite format 3\x00"
 
 
 def _text(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat()
+    """*moment* in UTC, written so that text order is time order."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
 
 def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
+def _maybe_text(moment: datetime | None) -> str | None:
+    return None if moment is None else _text(moment)
+
+
+def _maybe_moment(text: str | None) -> datetime | None:
+    return None if text is None else _moment(text)
+
+
+def _failure(error: sqlite3.Error, timeout: float) -> str:
+    """What a SQLite error means for the store's file, and what to do."""
+    message = str(error).lower()
+    if "locked" in message or "busy" in message:
+        return (
+            f"another process has held it locked for more than {timeout:g} "
+            "seconds; try again, or stop the process that holds it"
+        )
+    if "readonly" in message or "read-only" in message:
+        return "it is read-only; give this process write access to it and its folder"
+    if "malformed" in message or "not a database" in message:
+        return (
+            "it is corrupt; restore it from a backup, or move it away to start "
+            "with no sign-in state"
+        )
+    return f"SQLite failed: {error}"
+
+
+def _inspect(path: Path, *, create: bool) -> None:  # noqa: C901, PLR0912 (a check a case)
+    """Refuse *path* unless it is a new file or a store this ccroles reads.
+
+    Nothing here writes: the file is read as bytes, then through a
+    read-only connection.
+
+    Raises:
+        SignInStoreError: What is wrong, and what to do.
+    """
+    if path.is_dir():
+        raise SignInStoreError(path, "it is a folder; give the path of a store file")
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise SignInStoreError(path, "its folder does not exist; create it first")
+        if not create:
+            raise SignInStoreError(path, "there is no such file")
+        if not os.access(path.parent, os.W_OK):
+            raise SignInStoreError(
+                path, "its folder is read-only; give this process write access to it"
+            )
+        return
+    try:
+        with path.open("rb") as file:
+            header = file.read(len(_HEADER))
+    except OSError as error:
+        raise SignInStoreError(path, f"it cannot be read ({error.strerror})") from None
+    if not header:
+        if create:
+            return
+        raise SignInStoreError(path, "it is empty, not a sign-in store")
+    if header != _HEADER:
+        raise SignInStoreError(path, "it is not a SQLite database")
+    try:
+        reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as error:  # pragma: no cover (opening reads nothing yet)
+        raise SignInStoreError(path, _failure(error, 0)) from None
+    try:
+        (check,) = reader.execute("PRAGMA quick_check").fetchone()
+        if check != "ok":  # damage found inside a page rather than raised
+            raise sqlite3.DatabaseError(f"malformed: {check}")
+        (version,) = reader.execute("PRAGMA user_version").fetchone()
+        (application,) = reader.execute("PRAGMA application_id").fetchone()
+        tables = {
+            name
+            for (name,) in reader.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'"
+            )
+        }
+    except sqlite3.Error as error:
+        raise SignInStoreError(path, _failure(error, 0)) from None
+    finally:
+        reader.close()
+    if version > SCHEMA_VERSION:
+        raise SignInStoreError(
+            path,
+            f"its schema version is {version}; this ccroles knows versions up "
+            f"to {SCHEMA_VERSION}",
+        )
+    if application not in {0, APPLICATION_ID}:
+        raise SignInStoreError(
+            path,
+            f"it is another program's SQLite database (application id {application})",
+        )
+    if not tables and version == 0 and application == 0:
+        if create:
+            return
+        raise SignInStoreError(
+            path, "it is an empty SQLite database, not a sign-in store"
+        )
+    if tables != _TABLES or version == 0:
+        names = ", ".join(sorted(tables)) or "none"
+        raise SignInStoreError(
+            path, f"it is a SQLite database but not a sign-in store (tables: {names})"
+        )
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise SignInStoreError(
+            path, "it is read-only; give this process write access to it and its folder"
+        )
+
+
 class SQLiteSignInStore:
     """The persistent store: one SQLite file, correct across processes.
 
-    The file is created and migrated on first use. Every change is one
-    ``BEGIN IMMEDIATE`` transaction, so processes sharing the file wait for
-    each other (up to *timeout* seconds) and no update is lost. The file
-    uses SQLite's write-ahead log (``journal_mode=WAL``,
-    ``synchronous=NORMAL``): a commit costs no disk flush, and a power cut
-    may lose the last commits but never corrupts the file. One store object
-    may be shared between threads. Times are kept in UTC.
+    Before anything is written the file is checked, read-only: it must be
+    missing or empty (then it is created, unless *create* is false), or a
+    sign-in store of a schema version this ccroles reads (then it is
+    migrated). Anything else (another program's database, a newer schema, a
+    corrupt or unreadable file, a folder, a read-only file) is refused with
+    :class:`~ccroles.exceptions.SignInStoreError` and its bytes are left as
+    they were.
+
+    Every change is one ``BEGIN IMMEDIATE`` transaction, so processes
+    sharing the file wait for each other (up to *timeout* seconds) and no
+    update is lost: a reservation reads and raises the count in the same
+    transaction. The file uses SQLite's write-ahead log
+    (``journal_mode=WAL``, ``synchronous=NORMAL``): a commit costs no disk
+    flush, and a power cut may lose the last commits but never corrupts the
+    file. One store object may be shared between threads. Times are kept in
+    UTC. Every SQLite failure is raised as a ``SignInStoreError`` naming
+    the file.
 
     Args:
         path: The store file, or ``":memory:"`` for a private in-memory one.
-        create: Create the file when it is missing (else refuse).
+        create: Create the file when it is missing or empty (else refuse).
         timeout: How long to wait for another process's transaction.
 
     Raises:
-        SignInStoreError: The file is missing (and *create* is false), is not
-            a SQLite database, or has a newer schema than this ccroles knows.
+        SignInStoreError: The file cannot be used as a store; the message
+            says why and what to do.
     """
 
     def __init__(
@@ -347,23 +687,25 @@ class SQLiteSignInStore:
         timeout: float = 30.0,
     ) -> None:
         self.path = path
-        if not create and str(path) != ":memory:" and not Path(path).is_file():
-            raise SignInStoreError(path, "there is no such file")
+        self._timeout = timeout
+        if str(path) != ":memory:":
+            _inspect(Path(path), create=create)
         self._lock = threading.Lock()
-        self._connection = sqlite3.connect(
-            path, timeout=timeout, isolation_level=None, check_same_thread=False
-        )
+        try:
+            self._connection = sqlite3.connect(
+                path, timeout=timeout, isolation_level=None, check_same_thread=False
+            )
+        except sqlite3.Error as error:  # pragma: no cover (checked just before)
+            raise SignInStoreError(path, _failure(error, timeout)) from None
         try:
             # Write-ahead logging: readers do not wait for the writer, and a
             # commit appends to the log without an fsync (synchronous=NORMAL
             # keeps the file consistent; a power cut may lose the last
             # commits, never corrupt them).
-            self._connection.execute("PRAGMA journal_mode = WAL")
-            self._connection.execute("PRAGMA synchronous = NORMAL")
+            with self._reading() as cursor:
+                cursor.execute("PRAGMA journal_mode = WAL")
+                cursor.execute("PRAGMA synchronous = NORMAL")
             self._migrate()
-        except sqlite3.DatabaseError:
-            self._connection.close()
-            raise SignInStoreError(path, "it is not a SQLite database") from None
         except SignInStoreError:
             self._connection.close()
             raise
@@ -383,96 +725,202 @@ class SQLiteSignInStore:
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[sqlite3.Cursor]:
         with self._lock:
-            cursor = self._connection.cursor()
-            cursor.execute("BEGIN IMMEDIATE")
             try:
-                yield cursor
-            except BaseException:
-                self._connection.rollback()  # a no-op if SQLite ended it already
-                raise
-            cursor.execute("COMMIT")
+                cursor = self._connection.cursor()
+                cursor.execute("BEGIN IMMEDIATE")
+                try:
+                    yield cursor
+                except BaseException:
+                    self._connection.rollback()  # a no-op if SQLite ended it already
+                    raise
+                cursor.execute("COMMIT")
+            except sqlite3.Error as error:
+                raise SignInStoreError(
+                    self.path, _failure(error, self._timeout)
+                ) from None
 
     def _migrate(self) -> None:
         with self._transaction() as cursor:
             (version,) = cursor.execute("PRAGMA user_version").fetchone()
-            if version > SCHEMA_VERSION:
+            if version > SCHEMA_VERSION:  # made newer since it was checked
                 raise SignInStoreError(
                     self.path,
                     f"its schema version is {version}; this ccroles knows "
                     f"versions up to {SCHEMA_VERSION}",
                 )
-            if version < SCHEMA_VERSION:
-                for statement in _SCHEMA:
+            for statements in _SCHEMA[version:]:
+                for statement in statements:
                     cursor.execute(statement)
-                cursor.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            cursor.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            cursor.execute(f"PRAGMA application_id = {APPLICATION_ID}")
 
     @contextlib.contextmanager
     def _reading(self) -> Iterator[sqlite3.Cursor]:
         """A read of one statement: no transaction, no write lock taken."""
         with self._lock:
-            yield self._connection.cursor()
+            try:
+                yield self._connection.cursor()
+            except sqlite3.Error as error:
+                raise SignInStoreError(
+                    self.path, _failure(error, self._timeout)
+                ) from None
 
     @staticmethod
-    def _read(cursor: sqlite3.Cursor, key: str) -> LoginState:
-        row = cursor.execute(
-            "SELECT failures, locked_until FROM logins WHERE email = ?", (key,)
+    def _read(cursor: sqlite3.Cursor, key: str) -> _Row | None:
+        found = cursor.execute(
+            "SELECT failures, locked_until, credentials, changed, expires "
+            "FROM logins WHERE email = ?",
+            (key,),
         ).fetchone()
-        if row is None:
-            return LoginState()
-        failures, locked_until = row
-        return LoginState(
-            failures, None if locked_until is None else _moment(locked_until)
+        if found is None:
+            return None
+        failures, locked_until, credentials, changed, expires = found
+        return _Row(
+            failures,
+            _maybe_moment(locked_until),
+            credentials,
+            _maybe_moment(changed),
+            _maybe_moment(expires),
         )
 
     @staticmethod
-    def _write(cursor: sqlite3.Cursor, key: str, state: LoginState) -> None:
-        until = None if state.locked_until is None else _text(state.locked_until)
+    def _write(cursor: sqlite3.Cursor, key: str, row: _Row) -> None:
         cursor.execute(
-            "INSERT INTO logins (email, failures, locked_until) VALUES (?, ?, ?) "
+            "INSERT INTO logins "
+            "(email, failures, locked_until, credentials, changed, expires) "
+            "VALUES (?, ?, ?, ?, ?, ?) "
             "ON CONFLICT (email) DO UPDATE SET "
-            "failures = excluded.failures, locked_until = excluded.locked_until",
-            (key, state.failures, until),
+            "failures = excluded.failures, locked_until = excluded.locked_until, "
+            "credentials = excluded.credentials, changed = excluded.changed, "
+            "expires = excluded.expires",
+            (
+                key,
+                row.failures,
+                _maybe_text(row.locked_until),
+                row.credentials,
+                _maybe_text(row.changed),
+                _maybe_text(row.expires),
+            ),
+        )
+
+    @staticmethod
+    def _close_links(cursor: sqlite3.Cursor, key: str, state: str) -> None:
+        cursor.execute(
+            "UPDATE links SET state = ? WHERE email = ? AND state = ?",
+            (state, key, _OPEN),
         )
 
     def state(self, email: str, now: datetime) -> LoginState:
         """See :meth:`SignInStore.state`."""
         with self._reading() as cursor:
-            return _current(self._read(cursor, _key(email)), now)
+            row = self._read(cursor, email_key(email)) or _NEW
+            return _current(row, now).state
+
+    def reserve(
+        self,
+        email: str,
+        now: datetime,
+        max_failures: int,
+        lock_for: timedelta,
+        credentials: bytes | None = None,
+    ) -> Reservation:
+        """See :meth:`SignInStore.reserve`."""
+        key = email_key(email)
+        with self._transaction() as cursor:
+            cursor.execute("DELETE FROM logins WHERE expires <= ?", (_text(now),))
+            row, changed = _observed(self._read(cursor, key) or _NEW, now, credentials)
+            if changed:
+                self._close_links(cursor, key, _CLOSED)
+            row, granted = _reserved(row, now, max_failures, lock_for)
+            self._write(cursor, key, row)
+            return Reservation(granted, row.state)
+
+    def settle(
+        self, email: str, now: datetime, reserved: LoginState, *, right: bool
+    ) -> LoginState:
+        """See :meth:`SignInStore.settle`."""
+        key = email_key(email)
+        with self._transaction() as cursor:
+            found = self._read(cursor, key)
+            row = _settled(found or _NEW, now, reserved, right=right)
+            if found is not None and row != found:
+                self._write(cursor, key, row)
+            return row.state
 
     def record_failure(
         self, email: str, now: datetime, max_failures: int, lock_for: timedelta
     ) -> LoginState:
-        """See :meth:`SignInStore.record_failure`."""
-        key = _key(email)
+        """Count one wrong password (a reservation found wrong); the state after.
+
+        The login's recorded credentials are left as they are.
+        """
+        key = email_key(email)
         with self._transaction() as cursor:
-            state = self._read(cursor, key)
-            state = _after_failure(state, now, max_failures, lock_for)
-            self._write(cursor, key, state)
-            return state
+            found = self._read(cursor, key) or _NEW
+            row, _ = _reserved(found, now, max_failures, lock_for)
+            self._write(cursor, key, row)
+            return row.state
 
     def record_success(self, email: str, now: datetime) -> LoginState:
-        """See :meth:`SignInStore.record_success`."""
-        key = _key(email)
-        with self._transaction() as cursor:
-            state = _after_success(self._read(cursor, key), now)
-            self._write(cursor, key, state)
-            return state
+        """Count one right password (:meth:`settle` with *right*)."""
+        return self.settle(email, now, LoginState(), right=True)
 
-    def unlock(self, email: str) -> None:
+    def observe(
+        self,
+        email: str,
+        now: datetime,
+        credentials: bytes | None,
+        *,
+        changed: bool = False,
+    ) -> datetime | None:
+        """See :meth:`SignInStore.observe`."""
+        key = email_key(email)
+        with self._reading() as cursor:
+            found = self._read(cursor, key) or _NEW
+        _, closes = _observed(found, now, credentials, changed=changed)
+        if not closes:  # the usual answer, read without a write lock
+            return found.changed
+        with self._transaction() as cursor:
+            row, closes = _observed(
+                self._read(cursor, key) or _NEW, now, credentials, changed=changed
+            )
+            if closes:
+                self._close_links(cursor, key, _CLOSED)
+                self._write(cursor, key, row)
+            return row.changed
+
+    def unlock(self, email: str) -> bool:
         """See :meth:`SignInStore.unlock`."""
-        with self._transaction() as cursor:
-            cursor.execute("DELETE FROM logins WHERE email = ?", (_key(email),))
-
-    def add_link(
-        self, email: str, kind: LinkKind, digest: bytes, expires: datetime
-    ) -> None:
-        """See :meth:`SignInStore.add_link`."""
-        key = _key(email)
+        key = email_key(email)
         with self._transaction() as cursor:
             cursor.execute(
-                "UPDATE links SET state = ? WHERE email = ? AND state = ?",
-                (_REPLACED, key, _OPEN),
+                "DELETE FROM logins WHERE email = ? AND credentials IS NULL", (key,)
             )
+            if cursor.rowcount:
+                return True
+            cursor.execute(
+                "UPDATE logins SET failures = 0, locked_until = NULL WHERE email = ?",
+                (key,),
+            )
+            return bool(cursor.rowcount)
+
+    def add_link(  # noqa: PLR0913 (a link, the time and its login's credentials)
+        self,
+        email: str,
+        kind: LinkKind,
+        digest: bytes,
+        expires: datetime,
+        *,
+        now: datetime,
+        credentials: bytes | None,
+    ) -> None:
+        """See :meth:`SignInStore.add_link`."""
+        key = email_key(email)
+        with self._transaction() as cursor:
+            row, changed = _observed(self._read(cursor, key) or _NEW, now, credentials)
+            if changed:
+                self._write(cursor, key, row)
+            self._close_links(cursor, key, _CLOSED if changed else _REPLACED)
             cursor.execute(
                 "INSERT OR REPLACE INTO links (digest, email, kind, expires, state) "
                 "VALUES (?, ?, ?, ?, ?)",
@@ -483,13 +931,13 @@ class SQLiteSignInStore:
     def _find(
         cursor: sqlite3.Cursor, digest: bytes
     ) -> tuple[str, LinkKind, datetime, str] | None:
-        row = cursor.execute(
+        found = cursor.execute(
             "SELECT email, kind, expires, state FROM links WHERE digest = ?",
             (digest,),
         ).fetchone()
-        if row is None:
+        if found is None:
             return None
-        email, kind, expires, state = row
+        email, kind, expires, state = found
         return email, LinkKind(kind), _moment(expires), state
 
     def peek_link(self, digest: bytes, now: datetime) -> LinkUse:
@@ -497,15 +945,30 @@ class SQLiteSignInStore:
         with self._reading() as cursor:
             return _link_use(self._find(cursor, digest), now)
 
-    def use_link(self, digest: bytes, now: datetime) -> LinkUse:
+    def use_link(
+        self, digest: bytes, now: datetime, before: bytes | None, after: bytes | None
+    ) -> LinkUse:
         """See :meth:`SignInStore.use_link`."""
         with self._transaction() as cursor:
             use = _link_use(self._find(cursor, digest), now)
-            if use.status is LinkStatus.ACCEPTED:
-                cursor.execute(
-                    "UPDATE links SET state = ? WHERE digest = ?", (_USED, digest)
-                )
-                cursor.execute("DELETE FROM logins WHERE email = ?", (use.email,))
+            if use.status is not LinkStatus.ACCEPTED or use.email is None:
+                return use
+            key = use.email
+            row, closes = _observed(self._read(cursor, key) or _NEW, now, before)
+            self._close_links(cursor, key, _CLOSED)
+            if closes:
+                self._write(cursor, key, row)
+                return attrs.evolve(use, status=LinkStatus.CLOSED)
+            cursor.execute(
+                "UPDATE links SET state = ? WHERE digest = ?", (_USED, digest)
+            )
+            self._write(
+                cursor,
+                key,
+                attrs.evolve(
+                    row, failures=0, locked_until=None, credentials=after, changed=now
+                ),
+            )
             return use
 
     def close(self) -> None:

@@ -17,12 +17,20 @@ from __future__ import annotations
 
 import contextvars
 import enum
+import random
 from typing import TYPE_CHECKING, Final, TypeVar
 
 import attrs
 from hypothesis import strategies as st
 
-from ccroles.accounts import Account, Contact, Customer, Login, account_problems
+from ccroles.accounts import (
+    Account,
+    Contact,
+    Customer,
+    Login,
+    LoginFacts,
+    account_problems,
+)
 from ccroles.decisions import Decision, ReasonCode, explain
 from ccroles.exceptions import (
     DuplicateNameError,
@@ -42,7 +50,7 @@ from ccroles.names import as_id, fold
 from ccroles.permissions import PERMISSIONS, Level, Permission
 from ccroles.policy import Engine
 from ccroles.render import text_table
-from ccroles.roles import BUILTIN_ROLES, Capability, Role, RoleCatalogue
+from ccroles.roles import BUILTIN_ROLES, Capability, CenterType, Role, RoleCatalogue
 
 if TYPE_CHECKING:
     from collections.abc import (
@@ -66,6 +74,7 @@ __all__ = [
     "Record",
     "UnexpectedDecisionError",
     "accounts",
+    "accounts_as_typed",
     "assert_allowed",
     "assert_denied",
     "assert_matrix",
@@ -74,16 +83,22 @@ __all__ = [
     "contacts",
     "custom_roles",
     "customers",
+    "email_spellings",
     "feature_names",
     "form_preferences",
+    "id_spellings",
     "levels",
+    "login_facts",
     "logins",
+    "lookalike_ids",
     "owned_records",
     "permission_keys",
     "recording_cells",
     "records_owned_by_others",
+    "respell",
     "role_names",
     "spellings",
+    "staff_roles",
     "transaction_forms",
 ]
 
@@ -903,3 +918,240 @@ def assert_denied(  # noqa: PLR0913 (the engine's question, in full)
     ):
         raise UnexpectedDecisionError(email, decision, reason)
     return decision
+
+
+# --- Accounts as people type them: spellings, ids, staff roles, login facts --
+#
+# What the rules accept besides the canonical spelling: a differential test
+# (the Cedar export against the engine, say) that draws from here meets the
+# accounts a grant, a CSV import or a portal's own rows make.
+
+_STAFF_NAMES: Final = ("Sales Rep", "Staff", "Accounting Clerk", "Support Agent")
+
+
+def staff_roles() -> st.SearchStrategy[Role]:
+    """Internal (staff) roles: another center than the customer center.
+
+    A login with one of these is an account's login that may not sign in to
+    the customer center.
+    """
+    internal = [center for center in CenterType if not center.is_customer_center]
+    return st.builds(
+        Role,
+        name=st.sampled_from(_STAFF_NAMES),
+        levels=st.dictionaries(permission_keys(), levels(), max_size=4),
+        center_type=st.sampled_from(internal),
+    )
+
+
+def email_spellings(email: str) -> st.SearchStrategy[str]:
+    """The ways of writing *email* that find the same login: any case.
+
+    >>> from hypothesis import given
+    >>> from ccroles.names import email_key
+    >>> @given(email_spellings("AP@acme.example"))
+    ... def test_same_login(spelt):
+    ...     assert email_key(spelt) == email_key("AP@acme.example")
+    >>> test_same_login()
+    """
+    return st.tuples(*(st.sampled_from(_cases(char)) for char in email)).map("".join)
+
+
+def id_spellings(internal_id: str) -> st.SearchStrategy[str | int]:
+    """The ways a portal may pass the id *internal_id*: its text, or its integer.
+
+    An integer is offered only when *internal_id* is the integer's decimal
+    text (``"101"``, not ``"0101"``): what a database library returns.
+    """
+    same: list[str | int] = [internal_id]
+    if internal_id.isascii() and internal_id.isdigit():
+        number = int(internal_id)
+        if str(number) == internal_id:
+            same.append(number)
+    return st.sampled_from(same)
+
+
+def lookalike_ids(internal_id: str) -> st.SearchStrategy[str]:
+    """Ids that look like *internal_id* and are not it (ids compare exactly).
+
+    White space around it, a leading zero, another case, full-width digits
+    (each that differs from it; a space before it always does): a record
+    owned by one of these is another customer's.
+
+    >>> from hypothesis import given
+    >>> @given(lookalike_ids("101"))
+    ... def test_not_the_id(lookalike):
+    ...     assert lookalike != "101"
+    >>> test_not_the_id()
+    """
+    fullwidth = internal_id.translate(
+        {ord(d): chr(ord(d) - ord("0") + 0xFF10) for d in "0123456789"}
+    )
+    candidates = [
+        f" {internal_id}",
+        f"{internal_id} ",
+        f"0{internal_id}",
+        internal_id.swapcase(),
+        internal_id.upper(),
+        fullwidth,
+    ]
+    return st.sampled_from([c for c in candidates if c != internal_id])
+
+
+def respell(rnd: random.Random, name: str) -> str:
+    """One way of writing *name* that the rules read as *name*, picked by *rnd*.
+
+    The spellings of :func:`spellings`, for a test that needs very many: a
+    generator seeded by one drawn integer spells them all, much faster than
+    a draw each.
+
+    >>> from ccroles.names import fold
+    >>> fold(respell(random.Random(1), "Make a Payment"))
+    'make a payment'
+    """
+    body = "".join(rnd.choice(_cases(char)) for char in name)
+    before, after = (
+        "".join(rnd.choices(_SPACES, k=rnd.randrange(3))) for _ in range(2)
+    )
+    return before + body + after
+
+
+def _respelt_name(rnd: random.Random, name: str | None) -> str | None:
+    return None if name is None else respell(rnd, name)
+
+
+def _respelt_email(rnd: random.Random, email: str | None) -> str | None:
+    if email is None:
+        return None
+    return "".join(rnd.choice(_cases(char)) for char in email)
+
+
+def _seeded(draw: st.DrawFn) -> random.Random:
+    """A generator seeded by one draw: many spellings for the cost of one draw."""
+    seed = draw(st.integers(min_value=0, max_value=2**32 - 1))
+    return random.Random(seed)  # noqa: S311 (test data, not secrets)
+
+
+_Person = TypeVar("_Person", Customer, Contact)
+
+
+def _opened(rnd: random.Random, person: _Person, centers: Sequence[str]) -> _Person:
+    """*person*, or half the time given access, active, with a role.
+
+    Without this, few drawn logins pass every check, and a test would see
+    few questions allowed.
+    """
+    if rnd.random() < 1 / 2:
+        return person
+    role = person.role if person.role is not None else rnd.choice(centers)
+    return attrs.evolve(person, give_access=True, active=True, role=role)
+
+
+def _numeric_ids(rnd: random.Random, count: int) -> list[str | int]:
+    """*count* distinct ids of digits, as integers or text, some look-alikes."""
+    texts = [
+        rnd.choice([str(number), f"0{number}", f"{number} ", f" {number}"])
+        for number in rnd.sample(range(1000), count)
+    ]
+    return [int(t) if rnd.random() < 1 / 2 and t.isdigit() else t for t in texts]
+
+
+@st.composite
+def accounts_as_typed(
+    draw: st.DrawFn,
+    *,
+    max_customers: int = 4,
+    customer_access: bool | None = None,
+) -> Account:
+    """Accounts whose references are written as people type them.
+
+    Drawn from :func:`accounts` with an internal (staff) role besides the
+    customer center ones; then every customer's and contact's role and
+    Assigned Website is spelt in any case with white space around
+    (:func:`spellings`), emails in any case, and about half the customers'
+    internal ids are digits, given as integers or as text, with leading
+    zeros or white space (ids that look alike but differ). About half the
+    customers and contacts are given access, active, with a role, so that
+    many logins pass every check. The account rules accept all of it: the
+    engine reads each name as the account's own.
+
+    >>> from hypothesis import given
+    >>> @given(accounts_as_typed())
+    ... def test_every_role_is_known(account):
+    ...     for login in account.logins():
+    ...         if login.role is not None:
+    ...             account.role(login.role)
+    >>> test_every_role_is_known()
+    """
+    staff = draw(staff_roles())
+    account = draw(
+        accounts(
+            max_customers=max_customers,
+            customer_access=customer_access,
+            extra_roles=[staff],
+        )
+    )
+    ids = _numeric_ids(rnd := _seeded(draw), len(account.customers))
+    centers = [r.name for r in account.all_roles if r.center_type.is_customer_center]
+    customers = []
+    for index, customer in enumerate(account.customers):
+        numeric = rnd.random() < 1 / 2
+        contacts_ = []
+        for contact in customer.contacts:
+            person = _opened(rnd, contact, centers)
+            contacts_.append(
+                attrs.evolve(
+                    person,
+                    email=_respelt_email(rnd, person.email),
+                    role=_respelt_name(rnd, person.role),
+                )
+            )
+        opened = _opened(rnd, customer, centers)
+        customers.append(
+            attrs.evolve(
+                opened,
+                internal_id=ids[index] if numeric else customer.internal_id,
+                email=_respelt_email(rnd, customer.email),
+                role=_respelt_name(rnd, opened.role),
+                assigned_website=_respelt_name(rnd, customer.assigned_website),
+                contacts=contacts_,
+            )
+        )
+    # An integer id may now be another customer's text id: keep those the
+    # rules accept, in order.
+    kept = _kept(
+        customers,
+        lambda kept: (
+            not account_problems(
+                roles=account.roles, websites=account.websites, customers=kept
+            )
+        ),
+    )
+    return attrs.evolve(account, customers=kept)
+
+
+@st.composite
+def login_facts(draw: st.DrawFn, account: Account) -> LoginFacts:
+    """The facts a portal holds of one of *account*'s logins, as it types them.
+
+    The role and Assigned Website in any spelling, the internal id as an
+    integer when it is one: :class:`~ccroles.accounts.LoginFacts` that the
+    engine reads as the login itself. The strategy is empty (the example is
+    skipped) when the account has no login.
+    """
+    chosen = list(account.logins())
+    if not chosen:
+        draw(st.nothing())
+    login = draw(st.sampled_from(chosen))
+    facts = LoginFacts.of(login)
+    rnd = _seeded(draw)
+    return LoginFacts(
+        draw(id_spellings(facts.internal_id)),
+        _respelt_name(rnd, facts.role),
+        facts.give_access,
+        facts.active,
+        _respelt_name(rnd, facts.assigned_website),
+        customer_id=facts.customer_id,
+        contact_id=facts.contact_id,
+        contact_active=facts.contact_active,
+    )

@@ -332,6 +332,10 @@ _FACTS: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
         ),
         "link_used": "the link was used already",
         "link_replaced": "a newer link was sent for this login",
+        "link_closed": "the login's password or access changed after the link was sent",
+        "session_ended": (
+            "the session started before the login's password or access last changed"
+        ),
     }
 )
 
@@ -436,6 +440,8 @@ _REMEDIES: Final[types.MappingProxyType[str, str | _Say | None]] = (
             "link_expired": _NEW_LINK,
             "link_used": _NEW_LINK,
             "link_replaced": _NEW_LINK,
+            "link_closed": _NEW_LINK,
+            "session_ended": "sign in again",
         }
     )
 )
@@ -567,6 +573,8 @@ _SENTENCES: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyT
         "link_expired": _LINK,
         "link_used": _LINK,
         "link_replaced": _LINK,
+        "link_closed": _LINK,
+        "session_ended": "Please sign in again.",
     }
 )
 

@@ -80,7 +80,7 @@ class Model:
         self.failures += 1
         if self.failures == MAX_FAILURES:
             self.locked_until = self.now + LOCK
-            return [ReasonCode.LOCKED, ReasonCode.WRONG_PASSWORD]
+            return [ReasonCode.LOCKED]
         return [ReasonCode.WRONG_PASSWORD]
 
     def issue(self) -> None:
