@@ -385,3 +385,12 @@ def test_customers_have_ids_as_text_and_emails_the_rule_accepts(
         if each.email is not None:
             assert check_email(each.email) == each.email
     assert isinstance(customer.internal_id, str)
+
+
+@given(owned_records("007"), owned_records("101"))
+def test_an_owner_id_is_drawn_as_its_integer_only_when_it_is_that_integers_text(
+    padded: Record, plain: Record
+) -> None:
+    """'007' is no integer's text (it stays text); '101' may come as 101."""
+    assert padded.customer_internal_id == "007"
+    assert plain.customer_internal_id in {"101", 101}
