@@ -1,6 +1,7 @@
 """Sphinx configuration: MyST Markdown, the furo theme, autodoc, ccroles tables."""
 
 from importlib.metadata import version as _version
+from importlib.util import find_spec as _find_spec
 
 project = "ccroles"
 author = "The ccroles developers"
@@ -24,3 +25,9 @@ autodoc_member_order = "bysource"
 napoleon_google_docstring = True
 napoleon_numpy_docstring = False
 napoleon_use_ivar = True  # "Attributes:" as fields, not duplicate attributes
+
+# The portal guards' pages need no web framework: the `docs` extra brings
+# none, and autodoc imports a stand-in for each framework that is missing.
+autodoc_mock_imports = [
+    name for name in ("django", "flask", "fastapi", "starlette") if not _find_spec(name)
+]

@@ -26,6 +26,12 @@ AP: Final = "ap@acme.example"
 BUYER: Final = "purchasing@acme.example"
 PAY: Final = "Make a Payment"
 JSON_ACCEPT: Final = {"Accept": "application/json"}
+BROWSER_ACCEPT: Final = {
+    "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+}
+CHALLENGE: Final = 'Session realm="customer center"'
+# What a login function may give when nobody is signed in: all mean nobody.
+NOBODY: Final = (None, "", " \t")
 
 
 @attrs.frozen
@@ -71,5 +77,12 @@ def login_header(email: str | None) -> dict[str, str]:
 def reasons_of(body: str) -> list[str]:
     """The reason codes of a JSON denial body."""
     codes = json.loads(body)["reasons"]
+    assert isinstance(codes, list)
+    return [str(code) for code in codes]
+
+
+def detail_reasons(body: str) -> list[str]:
+    """The reason codes of a JSON denial in FastAPI's shape, ``{"detail": ...}``."""
+    codes = json.loads(body)["detail"]["reasons"]
     assert isinstance(codes, list)
     return [str(code) for code in codes]

@@ -10,7 +10,9 @@ import pytest
 
 import ccroles
 from ccroles import (
+    Account,
     AssignPassword,
+    Customer,
     Engine,
     FileFormat,
     Grant,
@@ -609,12 +611,25 @@ def test_a_missing_notification_setting_is_a_row_problem() -> None:
     ]
 
 
-def test_short_rows_and_an_io_stream_are_read() -> None:
-    """Missing trailing cells are blank; a text stream is read like a file."""
-    text = "Internal ID,Give Access,Role,Send New Access Notification Email\n104,no\n"
+def test_an_io_stream_is_read_like_a_file() -> None:
+    """A text stream is read like a file."""
+    text = "Internal ID,Give Access,Role,Send New Access Notification Email\n104,no,,\n"
     report = import_access(account(), io.StringIO(text, newline=""), apply=True)
     assert report.applied
     assert (report.revocations, report.notices) == (1, ())
+
+
+def test_a_short_row_is_one_problem_that_shows_no_value() -> None:
+    """A row with a cell missing may have shifted: one problem, no value shown."""
+    text = "Internal ID,Give Access,Role,Send New Access Notification Email\n104,no\n"
+    report = import_access(account(), io.StringIO(text, newline=""))
+    assert [str(problem) for problem in report.problems] == [
+        (
+            "line 2: the row has 2 cells where the header has 4: a cell is missing, "
+            "so values may have moved into other columns (none of them is shown; "
+            "fix the row's commas)"
+        )
+    ]
 
 
 def test_a_bom_is_dropped_from_lines_not_decoded_as_utf8_sig() -> None:
@@ -791,3 +806,42 @@ def test_an_email_a_refused_row_asked_for_is_free_for_a_later_row(
     report = import_access(account(), lines)
     assert [problem.line for problem in report.problems] == [2]
     assert report.grants == 1
+
+
+@pytest.mark.parametrize("apply", [False, True])
+def test_rows_that_keep_their_emails_leave_the_rules_records_alone(
+    *, apply: bool
+) -> None:
+    """Memory flat: a row keeping its email keeps no changed record in the rules."""
+    from ccroles.access_csv import _Import  # noqa: PLC0415 (the import's state)
+
+    target = Account(
+        notification=SETTINGS,
+        customers=[
+            Customer(str(i), f"C{i}", email=f"c{i}@example.com") for i in range(50)
+        ],
+    )
+    lines = ["Internal ID,Give Access,Role,Send New Access Notification Email"]
+    lines += [f"{i},yes,Customer Center,yes" for i in range(50)]
+    state = _Import(target, apply=apply, scrypt=CHEAP_SCRYPT, now=NOW)
+    state.read(lines)
+    assert (state.grants, state.problems) == (50, [])
+    assert all(
+        state.rules.customers[customer.internal_id] is customer
+        for customer in target.customers
+    )
+    assert state.report().applied is apply
+
+
+def test_a_row_changing_its_email_keeps_the_new_one_taken() -> None:
+    """A later row cannot take the email an earlier row gave its customer."""
+    lines = [
+        "Internal ID,Give Access,Role,Email,Send New Access Notification Email",
+        "1,yes,Customer Center,new@example.com,yes",
+        "2,yes,Customer Center,NEW@example.com,yes",
+    ]
+    target = Account(
+        notification=SETTINGS, customers=[Customer("1", "A"), Customer("2", "B")]
+    )
+    report = import_access(target, lines)
+    assert [(p.line, p.column) for p in report.problems] == [(3, "Email")]

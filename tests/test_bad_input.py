@@ -8,6 +8,8 @@ from spreadsheets and easy passwords.
 import io
 import logging
 import os
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -201,7 +203,7 @@ def test_a_shifted_row_never_shows_its_password(
     status, out, err = run(capsys, "import-access", str(EXAMPLE), str(csv_path))
     assert status == 1
     report = report_of(FULL_HEADER + row)
-    assert "true/false" in report
+    assert "a cell is missing" in report
     for text in (out, err, report, caplog.text):
         assert SECRET not in text
 
@@ -496,12 +498,15 @@ def test_a_grant_refuses_the_customers_id_with_digits() -> None:
         grant_access(target, grant, scrypt=CHEAP_SCRYPT)
 
 
-def test_a_long_value_is_described_not_quoted() -> None:
-    """Item 5: a value over 20 characters is shown by its length only."""
-    long = "x" * 30
+def test_a_long_value_is_cut_and_its_length_given() -> None:
+    """A value over 20 characters shows its first 20 and its length."""
+    long = "x" * 21
     report = report_of(f"Internal ID,Give Access\n103,{long}\n")
-    assert "a value of 30 characters is not a true/false value" in report
+    assert f"'{'x' * 20}'... (21 characters) is not a true/false value" in report
     assert long not in report
+    assert "'xxxxxxxxxxxxxxxxxxxx' is not" in report_of(
+        f"Internal ID,Give Access\n103,{'x' * 20}\n"
+    )
 
 
 @pytest.mark.parametrize("header", ["Notes", "a;b|c", "x\ty"])
@@ -573,3 +578,152 @@ def test_the_default_notification_reads_word_for_word() -> None:
         "https://shop.example/pw?token=t0k3n\n\n"
         "Questions? Write to admin@shop.example.\n"
     )
+
+
+# --- issue 29: messages that say what was typed ------------------------------
+
+
+def test_a_misspelt_header_is_one_problem_quoting_the_typo() -> None:
+    """The typed header is shown, once: no second 'lacks this column' problem."""
+    text = "Internal ID,Give Acess\n101,no\n"
+    assert report_of(text).splitlines()[1:] == [
+        (
+            "line 1, column 'Give Acess': column 2 of the header is no known column; "
+            "did you mean 'Give Access'? (fix the header)"
+        )
+    ]
+
+
+def test_rows_are_checked_under_a_misspelt_header() -> None:
+    """A misspelt column is read as the one meant: its rows' problems show too."""
+    text = "Internal ID,Give Acess,Emial\n103,maybe,not an email\n"
+    report = import_access(account(), io.StringIO(text), apply=True)
+    assert report.account is None
+    assert [problem.column for problem in report.problems] == [
+        "Give Acess",
+        "Emial",
+        "Give Access",
+        "Email",
+    ]
+
+
+def test_a_typed_header_is_escaped_and_cut() -> None:
+    """A misspelt header cell is quoted escaped, its first 20 characters only."""
+    cell = "Send New Access\tNotification Emial"
+    report = report_of(f"Internal ID,Give Access,{cell}\n101,no,\n")
+    assert "column 'Send New Access\\tNoti'... (34 characters):" in report
+
+
+def test_a_long_row_hides_whole_cells_not_letters() -> None:
+    """A one-letter cell of a shifted row leaves the words of the message whole."""
+    row = "102,GLOBEX,t,yes,Accountant,,yes,t,t,t,t,t\n"
+    assert report_of(FULL_HEADER + row).splitlines()[1] == (
+        "line 2: the row has 12 cells where the header has 9: a cell is extra, so "
+        "values may have moved into other columns (none of them is shown; fix the "
+        "row's commas)"
+    )
+
+
+def test_a_short_row_says_why_no_value_is_shown_once() -> None:
+    """One cell missing: one problem saying so, no '(hidden)' value problems."""
+    row = "102,GLOBEX,yes,Accountant,,yes,pass,pass\n"
+    assert report_of(FULL_HEADER + row).splitlines()[1:] == [
+        (
+            "line 2: the row has 8 cells where the header has 9: a cell is missing, "
+            "so values may have moved into other columns (none of them is shown; "
+            "fix the row's commas)"
+        )
+    ]
+
+
+def test_a_row_of_an_unknown_customer_has_its_email_and_role_checked() -> None:
+    """Every problem of a row in one run: the Email and Role cells too."""
+    row = "999,,bad email,maybe,Acountant,,,,\n"
+    columns = [
+        problem.column
+        for problem in import_access(account(), io.StringIO(FULL_HEADER + row)).problems
+    ]
+    assert columns == ["Internal ID", "Give Access", "Email", "Role"]
+
+
+def test_a_password_is_hidden_where_it_is_quoted_cut() -> None:
+    """A long password typed into another cell is hidden, whole or cut."""
+    secret = SECRET + "-and-more-words"
+    row = f"102,GLOBEX,{secret},Accountant,,no,yes,{secret},{secret}\n"
+    report = report_of(FULL_HEADER + row)
+    assert "(hidden) is not a true/false value" in report
+    assert SECRET[:15] not in report
+
+
+# --- issue 29: no traceback from any argument, file name or file content -----
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [b"check", b"examples/roles.toml", b"ap@acme.example", b"Advanced", b"\xff"],
+        [b"check", b"examples/account.toml", b"\xff@acme.example", b"Wish Lists"],
+        [b"validate", b"examples/account.toml", b"\xff.toml"],
+        [b"matrix", b"--roles", b"\xff.toml"],
+    ],
+)
+def test_a_non_utf8_argument_is_one_line_under_strict_utf8(argv: list[bytes]) -> None:
+    """A byte that is not UTF-8, echoed back, is escaped: no UnicodeEncodeError."""
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    result = subprocess.run(  # noqa: S603 (our own command line, fixed arguments)
+        [sys.executable.encode(), b"-m", b"ccroles", *argv],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert b"Traceback" not in result.stderr
+    assert len(result.stderr.splitlines()) == 1
+    assert b"\\udcff" in result.stderr
+
+
+def test_a_file_name_too_long_is_a_data_file_error(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A 300-character file name: DataFileError from load_account, one CLI line."""
+    name = "a" * 296 + ".toml"
+    with pytest.raises(DataFileError) as caught:
+        load_account(name)
+    assert str(caught.value).endswith(": cannot be read: File name too long")
+    status, out, err = run(capsys, "validate", name)
+    assert (status, out) == (2, "")
+    assert err == f"ccroles: error: {name}: cannot be read: File name too long\n"
+
+
+def test_a_nul_in_a_file_name_is_shown_escaped(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A NUL (or another character that does not print) is shown as an escape."""
+    status, _, err = run(capsys, "validate", "a\0b.toml", "c\x01d.toml")
+    assert status == 2
+    assert err.splitlines() == [
+        "ccroles: error: a\\x00b.toml: cannot be read: a file name holds no NUL",
+        "ccroles: error: c\\x01d.toml: cannot be read: No such file or directory",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ("format = 1\nx = " + "9" * 5_000, 2, 5),
+        (
+            'format = 1\nname = "' + "9" * 5_000 + '"\n[t]\nx = -' + "1_2" * 3_000,
+            4,
+            6,
+        ),
+    ],
+)
+def test_a_5000_digit_integer_has_its_path_and_line(
+    text: str, line: int, column: int
+) -> None:
+    """An integer longer than Python reads is a problem with the file and place."""
+    with pytest.raises(DataFileError) as caught:
+        loads_account(text, FileFormat.TOML, source="big.toml")
+    [problem] = caught.value.problems
+    assert (problem.file, problem.line, problem.column) == ("big.toml", line, column)
+    assert "digits, more than Python reads" in problem.message

@@ -606,7 +606,7 @@ def test_export_cedar_command_adds_the_roles_file(
     roles.write_text(
         'format = 1\n[[roles]]\nname = "Accountant"\nbase = "Customer Center"\n'
         'levels = { TRAN_SALESORD = "None", TRAN_RTNAUTH = "None",'
-        ' TRAN_ESTIMATE = "None" }\n'
+        ' TRAN_ESTIMATE = "None", LIST_CASE = "View" }\n'
         '[[roles]]\nname = "Viewer"\nbase = "Customer Center"\n'
         'levels = { TRAN_CUSTPYMT = "View" }\n',
         encoding="utf-8",
@@ -633,13 +633,18 @@ def test_export_cedar_command_refuses_a_clashing_role(
     capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     """A roles file redefining one of the account's roles: status 1, nothing written."""
+    roles = tmp_path / "roles.toml"
+    roles.write_text(
+        'format = 1\n[[roles]]\nname = "Accountant"\nbase = "Customer Center"\n',
+        encoding="utf-8",
+    )
     status, out, err = run(
         capsys,
         "export",
         "cedar",
         str(ACCOUNT_FILE),
         "--roles",
-        str(EXAMPLES / "roles.toml"),
+        str(roles),
         "--out",
         str(tmp_path / "out"),
     )

@@ -1,6 +1,8 @@
 import json
 import subprocess
 import sys
+from importlib.metadata import version
+from pathlib import Path
 
 import pytest
 
@@ -92,3 +94,48 @@ def test_help_names_every_output_format() -> None:
     from ccroles.render import Format  # noqa: PLC0415
 
     assert tuple(f.value for f in Format) == _FORMATS
+
+
+def test_version_prints_the_installed_version_and_exits_0(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`ccroles --version` prints `ccroles VERSION` (the package's), status 0."""
+    with pytest.raises(SystemExit) as exit_:
+        main(["--version"])
+    assert exit_.value.code == 0
+    assert capsys.readouterr().out == f"ccroles {version('ccroles')}\n"
+
+
+def test_matrix_role_shows_the_named_roles_in_order(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`--role NAME` (repeatable, any case) chooses the matrix's columns."""
+    argv = ["matrix", "--format", "csv", "--roles", "examples/roles.toml"]
+    argv += ["--role", "auditor", "--role", "CUSTOMER CENTER", "--role", "Auditor"]
+    status, out, _ = run(capsys, *argv)
+    assert status == 0
+    assert out.splitlines()[0] == "feature,parent,Auditor,Customer Center"
+
+
+def test_matrix_role_unknown_is_status_2(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown --role is one line with the closest name."""
+    status, out, err = run(capsys, "matrix", "--role", "Premium Customer Centre")
+    assert (status, out) == (2, "")
+    assert "did you mean 'Premium Customer Center'?" in err
+
+
+def test_readme_roles_puts_the_custom_roles_in_the_matrix(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """`ccroles readme --roles FILE` writes the custom roles' columns too."""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "<!-- ccroles-matrix: generated from the role definitions -->\n"
+        "<!-- /ccroles-matrix -->\n",
+        encoding="utf-8",
+    )
+    argv = ["readme", "--write", "--roles", "examples/roles.toml", str(page)]
+    assert run(capsys, *argv)[0] == 0
+    header = page.read_text(encoding="utf-8").splitlines()[2]
+    assert "| Auditor |" in header
+    assert "Advanced Customer Center" in header

@@ -1,16 +1,26 @@
 """The command line's questions to the engine (check, explain) and access import."""
 
+import email
+import email.policy
+import json
+import os
+import re
+import stat
+import sys
 from pathlib import Path
 
 import pytest
 
 from ccroles import (
     Engine,
+    Password,
+    SignIn,
     explain,
     import_access,
     load_account,
     render_report,
 )
+from ccroles.signin_store import SQLiteSignInStore
 from tests.cli_run import run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
@@ -161,7 +171,8 @@ def test_import_access_dry_run_prints_the_report(
 ) -> None:
     """Without --apply: the report of a dry run, status 0 when it has no problem."""
     status, out, err = run(capsys, "import-access", ACCOUNT, ACCESS)
-    assert (status, out, err) == (0, expected_report(ACCESS) + "\n", "")
+    hint = "checked: give --apply with --output FILE and --emails DIR to apply"
+    assert (status, out, err) == (0, f"{expected_report(ACCESS)}\n{hint}\n", "")
     assert out.startswith("dry run: 3 rows, 2 grants, 1 revocation, 1 notification;")
 
 
@@ -190,6 +201,11 @@ def test_import_access_apply_saves_the_new_account(
         *expected_report(ACCESS, apply=True).splitlines(),
         "to send: ap@hooli.example: Your customer center access",
         f"saved the new account to {new}",
+        (
+            "note: the set-password links are registered with no sign-in store "
+            "(give --sign-in-store FILE): the portal will not accept them"
+        ),
+        "note: the emails were not written (give --emails DIR)",
     ]
     account = load_account(new)
     globex = account.customer("102")
@@ -237,18 +253,21 @@ def test_import_access_apply_without_output_says_nothing_is_saved(
     status, out, _ = run(capsys, "import-access", ACCOUNT, ACCESS, "--apply")
     assert status == 0
     assert out.splitlines()[0].startswith("applied: 3 rows")
-    assert out.splitlines()[-1] == (
-        "not saved: give --output FILE to save the new account"
-    )
+    assert "not saved: give --output FILE to save the new account" in out
 
 
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (
-            [ACCESS, "--output", "new.json"],
-            "ccroles: error: --output needs --apply: a dry run saves nothing",
+            [ACCESS, "--output", "new.txt"],
+            (
+                "ccroles: error: new.txt: unknown file type; expected a .toml or .json "
+                "file"
+            ),
         ),
+        ([ACCESS, "--emails", "missing/mail"], "the folder 'missing' does not exist"),
+        ([ACCESS, "--sign-in-store", "missing/s.db"], "'missing' does not exist"),
         (
             [ACCESS, "--apply", "--output", "new.txt"],
             (
@@ -293,3 +312,104 @@ def test_import_access_unwritable_output_is_status_2(
         f"ccroles: error: {new}: cannot be written: the folder "
         f"{str(new.parent)!r} does not exist\n"
     )
+
+
+def test_import_access_apply_delivers_emails_whose_links_work(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--emails writes each whole email (mode 0600); the store accepts its link."""
+    new, mail, store = tmp_path / "new.json", tmp_path / "mail", tmp_path / "s.db"
+    argv = ["import-access", ACCOUNT, ACCESS, "--apply", "--output", str(new)]
+    argv += ["--emails", str(mail), "--sign-in-store", str(store)]
+    status, out, err = run(capsys, *argv)
+    assert (status, err) == (0, "")
+    [eml] = mail.iterdir()
+    assert eml.name == "0001-ap@hooli.example.eml"
+    assert stat.S_IMODE(eml.stat().st_mode) == 0o600
+    assert f"wrote {eml}" in out
+    assert f"registered the set-password links with {store}" in out
+    message = email.message_from_bytes(eml.read_bytes(), policy=email.policy.SMTP)
+    assert (message["To"], message["From"]) == (
+        "ap@hooli.example",
+        "admin@shop.example",
+    )
+    assert message["Subject"] == "Your customer center access"
+    body = message.get_body()
+    assert body is not None
+    token = re.findall(r"\?token=(\S+)", body.get_content())[0]
+    with SQLiteSignInStore(store, create=False) as opened:
+        sign_in = SignIn(Engine(load_account(new)), opened)
+        password = Password("Quiet-Harbour-58")
+        assert sign_in.redeem(token, password, password).accepted
+
+
+def test_import_access_emails_as_json_lines(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--emails - prints one JSON object per email on stdout, and nothing else."""
+    status, out, _ = run(
+        capsys, "import-access", ACCOUNT, ACCESS, "--apply", "--emails", "-"
+    )
+    assert status == 0
+    [line] = out.splitlines()
+    sent = json.loads(line)
+    assert sorted(sent) == ["body", "from", "subject", "to"]
+    assert sent["to"] == "ap@hooli.example"
+    assert "https://shop.example/set-password?token=" in sent["body"]
+
+
+def test_a_dry_run_checks_the_toml_writer_first(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A dry run with --output new.toml and no tomli-w fails before any report."""
+    monkeypatch.setitem(sys.modules, "tomli_w", None)
+    status, out, err = run(
+        capsys, "import-access", ACCOUNT, ACCESS, "--output", "new.toml"
+    )
+    assert (status, out) == (2, "")
+    assert "-m pip install tomli-w" in err
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [("--emails", "--emails: '{}' is not a folder"), ("--sign-in-store", "it is not")],
+)
+def test_import_access_unusable_places_are_status_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, option: str, message: str
+) -> None:
+    """A file for --emails, a store that is not SQLite: refused before any work."""
+    place = tmp_path / "place"
+    place.write_text("not a database, not a folder", encoding="utf-8")
+    status, out, err = run(capsys, "import-access", ACCOUNT, ACCESS, option, str(place))
+    assert (status, out) == (2, "")
+    assert message.format(place) in err
+
+
+def test_an_unwritable_emails_folder_is_status_2(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder the user cannot write into is refused before any work."""
+    monkeypatch.setattr(os, "access", lambda *_: False)  # as root would not see
+    argv = ["import-access", ACCOUNT, ACCESS, "--emails", str(tmp_path)]
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert f"--emails: the folder {str(tmp_path)!r} is not writable" in err
+
+
+def test_a_dry_run_checks_every_place_and_writes_nothing(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A dry run names the places it checked for --apply; it creates none."""
+    store = tmp_path / "s.db"
+    SQLiteSignInStore(store).close()
+    before = sorted(tmp_path.iterdir())
+    new, mail = tmp_path / "new.json", tmp_path / "mail"
+    argv = ["import-access", ACCOUNT, ACCESS, "--output", str(new)]
+    argv += ["--emails", str(mail), "--sign-in-store", str(store)]
+    status, out, _ = run(capsys, *argv)
+    assert status == 0
+    assert out.splitlines()[-1] == (
+        f"checked, for --apply: --output {new}, --emails {mail}, "
+        f"--sign-in-store {store}"
+    )
+    assert sorted(tmp_path.iterdir()) == before

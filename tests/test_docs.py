@@ -7,6 +7,7 @@ import shlex
 import shutil
 import struct
 import subprocess
+import tomllib
 import zlib
 from pathlib import Path
 from warnings import catch_warnings, filterwarnings
@@ -19,7 +20,10 @@ from sphinx.util.console import strip_colors
 from sphinx.util.docutils import docutils_namespace
 
 from ccroles import embed_matrix, feature_matrix
+from ccroles.accounts import Contact, Customer, NotificationSettings
 from ccroles.cli import main
+from ccroles.converter import _Document, _PreferencesEntry, _RoleEntry
+from ccroles.forms import FormField, TransactionForm
 from ccroles.render import MATRIX_BEGIN
 from tests.expected import COLUMNS, source_matrix
 from tests.markup import html_rows
@@ -188,9 +192,11 @@ def test_site_has_every_page(site: Path) -> None:
         "api.html",
         "cedar.html",
         "contributing.html",
+        "files.html",
         "forms.html",
         "genindex.html",
         "index.html",
+        "installing.html",
         "matrix.html",
         "py-modindex.html",
         "roles.html",
@@ -274,3 +280,42 @@ def test_site_matrix_page_renders_in_a_browser(site: Path, tmp_path: Path) -> No
         )
     )
     assert len(set(pixels)) > 16  # text and table rules, not a blank page
+
+
+FILES_PAGE = DOCS / "files.md"
+
+
+def test_the_file_format_pages_complete_example_validates(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The complete account file of the format page passes `ccroles validate`."""
+    [example] = [
+        code for language, _, code in fenced_blocks(FILES_PAGE) if language == "toml"
+    ]
+    path = tmp_path / "account.toml"
+    path.write_text(example, encoding="utf-8")
+    assert main(["validate", str(path)]) == 0
+    assert capsys.readouterr().out == f"{path}: ok\n"
+    data = tomllib.loads(example)
+    assert sorted(data) == sorted(attrs.fields_dict(_Document))
+
+
+@pytest.mark.parametrize(
+    "cls",
+    [
+        _Document,
+        _RoleEntry,
+        _PreferencesEntry,
+        Customer,
+        Contact,
+        NotificationSettings,
+        TransactionForm,
+        FormField,
+    ],
+    ids=lambda cls: cls.__name__,
+)
+def test_the_file_format_page_names_every_key(cls: type) -> None:
+    """Each key a file may hold is in a table of the format page."""
+    page = FILES_PAGE.read_text(encoding="utf-8")
+    for name in attrs.fields_dict(cls):
+        assert f"`{name}`" in page, name

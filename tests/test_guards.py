@@ -6,20 +6,40 @@ import json
 import logging
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ccroles import Decision, Level, LoginFacts, Reason, ReasonCode
+from ccroles import Decision, Level, LoginFacts, Reason, ReasonCode, Session
 from ccroles.decisions import (
     FeatureQuestion,
     FormQuestion,
     RecordQuestion,
     SignInQuestion,
 )
+from ccroles.exceptions import SessionWithoutSignInError
 from ccroles.forms import RecordType
-from ccroles.guards import HTML, JSON, Denial, Gate, customer_message, prefers_json
-from tests.guarded import AP, ENGINE, PAY, Invoice, lock, make_gate
+from ccroles.guards import (
+    HTML,
+    JSON,
+    Denial,
+    Gate,
+    customer_message,
+    nobody_signed_in,
+    prefers_html,
+    prefers_json,
+)
+from tests.guarded import (
+    AP,
+    BUYER,
+    ENGINE,
+    NOBODY,
+    NOW,
+    PAY,
+    Invoice,
+    lock,
+    make_gate,
+)
 
 
 @pytest.mark.parametrize("code", list(ReasonCode), ids=lambda code: code.value)
@@ -259,3 +279,174 @@ def test_a_gate_asks_about_login_facts_as_about_emails(
     assert PAY in gate.features_of(ap)
     assert gate.own(ap, "TRAN_CUSTINVC", [Invoice("INV-1", "101"), Invoice("X", "104")])
     assert gate.check_record(ap, "TRAN_CUSTINVC", Invoice("INV-9", "104")) is not None
+
+
+@pytest.mark.parametrize(
+    ("login", "who"),
+    [
+        (None, "nobody"),
+        ("", "nobody"),
+        (" ", "nobody"),
+        ("\t\n", "nobody"),
+        ("\u2003", "nobody"),  # an em space is white space too
+        ("ap@acme.example", "somebody"),
+        (" ap@acme.example ", "somebody"),
+        ("x", "somebody"),
+    ],
+)
+def test_one_rule_says_nobody_is_signed_in(login: str | None, who: str) -> None:
+    """``None`` and an empty or blank email mean nobody; anything else is asked."""
+    assert ("nobody" if nobody_signed_in(login) else "somebody") == who
+
+
+def test_login_facts_are_somebody() -> None:
+    """Facts of a login held by the portal are a login, never "nobody"."""
+    assert not nobody_signed_in(LoginFacts.of(ENGINE.account.login(AP)))
+
+
+@pytest.mark.parametrize("login", NOBODY)
+def test_nobody_gets_401_everywhere_never_403(login: str | None) -> None:
+    """Feature, record, list and menu: an empty login is nobody, not a stranger."""
+    gate = Gate(ENGINE)
+    feature = gate.check_feature(login, PAY)
+    record = gate.check_record(login, "TRAN_CUSTINVC", Invoice("INV-1", "101"))
+    assert feature is not None
+    assert record is not None
+    assert (feature.status, record.status) == (401, 401)
+    assert feature.message == (
+        "Make a Payment is not available to you. Please sign in first."
+    )
+    assert [r.signed_in for r in feature.decision.reasons] == [False]
+    assert gate.own(login, "TRAN_CUSTINVC", [Invoice("INV-1", "101")]) == []
+    assert gate.features_of(login) == frozenset()
+
+
+def test_nobody_is_refused_before_a_record_is_loaded() -> None:
+    """The pre-load 401 names no owner; a signed-in login goes on to the record."""
+    gate = Gate(ENGINE)
+    denial = gate.check_signed_in("", "TRAN_CUSTINVC", Level.EDIT)
+    assert denial is not None
+    assert denial.decision.question == RecordQuestion("TRAN_CUSTINVC", Level.EDIT, "")
+    assert denial.message == ("You can't change this invoice. Please sign in first.")
+    assert gate.check_signed_in(AP, "TRAN_CUSTINVC") is None
+
+
+def test_401_carries_the_gates_challenge_and_403_none() -> None:
+    """``WWW-Authenticate`` on a 401 only; a portal on tokens names its scheme."""
+    bearer = Gate(ENGINE, challenge='Bearer realm="api"')
+    nobody = bearer.check_feature(None, PAY)
+    refused = bearer.check_feature("purchasing@acme.example", PAY)
+    assert nobody is not None
+    assert refused is not None
+    assert nobody.headers == {"WWW-Authenticate": 'Bearer realm="api"'}
+    assert refused.headers == {}
+    default = Gate(ENGINE).check_feature(None, PAY)
+    assert default is not None
+    assert default.headers == {"WWW-Authenticate": 'Session realm="customer center"'}
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        (None, "json"),
+        ("", "json"),
+        ("*/*", "json"),
+        ("application/json", "json"),
+        ("text/html", "html"),
+        ("TEXT/HTML", "html"),
+        ("text/*", "html"),
+        ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
+        ("text/html;q=0.5, application/json;q=0.6", "json"),
+        ("text/html;q=0.6, application/json;q=0.5", "html"),
+        ("text/html;q=oops", "json"),
+        ("text/html;q=nan", "json"),
+    ],
+)
+def test_accept_header_prefers_html_only_when_it_says_so(
+    accept: str | None, expected: str
+) -> None:
+    """An API answers JSON unless the header rates HTML above it (a browser)."""
+    assert ("html" if prefers_html(accept) else "json") == expected
+
+
+def test_a_held_session_is_asked_as_its_login() -> None:
+    """A session the SignIn holds answers exactly as its login's email does."""
+    gate, _ = make_gate()
+    ap, buyer = Session(AP, NOW), Session(BUYER, NOW)
+    refused = gate.check_feature(buyer, PAY)
+    assert gate.check_feature(ap, PAY) is None
+    assert refused is not None
+    assert (refused.status, refused.reasons) == (403, ["level_too_low"])
+    assert gate.check_signed_in(ap, "TRAN_CUSTINVC") is None
+    assert gate.check_record(ap, "TRAN_CUSTINVC", Invoice("INV-1", "101")) is None
+    assert gate.own(ap, "TRAN_CUSTINVC", [Invoice("1", "101"), Invoice("9", "104")])
+    assert PAY in gate.features_of(ap)
+
+
+@pytest.mark.parametrize(
+    ("session", "reasons"),
+    [
+        (Session(AP, NOW - timedelta(seconds=1)), ["session_ended"]),
+        (Session("office@globex.example", NOW), ["no_access", "no_role"]),
+        (Session("", NOW), ["unknown_login"]),
+        (Session(" ", NOW), ["unknown_login"]),
+    ],
+)
+def test_a_refused_session_is_a_401_with_its_reasons(
+    session: Session, reasons: list[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ended before the credentials changed, or no longer allowed: sign in again."""
+    gate, _ = make_gate()
+    invoice = Invoice("INV-1", "101")
+    with caplog.at_level(logging.INFO, logger="ccroles.guards"):
+        denials = [
+            gate.check_feature(session, PAY),
+            gate.check_record(session, "TRAN_CUSTINVC", invoice),
+            gate.check_signed_in(session, "TRAN_CUSTINVC"),
+        ]
+    assert [(d.status, d.reasons) if d else None for d in denials] == [
+        (401, reasons)
+    ] * 3
+    assert all(d.headers for d in denials if d)
+    assert gate.own(session, "TRAN_CUSTINVC", [invoice]) == []
+    assert gate.features_of(session) == frozenset()
+    assert (
+        caplog.records[0]
+        .getMessage()
+        .startswith(f"401: {session.login.strip() or 'nobody signed in'} may not")
+    )
+
+
+def test_an_ended_session_asks_to_sign_in_again() -> None:
+    """The customer reads why: the session ended, sign in again."""
+    gate, _ = make_gate()
+    denial = gate.check_feature(Session(AP, NOW - timedelta(minutes=5)), PAY)
+    assert denial is not None
+    assert denial.message == (
+        "Make a Payment is not available to you. Please sign in again."
+    )
+
+
+def test_a_held_session_of_a_locked_login_is_refused() -> None:
+    """A lock does not end the session, but the gate refuses the login meanwhile."""
+    gate, store = make_gate()
+    lock(store, AP)
+    denial = gate.check_feature(Session(AP, NOW), PAY)
+    assert denial is not None
+    assert (denial.status, denial.reasons) == (403, ["locked"])
+
+
+def test_a_session_without_sign_in_is_a_configuration_error() -> None:
+    """A gate without a SignIn cannot check a session, and says so, never guesses."""
+    gate = Gate(ENGINE)
+    session = Session(AP, NOW)
+    with pytest.raises(SessionWithoutSignInError) as raised:
+        gate.check_feature(session, PAY)
+    assert str(raised.value) == (
+        "the login function gave a session of 'ap@acme.example', but the gate "
+        "has no SignIn to check it with; build the Gate with sign_in=..."
+    )
+    with pytest.raises(SessionWithoutSignInError):
+        gate.features_of(session)
+    with pytest.raises(SessionWithoutSignInError):
+        gate.check_signed_in(session, "TRAN_CUSTINVC")

@@ -20,8 +20,10 @@ from ccroles.guards.django import DjangoGuard
 from tests.guarded import (
     AP,
     BUYER,
+    CHALLENGE,
     INVOICES,
     JSON_ACCEPT,
+    NOBODY,
     PAY,
     Invoice,
     load_invoice,
@@ -153,13 +155,18 @@ def test_list_holds_only_the_logins_own_records(
     assert client.get("/invoices").text == ""
 
 
-@pytest.mark.parametrize("path", ["/pay", "/invoices/INV-1"])
-def test_nobody_signed_in_gets_401(
-    portal: tuple[Client, MemorySignInStore], path: str
+@pytest.mark.parametrize("login", NOBODY)
+@pytest.mark.parametrize("path", ["/pay", "/invoices/INV-1", "/invoices/INV-404"])
+def test_nobody_signed_in_gets_401_with_a_challenge(
+    portal: tuple[Client, MemorySignInStore], path: str, login: str | None
 ) -> None:
-    """Without a login the answer is 401, asking to sign in."""
-    response = portal[0].get(path, headers=JSON_ACCEPT)
-    assert (response.status_code, reasons_of(response.text)) == (401, ["unknown_login"])
+    """No login, an empty one alike: 401 with a challenge, a record loaded or not."""
+    response = portal[0].get(path, headers=login_header(login) | JSON_ACCEPT)
+    assert (
+        response.status_code,
+        reasons_of(response.text),
+        response.headers["WWW-Authenticate"],
+    ) == (401, ["unknown_login"], CHALLENGE)
 
 
 def test_locked_login_is_refused_everywhere(

@@ -4,6 +4,7 @@ No ``from __future__ import annotations`` here: FastAPI reads the routes'
 annotations, which name the guard's dependencies, at run time.
 """
 
+from datetime import timedelta
 from typing import Annotated
 
 import pytest
@@ -11,22 +12,25 @@ from fastapi import FastAPI, Request
 from fastapi.responses import PlainTextResponse
 from fastapi.testclient import TestClient
 
-from ccroles import MemorySignInStore
+from ccroles import MemorySignInStore, Session
 from ccroles.exceptions import UnknownFeatureError, UnknownPermissionError
 from ccroles.guards import HTML, JSON
 from ccroles.guards.fastapi import FastAPIGuard
 from tests.guarded import (
     AP,
+    BROWSER_ACCEPT,
     BUYER,
+    CHALLENGE,
     INVOICES,
-    JSON_ACCEPT,
+    NOBODY,
+    NOW,
     PAY,
     Invoice,
+    detail_reasons,
     load_invoice,
     lock,
     login_header,
     make_gate,
-    reasons_of,
 )
 
 
@@ -35,11 +39,11 @@ def login_of(request: Request) -> str | None:
     return request.headers.get("X-Login")
 
 
-def build() -> tuple[FastAPI, FastAPIGuard, MemorySignInStore]:
-    """The test portal on FastAPI."""
+def build(*, html: bool = False) -> tuple[FastAPI, FastAPIGuard, MemorySignInStore]:
+    """The test portal on FastAPI (browsers get HTML denials when *html*)."""
     app = FastAPI()
     gate, store = make_gate()
-    guard = FastAPIGuard(app, gate, login_of)
+    guard = FastAPIGuard(app, gate, login_of, html=html)
 
     @app.get("/pay", response_class=PlainTextResponse)
     def pay(login: Annotated[str, guard.requires(PAY)]) -> str:
@@ -81,17 +85,35 @@ def test_allowed_feature_runs_the_route(
     assert (200, f"Pay your invoices, {AP}") == (response.status_code, response.text)
 
 
-def test_role_without_the_feature_gets_403_saying_why(
-    portal: tuple[TestClient, MemorySignInStore],
+@pytest.mark.parametrize(
+    "accept", [{}, {"Accept": "*/*"}, {"Accept": "application/json"}, BROWSER_ACCEPT]
+)
+def test_role_without_the_feature_gets_403_in_fastapis_shape(
+    portal: tuple[TestClient, MemorySignInStore], accept: dict[str, str]
 ) -> None:
-    """The Buyer role lacks payments: 403, HTML by default, JSON on request."""
-    client = portal[0]
-    page = client.get("/pay", headers=login_header(BUYER))
-    data = client.get("/pay", headers=login_header(BUYER) | JSON_ACCEPT)
+    """The Buyer role lacks payments: 403 as JSON ``{"detail": ...}``, any Accept."""
+    data = portal[0].get("/pay", headers=login_header(BUYER) | accept)
+    assert (data.status_code, data.headers["content-type"]) == (403, JSON)
+    assert data.json() == {
+        "detail": {
+            "message": "Make a Payment is not available to you. Your role does "
+            "not include it; ask your administrator.",
+            "reasons": ["level_too_low"],
+        }
+    }
+
+
+def test_html_guard_answers_browsers_with_a_page_and_others_with_json() -> None:
+    """Built with ``html=True``: a browser gets the page, an API client JSON."""
+    client = TestClient(build(html=True)[0])
+    page = client.get("/pay", headers=login_header(BUYER) | BROWSER_ACCEPT)
+    data = client.get("/pay", headers=login_header(BUYER) | {"Accept": "*/*"})
+    nobody = client.get("/pay", headers=BROWSER_ACCEPT)
     assert (page.status_code, page.headers["content-type"]) == (403, HTML)
     assert "Make a Payment is not available to you." in page.text
-    assert (data.status_code, data.headers["content-type"]) == (403, JSON)
-    assert reasons_of(data.text) == ["level_too_low"]
+    assert (data.status_code, detail_reasons(data.text)) == (403, ["level_too_low"])
+    assert (nobody.status_code, nobody.headers["WWW-Authenticate"]) == (401, CHALLENGE)
+    assert "<h1>Please sign in</h1>" in nobody.text
 
 
 def test_other_customers_record_is_refused(
@@ -100,10 +122,10 @@ def test_other_customers_record_is_refused(
     """ACME's login opens ACME's invoice, not UMBRELLA's; a missing one is 404."""
     client = portal[0]
     own = client.get("/invoices/INV-1", headers=login_header(AP))
-    other = client.get("/invoices/INV-9", headers=login_header(AP) | JSON_ACCEPT)
+    other = client.get("/invoices/INV-9", headers=login_header(AP))
     missing = client.get("/invoices/INV-404", headers=login_header(AP))
     assert (own.status_code, own.text) == (200, "INV-1 of 101")
-    assert (other.status_code, reasons_of(other.text)) == (403, ["not_own_record"])
+    assert (other.status_code, detail_reasons(other.text)) == (403, ["not_own_record"])
     assert missing.status_code == 404
 
 
@@ -116,13 +138,18 @@ def test_list_holds_only_the_logins_own_records(
     assert client.get("/invoices").text == ""
 
 
-@pytest.mark.parametrize("path", ["/pay", "/invoices/INV-1"])
-def test_nobody_signed_in_gets_401(
-    portal: tuple[TestClient, MemorySignInStore], path: str
+@pytest.mark.parametrize("login", NOBODY)
+@pytest.mark.parametrize("path", ["/pay", "/invoices/INV-1", "/invoices/INV-404"])
+def test_nobody_signed_in_gets_401_with_a_challenge(
+    portal: tuple[TestClient, MemorySignInStore], path: str, login: str | None
 ) -> None:
-    """Without a login the answer is 401, asking to sign in."""
-    response = portal[0].get(path, headers=JSON_ACCEPT)
-    assert (response.status_code, reasons_of(response.text)) == (401, ["unknown_login"])
+    """No login, an empty one alike: 401 with a challenge, a record loaded or not."""
+    response = portal[0].get(path, headers=login_header(login))
+    assert (
+        response.status_code,
+        detail_reasons(response.text),
+        response.headers["WWW-Authenticate"],
+    ) == (401, ["unknown_login"], CHALLENGE)
 
 
 def test_locked_login_is_refused_everywhere(
@@ -131,11 +158,11 @@ def test_locked_login_is_refused_everywhere(
     """After five wrong passwords the login's session reaches nothing."""
     client, store = portal
     lock(store, AP)
-    pay = client.get("/pay", headers=login_header(AP) | JSON_ACCEPT)
-    invoice = client.get("/invoices/INV-1", headers=login_header(AP) | JSON_ACCEPT)
-    assert (pay.status_code, reasons_of(pay.text)) == (403, ["locked"])
-    assert (invoice.status_code, reasons_of(invoice.text)) == (403, ["locked"])
-    assert "after 2026-03-01 09:30 UTC" in pay.json()["message"]
+    pay = client.get("/pay", headers=login_header(AP))
+    invoice = client.get("/invoices/INV-1", headers=login_header(AP))
+    assert (pay.status_code, detail_reasons(pay.text)) == (403, ["locked"])
+    assert (invoice.status_code, detail_reasons(invoice.text)) == (403, ["locked"])
+    assert "after 2026-03-01 09:30 UTC" in pay.json()["detail"]["message"]
     assert client.get("/invoices", headers=login_header(AP)).text == ""
     assert client.get("/menu", headers=login_header(AP)).text == ""
 
@@ -160,3 +187,35 @@ def test_unknown_names_fail_when_declared() -> None:
         guard.requires("Make a Paymnet")
     with pytest.raises(UnknownPermissionError):
         guard.requires_record("TRAN_NOPE", load_invoice)
+
+
+def test_a_session_from_the_login_function_is_checked() -> None:
+    """A Session given by ``login_of``: held, the route; ended, a 401 saying why."""
+    app = FastAPI()
+    gate, _ = make_gate()
+
+    def session_of(request: Request) -> Session:
+        started = NOW - timedelta(minutes=int(request.headers["X-Minutes-Ago"]))
+        return Session(AP, started)
+
+    guard = FastAPIGuard(app, gate, session_of)
+
+    @app.get("/pay", response_class=PlainTextResponse)
+    def pay(session: Annotated[Session, guard.requires(PAY)]) -> str:
+        return f"Pay your invoices, {session.login}"
+
+    client = TestClient(app)
+    held = client.get("/pay", headers={"X-Minutes-Ago": "0"})
+    ended = client.get("/pay", headers={"X-Minutes-Ago": "1"})
+    assert (held.status_code, held.text) == (200, f"Pay your invoices, {AP}")
+    assert (ended.status_code, ended.json()) == (
+        401,
+        {
+            "detail": {
+                "message": "Make a Payment is not available to you. Please sign in "
+                "again.",
+                "reasons": ["session_ended"],
+            }
+        },
+    )
+    assert ended.headers["WWW-Authenticate"] == CHALLENGE

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 
 import flask
 import pytest
 
+from ccroles import Session
 from ccroles.exceptions import UnknownFeatureError, UnknownPermissionError
 from ccroles.guards import HTML, JSON
 from ccroles.guards.flask import FlaskGuard
 from tests.guarded import (
     AP,
     BUYER,
+    CHALLENGE,
     INVOICES,
     JSON_ACCEPT,
+    NOBODY,
+    NOW,
     PAY,
     Invoice,
     load_invoice,
@@ -28,6 +33,7 @@ if TYPE_CHECKING:
     from flask.testing import FlaskClient
 
     from ccroles import MemorySignInStore
+    from ccroles.guards import Denial
 
 
 def build() -> tuple[flask.Flask, FlaskGuard, MemorySignInStore]:
@@ -107,13 +113,18 @@ def test_list_holds_only_the_logins_own_records(
     assert client.get("/invoices").text == ""
 
 
-@pytest.mark.parametrize("path", ["/pay", "/invoices/INV-1"])
-def test_nobody_signed_in_gets_401(
-    portal: tuple[FlaskClient, MemorySignInStore], path: str
+@pytest.mark.parametrize("login", NOBODY)
+@pytest.mark.parametrize("path", ["/pay", "/invoices/INV-1", "/invoices/INV-404"])
+def test_nobody_signed_in_gets_401_with_a_challenge(
+    portal: tuple[FlaskClient, MemorySignInStore], path: str, login: str | None
 ) -> None:
-    """Without a login the answer is 401, asking to sign in."""
-    response = portal[0].get(path, headers=JSON_ACCEPT)
-    assert (response.status_code, reasons_of(response.text)) == (401, ["unknown_login"])
+    """No login, an empty one alike: 401 with a challenge, a record loaded or not."""
+    response = portal[0].get(path, headers=login_header(login) | JSON_ACCEPT)
+    assert (
+        response.status_code,
+        reasons_of(response.text),
+        response.headers["WWW-Authenticate"],
+    ) == (401, ["unknown_login"], CHALLENGE)
 
 
 def test_locked_login_is_refused_everywhere(
@@ -151,3 +162,56 @@ def test_unknown_names_fail_when_declared() -> None:
         guard.requires("Make a Paymnet")
     with pytest.raises(UnknownPermissionError):
         guard.requires_record("TRAN_NOPE", load_invoice)
+
+
+def test_application_page_renders_html_denials_json_stays() -> None:
+    """With ``page``, browsers get the portal's own page; JSON clients the JSON."""
+    app = flask.Flask(__name__)
+    gate, _ = make_gate()
+
+    def page(denial: Denial) -> str:
+        return f"<h1>Our page</h1><p>{denial.status}: {denial.message}</p>"
+
+    guard = FlaskGuard(app, gate, lambda r: r.headers.get("X-Login"), page=page)
+
+    @app.get("/pay")
+    @guard.requires(PAY)
+    def pay() -> str:
+        return "Pay your invoices"
+
+    client = app.test_client()
+    html = client.get("/pay", headers=login_header(BUYER))
+    data = client.get("/pay", headers=login_header(BUYER) | JSON_ACCEPT)
+    nobody = client.get("/pay")
+    assert (html.status_code, html.content_type) == (403, HTML)
+    assert html.text == (
+        "<h1>Our page</h1><p>403: Make a Payment is not available to you. Your "
+        "role does not include it; ask your administrator.</p>"
+    )
+    assert (data.content_type, reasons_of(data.text)) == (JSON, ["level_too_low"])
+    assert (nobody.status_code, nobody.headers["WWW-Authenticate"]) == (401, CHALLENGE)
+    assert nobody.text.startswith("<h1>Our page</h1><p>401: ")
+
+
+def test_a_session_from_the_login_function_is_checked() -> None:
+    """A Session given by ``login_of``: held, the page; ended, a 401 saying why."""
+    app = flask.Flask(__name__)
+    gate, _ = make_gate()
+
+    def login_of(request: flask.Request) -> Session:
+        started = NOW - timedelta(minutes=int(request.headers["X-Minutes-Ago"]))
+        return Session(AP, started)
+
+    guard = FlaskGuard(app, gate, login_of)
+
+    @app.get("/pay")
+    @guard.requires(PAY)
+    def pay() -> str:
+        return "Pay your invoices"
+
+    client = app.test_client()
+    held = client.get("/pay", headers={"X-Minutes-Ago": "0"})
+    ended = client.get("/pay", headers={"X-Minutes-Ago": "1"} | JSON_ACCEPT)
+    assert (held.status_code, held.text) == (200, "Pay your invoices")
+    assert (ended.status_code, reasons_of(ended.text)) == (401, ["session_ended"])
+    assert ended.headers["WWW-Authenticate"] == CHALLENGE

@@ -1,4 +1,5 @@
 import json
+import shlex
 import sys
 import tomllib
 import traceback
@@ -1021,10 +1022,14 @@ def test_roles_a_file_cannot_hold_are_refused(roles: list[Role], reason: str) ->
 def test_writing_toml_without_the_extra_says_which_extra(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Without tomli-w, writing TOML names the extra to install."""
+    """Without tomli-w, writing TOML names the command installing it here."""
     monkeypatch.setitem(sys.modules, "tomli_w", None)
-    with pytest.raises(MissingExtraError, match=r"pip install 'ccroles\[toml\]'"):
+    with pytest.raises(MissingExtraError) as caught:
         dumps_account(Account(), FileFormat.TOML)
+    assert str(caught.value) == (
+        "writing TOML needs 'tomli-w' (the 'toml' extra): "
+        f"{shlex.quote(sys.executable)} -m pip install tomli-w"
+    )
     assert dumps_account(Account(), FileFormat.JSON).startswith("{")
 
 
@@ -1306,3 +1311,16 @@ def test_a_bad_hash_is_reported_without_its_value(salt: object) -> None:
             "invalid value (not shown: the field is secret)",
         )
     ]
+
+
+def test_a_level_error_lists_the_words_a_person_types() -> None:
+    """The five level words, once each, not every spelling the parser reads."""
+    text = 'format = 1\n[[roles]]\nname = "X"\nbase = "Customer Center"\n'
+    text += 'levels = { LIST_CASE = "Admin" }\n'
+    with pytest.raises(DataFileError) as caught:
+        loads_account(text, FileFormat.TOML)
+    [problem] = caught.value.problems
+    assert problem.message == (
+        "'Admin' is not a permission level; expected one of None, View, Create, "
+        "Edit, Full (any case; '_none' and the like are read too)"
+    )

@@ -63,13 +63,18 @@ _ENGINES_KEY: pytest.StashKey[dict[Path, Engine]] = pytest.StashKey()
 
 
 def _known_roles(config: pytest.Config) -> dict[str, Role]:
-    """Every role seen, by folded name: the built-ins first (kept on the config)."""
-    if _ROLES_KEY not in config.stash:
-        from ccroles.names import fold  # noqa: PLC0415 (lazy)
-        from ccroles.roles import BUILTIN_ROLES  # noqa: PLC0415 (lazy)
+    """The roles the pinned matrix files name, by folded name (kept on the config)."""
+    return config.stash.setdefault(_ROLES_KEY, {})
 
-        config.stash[_ROLES_KEY] = {fold(role.name): role for role in BUILTIN_ROLES}
-    return config.stash[_ROLES_KEY]
+
+def _covered_roles(config: pytest.Config) -> Iterable[Role]:
+    """The roles coverage is reported for: those pinned, else the built-ins."""
+    known = _known_roles(config)
+    if known:
+        return known.values()
+    from ccroles.roles import BUILTIN_ROLES  # noqa: PLC0415 (lazy)
+
+    return BUILTIN_ROLES
 
 
 def _remember(config: pytest.Config, roles: Iterable[Role]) -> None:
@@ -96,7 +101,10 @@ class MatrixFile(pytest.File):
         except DataFileError as error:
             yield BrokenMatrixFile.from_parent(self, name="(malformed)", error=error)
             return
-        _remember(self.config, spec.roles.values())
+        named = (spec.roles.get(row.role) for row in spec.rows)
+        _remember(self.config, (role for role in named if role is not None))
+        if spec.engine is not None:
+            _remember(self.config, _named_roles(spec.engine.account))
         for row in spec.rows:
             yield RoleMatrixItem.from_parent(
                 self,
@@ -228,6 +236,17 @@ class CaseItem(_MatrixFileItem):
             assert_denied(self.engine, case.login, case.feature, reason=case.reason)
 
 
+def _named_roles(account: Account) -> list[Role]:
+    """The roles the account's logins hold and its custom roles, built-ins first."""
+    from ccroles.roles import BUILTIN_ROLES  # noqa: PLC0415 (lazy)
+
+    names: list[str | None] = [role.name for role in account.roles]
+    for customer in account.customers:
+        names += [customer.role, *(contact.role for contact in customer.contacts)]
+    roles = [account.role(name) for name in dict.fromkeys(names) if name is not None]
+    return sorted(roles, key=lambda role: role not in BUILTIN_ROLES)
+
+
 def _engine_of(config: pytest.Config, path: Path) -> Engine:
     """The engine of the account file at *path*, loaded once per run."""
     engines = config.stash.setdefault(_ENGINES_KEY, {})
@@ -241,7 +260,7 @@ def _engine_of(config: pytest.Config, path: Path) -> Engine:
             engines[path] = Engine(load_account(path))
         except CCRolesError as error:
             pytest.fail(str(error), pytrace=False)
-        _remember(config, engines[path].account.roles)
+        _remember(config, _named_roles(engines[path].account))
     return engines[path]
 
 
@@ -288,7 +307,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--ccroles-coverage",
         action="store_true",
         default=False,
-        help="report the role x feature cells that no test asserted",
+        help="report the role x feature cells that no test asserted, for the "
+        "roles the matrix and account files name",
     )
     group.addoption(
         "--ccroles-account",
@@ -332,7 +352,7 @@ def pytest_terminal_summary(
         return
     from ccroles.render import text_table  # noqa: PLC0415 (lazy)
 
-    cells = log.unasserted(_known_roles(config).values())
+    cells = log.unasserted(_covered_roles(config))
     terminalreporter.section("ccroles matrix coverage")
     if not cells:
         terminalreporter.write_line("every role x feature cell was asserted")

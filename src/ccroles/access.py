@@ -38,6 +38,7 @@ import attrs
 
 from ccroles.accounts import (
     Account,
+    AccountProblem,
     AccountRules,
     Customer,
     Login,
@@ -54,7 +55,7 @@ from ccroles.exceptions import (
     UnknownReferenceError,
     WeakPasswordError,
 )
-from ccroles.names import check_email
+from ccroles.names import check_email, email_key
 from ccroles.passwords import (
     DEFAULT_SCRYPT,
     Password,
@@ -361,14 +362,16 @@ def _email_faults(login: Login, given: str | None) -> tuple[list[_Fault], str | 
     Whether another login has it is an account rule: the new account's
     (:class:`~ccroles.accounts.AccountRules`) checks it.
     """
-    owner = login.label
     if given is not None:
         try:
-            return [], check_email(given, owner=owner)
-        except InvalidEmailError as error:
-            return [("email", error)], None
+            return [], check_email(given)
+        except InvalidEmailError:  # named only now: a label costs a string
+            try:
+                check_email(given, owner=login.label)
+            except InvalidEmailError as error:
+                return [("email", error)], None
     if login.email is None:
-        return [("email", MissingValueError("email", owner=owner))], None
+        return [("email", MissingValueError("email", owner=login.label))], None
     return [], login.email
 
 
@@ -390,10 +393,9 @@ def _procedure_faults(
     account: Account, login: Login, procedure: Procedure, email: str | None
 ) -> list[_Fault]:
     """Check an assigned password, or that notifications can be sent."""
-    owner = login.label
     needs_settings = isinstance(procedure, SendNotification) or procedure.notify
     if needs_settings and account.notification is None:
-        return [("procedure", MissingNotificationSettingsError(owner))]
+        return [("procedure", MissingNotificationSettingsError(login.label))]
     if isinstance(procedure, SendNotification):
         return []
     problems = _login_password_problems(
@@ -459,13 +461,18 @@ def _check_grant(  # noqa: PLR0913 (the grant, and what it is checked against)
         faults += _procedure_faults(account, login, grant.procedure, email)
     if email is None:
         return faults, None
-    changed = _with_access(login, email, role or login.role, grant, None)
     kept = keep and not faults and role is not None
     start = len(rules.problems)
-    if kept:
-        found = rules.replace_customer(position, login.customer, changed)
+    changed = login.customer
+    if _same_keys(login, email, grant):
+        found: list[AccountProblem] = []  # nothing the rules check changes
+        kept = False
     else:
-        found = rules.try_customer(position, login.customer, changed)
+        changed = _with_access(login, email, role or login.role, grant, None)
+        if kept:
+            found = rules.replace_customer(position, login.customer, changed)
+        else:
+            found = rules.try_customer(position, login.customer, changed)
     faults += [(str(problem.path[-1]), problem.error) for problem in found]
     if faults or role is None:
         if kept:  # refused after all: as try_customer leaves them
@@ -474,6 +481,24 @@ def _check_grant(  # noqa: PLR0913 (the grant, and what it is checked against)
         faults.sort(key=lambda fault: _FIELD_ORDER.index(fault[0]))
         return faults, None
     return faults, (email, role)
+
+
+def _same_keys(login: Login, email: str, grant: Grant) -> bool:
+    """Whether a grant keeps the login's email (as a key) and the website.
+
+    A grant changes only the login's email, role, access and hash, and the
+    customer's website. Of these, the account rules (which accepted the
+    record) check only that the email is no other login's, that the website
+    is the account's and that the role is; the grant's own checks refuse an
+    unknown role (by the stricter ``Account.role``). With the same email and
+    website, the changed record meets the rules as the record did, and the
+    rules' indexes would not change: there is nothing to try.
+    """
+    return (
+        login.email is not None
+        and email_key(email) == email_key(login.email)
+        and (grant.website is None or grant.website == login.customer.assigned_website)
+    )
 
 
 def _updated(

@@ -1,6 +1,6 @@
 """The bulk access import: a CSV file of grants and revocations, and its report.
 
-:func:`import_access` reads the rows a company exports (DOMAIN §7), checks
+:func:`import_access` reads the rows a company exports, checks
 each by the rules of :func:`~ccroles.access.grant_access` and
 :func:`~ccroles.access.revoke_access`, and answers an :class:`ImportReport`;
 :func:`render_report` words it. A dry run changes nothing.
@@ -20,6 +20,7 @@ from __future__ import annotations
 import array
 import csv
 import difflib
+import itertools
 import logging
 from typing import TYPE_CHECKING, Final
 
@@ -35,6 +36,7 @@ from ccroles.access import (
     SetUpNotification,
     _check_grant,
     _notification,
+    _same_keys,
     _separate_logins,
     _set_up,
     _stored,
@@ -42,9 +44,15 @@ from ccroles.access import (
     _without_access,
 )
 from ccroles.accounts import Account, Login
-from ccroles.exceptions import CustomerAccessOffError
-from ccroles.names import fold
-from ccroles.passwords import DEFAULT_SCRYPT, Password, ScryptParams
+from ccroles.exceptions import CCRolesError, CustomerAccessOffError, InvalidEmailError
+from ccroles.formats import quoted
+from ccroles.names import check_email, fold
+from ccroles.passwords import (
+    DEFAULT_SCRYPT,
+    MIN_PASSWORD_LENGTH,
+    Password,
+    ScryptParams,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -71,7 +79,7 @@ CSV_COLUMNS: Final = (
     "Password",
     "Confirm Password",
 )
-"""The columns a bulk access CSV may have (DOMAIN §7); others are ignored.
+"""The columns a bulk access CSV may have; others are ignored.
 
 Headers match ignoring case and surrounding spaces. Required: Give Access, and
 Internal ID (preferred) or Customer ID.
@@ -106,10 +114,6 @@ _FALSE: Final = ("FALSE", "NO", "F", "N")
 _CLOSE: Final = 0.8
 """How alike a header cell and a column name are to call the cell a typo."""
 
-_SHOWN: Final = 20
-"""The longest cell value a problem quotes; a longer one is described."""
-
-
 _SAVE_AS: Final = "save it as 'CSV UTF-8 (comma delimited)'"
 
 _UTF16: Final = f"the file is UTF-16 text, not UTF-8: {_SAVE_AS}"
@@ -127,19 +131,29 @@ def _not_utf8(error: UnicodeDecodeError) -> str:
     )
 
 
-def _quoted(text: str) -> str:
-    """*text* quoted for a problem: short, or only its length."""
-    if len(text) <= _SHOWN:
-        return repr(text)
-    return f"a value of {len(text)} characters"
-
-
 def _hide(message: str, secrets: Iterable[str]) -> str:
-    """*message* with every one of *secrets* (as written or quoted) hidden."""
+    """*message* with each of *secrets*, a whole cell, hidden.
+
+    A cell is hidden where a problem quotes it (whole or cut), and a
+    password-long one (8 characters or more) wherever its text appears; a
+    short cell is never looked for inside words.
+    """
     for secret in secrets:
-        for form in (repr(secret), repr(secret)[1:-1], secret):  # quoted first
+        for form in (quoted(secret), repr(secret)):
             message = message.replace(form, "(hidden)")
+        if len(secret) >= MIN_PASSWORD_LENGTH:
+            message = message.replace(secret, "(hidden)")
     return message
+
+
+def _shifted(cells: int, width: int) -> str:
+    """Why a row whose cells do not line up with the header's shows no value."""
+    kind = "extra" if cells > width else "missing"
+    return (
+        f"the row has {cells} cells where the header has {width}: a cell is "
+        f"{kind}, so values may have moved into other columns (none of them is "
+        "shown; fix the row's commas)"
+    )
 
 
 def _other_separator(cells: Sequence[str], known: Mapping[str, str]) -> str | None:
@@ -154,7 +168,7 @@ def _other_separator(cells: Sequence[str], known: Mapping[str, str]) -> str | No
 
 
 def _parse_flag(text: str) -> bool | None:
-    """``True``/``False`` for DOMAIN §7's spellings (any case), else ``None``."""
+    """``True`` for TRUE, YES, T, Y; ``False`` for FALSE, NO, F, N (any case)."""
     upper = text.upper()
     if upper in _TRUE:
         return True
@@ -169,7 +183,8 @@ class ImportProblem:
 
     Attributes:
         line: The line of the file where the row (or the header) starts.
-        column: The column concerned, or ``None`` for the whole file.
+        column: The column concerned (as the header has it, when it is
+            misspelt), or ``None`` for the whole file or row.
         message: What is wrong.
     """
 
@@ -181,7 +196,8 @@ class ImportProblem:
         """``line 3, column 'Role': ...``."""
         where = f"line {self.line}"
         if self.column is not None:
-            where += f", column {self.column!r}"
+            known = self.column in CSV_COLUMNS
+            where += f", column {repr(self.column) if known else quoted(self.column)}"
         return f"{where}: {self.message}"
 
 
@@ -204,7 +220,7 @@ class ImportReport:
         set_up_notifications: The set-up emails to send, one per row that
             assigns a password with Notify; empty unless applied.
         ignored_columns: The header's columns that are none of
-            :data:`CSV_COLUMNS` (DOMAIN §7 lets them be present), in order.
+            :data:`CSV_COLUMNS` (a file may have other columns), in order.
             A column close to a known one is a problem instead, not ignored.
     """
 
@@ -261,7 +277,7 @@ def render_report(report: ImportReport) -> str:
     """
     lines = [_summary(report)]
     if report.ignored_columns:
-        ignored = ", ".join(map(_quoted, report.ignored_columns))
+        ignored = ", ".join(map(quoted, report.ignored_columns))
         lines.append(f"ignored columns: {ignored}")
     lines.extend(str(problem) for problem in report.problems)
     lines.extend(f"note: {notice}" for notice in report.notices)
@@ -272,9 +288,9 @@ def _without_bom(lines: Iterable[str]) -> Iterator[str]:
     """The lines, the first without a UTF-8 byte order mark."""
     iterator = iter(lines)
     first = next(iterator, None)
-    if first is not None:
-        yield first.removeprefix("\ufeff")
-        yield from iterator
+    if first is None:
+        return iter(())
+    return itertools.chain((first.removeprefix("\ufeff"),), iterator)
 
 
 class _Import:
@@ -303,10 +319,14 @@ class _Import:
         self.ignored: list[str] = []
         self.secrets: tuple[str, ...] = ()
         self.problems: list[ImportProblem] = []
-        self.positions = {c.internal_id: i for i, c in enumerate(account.customers)}
         self.by_customer_id: dict[str, int] | None = None
         self.first_line = array.array("I", [0]) * len(account.customers)
-        self.rules = account.rules(shared=False)  # a change per row: plain dicts
+        # The account's indexes, shared until a row changes them (a login's
+        # email or website); then copied once into plain dicts, as a change
+        # per row costs a dict update there.
+        self.rules = account.rules()
+        self.owned = False
+        self.positions = self.rules.positions  # kept where the customers are
         self.customers = list(account.customers) if apply else None
         self.notifications: list[Notification] = []
         self.set_up_notifications: list[SetUpNotification] = []
@@ -320,13 +340,13 @@ class _Import:
         self.problems.append(ImportProblem(line, column, _hide(message, self.secrets)))
 
     def read(self, lines: Iterable[str]) -> None:
-        reader = csv.reader(_without_bom(lines), strict=True)
         end = 0
         header_read = False
         try:
+            reader = csv.reader(_without_bom(lines), strict=True)
             for cells in reader:
                 start, end = end + 1, reader.line_num
-                if not any(cell.strip() for cell in cells):
+                if not "".join(cells).strip():  # a blank line, or blank cells
                     continue
                 if header_read:
                     self.row(start, cells)
@@ -361,18 +381,17 @@ class _Import:
                 "file as 'CSV UTF-8 (comma delimited)'",
             )
             return False
+        misspelt: dict[str, int] = {}
+        typos = 0
         for index, cell in enumerate(cells):
             column = known.get(fold(cell))
             if column is None:
-                close = difflib.get_close_matches(fold(cell), known, 1, _CLOSE)
-                if close:  # a column with a typo would be dropped silently
-                    message = (
-                        f"column {index + 1} of the header is no known column; "
-                        f"did you mean {known[close[0]]!r}? (fix the header)"
-                    )
-                    self.problem(line, known[close[0]], message)
-                else:
+                meant = self.misspelt(line, index, cell, known)
+                if meant is None:
                     self.ignored.append(cell)
+                else:
+                    misspelt.setdefault(meant, index)
+                    typos += 1
                 continue
             if column in self.columns:
                 places = f"{self.columns[column] + 1} and {index + 1}"
@@ -380,6 +399,18 @@ class _Import:
                 self.problem(line, column, message)
             else:
                 self.columns[column] = index
+        # A misspelt column is read as the column meant, so that its rows are
+        # checked too (the problem above keeps the import from applying).
+        for column, index in misspelt.items():
+            self.columns.setdefault(column, index)
+        self.required_columns(line)
+        if len(self.problems) > typos:
+            self.ignored.clear()  # the header may be a row of values
+            return False
+        return True
+
+    def required_columns(self, line: int) -> None:
+        """Note each required column the header lacks."""
         if _GIVE_ACCESS not in self.columns:
             self.problem(line, _GIVE_ACCESS, "the header lacks this required column")
         if _INTERNAL_ID not in self.columns and _CUSTOMER_ID not in self.columns:
@@ -389,13 +420,25 @@ class _Import:
                 "the header lacks a column to find customers: 'Internal ID' "
                 "(preferred) or 'Customer ID'",
             )
-        if self.problems:
-            self.ignored.clear()  # the header may be a row of values
-        return not self.problems
+
+    def misspelt(
+        self, line: int, index: int, cell: str, known: Mapping[str, str]
+    ) -> str | None:
+        """The column a header cell close to a known one means (a problem)."""
+        close = difflib.get_close_matches(fold(cell), known, 1, _CLOSE)
+        if not close:
+            return None
+        column = known[close[0]]  # a column with a typo would be dropped silently
+        message = (
+            f"column {index + 1} of the header is no known column; "
+            f"did you mean {column!r}? (fix the header)"
+        )
+        self.problem(line, cell, message)
+        return column
 
     def cell(self, cells: Sequence[str], column: str, *, strip: bool = True) -> str:
         index = self.columns.get(column)
-        if index is None or index >= len(cells):
+        if index is None:  # rows have every column of the header (see row)
             return ""
         return cells[index].strip() if strip else cells[index]
 
@@ -411,7 +454,7 @@ class _Import:
         elif value is None:
             accepted = ", ".join((*_TRUE, *_FALSE))
             message = (
-                f"{_quoted(text)} is not a true/false value; accepted: {accepted} "
+                f"{quoted(text)} is not a true/false value; accepted: {accepted} "
                 "(any case)"
             )
             self.problem(line, column, message)
@@ -420,25 +463,23 @@ class _Import:
     def row(self, line: int, cells: Sequence[str]) -> None:
         self.rows += 1
         self.row_start = len(self.problems)
-        # A row's passwords are never shown; nor is any value of a row whose
-        # cells do not line up with the header's, as they may have moved.
-        secrets = [self.cell(cells, _PASSWORD), self.cell(cells, _CONFIRM)]
-        if len(cells) != self.width:
-            secrets += [cell.strip() for cell in cells]
-        self.secrets = tuple(text for text in secrets if text)
-        if any(cell.strip() for cell in cells[self.width :]):
-            self.problem(
-                line,
-                None,
-                f"the row has {len(cells)} cells where the header has {self.width}: "
-                "a cell is extra, so values may have moved into other columns "
-                "(none of them is shown)",
+        width = self.width
+        if len(cells) != width and (
+            len(cells) < width or "".join(cells[width:]).strip()
+        ):
+            # Its values may have moved into other columns: none is shown.
+            self.problems.append(
+                ImportProblem(line, None, _shifted(len(cells), self.width))
             )
             return
+        # A row's passwords are never shown, wherever they are quoted.
+        secrets = (self.cell(cells, _PASSWORD), self.cell(cells, _CONFIRM))
+        self.secrets = tuple(text for text in secrets if text)
         position = self.customer(line, cells)
         give = self.flag(line, cells, _GIVE_ACCESS, required=True)
         procedure = self.procedure(line, cells, give=give)
         if position is None or give is None:
+            self.unchecked(line, cells)
             return
         # The customer as the rows above left it (a second row is refused).
         login = Login(
@@ -448,6 +489,21 @@ class _Import:
             self.grant(line, cells, position, login, procedure)
         elif len(self.problems) == self.row_start:
             self.revoke(position, login)
+
+    def unchecked(self, line: int, cells: Sequence[str]) -> None:
+        """Check the Email and Role cells of a row whose login is unknown."""
+        email = self.cell(cells, _EMAIL)
+        if email:
+            try:
+                check_email(email, owner=f"the login of line {line}")
+            except InvalidEmailError as error:
+                self.problem(line, _EMAIL, str(error))
+        role = self.cell(cells, _ROLE)
+        if role:
+            try:
+                self.account.role(role)
+            except CCRolesError as error:
+                self.problem(line, _ROLE, str(error))
 
     def position(self, line: int, cells: Sequence[str]) -> tuple[str, int | None]:
         """The column that finds the row's customer, and its position."""
@@ -565,6 +621,10 @@ class _Import:
         # A row with a procedure and no problem so far is applied if its grant
         # has no fault: the rules keep its change (and give it back if not).
         applies = procedure is not None and len(self.problems) == self.row_start
+        email = grant.email if grant.email is not None else login.email
+        if not self.owned and not _same_keys(login, email or "", grant):
+            self.rules = self.rules.copy(shared=False)
+            self.owned = True
         faults, resolved = _check_grant(
             self.account,
             self.rules,
@@ -635,7 +695,7 @@ def import_access(
     scrypt: ScryptParams = DEFAULT_SCRYPT,
     now: datetime | None = None,
 ) -> ImportReport:
-    """Give or revoke access for many customers from a CSV file (DOMAIN §7).
+    """Give or revoke access for many customers from a CSV file.
 
     The file is read once, row by row: pass an open file (``newline=""``;
     ``encoding="utf-8-sig"`` or ``"utf-8"``, a byte order mark is dropped

@@ -2,14 +2,17 @@
 
 Usage::
 
+    ccroles --version
     ccroles matrix [--format text|markdown|rst|html|csv|json] [--roles FILE]
+        [--role NAME]...
     ccroles role NAME [--format ...] [--roles FILE]
     ccroles diff ROLE_A ROLE_B [--format ...] [--roles FILE]
     ccroles validate FILE...
-    ccroles readme [--write] FILE
+    ccroles readme [--write] [--roles FILE] FILE
     ccroles check ACCOUNT_FILE EMAIL FEATURE [--website W]
     ccroles explain ACCOUNT_FILE EMAIL FEATURE [--website W]
-    ccroles import-access ACCOUNT_FILE CSV_FILE [--apply [--output NEW_FILE]]
+    ccroles import-access ACCOUNT_FILE CSV_FILE [--apply] [--output NEW_FILE]
+        [--emails DIR|-] [--sign-in-store STORE]
     ccroles sign-in-status STORE EMAIL
     ccroles unlock STORE EMAIL
     ccroles export cedar ACCOUNT_FILE [--roles ROLES_FILE] [--namespace NAME]
@@ -21,8 +24,12 @@ for bad arguments or input. Bad arguments print one line on stderr; a file
 that does not load prints every problem it has. ``validate`` prints
 ``FILE: ok`` or every problem of each file. ``check`` prints ``allowed`` or
 ``denied:`` and the first reason; ``explain`` prints the whole explanation.
-``import-access`` prints the import's report and, with ``--apply`` and no
-problem, saves the new account to ``--output``. ``sign-in-status`` prints
+``import-access`` checks every place it would write (and the writer each
+needs) first, then prints the import's report; with ``--apply`` and no
+problem it saves the new account to ``--output``, registers the emails'
+set-password links with the ``--sign-in-store`` and writes the whole emails
+into ``--emails`` (``.eml`` files, mode 0600; ``-``: JSON lines on stdout).
+``sign-in-status`` prints
 whether a login of a sign-in store (a SQLite file) is locked, until when, and
 its wrong passwords in a row (status 1 while locked); ``unlock`` ends a lock
 (status 1 when the store has no record of the login, a misspelt email say).
@@ -36,6 +43,7 @@ one line; status 1 when a file has problems).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
@@ -59,7 +67,11 @@ from ccroles.wording import time_text
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
 
+    from ccroles.access import Notification, SetUpNotification
+    from ccroles.access_csv import ImportReport
+    from ccroles.accounts import Account
     from ccroles.render import Format
+    from ccroles.roles import Role
 
 
 __all__ = ["main"]
@@ -105,8 +117,9 @@ def _error(message: str) -> int:
 def _unwritable_argument(args: argparse.Namespace) -> str | None:
     """The first argument that is not UTF-8 text (an undecodable byte), if any."""
     for value in vars(args).values():
-        if isinstance(value, str) and not is_encodable(value):
-            return ascii(value)
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str) and not is_encodable(text):
+                return ascii(text)
     return None
 
 
@@ -116,10 +129,19 @@ def _roles(args: argparse.Namespace) -> RoleCatalogue:
     return RoleCatalogue((*BUILTIN_ROLES, *custom))
 
 
+def _chosen_roles(args: argparse.Namespace) -> list[Role]:
+    """The roles named by ``--role`` (any case, in order), else every role."""
+    roles = _roles(args)
+    if not args.role:
+        return list(roles.values())
+    chosen = [roles[name] for name in args.role]
+    return list({role.name: role for role in chosen}.values())  # each once
+
+
 def _matrix(args: argparse.Namespace) -> int:
     from ccroles.render import render_matrix  # noqa: PLC0415 (see _LAZY)
 
-    _say(render_matrix(feature_matrix(_roles(args).values()), args.format))
+    _say(render_matrix(feature_matrix(_chosen_roles(args)), args.format))
     return 0
 
 
@@ -164,10 +186,23 @@ def _add_validate(commands: argparse._SubParsersAction[_Parser]) -> None:
     validate.set_defaults(run=_validate)
 
 
+class _Version(argparse.Action):
+    """``--version``: print ``ccroles VERSION`` and exit 0, as ``--help`` does."""
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> NoReturn:
+        from importlib.metadata import version  # noqa: PLC0415 (see _LAZY)
+
+        _say(f"ccroles {version('ccroles')}")
+        parser.exit()
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="ccroles",
         description="Customer-center roles, permissions and features.",
+    )
+    parser.add_argument(
+        "--version", action=_Version, nargs=0, help="print the version and exit"
     )
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
@@ -175,6 +210,12 @@ def _parser() -> argparse.ArgumentParser:
     matrix = commands.add_parser("matrix", help="the feature matrix of the roles")
     _add_format_option(matrix)
     _add_roles_option(matrix)
+    matrix.add_argument(
+        "--role",
+        action="append",
+        metavar="NAME",
+        help="a role to show (repeatable; default: every role)",
+    )
     matrix.set_defaults(run=_matrix)
     role = commands.add_parser(
         "role", help="a role's levels, capabilities and features"
@@ -264,7 +305,7 @@ def _readme(args: argparse.Namespace) -> int:
     from ccroles.writing import write_atomically  # noqa: PLC0415 (see _LAZY)
 
     file: _TextFile = args.file
-    document = embed_matrix(file.text, feature_matrix(BUILTIN_ROLES))
+    document = embed_matrix(file.text, feature_matrix(_roles(args).values()))
     if not args.write:
         _say(document.removesuffix("\n"))
     elif document == file.text:
@@ -286,6 +327,7 @@ def _add_readme(commands: argparse._SubParsersAction[_Parser]) -> None:
     readme.add_argument(
         "--write", action="store_true", help="rewrite FILE in place (default: print it)"
     )
+    _add_roles_option(readme)
     readme.set_defaults(run=_readme)
 
 
@@ -352,40 +394,210 @@ def _add_explain(commands: argparse._SubParsersAction[_Parser]) -> None:
     explain_.set_defaults(run=_explain)
 
 
-def _import_access(args: argparse.Namespace) -> int:
-    """Import the CSV; print the report; save the new account if asked to."""
-    from ccroles.access_csv import import_access, render_report  # noqa: PLC0415 (_LAZY)
-    from ccroles.writing import can_write, dump_account  # noqa: PLC0415 (see _LAZY)
+def _writable(folder: Path) -> str | None:
+    """Why files cannot be made in *folder*, if they cannot."""
+    if not folder.is_dir():
+        return f"the folder {str(folder)!r} does not exist"
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return f"the folder {str(folder)!r} is not writable"
+    return None
 
-    output: str | None = args.output
-    if output is not None and not args.apply:
-        return _error("--output needs --apply: a dry run saves nothing")
-    if output is not None:
-        can_write(output)  # a bad suffix, folder or missing writer: before any work
+
+def _folder_problem(name: str) -> str | None:
+    """Why emails cannot be written into the folder *name* (made if missing)."""
+    folder = Path(name)
+    if folder.exists() and not folder.is_dir():
+        return f"{name!r} is not a folder"
+    return _writable(folder if folder.exists() else folder.parent)
+
+
+def _store_problem(name: str) -> str | None:
+    """Why the sign-in store *name* cannot be used, if it cannot."""
+    from ccroles.exceptions import SignInStoreError  # noqa: PLC0415 (see _LAZY)
+    from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
+
+    store = Path(name)
+    if not store.exists():
+        return _writable(store.parent)
+    try:
+        SQLiteSignInStore(store, create=False).close()
+    except SignInStoreError as error:
+        return str(error)
+    return None
+
+
+def _check_destinations(args: argparse.Namespace) -> str | None:
+    """Check every place the import will write, and what it needs, before work."""
+    from ccroles.writing import can_write  # noqa: PLC0415 (see _LAZY)
+
+    if args.output is not None:
+        can_write(args.output)  # a bad suffix, folder or missing writer
+    if args.emails not in {None, "-"}:
+        problem = _folder_problem(args.emails)
+        if problem is not None:
+            return f"--emails: {problem}"
+    if args.sign_in_store is not None:
+        problem = _store_problem(args.sign_in_store)
+        if problem is not None:
+            return f"--sign-in-store: {problem}"
+    return None
+
+
+def _import_access(args: argparse.Namespace) -> int:
+    """Import the CSV; print the report; save and deliver what it made if asked."""
+    from ccroles.access_csv import import_access, render_report  # noqa: PLC0415 (_LAZY)
+
+    problem = _check_destinations(args)
+    if problem is not None:
+        return _error(problem)
     account = load_account(args.account)
     try:
         with Path(args.csv).open(encoding="utf-8-sig", newline="") as lines:
             report = import_access(account, lines, apply=args.apply)
     except OSError as error:
         return _error(_cannot("read", args.csv, error))
-    if report.account is not None and output is not None:
+    if report.account is None:
+        _say(render_report(report))
+        if not report.problems:
+            _say(_dry_run_hint(args))
+        return _EXIT_PROBLEMS if report.problems else 0
+    return _deliver(args, report, report.account)
+
+
+def _dry_run_hint(args: argparse.Namespace) -> str:
+    """What ``--apply`` would do with the places given (all checked already)."""
+    places = [
+        f"{option} {value}"
+        for option, value in (
+            ("--output", args.output),
+            ("--emails", args.emails),
+            ("--sign-in-store", args.sign_in_store),
+        )
+        if value is not None
+    ]
+    if not places:
+        return "checked: give --apply with --output FILE and --emails DIR to apply"
+    return f"checked, for --apply: {', '.join(places)}"
+
+
+def _deliver(args: argparse.Namespace, report: ImportReport, account: Account) -> int:
+    """Save the new account, register the links, write the emails: in order."""
+    from ccroles.access_csv import render_report  # noqa: PLC0415 (see _LAZY)
+    from ccroles.writing import dump_account  # noqa: PLC0415 (see _LAZY)
+
+    output: str | None = args.output
+    if output is not None:
         try:
             # The new account file is where the portal keeps its logins, so it
             # keeps their password hashes (salted scrypt; never a password).
-            dump_account(report.account, output, include_secrets=True)
+            dump_account(account, output, include_secrets=True)
         except (OSError, UnicodeEncodeError) as error:
             reason = error if isinstance(error, OSError) else "text UTF-8 cannot write"
             return _error(f"cannot write {output!r}: {reason}; nothing was changed")
-    _say(render_report(report))
-    for notification in report.notifications:
-        _say(f"to send: {notification.recipient}: {notification.subject}")
-    if report.account is None:
-        return _EXIT_PROBLEMS if report.problems else 0
-    if output is None:
-        _say("not saved: give --output FILE to save the new account")
-    else:
-        _say(f"saved the new account to {output}")
+    if args.sign_in_store is not None:
+        _register(args.sign_in_store, account, report)
+    emails: list[Notification | SetUpNotification] = [
+        *report.notifications,
+        *report.set_up_notifications,
+    ]
+    written = _write_emails(args.emails, emails) if args.emails is not None else []
+    if args.emails != "-":
+        _say(render_report(report))
+        for message in emails:
+            _say(f"to send: {message.recipient}: {message.subject}")
+        for path in written:
+            _say(f"wrote {path}")
+        _say(_applied_note(args, report))
     return 0
+
+
+def _applied_note(args: argparse.Namespace, report: ImportReport) -> str:
+    """Where the new account went, and what is left to do with the links."""
+    lines = [
+        "not saved: give --output FILE to save the new account"
+        if args.output is None
+        else f"saved the new account to {args.output}"
+    ]
+    if report.notifications and args.sign_in_store is None:
+        lines.append(
+            "note: the set-password links are registered with no sign-in store "
+            "(give --sign-in-store FILE): the portal will not accept them"
+        )
+    elif report.notifications:
+        lines.append(f"registered the set-password links with {args.sign_in_store}")
+    if (report.notifications or report.set_up_notifications) and args.emails is None:
+        lines.append("note: the emails were not written (give --emails DIR)")
+    return "\n".join(lines)
+
+
+def _register(name: str, account: Account, report: ImportReport) -> None:
+    """Keep each notification's set-password link in the sign-in store *name*."""
+    from ccroles.signin import SignIn  # noqa: PLC0415 (see _LAZY)
+    from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
+
+    with SQLiteSignInStore(name) as store:
+        sign_in = SignIn(Engine(account), store)
+        for notification in report.notifications:
+            sign_in.register(notification)
+
+
+def _write_emails(
+    destination: str, emails: Sequence[Notification | SetUpNotification]
+) -> list[Path]:
+    """Write each email: ``.eml`` files (mode 0600) into a folder, or JSON lines.
+
+    With ``-`` each email is one JSON object on stdout (``from``, ``to``,
+    ``subject``, ``body``); else one file per email, ``NNNN-RECIPIENT.eml``,
+    readable by its owner only (a link sets a password), never replacing one.
+    """
+    import json  # noqa: PLC0415 (see _LAZY)
+
+    if destination == "-":
+        for email in emails:
+            _say(json.dumps(_email_fields(email), ensure_ascii=False))
+        return []
+    folder = Path(destination)
+    folder.mkdir(mode=0o700, exist_ok=True)
+    written = []
+    for number, email in enumerate(emails, 1):
+        path = folder / f"{number:04d}-{_file_name(email.recipient)}.eml"
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as out:
+            out.write(_eml(email))
+        written.append(path)
+    return written
+
+
+def _email_fields(email: Notification | SetUpNotification) -> dict[str, str]:
+    return {
+        "from": email.settings.administrator_email,
+        "to": email.recipient,
+        "subject": email.subject,
+        "body": email.body,
+    }
+
+
+def _eml(email: Notification | SetUpNotification) -> bytes:
+    """The email as an RFC 5322 message (what a mail client or sendmail reads)."""
+    from email.message import EmailMessage  # noqa: PLC0415 (see _LAZY)
+    from email.policy import SMTP  # noqa: PLC0415 (see _LAZY)
+
+    fields = _email_fields(email)
+    message = EmailMessage(policy=SMTP)
+    message["From"] = fields["from"]
+    message["To"] = fields["to"]
+    message["Subject"] = fields["subject"]
+    body = fields["body"]
+    message.set_content(body, cte="7bit" if body.isascii() else "8bit")  # links whole
+    return message.as_bytes()
+
+
+def _file_name(email: str) -> str:
+    """An email as a file name: letters, digits, ``@``, ``.``, ``-``, ``_``."""
+    safe = "".join(
+        c if c.isascii() and (c.isalnum() or c in "@._-") else "_" for c in email
+    )
+    return safe.lstrip(".")[:100] or "email"
 
 
 def _add_import_access(commands: argparse._SubParsersAction[_Parser]) -> None:
@@ -404,7 +616,19 @@ def _add_import_access(commands: argparse._SubParsersAction[_Parser]) -> None:
         "--output",
         metavar="NEW_ACCOUNT_FILE",
         help="with --apply: save the new account there (.toml, .json), "
-        "password hashes included",
+        "password hashes included (a dry run checks it can)",
+    )
+    command.add_argument(
+        "--emails",
+        metavar="DIR",
+        help="with --apply: write each email into DIR as a .eml file (mode 0600), "
+        "or as JSON lines on stdout with '-'",
+    )
+    command.add_argument(
+        "--sign-in-store",
+        metavar="FILE",
+        help="with --apply: register the set-password links with this sign-in "
+        "store (a SQLite file, created if missing), so that they work",
     )
     command.set_defaults(run=_import_access)
 
@@ -525,8 +749,8 @@ def _add_export(commands: argparse._SubParsersAction[_Parser]) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with *argv* (default: ``sys.argv[1:]``).
 
-    ``--help`` prints the help and exits (``SystemExit``, status 0), as
-    argparse does; everything else returns.
+    ``--help`` and ``--version`` print and exit (``SystemExit``, status 0),
+    as argparse does; everything else returns.
 
     Returns:
         The exit status: 0 for yes or done, 1 for no (denied, or problems
@@ -536,7 +760,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
     except _UsageError as error:
-        sys.stderr.write(f"{error}\n")
+        _write(sys.stderr, f"{error}\n")
         return _EXIT_USAGE
     unwritable = _unwritable_argument(args)
     if unwritable is not None:

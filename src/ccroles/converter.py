@@ -67,6 +67,7 @@ from ccroles.exceptions import (
     UnwritableRoleError,
     WrongRecordTypeError,
 )
+from ccroles.formats import quoted
 from ccroles.forms import FormPreferences, RecordType, TransactionForm
 from ccroles.names import fold
 from ccroles.permissions import PERMISSIONS, Level
@@ -625,14 +626,10 @@ class _Collector:
             raise DataFileError(self.source, self.problems)
 
 
-_SHOWN: Final = 20
-"""The longest value a problem quotes; a longer one, or a table, is described."""
-
-
 def _shown(value: object) -> str:
-    """*value* as a problem shows it: quoted when short and plain, else its kind."""
-    if isinstance(value, bool | int | str) and len(repr(value)) <= _SHOWN:
-        return repr(value)
+    """*value* as a problem shows it: text and numbers quoted, else its kind."""
+    if isinstance(value, int | str):  # bool included
+        return quoted(value)
     return f"({_kind(value)})"
 
 

@@ -17,6 +17,7 @@ is the bottom layer of the package: it imports nothing of ccroles, and
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, ClassVar
 
 import attrs
@@ -63,6 +64,7 @@ __all__ = [
     "PermissionNotOnRootError",
     "Problem",
     "SecondFactorNotAllowedError",
+    "SessionWithoutSignInError",
     "SignInStoreError",
     "UnknownCapabilityError",
     "UnknownFeatureError",
@@ -470,7 +472,7 @@ class InvalidLevelError(InvalidValueError):
     suggestion: str | None = attrs.field(default=None, init=False)
     _message = (
         "{self.text!r} is not a permission level; {self._hint}expected one of "
-        "{self._valid} (any case)"
+        "{self._valid}"
     )
 
     def __attrs_post_init__(self) -> None:
@@ -484,7 +486,13 @@ class InvalidLevelError(InvalidValueError):
 
     @property
     def _valid(self) -> str:
-        return ", ".join(self.valid)
+        """The words a person types, once each; the other spellings described."""
+        words: dict[str, str] = {}
+        for spelling in self.valid:
+            words.setdefault(spelling.lstrip("_").casefold(), spelling.lstrip("_"))
+        prefixed = [s for s in self.valid if s.startswith("_")]
+        also = f"; {prefixed[0]!r} and the like are read too" if prefixed else ""
+        return f"{', '.join(words.values())} (any case{also})"
 
 
 @attrs.define(auto_exc=True, slots=False, repr=False)
@@ -952,6 +960,25 @@ class InvalidQuestionError(CCRolesError, ValueError):
     _message = "cannot ask the engine about {self.subject}: {self.problem}"
 
 
+@attrs.define(auto_exc=True, slots=False, repr=False)
+class SessionWithoutSignInError(CCRolesError, TypeError):
+    """A guard got a session to check, but its gate has no sign-in rules.
+
+    A session is checked by :meth:`~ccroles.signin.SignIn.decide_session`
+    (has it ended?); a gate built without a ``SignIn`` cannot ask, and
+    refuses to guess. A configuration error, raised on the first request.
+
+    Attributes:
+        login: The session's login.
+    """
+
+    login: str
+    _message = (
+        "the login function gave a session of {self.login!r}, but the gate has "
+        "no SignIn to check it with; build the Gate with sign_in=..."
+    )
+
+
 # --- files -------------------------------------------------------------------
 
 
@@ -1041,8 +1068,17 @@ class MissingExtraError(CCRolesError, ImportError):
     package: str
     purpose: str
     _message = (
-        "{self.purpose} needs {self.package!r}: pip install 'ccroles[{self.extra}]'"
+        "{self.purpose} needs {self.package!r} (the {self.extra!r} extra): "
+        "{self.install}"
     )
+
+    @property
+    def install(self) -> str:
+        """The command that installs the package into the running Python."""
+        import shlex  # noqa: PLC0415 (only for this message; start-up stays small)
+
+        python = sys.executable or "python3"
+        return f"{shlex.quote(python)} -m pip install {shlex.quote(self.package)}"
 
 
 @attrs.define(auto_exc=True, slots=False, repr=False, init=False)

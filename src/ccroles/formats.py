@@ -23,6 +23,7 @@ import json
 import json.decoder
 import json.scanner
 import re
+import sys
 import tomllib
 import typing
 from pathlib import Path
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "FileFormat",
     "parse",
+    "quoted",
     "syntax_problem",
     "toml_lines",
 ]
@@ -77,6 +79,42 @@ class FileFormat(enum.Enum):
 _TOML_POSITION = re.compile(
     r"(?s)(.*) \(at (?:line (\d+), column (\d+)|end of document)\)"
 )
+
+
+_SHOWN: Final = 20
+"""The most characters of a typed value a problem quotes; a longer one is cut."""
+
+
+def quoted(value: str | int) -> str:
+    r"""*value* as a problem quotes what someone typed: escaped, cut when long.
+
+    Text of up to 20 characters, or a number of up to 20 characters, is shown
+    whole (text quoted and escaped); a longer one shows its first 20 and its
+    length. Data files and CSV imports quote values this one way.
+
+    >>> print(quoted("Give Acess"), quoted("tab\there"), quoted(-7), quoted(True))
+    'Give Acess' 'tab\there' -7 True
+    >>> print(quoted("x" * 30))
+    'xxxxxxxxxxxxxxxxxxxx'... (30 characters)
+    >>> print(quoted(10**24))
+    10000000000000000000... (25 digits)
+    >>> print(quoted(10**5000))
+    (an integer too long to write)
+    """
+    if isinstance(value, str):
+        if len(value) <= _SHOWN:
+            return repr(value)
+        return f"{value[:_SHOWN]!r}... ({len(value)} characters)"
+    if value.bit_length() > _LONGEST_BITS:  # more digits than Python writes out
+        return "(an integer too long to write)"
+    text = repr(value)
+    if len(text) <= _SHOWN:
+        return text
+    return f"{text[:_SHOWN]}... ({len(text.lstrip('-'))} digits)"
+
+
+_LONGEST_BITS: Final = 14_000
+"""Bits of an integer surely under Python's limit on digits written (4,300)."""
 
 
 def _unique_keys(pairs: list[tuple[str, object]]) -> dict[str, object]:
@@ -223,20 +261,24 @@ def _inside(value: object) -> Iterator[_Path]:
         yield from ((key, *path) for path in _inside(item))
 
 
+def _decoded(data: bytes, source: str) -> str:
+    """*data* as UTF-8 text; a byte that is not raises with its place."""
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        message = f"not UTF-8 text: byte {data[error.start]:#04x} is invalid here"
+        raise DataFileError(
+            source, [Problem(source, message, line=line, column=column)]
+        ) from None
+
+
 def parse(text: str | bytes, fmt: FileFormat, source: str) -> object:
     """Parse *text*; a syntax error raises with its line and column."""
     if isinstance(text, bytes):
-        data = text
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError as error:
-            before = data[: error.start]
-            line = before.count(b"\n") + 1
-            column = error.start - (before.rfind(b"\n") + 1) + 1
-            message = f"not UTF-8 text: byte {data[error.start]:#04x} is invalid here"
-            raise DataFileError(
-                source, [Problem(source, message, line=line, column=column)]
-            ) from None
+        text = _decoded(text, source)
     parsed: object
     try:
         if fmt is FileFormat.TOML:
@@ -250,8 +292,10 @@ def parse(text: str | bytes, fmt: FileFormat, source: str) -> object:
     except (ValueError, RecursionError) as error:
         if fmt is FileFormat.JSON:  # parse again, slowly, to find where
             message, position = _JSONLocator().locate(text)
-        elif isinstance(error, ValueError):
+        elif isinstance(error, tomllib.TOMLDecodeError):
             raise DataFileError(source, [syntax_problem(error, text, source)]) from None
+        elif isinstance(error, ValueError):  # an integer too long to convert
+            message, position = _long_integer(text)
         else:
             message, position = _NESTED, _deepest(text)
         line, column = _line_column(text, position)
@@ -269,6 +313,37 @@ def parse(text: str | bytes, fmt: FileFormat, source: str) -> object:
 
 
 _NESTED: Final = "values are nested too deeply to read"
+
+_DIGITS: Final = re.compile(r"[0-9][0-9_]*")
+
+
+def _long_integer(text: str) -> tuple[str, int]:
+    """The integer of TOML *text* with more digits than Python reads, and where.
+
+    Runs of digits that long are made short one by one, from the first: the
+    one after which the text reads is an integer (earlier runs were inside
+    strings, or are integers too long as well).
+    """
+    limit = sys.get_int_max_str_digits()
+    runs = [
+        match
+        for match in _DIGITS.finditer(text)
+        if len(match.group().replace("_", "")) > limit > 0
+    ]
+    for count, match in enumerate(runs, 1):
+        shortened, end = [], 0
+        for run in runs[:count]:
+            shortened += [text[end : run.start()], "0"]
+            end = run.end()
+        try:
+            tomllib.loads("".join(shortened) + text[end:])
+        except tomllib.TOMLDecodeError:  # pragma: no cover (a "0" reads as any run)
+            break
+        except ValueError:
+            continue
+        digits = len(match.group().replace("_", ""))
+        return f"the integer has {digits} digits, more than Python reads", match.start()
+    return "a number has more digits than Python reads", 0  # pragma: no cover
 
 
 def _line_column(text: str, position: int) -> tuple[int, int]:

@@ -111,19 +111,24 @@ def loads_roles(
     return loads_account(text, fmt, source=source).roles
 
 
+def _readable(name: str) -> str:
+    """A file name as problems show it: characters that do not print escaped."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in name)
+
+
 def _read(path: str | os.PathLike[str]) -> tuple[bytes, FileFormat]:
-    name = str(path)
-    if "\0" in name:
-        problem = Problem(repr(name), "cannot be read: a file name holds no NUL")
-        raise UnreadableFileError(repr(name), [problem])
-    if Path(path).is_dir():
-        problem = Problem(name, "cannot be read: it is a folder, not a file")
+    name = _readable(str(path))
+    if "\0" in str(path):
+        problem = Problem(name, "cannot be read: a file name holds no NUL")
         raise UnreadableFileError(name, [problem])
-    fmt = FileFormat.of(path)
     try:
+        if Path(path).is_dir():
+            problem = Problem(name, "cannot be read: it is a folder, not a file")
+            raise UnreadableFileError(name, [problem])
+        fmt = FileFormat.of(path)
         return Path(path).read_bytes(), fmt
-    except OSError as error:
-        problem = Problem(name, f"cannot be read: {error.strerror}")
+    except OSError as error:  # missing, no permission, a name too long, ...
+        problem = Problem(name, f"cannot be read: {error.strerror or error}")
         raise UnreadableFileError(name, [problem]) from None
 
 
@@ -135,7 +140,7 @@ def load_account(path: str | os.PathLike[str]) -> Account:
             every problem found.
     """
     text, fmt = _read(path)
-    return loads_account(text, fmt, source=str(path))
+    return loads_account(text, fmt, source=_readable(str(path)))
 
 
 def load_roles(path: str | os.PathLike[str]) -> tuple[Role, ...]:
@@ -146,4 +151,4 @@ def load_roles(path: str | os.PathLike[str]) -> tuple[Role, ...]:
             every problem found.
     """
     text, fmt = _read(path)
-    return loads_roles(text, fmt, source=str(path))
+    return loads_roles(text, fmt, source=_readable(str(path)))

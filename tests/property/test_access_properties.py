@@ -106,8 +106,10 @@ def _procedure(row: Row) -> Procedure | None:
     kind, password, confirm = row[4], row[5], row[6]
     if kind == "notify":
         return SendNotification()
-    if kind == "manual":
-        return AssignPassword(Password(password), Password(confirm))
+    if kind in {"manual", "both"}:
+        return AssignPassword(
+            Password(password), Password(confirm), notify=kind == "both"
+        )
     return None
 
 
@@ -176,10 +178,14 @@ REUSE = [
 ]
 """ACME gives up its email and DUNE takes it, a row later."""
 
+BOTH = ("103", "yes", "", "", "both", "plum-tractor-44", "plum-tractor-44")
+"""A password set by hand and the notification sent too (both columns yes)."""
+
 
 @given(table=tables(), customer_access=st.booleans())
 @example(table=REUSE, customer_access=True)
 @example(table=REUSE[::-1], customer_access=True)
+@example(table=[BOTH], customer_access=True)
 def test_an_import_is_granting_row_by_row(
     table: list[Row], *, customer_access: bool
 ) -> None:

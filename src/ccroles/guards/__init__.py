@@ -10,9 +10,14 @@ decision, with every fact and remedy, goes to the ``ccroles.guards`` logger
 customer.
 
 The login is whatever the application's own sign-in keeps for a request (an
-email today); the gate passes it to the engine as it is, and reads ``None``
-as "nobody is signed in". With a :class:`~ccroles.signin.SignIn`, a login
-locked after too many wrong passwords is refused everywhere, with the
+email today); the gate passes it to the engine as it is. One rule says who
+is signed in (:func:`nobody_signed_in`): ``None``, and an email that is
+empty or only white space, mean "nobody is signed in", answered 401 with a
+``WWW-Authenticate`` challenge (:attr:`Gate.challenge`) everywhere, never a
+403. A guard checks the login before it loads a record, so a visitor who is
+not signed in gets the same 401 whether or not the record exists. With a
+:class:`~ccroles.signin.SignIn`, a login locked after too many wrong
+passwords is refused everywhere, with the
 :attr:`~ccroles.decisions.ReasonCode.LOCKED` reason, until the lock ends.
 
 Names are checked when a guard is declared (:meth:`Gate.feature`,
@@ -32,6 +37,8 @@ each framework's idiom; this module imports none of them.
 (403, 'Make a Payment is not available to you. Your role does not include it; ask your administrator.')
 >>> gate.check_feature(None, "Make a Payment").status
 401
+>>> gate.check_feature("", "Make a Payment").headers
+{'WWW-Authenticate': 'Session realm="customer center"'}
 >>> gate.check_feature("ap@acme.example", "Mapping Store Locations") is None
 True
 """  # noqa: E501
@@ -57,8 +64,10 @@ from ccroles.decisions import (
     RecordQuestion,
     explain,
 )
+from ccroles.exceptions import SessionWithoutSignInError
 from ccroles.names import owner_id
 from ccroles.permissions import PERMISSIONS, Level, Permission
+from ccroles.signin import Session
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -68,12 +77,15 @@ if TYPE_CHECKING:
     from ccroles.signin import SignIn
 
 __all__ = [
+    "CHALLENGE",
     "HTML",
     "JSON",
     "Denial",
     "Gate",
     "SignedIn",
     "customer_message",
+    "nobody_signed_in",
+    "prefers_html",
     "prefers_json",
 ]
 
@@ -84,14 +96,36 @@ HTML: Final = "text/html; charset=utf-8"
 JSON: Final = "application/json"
 """The content type of a denial's JSON body."""
 
+CHALLENGE: Final = 'Session realm="customer center"'
+"""The ``WWW-Authenticate`` challenge of a 401 by default: sign in to the
+portal's session (a portal on bearer tokens passes its own to :class:`Gate`)."""
+
 _R = TypeVar("_R", bound="OwnedRecord")
 
-SignedIn = str | LoginFacts | None
+SignedIn = str | LoginFacts | Session | None
 """Who a request comes from, as the application's ``login_of`` says: the
-login's email, the :class:`~ccroles.accounts.LoginFacts` the portal holds, or
-``None`` when nobody is signed in."""
+login's email, the :class:`~ccroles.accounts.LoginFacts` the portal holds, the
+:class:`~ccroles.signin.Session` its sign-in started (checked on every
+request by the gate's ``SignIn``), or ``None`` when nobody is signed in."""
 
-_NOBODY: Final = Reason(ReasonCode.UNKNOWN_LOGIN, signed_in=False)
+_NOBODY: Final = (Reason(ReasonCode.UNKNOWN_LOGIN, signed_in=False),)
+
+
+def nobody_signed_in(login: SignedIn) -> bool:
+    """Whether *login* means that nobody is signed in: the one rule every guard asks.
+
+    ``None``, and an email that is empty or only white space (what a
+    session without its key often gives), mean nobody: a 401, never a 403.
+    A :class:`~ccroles.signin.Session` is read by its login.
+
+    >>> [nobody_signed_in(login) for login in (None, "", "  ", "ap@acme.example")]
+    [True, True, True, False]
+    """
+    if isinstance(login, Session):
+        login = login.login
+    if login is None:
+        return True
+    return isinstance(login, str) and not login.strip()
 
 
 def customer_message(decision: Decision) -> str:
@@ -142,6 +176,21 @@ def _quality(accept: str, media: str) -> float:
     return best[1]
 
 
+def prefers_html(accept: str | None) -> bool:
+    """Whether an ``Accept`` header prefers HTML to JSON (JSON on a tie).
+
+    What an API asks: a browser gets its page, every other client JSON.
+
+    >>> prefers_html("text/html,application/xhtml+xml,*/*;q=0.8")
+    True
+    >>> prefers_html("*/*"), prefers_html(None), prefers_html("application/json")
+    (False, False, False)
+    """
+    if not accept:
+        return False
+    return _quality(accept, "text/html") > _quality(accept, "application/json")
+
+
 def prefers_json(accept: str | None) -> bool:
     """Whether an ``Accept`` header prefers JSON to HTML (HTML on a tie).
 
@@ -168,15 +217,34 @@ class Denial:
         status: 401 when nobody is signed in, else 403 (another status is
             titled as a 403).
         decision: The decision, with every failing reason (for the log).
+        challenge: The ``WWW-Authenticate`` challenge a 401 carries.
     """
 
     status: int
     decision: Decision
+    challenge: str = CHALLENGE
 
     @property
     def message(self) -> str:
         """What the customer reads (:func:`customer_message`)."""
         return customer_message(self.decision)
+
+    @property
+    def reasons(self) -> list[str]:
+        """The reasons' codes, as the customer's bodies show them."""
+        return [reason.code.value for reason in self.decision.reasons]
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """The headers of the answer: a 401's ``WWW-Authenticate`` challenge.
+
+        >>> from ccroles.decisions import SignInQuestion
+        >>> Denial(403, Decision(SignInQuestion(), _NOBODY)).headers
+        {}
+        """
+        if self.status == 401:  # noqa: PLR2004 (HTTP's own number)
+            return {"WWW-Authenticate": self.challenge}
+        return {}
 
     def render(self, accept: str | None) -> tuple[str, str]:
         """The body for the customer, as ``(content type, text)``.
@@ -199,7 +267,7 @@ class Denial:
             body = {
                 "status": self.status,
                 "message": self.message,
-                "reasons": [reason.code.value for reason in self.decision.reasons],
+                "reasons": self.reasons,
             }
             return JSON, json.dumps(body)
         title = _TITLES.get(self.status, _TITLES[403])
@@ -222,11 +290,14 @@ class Gate:
             everywhere; ``None`` checks no lock.
         website: The website the portal serves, or ``None`` for the
             customer center itself.
+        challenge: The ``WWW-Authenticate`` challenge of a 401
+            (:data:`CHALLENGE` by default).
     """
 
     engine: Engine
     sign_in: SignIn | None = None
     website: str | None = None
+    challenge: str = CHALLENGE
 
     def feature(self, feature: str | Feature) -> str:
         """The catalogue's name of *feature*: call it when a guard is declared.
@@ -248,14 +319,42 @@ class Gate:
         """
         return PERMISSIONS.key_of(permission), Level.parse(level)
 
+    def signed_in(self, login: SignedIn) -> str | LoginFacts | tuple[Reason, ...]:
+        """The login to ask about, or the reasons for a 401.
+
+        ``None`` or a blank email (:func:`nobody_signed_in`): nobody is
+        signed in. A :class:`~ccroles.signin.Session` is asked to the gate's
+        ``SignIn`` (:meth:`~ccroles.signin.SignIn.decide_session`): a
+        session that has ended (the password changed since it started, the
+        login may no longer sign in) gives its reasons, else its login.
+
+        Raises:
+            SessionWithoutSignInError: A session, and the gate has no
+                ``SignIn`` to check it with.
+        """
+        if isinstance(login, Session):
+            if self.sign_in is None:
+                raise SessionWithoutSignInError(login.login)
+            if nobody_signed_in(login):
+                return _NOBODY
+            held = self.sign_in.decide_session(login)
+            return login.login if held.allowed else held.reasons
+        if login is None or nobody_signed_in(login):
+            return _NOBODY
+        return login
+
     def check_feature(self, login: SignedIn, feature: str) -> Denial | None:
-        """``None`` when *login* may use *feature*, else the :class:`Denial`."""
-        if login is None:
-            return self._deny(
-                401, Decision(FeatureQuestion(feature, self.website), (_NOBODY,))
-            )
-        decision = self.engine.decide(login, feature, self.website)
-        return self._checked(login, decision)
+        """``None`` when *login* may use *feature*, else the :class:`Denial`.
+
+        Raises:
+            SessionWithoutSignInError: A session, and no ``SignIn``.
+        """
+        who = self.signed_in(login)
+        if isinstance(who, tuple):
+            question = FeatureQuestion(feature, self.website)
+            return self._deny(401, Decision(question, who), login)
+        decision = self.engine.decide(who, feature, self.website)
+        return self._checked(who, decision)
 
     def check_record(
         self,
@@ -268,15 +367,46 @@ class Gate:
 
         Raises:
             InvalidIdError: The record's owner id is neither text nor an integer.
+            SessionWithoutSignInError: A session, and no ``SignIn``.
         """
-        if login is None:
+        who = self.signed_in(login)
+        if isinstance(who, tuple):
             owner = owner_id(record.customer_internal_id)
-            question = RecordQuestion(permission, level, owner, self.website)
-            return self._deny(401, Decision(question, (_NOBODY,)))
+            return self._unsigned(permission, level, owner, who, login)
         decision = self.engine.decide_record(
-            login, permission, record, level, self.website
+            who, permission, record, level, self.website
         )
-        return self._checked(login, decision)
+        return self._checked(who, decision)
+
+    def check_signed_in(
+        self, login: SignedIn, permission: str, level: Level = Level.VIEW
+    ) -> Denial | None:
+        """The 401 when nobody is signed in: ask it before loading a record.
+
+        Answered the same whether or not the record exists (its question
+        names no owner), so the status never tells a visitor which records
+        there are. A session that has ended is a 401 too. ``None`` when
+        someone is signed in: then load the record and ask
+        :meth:`check_record`.
+
+        Raises:
+            SessionWithoutSignInError: A session, and no ``SignIn``.
+        """
+        who = self.signed_in(login)
+        if isinstance(who, tuple):
+            return self._unsigned(permission, level, "", who, login)
+        return None
+
+    def _unsigned(
+        self,
+        permission: str,
+        level: Level,
+        owner: str,
+        reasons: tuple[Reason, ...],
+        login: SignedIn,
+    ) -> Denial:
+        question = RecordQuestion(permission, level, owner, self.website)
+        return self._deny(401, Decision(question, reasons), login)
 
     def own(
         self,
@@ -287,26 +417,29 @@ class Gate:
     ) -> list[_R]:
         """The records of *records* the login may reach: its own customer's.
 
-        Empty when nobody is signed in, the login is locked or its role lacks
-        the level.
+        Empty when nobody is signed in, the session has ended, the login is
+        locked or its role lacks the level.
         """
-        if login is None or self._lock(login):
+        who = self.signed_in(login)
+        if isinstance(who, tuple) or self._lock(who):
             return []
         return list(
-            self.engine.filter_records(login, permission, records, level, self.website)
+            self.engine.filter_records(who, permission, records, level, self.website)
         )
 
     def features_of(self, login: SignedIn) -> frozenset[str]:
         """The features *login* may use now: what a menu shows.
 
-        Empty when nobody is signed in or the login is locked.
+        Empty when nobody is signed in, the session has ended or the login
+        is locked.
         """
-        if login is None or self._lock(login):
+        who = self.signed_in(login)
+        if isinstance(who, tuple) or self._lock(who):
             return frozenset()
         return frozenset(
             name
             for name in self.engine.features
-            if self.engine.allows(login, name, self.website)
+            if self.engine.allows(who, name, self.website)
         )
 
     def _lock(self, login: str | LoginFacts) -> tuple[Reason, ...]:
@@ -329,9 +462,10 @@ class Gate:
             return None
         return self._deny(403, decision, login)
 
-    @staticmethod
-    def _deny(status: int, decision: Decision, login: SignedIn = None) -> Denial:
-        if login is None:
+    def _deny(self, status: int, decision: Decision, login: SignedIn) -> Denial:
+        if isinstance(login, Session):
+            login = login.login
+        if login is None or nobody_signed_in(login):
             who = "nobody signed in"
         else:
             who = login.label if isinstance(login, LoginFacts) else login
@@ -341,4 +475,4 @@ class Gate:
             explain(decision, who),
             extra={"decision": decision, "status": status, "login": login},
         )
-        return Denial(status, decision)
+        return Denial(status, decision, self.challenge)

@@ -1,7 +1,7 @@
 """Django guards: view decorators, the login's records, menus in templates.
 
-Needs the ``django`` extra (``pip install 'ccroles[django]'``). The
-application says how a request's login is found (``login_of``); the guard
+Needs the ``django`` extra (``pip install 'ccroles[django]'``; Django's
+test client needs nothing more). The application says how a request's login is found (``login_of``); the guard
 never guesses. A refused request is answered with the denial's body (see
 :class:`ccroles.guards.Denial`). For the menus, list the guard's
 :meth:`DjangoGuard.context_processor` in the ``TEMPLATES`` setting (by the
@@ -48,12 +48,14 @@ _T = TypeVar("_T", bound=HttpResponseBase)
 _R = TypeVar("_R", bound="OwnedRecord")
 
 
-@attrs.frozen
+@attrs.define
 class DjangoGuard:
     """Guards for Django views.
 
     Attributes:
-        gate: Asks the engine (and the sign-in state, if given).
+        gate: Asks the engine (and the sign-in state, if given). Assign a
+            new gate when the account changes (a password reset, a reloaded
+            file): the next request asks it.
         login_of: Turns a request into its login, ``None`` when nobody is
             signed in.
     """
@@ -100,7 +102,8 @@ class DjangoGuard:
 
         *load* is called with the view's URL keyword arguments and returns
         the record (``None``: 404). The view gets it as the keyword
-        ``record``.
+        ``record``. When nobody is signed in the answer is 401 before *load*
+        is called, so the status never tells whether the record exists.
 
         Raises:
             UnknownPermissionError: No permission has that key (when declared).
@@ -111,10 +114,13 @@ class DjangoGuard:
         def decorate(view: Callable[..., _T]) -> Callable[..., _T | HttpResponse]:
             @functools.wraps(view)
             def guarded(request: HttpRequest, **kwargs: object) -> _T | HttpResponse:
+                login = self.login_of(request)
+                denial = self.gate.check_signed_in(login, key, needed)
+                if denial is not None:
+                    return _response(request, denial)
                 record = load(**kwargs)
                 if record is None:
                     raise Http404
-                login = self.login_of(request)
                 denial = self.gate.check_record(login, key, record, needed)
                 if denial is not None:
                     return _response(request, denial)
@@ -147,4 +153,6 @@ class DjangoGuard:
 
 def _response(request: HttpRequest, denial: Denial) -> HttpResponse:
     content_type, body = denial.render(request.headers.get("Accept"))
-    return HttpResponse(body, status=denial.status, content_type=content_type)
+    return HttpResponse(
+        body, status=denial.status, content_type=content_type, headers=denial.headers
+    )

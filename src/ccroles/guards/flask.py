@@ -1,10 +1,11 @@
 """Flask guards: decorators for views, the login's records, menus in templates.
 
-Needs the ``flask`` extra (``pip install 'ccroles[flask]'``). The
-application says how a request's login is found (``login_of``); the
-guard never guesses. A refused request is answered with the denial's body
-(see :class:`ccroles.guards.Denial`), and templates get ``features``: the
-names of the features the login's role may use, for the menu.
+Needs the ``flask`` extra (``pip install 'ccroles[flask]'``; Flask's test
+client needs nothing more). The application says how a request's login is
+found (``login_of``); the guard never guesses. A refused request is answered
+with the denial's body (see :class:`ccroles.guards.Denial`), or with the
+application's own page for it (``page``), and templates get ``features``:
+the names of the features the login's role may use, for the menu.
 
 >>> import flask
 >>> from ccroles import Engine, load_account
@@ -21,8 +22,8 @@ names of the features the login's role may use, for the menu.
 200
 >>> client.get("/pay", headers={"X-Login": "purchasing@acme.example"}).status_code
 403
->>> client.get("/pay").status_code
-401
+>>> client.get("/pay").headers["WWW-Authenticate"]
+'Session realm="customer center"'
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 import attrs
 import flask
 
+from ccroles.guards import HTML
 from ccroles.permissions import Level, Permission
 
 if TYPE_CHECKING:
@@ -49,7 +51,7 @@ _T = TypeVar("_T")
 _R = TypeVar("_R", bound="OwnedRecord")
 
 
-@attrs.frozen
+@attrs.define
 class FlaskGuard:
     """Guards for one Flask application.
 
@@ -59,14 +61,21 @@ class FlaskGuard:
 
     Attributes:
         app: The application.
-        gate: Asks the engine (and the sign-in state, if given).
+        gate: Asks the engine (and the sign-in state, if given). Assign a
+            new gate when the account changes (a password reset, a reloaded
+            file): the next request asks it.
         login_of: Turns a request into its login, ``None`` when nobody is
             signed in.
+        page: Renders the HTML page of a denial, with the application's
+            own layout (its header, a way home, a sign-in link on a 401);
+            ``None`` answers with the denial's own plain page. A client
+            that prefers JSON gets the denial's JSON either way.
     """
 
     app: flask.Flask
     gate: Gate
     login_of: Callable[[flask.Request], SignedIn]
+    page: Callable[[Denial], str] | None = None
 
     def __attrs_post_init__(self) -> None:
         """Give the templates the login's features."""
@@ -95,7 +104,7 @@ class FlaskGuard:
             def guarded(*args: _P.args, **kwargs: _P.kwargs) -> _T | flask.Response:
                 denial = self.gate.check_feature(self.login(), name)
                 if denial is not None:
-                    return _response(denial)
+                    return self._response(denial)
                 return view(*args, **kwargs)
 
             return guarded
@@ -112,6 +121,8 @@ class FlaskGuard:
 
         *load* is called with the view's URL arguments and returns the
         record (``None``: 404). The view gets it as the keyword ``record``.
+        When nobody is signed in the answer is 401 before *load* is called,
+        so the status never tells whether the record exists.
 
         Raises:
             UnknownPermissionError: No permission has that key (when declared).
@@ -122,12 +133,16 @@ class FlaskGuard:
         def decorate(view: Callable[..., _T]) -> Callable[..., _T | flask.Response]:
             @functools.wraps(view)
             def guarded(**kwargs: object) -> _T | flask.Response:
+                login = self.login()
+                denial = self.gate.check_signed_in(login, key, needed)
+                if denial is not None:
+                    return self._response(denial)
                 record = load(**kwargs)
                 if record is None:
                     flask.abort(404)
-                denial = self.gate.check_record(self.login(), key, record, needed)
+                denial = self.gate.check_record(login, key, record, needed)
                 if denial is not None:
-                    return _response(denial)
+                    return self._response(denial)
                 return view(record=record, **kwargs)
 
             return guarded
@@ -149,7 +164,14 @@ class FlaskGuard:
         key, needed = self.gate.permission(permission, level)
         return self.gate.own(self.login(), key, records, needed)
 
-
-def _response(denial: Denial) -> flask.Response:
-    content_type, body = denial.render(flask.request.headers.get("Accept"))
-    return flask.Response(body, status=denial.status, content_type=content_type)
+    def _response(self, denial: Denial) -> flask.Response:
+        accept = flask.request.headers.get("Accept")
+        content_type, body = denial.render(accept)
+        if self.page is not None and content_type == HTML:
+            body = self.page(denial)
+        return flask.Response(
+            body,
+            status=denial.status,
+            content_type=content_type,
+            headers=denial.headers,
+        )
