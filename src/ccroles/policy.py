@@ -4,7 +4,8 @@ An :class:`Engine` is built once from an :class:`~ccroles.accounts.Account`
 and then only answers questions. Three kinds of question are asked of a login
 (an email of the account's, the account's :class:`~ccroles.accounts.Login`, or
 the :class:`~ccroles.accounts.LoginFacts` a portal holds in its own database;
-anything else raises :class:`TypeError`): may it use a *feature* of the matrix, may
+``None`` for nobody, denied as an unknown login; anything else raises
+:class:`TypeError`): may it use a *feature* of the matrix, may
 it reach a *record* at a level, may it *sign in*. Each has a plain-bool form
 for hot code (:meth:`Engine.allows`) and a form that returns a
 :class:`~ccroles.decisions.Decision` carrying every failing reason with the
@@ -125,7 +126,7 @@ _ACCESS_OFF: Final = Reason(ReasonCode.CUSTOMER_ACCESS_OFF)
 _UNKNOWN_LOGIN: Final = Reason(ReasonCode.UNKNOWN_LOGIN)
 
 
-_ACCEPTED: Final = "an email (str), a Login or a LoginFacts"
+_ACCEPTED: Final = "an email (str), a Login, a LoginFacts or None (nobody)"
 """What the engine's questions take as the login."""
 
 
@@ -458,8 +459,9 @@ class Engine:
     read from the portal's row: then the account needs no customers at all.
     Each is read as the same facts (a ``Login`` by
     :meth:`LoginFacts.of <ccroles.accounts.LoginFacts.of>`), so the answers
-    and reasons are those the email would get. Anything else (``None``,
-    bytes, a subclass) raises :class:`TypeError` naming what is accepted.
+    and reasons are those the email would get. ``None`` (nobody signed in)
+    is a login no one has; anything else (bytes, a subclass) raises
+    :class:`TypeError` naming what is accepted.
     One rule decides whether a login may sign in: Customer Access on, Give
     Access ticked, the customer active, the contact active when a contact
     logs in, and a customer center role of the account's.
@@ -613,7 +615,7 @@ class Engine:
 
     def allows(  # noqa: PLR0911 (the hot path returns as soon as it knows)
         self,
-        login: str | Login | LoginFacts,
+        login: str | Login | LoginFacts | None,
         feature: str | Feature,
         website: str | None = None,
     ) -> bool:
@@ -661,7 +663,7 @@ class Engine:
         site = self._website(website)
         granted: frozenset[str] = _NOTHING
         assigned = None
-        if isinstance(login, str):
+        if login is None or isinstance(login, str):  # None: nobody signed in
             key = email_key(login)
             if key in self._grants or self._learn(key):
                 granted = self._grants[key]
@@ -676,7 +678,7 @@ class Engine:
 
     def decide(
         self,
-        login: str | Login | LoginFacts,
+        login: str | Login | LoginFacts | None,
         feature: str | Feature,
         website: str | None = None,
     ) -> Decision:
@@ -699,7 +701,7 @@ class Engine:
 
     def _decide_otherwise(
         self,
-        login: str | Login | LoginFacts,
+        login: str | Login | LoginFacts | None,
         feature: str | Feature,
         website: str | None,
     ) -> Decision:
@@ -777,7 +779,7 @@ class Engine:
 
     def _decide_feature(
         self,
-        login: str | Login | LoginFacts,
+        login: str | Login | LoginFacts | None,
         feature: str | Feature,
         website: str | None,
     ) -> Decision:
@@ -800,7 +802,7 @@ class Engine:
 
     def allows_record(
         self,
-        login: str | Login | LoginFacts,
+        login: str | Login | LoginFacts | None,
         permission: str | Permission,
         record: OwnedRecord,
         level: Level | str = Level.VIEW,
@@ -819,7 +821,7 @@ class Engine:
 
     def decide_record(
         self,
-        login: str | Login | LoginFacts,
+        login: str | Login | LoginFacts | None,
         permission: str | Permission,
         record: OwnedRecord,
         level: Level | str = Level.VIEW,
@@ -853,7 +855,7 @@ class Engine:
 
     def filter_records(
         self,
-        login: str | Login | LoginFacts,
+        login: str | Login | LoginFacts | None,
         permission: str | Permission,
         records: Iterable[_R],
         level: Level | str = Level.VIEW,
@@ -880,7 +882,7 @@ class Engine:
 
     def _record_login(
         self,
-        login: str | Login | LoginFacts,
+        login: str | Login | LoginFacts | None,
         permission: str | Permission,
         level: Level | str,
         website: str | None,
@@ -900,7 +902,7 @@ class Engine:
 
     def form_view(
         self,
-        login: str | Login | LoginFacts,
+        login: str | Login | LoginFacts | None,
         record: OwnedRecord,
         record_type: RecordType | None = None,
         website: str | None = None,
@@ -931,7 +933,7 @@ class Engine:
 
     def decide_form(
         self,
-        login: str | Login | LoginFacts,
+        login: str | Login | LoginFacts | None,
         record: OwnedRecord,
         record_type: RecordType | None = None,
         website: str | None = None,
@@ -1008,7 +1010,7 @@ class Engine:
     # --- signing in -------------------------------------------------------
 
     def allows_sign_in(
-        self, login: str | Login | LoginFacts, website: str | None = None
+        self, login: str | Login | LoginFacts | None, website: str | None = None
     ) -> bool:
         """Whether *login* may sign in (to *website*, if given)."""
         state = self._state(login, website)
@@ -1016,7 +1018,7 @@ class Engine:
 
     def decide_sign_in(
         self,
-        login: str | Login | LoginFacts,
+        login: str | Login | LoginFacts | None,
         website: str | None = None,
         *,
         locked_until: datetime | None = None,
@@ -1085,7 +1087,7 @@ class Engine:
         """
         website = self._website(website)
         found: LoginFacts | None
-        if isinstance(login, str):
+        if login is None or isinstance(login, str):  # None: nobody signed in
             key = email_key(login)
             if key not in self._grants:
                 self._learn(key)
