@@ -238,12 +238,25 @@ def test_an_empty_or_unknown_email_is_denied(engine: Engine, email: str) -> None
     assert list(engine.filter_records(email, "TRAN_CUSTINVC", [Record("101")])) == []
 
 
-def test_an_email_that_is_not_text_is_denied(engine: Engine) -> None:
-    """Deny by default: a None email (no session at all) is denied too."""
-    nobody = cast("str", None)
-    assert not engine.allows(nobody, "Make a Payment")
-    assert engine.decide(nobody, "Billing").reasons[0].code is ReasonCode.UNKNOWN_LOGIN
-    assert not engine.decide_sign_in(nobody).allowed
+def test_nobody_is_denied_as_an_unknown_login(engine: Engine) -> None:
+    """Deny by default: None (no session at all) is denied, never True."""
+    assert not engine.allows(None, "Make a Payment")
+    assert engine.decide(None, "Billing").reasons[0].code is ReasonCode.UNKNOWN_LOGIN
+    assert not engine.decide_sign_in(None).allowed
+    assert not engine.allows_record(None, "TRAN_CUSTINVC", Record("101"))
+
+
+@pytest.mark.parametrize("login", [b"ap@acme.example", 101, ["ap@acme.example"]])
+def test_a_login_of_another_type_is_refused(engine: Engine, login: object) -> None:
+    """A login that is neither an email, a Login, LoginFacts nor None is an error."""
+    accepted = r"a login is an email \(str\), a Login, a LoginFacts or None \(nobody\)"
+    nobody = cast("str", login)
+    with pytest.raises(TypeError, match=accepted):
+        engine.allows(nobody, "Make a Payment")
+    with pytest.raises(TypeError, match=accepted):
+        engine.decide(nobody, "Billing")
+    with pytest.raises(TypeError, match=accepted):
+        engine.decide_sign_in(nobody)
 
 
 def test_the_cli_denies_an_empty_email(capsys: pytest.CaptureFixture[str]) -> None:

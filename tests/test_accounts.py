@@ -10,6 +10,7 @@ from ccroles import (
     Customer,
     FormPreferences,
     Login,
+    LoginFacts,
     RecordType,
     TransactionForm,
     UnknownLoginError,
@@ -184,15 +185,40 @@ def test_blank_ids_are_refused(field: str, name: str) -> None:
 
 
 def test_login_properties_follow_the_contact_or_the_customer() -> None:
-    """A contact login uses the contact's email, role and flag; activity needs both."""
+    """A contact login uses the contact's email, role and flag; active: the customer."""
     inactive_contact = Contact("c2", "x@acme.example", give_access=False, active=False)
     customer = acme(contacts=[inactive_contact], also_vendor=True, also_employee=True)
     assert Login(customer).give_access
-    assert Login(customer).active
+    assert (Login(customer).active, Login(customer).contact_active) == (True, True)
     assert not Login(customer, inactive_contact).give_access
-    assert not Login(customer, inactive_contact).active
+    contact_login = Login(customer, inactive_contact)
+    assert (contact_login.active, contact_login.contact_active) == (True, False)
     assert customer.other_logins == ("vendor", "employee")
-    assert not Login(acme(active=False), Contact("c3")).active
+    inactive_customer = Login(acme(active=False), Contact("c3"))
+    assert (inactive_customer.active, inactive_customer.contact_active) == (False, True)
+
+
+@pytest.mark.parametrize("customer_active", [True, False])
+@pytest.mark.parametrize("contact_active", [True, False, None])
+def test_active_means_the_same_on_a_login_and_its_facts(
+    *, customer_active: bool, contact_active: bool | None
+) -> None:
+    """Login.active is LoginFacts.active (the customer), and so is contact_active."""
+    contact = None if contact_active is None else Contact("c1", active=contact_active)
+    login = Login(acme(active=customer_active, assigned_website="Main"), contact)
+    facts = LoginFacts.of(login)
+    assert (login.active, login.contact_active) == (facts.active, facts.contact_active)
+    assert (login.internal_id, login.role, login.give_access) == (
+        facts.internal_id,
+        facts.role,
+        facts.give_access,
+    )
+    assert (login.assigned_website, login.label) == (
+        facts.assigned_website,
+        facts.label,
+    )
+    assert login.active is customer_active
+    assert login.contact_active is (contact_active is not False)
 
 
 def test_a_record_without_an_email_has_no_login() -> None:

@@ -356,15 +356,15 @@ def test_the_audit_command_prints_the_trail(
     assert (status, err) == (0, "")
     assert out.splitlines() == [
         (
-            "time (UTC)           kind     login            outcome  reasons"
+            "time                       kind     login            outcome  reasons"
             "         actor  client"
         ),
         (
-            "2026-03-01 09:30:00  sign_in  ap@acme.example  denied   wrong_password"
-            "  -      192.0.2.4"
+            "2026-03-01 09:30:00+00:00  sign_in  ap@acme.example  denied   "
+            "wrong_password  -      192.0.2.4"
         ),
         (
-            "2026-03-01 09:31:00  sign_in  ap@acme.example  allowed  -"
+            "2026-03-01 09:31:00+00:00  sign_in  ap@acme.example  allowed  -"
             "               -      -"
         ),
     ]

@@ -302,7 +302,7 @@ def test_a_logins_entities_give_the_whole_accounts_answers() -> None:
         sliced = answers(export.policies, login_entities(ACCOUNT, login), questions)
         if not isinstance(login, LoginFacts):
             assert sliced == answers(export.policies, everything, questions), login
-        assert any(sliced) is engine.allows_sign_in(login), login  # type: ignore[arg-type]
+        assert any(sliced) is engine.allows_sign_in(login), login
 
 
 def test_a_logins_entities_are_its_own_and_the_accounts() -> None:

@@ -26,6 +26,7 @@ from ccroles import (
 from ccroles.exceptions import (
     AdvancedPrintingForCustomerCenterError,
     ExternalFormForInternalRoleError,
+    InvalidIdError,
     InvalidNameError,
     InvalidOriginError,
     NoFormInEffectError,
@@ -585,7 +586,7 @@ def test_a_saved_order_holds_a_sales_order_form() -> None:
         "Invoice (External)",
         "a saved sales order",
     )
-    with pytest.raises(InvalidNameError):
+    with pytest.raises(InvalidIdError):
         SavedOrder(" ", Origin.staff(), STANDARD)
 
 

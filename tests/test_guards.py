@@ -68,7 +68,7 @@ def test_locked_sentence_says_until_when() -> None:
     reason = Reason(ReasonCode.LOCKED, until=until)
     assert customer_message(Decision(SignInQuestion(), (reason,))) == (
         "You can't sign in. Your login is locked after too many wrong passwords; "
-        "try again after 09:30 UTC, or ask your administrator."
+        "try again after 2026-03-01 09:30 UTC, or ask your administrator."
     )
 
 

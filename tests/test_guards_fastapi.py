@@ -162,7 +162,7 @@ def test_locked_login_is_refused_everywhere(
     invoice = client.get("/invoices/INV-1", headers=login_header(AP))
     assert (pay.status_code, detail_reasons(pay.text)) == (403, ["locked"])
     assert (invoice.status_code, detail_reasons(invoice.text)) == (403, ["locked"])
-    assert "after 09:30 UTC" in pay.json()["detail"]["message"]
+    assert "after 2026-03-01 09:30 UTC" in pay.json()["detail"]["message"]
     assert client.get("/invoices", headers=login_header(AP)).text == ""
     assert client.get("/menu", headers=login_header(AP)).text == ""
 

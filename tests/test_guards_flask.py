@@ -137,7 +137,7 @@ def test_locked_login_is_refused_everywhere(
     invoice = client.get("/invoices/INV-1", headers=login_header(AP) | JSON_ACCEPT)
     assert (pay.status_code, reasons_of(pay.text)) == (403, ["locked"])
     assert (invoice.status_code, reasons_of(invoice.text)) == (403, ["locked"])
-    assert "after 09:30 UTC" in pay.json["message"]  # type: ignore[index]
+    assert "after 2026-03-01 09:30 UTC" in pay.json["message"]  # type: ignore[index]
     assert client.get("/invoices", headers=login_header(AP)).text == ""
     assert client.get("/menu", headers=login_header(AP)).text == ""
 

@@ -30,7 +30,6 @@ from ccroles.exceptions import (
     UnknownRoleError,
     UnknownWebsiteError,
 )
-from ccroles.policy import _FACTS_KEPT
 from ccroles.testing import Record
 
 ACCOUNTANT = CUSTOMER_CENTER.customize("Accountant", levels={"TRAN_CUSTPYMT": "None"})
@@ -241,12 +240,18 @@ def test_login_facts_cannot_be_subclassed() -> None:
         type("Sly", (LoginFacts,), {})
 
 
-@pytest.mark.parametrize("login", [None, 101, object(), b"ap@acme.example"])
-def test_anything_else_is_no_login(login: object) -> None:
-    """Neither an email nor login facts: denied as an unknown login."""
-    assert not ENGINE.allows(login, PAY)  # type: ignore[arg-type]
-    assert codes(login) == [ReasonCode.UNKNOWN_LOGIN]
-    assert not ENGINE.allows_sign_in(login)  # type: ignore[arg-type]
+@pytest.mark.parametrize("login", [101, object(), b"ap@acme.example"])
+def test_anything_else_is_refused_naming_what_is_accepted(login: object) -> None:
+    """Neither an email, a Login nor login facts: a TypeError, never an answer."""
+    accepted = (
+        r"^a login is an email \(str\), a Login, a LoginFacts or None \(nobody\), got "
+    )
+    with pytest.raises(TypeError, match=accepted):
+        ENGINE.allows(login, PAY)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match=accepted):
+        codes(login)
+    with pytest.raises(TypeError, match=accepted):
+        ENGINE.allows_sign_in(login)  # type: ignore[arg-type]
 
 
 def test_the_facts_of_an_accounts_login() -> None:
@@ -326,10 +331,10 @@ def test_facts_are_kept_by_their_value_so_each_names_its_own_customer() -> None:
 def test_an_engine_keeps_the_checks_of_at_most_so_many_facts() -> None:
     """At the limit every one is kept; one more, and the engine starts afresh."""
     engine = Engine(ENGINE.account)
-    for number in range(_FACTS_KEPT):
+    for number in range(4096):  # the limit, written as a number
         engine.decide(facts(internal_id=str(number), give_access=False), PAY)
     kept = engine._facts
-    assert len(kept) == _FACTS_KEPT
+    assert len(kept) == 4096
     engine.decide(facts(internal_id="one more", give_access=False), PAY)
     assert list(kept) == [facts(internal_id="one more", give_access=False)]
     assert len(engine.with_account(engine.account)._facts) == 0
@@ -342,3 +347,58 @@ def test_facts_naming_a_role_the_account_lacks_raise_each_time() -> None:
         with pytest.raises(UnknownRoleError):
             engine.decide(facts(role="Acountant", give_access=False), PAY)
     assert engine._facts == {}
+
+
+def test_an_accounts_own_login_is_asked_about_as_its_email() -> None:
+    """Engine.allows(account.login(email), ...) answers as the email does."""
+    ap = Customer(
+        "101", "ACME", email="ap@acme.example", give_access=True, role="Accountant"
+    )
+    account = Account(roles=[ACCOUNTANT], customers=[ap])
+    engine = Engine(account)
+    login = account.login("AP@acme.example")
+    assert engine.allows(login, "Print a Statement") is True
+    assert engine.allows(login, PAY) is False
+    assert engine.decide(login, PAY) == engine.decide("ap@acme.example", PAY)
+    assert [r.code for r in engine.decide(login, PAY).reasons] == [
+        ReasonCode.LEVEL_TOO_LOW
+    ]
+    assert engine.allows_sign_in(login) is True
+    assert engine.allows_record(login, "TRAN_CUSTINVC", Record("101")) is True
+    assert engine.allows_record(login, "TRAN_CUSTINVC", Record("102")) is False
+
+
+def test_a_login_subclass_is_refused() -> None:
+    """A Login subclass could override its facts: the engine refuses it."""
+
+    class Sly(Login):
+        @property
+        def role(self) -> str | None:
+            return "Customer Center"
+
+    with pytest.raises(TypeError, match="got Sly"):
+        ENGINE.allows(Sly(Customer("101", "ACME")), PAY)
+
+
+def test_one_function_decides_whether_a_login_may_sign_in() -> None:
+    """A search of policy.py finds the sign-in flags read by one rule, and reasons."""
+    import ast  # noqa: PLC0415
+    from pathlib import Path  # noqa: PLC0415
+
+    from ccroles import policy  # noqa: PLC0415
+
+    assert policy.__file__ is not None
+    tree = ast.parse(Path(policy.__file__).read_text(encoding="utf-8"))
+    readers = {
+        function.name
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef)
+        for node in ast.walk(function)
+        if isinstance(node, ast.Attribute)
+        and node.attr in {"give_access", "contact_active"}
+        and not any(  # a nested function is counted by its own name
+            isinstance(inner, ast.FunctionDef) and inner is not function
+            for inner in ast.walk(function)
+        )
+    }
+    assert readers == {"_may_sign_in", "_login_reasons"}

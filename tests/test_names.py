@@ -14,6 +14,10 @@ from hypothesis import strategies as st
 from ccroles.exceptions import InvalidEmailError
 from ccroles.names import _ASCII_EMAIL, MAX_EMAIL_LENGTH, check_email, email_key, fold
 
+# The limits, written as numbers: a test never reads the constant it checks.
+LONGEST_EMAIL = 254
+LONGEST_LOCAL_PART = 64
+
 
 def by_the_rule(text: str) -> bool:
     """The email rule, spelt out as DOMAIN and :mod:`ccroles.names` state it.
@@ -22,12 +26,12 @@ def by_the_rule(text: str) -> bool:
     non-empty labels, nothing but printable characters and no space, at most
     254 characters in all.
     """
-    if text.count("@") != 1 or len(text) > MAX_EMAIL_LENGTH:
+    if text.count("@") != 1 or len(text) > LONGEST_EMAIL:
         return False
     local, domain = text.split("@")
     labels = domain.split(".")
     return (
-        1 <= len(local) <= 64
+        1 <= len(local) <= LONGEST_LOCAL_PART
         and len(labels) >= 2
         and all(labels)
         and all(c.isprintable() and c != " " for c in text)
@@ -60,7 +64,32 @@ def test_the_email_rule_is_the_one_domain_states(text: str) -> None:
 def test_the_length_limits_hold_at_their_boundaries(local: int, domain: int) -> None:
     """64 characters before the "@", 254 in all: at each limit and one over."""
     text = "a" * local + "@" + "b" * domain + ".example"
-    assert accepted(text) == (local <= 64 and len(text) <= MAX_EMAIL_LENGTH)
+    assert accepted(text) == (
+        local <= LONGEST_LOCAL_PART and len(text) <= LONGEST_EMAIL
+    )
+
+
+def test_the_longest_email_constant_is_254() -> None:
+    """The documented limit is the one the rule applies: 254 characters."""
+    assert MAX_EMAIL_LENGTH == 254
+
+
+@pytest.mark.parametrize(
+    ("domain", "length", "expected"),
+    [
+        ("b" * 236 + ".example", 254, True),
+        ("b" * 237 + ".example", 255, False),
+        ("é" * 236 + ".example", 254, True),
+        ("é" * 237 + ".example", 255, False),
+    ],
+)
+def test_an_email_of_254_characters_is_accepted_and_of_255_refused(
+    domain: str, length: int, *, expected: bool
+) -> None:
+    """At the limit and one over, on the ASCII fast path and the full check."""
+    text = "a" * 9 + "@" + domain
+    assert len(text) == length
+    assert accepted(text) is expected
 
 
 def test_an_email_beyond_ascii_is_an_email() -> None:
@@ -90,7 +119,7 @@ def test_every_printable_ascii_character_may_stand_in_a_local_part(char: str) ->
 
 def fast_path(text: str) -> bool:
     """Whether the one-pattern fast path accepts *text* (ASCII, at most 254)."""
-    return len(text) <= MAX_EMAIL_LENGTH and _ASCII_EMAIL(text) is not None
+    return len(text) <= LONGEST_EMAIL and _ASCII_EMAIL(text) is not None
 
 
 @given(

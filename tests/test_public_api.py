@@ -6,6 +6,7 @@ import pkgutil
 import re
 import subprocess
 import sys
+from copy import deepcopy
 from pathlib import Path
 
 import attrs
@@ -221,10 +222,10 @@ SEQUENCES = {"known", "valid", "allowed", "problems"}
 
 
 @pytest.mark.parametrize("cls", _error_classes(), ids=lambda cls: cls.__name__)
-def test_every_error_pickles_with_its_message_and_facts(
+def test_every_error_pickles_and_copies_with_its_message_and_facts(
     cls: type[ccroles.CCRolesError],
 ) -> None:
-    """Issue 12: errors round-trip through pickle (multiprocessing, xdist)."""
+    """Errors round-trip through pickle (multiprocessing, xdist) and deepcopy."""
     parameters = list(inspect.signature(cls.__init__).parameters.values())[1:]
     args: list[object] = []
     kwargs: dict[str, object] = {}
@@ -240,11 +241,11 @@ def test_every_error_pickles_with_its_message_and_facts(
         else:
             args.append(value)
     error = cls(*args, **kwargs)
-    copy = pickle.loads(pickle.dumps(error))  # noqa: S301 (our own bytes)
-    assert type(copy) is cls
-    assert str(copy) == str(error)
-    assert copy.args == error.args
-    assert vars(copy) == vars(error)
+    for copy in (pickle.loads(pickle.dumps(error)), deepcopy(error)):  # noqa: S301
+        assert type(copy) is cls
+        assert str(copy) == str(error)
+        assert copy.args == error.args
+        assert vars(copy) == vars(error)
 
 
 @pytest.mark.parametrize("cls", _error_classes(), ids=lambda cls: cls.__name__)

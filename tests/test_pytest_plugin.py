@@ -679,3 +679,22 @@ def test_the_tutorial_files_fail_as_the_tutorial_shows(
     result.assert_outcomes(passed=3, failed=2)
     for line in shown:
         result.stdout.fnmatch_lines([f"*{line}"])
+
+
+def test_coverage_counts_a_role_named_in_two_spellings_once(
+    pytester: pytest.Pytester,
+) -> None:
+    """Roles 'Clerk' and ' clerk' pinned by two files are one role (by fold)."""
+    center = list(FEATURES.allowed_for(BUILTIN_ROLES[0]))
+    for folder, name in (("one", "Clerk"), ("two", " clerk")):
+        pytester.mkdir(folder)
+        (pytester.path / folder / "roles.toml").write_text(
+            f'format = 1\n\n[[roles]]\nname = "{name}"\nbase = "Customer Center"\n',
+            encoding="utf-8",
+        )
+        (pytester.path / folder / "portal.ccroles.toml").write_text(
+            'roles = "roles.toml"\n' + matrix_file({name: center}), encoding="utf-8"
+        )
+    result = pytester.runpytest("--ccroles-coverage")
+    result.assert_outcomes(passed=2)
+    result.stdout.fnmatch_lines(["every role x feature cell was asserted"])

@@ -40,6 +40,7 @@ from ccroles.testing import (
     assert_allowed,
     assert_denied,
     assert_matrix,
+    customers,
     form_preferences,
     logins,
     owned_records,
@@ -202,15 +203,15 @@ def test_logins_of_an_account_without_any_are_empty() -> None:
 
 @given(owned_records(ACME), owned_records("102"))
 def test_owned_records_belong_to_the_customer(mine: Record, theirs: Record) -> None:
-    """owned_records takes a customer or an internal id."""
-    assert mine.customer_internal_id == "101"
-    assert theirs.customer_internal_id == "102"
+    """owned_records takes a customer or an internal id (drawn as text or integer)."""
+    assert mine.customer_internal_id in {"101", 101}
+    assert theirs.customer_internal_id in {"102", 102}
 
 
 @given(records_owned_by_others(ACME, account=ACCOUNT))
 def test_records_of_others_never_belong_to_the_customer(record: Record) -> None:
     """records_owned_by_others never draws the customer's own record."""
-    assert record.customer_internal_id != "101"
+    assert record.customer_internal_id not in {"101", 101}
     assert not ENGINE.allows_record("ap@acme.example", "TRAN_CUSTINVC", record)
 
 
@@ -369,3 +370,27 @@ def test_spellings_reach_other_cases_and_surrounding_space() -> None:
     assert find(spellings("Buyer"), lambda spelt: spelt.strip() == "bUYER")
     assert find(spellings("Buyer"), lambda spelt: spelt.startswith("\u00a0"))
     assert find(spellings("ß"), lambda spelt: spelt == "SS") == "SS"
+
+
+@given(customers(max_contacts=2))
+def test_customers_have_ids_as_text_and_emails_the_rule_accepts(
+    customer: Customer,
+) -> None:
+    """Drawn ids are text (an integer is read as its text); emails pass the rule."""
+    from ccroles.names import check_email  # noqa: PLC0415
+
+    logins: list[Customer | Contact] = [customer, *customer.contacts]
+    assert all(isinstance(each.email, str | None) for each in logins)
+    for each in logins:
+        if each.email is not None:
+            assert check_email(each.email) == each.email
+    assert isinstance(customer.internal_id, str)
+
+
+@given(owned_records("007"), owned_records("101"))
+def test_an_owner_id_is_drawn_as_its_integer_only_when_it_is_that_integers_text(
+    padded: Record, plain: Record
+) -> None:
+    """'007' is no integer's text (it stays text); '101' may come as 101."""
+    assert padded.customer_internal_id == "007"
+    assert plain.customer_internal_id in {"101", 101}

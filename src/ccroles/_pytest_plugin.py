@@ -63,7 +63,7 @@ _ENGINES_KEY: pytest.StashKey[dict[Path, Engine]] = pytest.StashKey()
 
 
 def _known_roles(config: pytest.Config) -> dict[str, Role]:
-    """The roles the pinned matrix files name, by name (kept on the config)."""
+    """The roles the pinned matrix files name, by folded name (kept on the config)."""
     return config.stash.setdefault(_ROLES_KEY, {})
 
 
@@ -78,10 +78,15 @@ def _covered_roles(config: pytest.Config) -> Iterable[Role]:
 
 
 def _remember(config: pytest.Config, roles: Iterable[Role]) -> None:
-    """Count *roles* in the coverage report (the first role of a name wins)."""
+    """Count *roles* in the coverage report (the first role of a name wins).
+
+    Names compare ignoring case and surrounding white space, as everywhere.
+    """
+    from ccroles.names import fold  # noqa: PLC0415 (lazy)
+
     known = _known_roles(config)
     for role in roles:
-        known.setdefault(role.name, role)
+        known.setdefault(fold(role.name), role)
 
 
 class MatrixFile(pytest.File):

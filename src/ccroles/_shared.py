@@ -33,13 +33,23 @@ _EMPTY: Final[tuple[object, ...]] = (None,) * (1 << _BITS)
 
 
 class _Missing:
-    """Marks a key deleted in the changes (so the base's entry is hidden)."""
+    """A marker: a key deleted in the changes, or one the trie lacks.
 
-    __slots__ = ()
+    Markers are compared by identity, so a copy or a pickle of one is the
+    marker itself (it is loaded by its name in this module).
+    """
+
+    __slots__ = ("_name",)
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __reduce__(self) -> str:
+        return self._name
 
 
-_DELETED: Final = _Missing()
-_ABSENT: Final = _Missing()  # what the trie answers for a key it lacks
+_DELETED: Final = _Missing("_DELETED")  # a key deleted (the base's is hidden)
+_ABSENT: Final = _Missing("_ABSENT")  # what the trie answers for a key it lacks
 
 
 class _Leaf:

@@ -63,6 +63,7 @@ from ccroles.passwords import (
     hash_password,
     password_problems,
 )
+from ccroles.wording import time_text
 
 if TYPE_CHECKING:
     from ccroles.passwords import PasswordHash
@@ -235,7 +236,7 @@ class Notification:
         return {
             **_addresses(self.recipient, self.customer_id, self.settings),
             "set_password_link": self.link,
-            "link_expires": self.expires.strftime("%Y-%m-%d %H:%M %Z"),
+            "link_expires": time_text(self.expires),
         }
 
     @property

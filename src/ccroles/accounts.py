@@ -50,6 +50,7 @@ from ccroles.names import as_id, check_email, email_key, fold, is_encodable
 # cattrs reads the field types at run time; signin.py imports the name from here
 from ccroles.passwords import PasswordHash as PasswordHash  # noqa: PLC0414, TC001
 from ccroles.roles import BUILTIN_ROLES, Role, RoleCatalogue, escalation
+from ccroles.wording import login_label
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, MutableMapping
@@ -102,9 +103,9 @@ def _check_email(
         check_email(value)
     except InvalidEmailError as refused:  # named only now: the common case is valid
         owner = (
-            f"contact {instance.id!r}"
+            login_label(None, instance.id)
             if isinstance(instance, Contact)
-            else f"customer {instance.customer_id!r}"
+            else login_label(instance.customer_id)
         )
         error = InvalidEmailError(refused.email, owner=owner)
         error.field = field.name
@@ -205,17 +206,11 @@ class AccountProblem:
         return f"{format_path(self.path)}: {self.error}"
 
 
-def _label(customer_id: str, contact_id: str | None = None) -> str:
-    """How messages name a login: ``customer 'ACME'``, ``contact 'c1' of ...``."""
-    owner = f"customer {customer_id!r}"
-    return owner if contact_id is None else f"contact {contact_id!r} of {owner}"
-
-
 def _login_label(customer: Customer, number: int | None) -> str:
     """How messages name *customer*'s own login, or that of its contact *number*."""
     if number is None:
-        return _label(customer.customer_id)
-    return _label(customer.customer_id, customer.contacts[number].id)
+        return login_label(customer.customer_id)
+    return login_label(customer.customer_id, customer.contacts[number].id)
 
 
 def _login_path(index: int, number: int | None) -> _Path:
@@ -364,7 +359,7 @@ class AccountRules:
             internal_id, customer_id = customer.internal_id, customer.customer_id
             if internal_id in by_id:
                 error = DuplicateReferenceError(
-                    "internal id", internal_id, owner=_label(customer_id)
+                    "internal id", internal_id, owner=login_label(customer_id)
                 )
                 self._add(("customers", index, "internal_id"), error)
             else:
@@ -372,7 +367,7 @@ class AccountRules:
                 positions[internal_id] = index
             if customer_id in customer_ids:
                 error = DuplicateReferenceError(
-                    "customer id", customer_id, owner=_label(customer_id)
+                    "customer id", customer_id, owner=login_label(customer_id)
                 )
                 self._add(("customers", index, "customer_id"), error)
             customer_ids[customer_id] = True
@@ -381,7 +376,7 @@ class AccountRules:
                 unknown = UnknownReferenceError(
                     "website",
                     assigned,
-                    owner=_label(customer_id),
+                    owner=login_label(customer_id),
                     known=websites.values(),
                 )
                 self._add(("customers", index, "assigned_website"), unknown)
@@ -393,7 +388,7 @@ class AccountRules:
         """Contact ids unique; each contact's login checked."""
         for number, contact in enumerate(customer.contacts):
             if contact.id in self._contact_ids:
-                label = _label(customer.customer_id, contact.id)
+                label = login_label(customer.customer_id, contact.id)
                 error = DuplicateReferenceError("contact id", contact.id, owner=label)
                 self._add(("customers", index, "contacts", number, "id"), error)
             self._contact_ids[contact.id] = True
@@ -834,9 +829,17 @@ class Login:
 
     @property
     def active(self) -> bool:
-        """Whether the login's records are active (a contact's customer too)."""
-        contact_active = self.contact is None or self.contact.active
-        return self.customer.active and contact_active
+        """Whether the customer is active (as :attr:`LoginFacts.active`).
+
+        A contact's own flag is :attr:`contact_active`; a login may sign in
+        only when both hold (and more: see :class:`~ccroles.policy.Engine`).
+        """
+        return self.customer.active
+
+    @property
+    def contact_active(self) -> bool:
+        """Whether the contact is active; ``True`` for the customer's own login."""
+        return self.contact is None or self.contact.active
 
     @property
     def internal_id(self) -> str:
@@ -852,23 +855,9 @@ class Login:
     def label(self) -> str:
         """How messages name it: ``customer 'ACME'``, ``contact 'c1' of ...``."""
         contact = self.contact
-        return _label(
+        return login_label(
             self.customer.customer_id, None if contact is None else contact.id
         )
-
-    @property
-    def customer_label(self) -> str:
-        """How messages name the login's customer: ``customer 'ACME'``."""
-        return _label(self.customer.customer_id)
-
-    @property
-    def inactive(self) -> tuple[str, ...]:
-        """How messages name each inactive record: the customer, the contact."""
-        customer = () if self.customer.active else (self.customer_label,)
-        contact = self.contact
-        if contact is None or contact.active:
-            return customer
-        return (*customer, self.label)
 
 
 def _flag(value: object, field: str) -> bool:
@@ -1001,13 +990,13 @@ class LoginFacts:
     def label(self) -> str:
         """How messages name it: ``customer 'ACME'``, ``contact 'c1' of ...``."""
         name = self.internal_id if self.customer_id is None else self.customer_id
-        return _label(name, self.contact_id)
+        return login_label(name, self.contact_id)
 
     @property
     def customer_label(self) -> str:
         """How messages name the login's customer: ``customer 'ACME'``."""
         name = self.internal_id if self.customer_id is None else self.customer_id
-        return _label(name)
+        return login_label(name)
 
     @property
     def inactive(self) -> tuple[str, ...]:
@@ -1091,6 +1080,21 @@ class Account:
             raise rules.problems[0].error
         object.__setattr__(self, "_rules", rules.share())
         object.__setattr__(self, "_roles_by_name", RoleCatalogue(rules.roles.values()))
+
+    def __reduce__(self) -> tuple[type[Account], tuple[object, ...]]:
+        """Pickle and copy by the fields: loading checks the account rules again."""
+        return (
+            Account,
+            (
+                self.customer_access,
+                self.roles,
+                self.websites,
+                tuple(self.customers),
+                self.notification,
+                self.forms,
+                self.form_preferences,
+            ),
+        )
 
     def rules(self, *, shared: bool = True) -> AccountRules:
         """A copy of the account's rules and indexes, to check changes against.

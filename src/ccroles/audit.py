@@ -222,19 +222,21 @@ class AuditQuery:
 def render_events(events: tuple[AuditEvent, ...] | list[AuditEvent], fmt: str) -> str:
     """The events as a table (one line each) or JSON (a list of objects).
 
+    Times are written in UTC, to the second in the table (ISO 8601).
+
     >>> from datetime import UTC, datetime
     >>> event = AuditEvent(datetime(2026, 1, 5, 9, 0, tzinfo=UTC), AuditKind.UNLOCK,
     ...                    "ap@acme.example", actor="admin@acme.example")
     >>> print(render_events([event], "table"))
-    time (UTC)           kind    login            outcome  reasons  actor               client
-    2026-01-05 09:00:00  unlock  ap@acme.example  done     -        admin@acme.example  -
+    time                       kind    login            outcome  reasons  actor               client
+    2026-01-05 09:00:00+00:00  unlock  ap@acme.example  done     -        admin@acme.example  -
     """  # noqa: E501
     if fmt == "json":
         return json.dumps([event.as_dict() for event in events], indent=2)
-    rows = [("time (UTC)", "kind", "login", "outcome", "reasons", "actor", "client")]
+    rows = [("time", "kind", "login", "outcome", "reasons", "actor", "client")]
     rows.extend(
         (
-            event.at.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S"),
+            event.at.astimezone(UTC).isoformat(sep=" ", timespec="seconds"),
             event.kind.value,
             event.login or "(not an email)",
             event.outcome.value,

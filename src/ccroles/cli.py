@@ -72,6 +72,7 @@ from ccroles.names import fold, is_encodable
 from ccroles.policy import Engine
 from ccroles.roles import BUILTIN_ROLES, RoleCatalogue
 from ccroles.serialization import load_account, load_roles
+from ccroles.wording import time_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -673,7 +674,7 @@ def _sign_in_status(args: argparse.Namespace) -> int:
     if state.locked_until is None:
         _say(f"{args.email}: not locked; {count} in a row")
         return 0
-    until = state.locked_until.strftime("%Y-%m-%d %H:%M UTC")
+    until = time_text(state.locked_until)
     _say(f"{args.email}: locked until {until}; {count} in a row")
     return _EXIT_DENIED
 

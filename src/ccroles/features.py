@@ -20,7 +20,7 @@ from typing import Final, Protocol
 import attrs
 
 from ccroles.exceptions import DuplicateNameError, UnknownFeatureError
-from ccroles.names import fold
+from ccroles.names import check_name, fold
 from ccroles.permissions import PERMISSIONS, Level
 from ccroles.roles import BUILTIN_ROLES, Capability, Role, RoleCatalogue
 
@@ -265,6 +265,10 @@ class Not(Requirement):
         return (Excluded(self.part.name),) if self.part(grants) else ()
 
 
+def _feature_name(name: object) -> str:
+    return check_name(name, "feature")
+
+
 @attrs.frozen
 class Feature:
     """A row of the feature matrix.
@@ -273,9 +277,13 @@ class Feature:
         name: The feature's name, as in the source's table.
         requires: What a role must meet to have it (besides its parent).
         parent: The area it belongs to, or ``None`` for an area.
+
+    Raises:
+        InvalidNameError: The name is blank, not text, or not writable as
+            UTF-8 (a blank name would be what anything but text folds to).
     """
 
-    name: str
+    name: str = attrs.field(converter=_feature_name)
     requires: Requirement
     parent: str | None = None
 
@@ -464,7 +472,8 @@ def feature_matrix(
     """Derive the feature matrix of *roles* (by default the three built-ins).
 
     Raises:
-        DuplicateNameError: Two roles share a name.
+        DuplicateNameError: Two roles share a name (ignoring case and
+            surrounding white space).
 
     >>> feature_matrix().allowed("Mapping Store Locations", "Customer Center")
     False
@@ -472,9 +481,10 @@ def feature_matrix(
     columns = tuple(roles)
     seen: set[str] = set()
     for role in columns:
-        if role.name in seen:
+        key = fold(role.name)
+        if key in seen:
             raise DuplicateNameError("role", role.name)
-        seen.add(role.name)
+        seen.add(key)
     rows = tuple(features.values())
     cells = tuple(tuple(features.allows(role, f) for role in columns) for f in rows)
     return FeatureMatrix(columns, rows, cells)

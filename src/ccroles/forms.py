@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import enum
 import types
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Final, overload
 
 import attrs
@@ -36,7 +36,6 @@ from ccroles.exceptions import (
     DuplicateNameError,
     ExternalFormForInternalRoleError,
     FormNotAllowedError,
-    InvalidNameError,
     InvalidOriginError,
     NoFormInEffectError,
     NonExternalFormForCustomerCenterError,
@@ -45,7 +44,7 @@ from ccroles.exceptions import (
     UnknownRecordTypeError,
     WrongRecordTypeError,
 )
-from ccroles.names import fold
+from ccroles.names import as_id, check_name, fold
 from ccroles.permissions import PERMISSIONS, Permission
 
 if TYPE_CHECKING:
@@ -142,14 +141,16 @@ class PrintingType(enum.Enum):
         return self.value
 
 
-def _not_blank(kind: str) -> Callable[[object, attrs.Attribute[str], str], None]:
-    """A validator refusing a blank *kind* name."""
+def _field_name(name: object) -> str:
+    return check_name(name, "form field")
 
-    def check(_: object, __: attrs.Attribute[str], name: str) -> None:
-        if not name.strip():
-            raise InvalidNameError(kind, name)
 
-    return check
+def _form_name(name: object) -> str:
+    return check_name(name, "form")
+
+
+def _customer_id(value: object) -> str:
+    return as_id(value, "customer internal id", field="customer")
 
 
 @attrs.frozen
@@ -164,7 +165,7 @@ class FormField:
             (Printing Fields); default ``False``.
     """
 
-    name: str = attrs.field(validator=_not_blank("form field"))
+    name: str = attrs.field(converter=_field_name)
     screen: bool = True
     print_email: bool = False
 
@@ -184,9 +185,10 @@ def _fields(fields: Iterable[FormField]) -> tuple[FormField, ...]:
     fields = tuple(fields)
     seen: set[str] = set()
     for field in fields:
-        if field.name in seen:
+        key = fold(field.name)
+        if key in seen:
             raise DuplicateNameError("form field", field.name)
-        seen.add(field.name)
+        seen.add(key)
     return fields
 
 
@@ -199,14 +201,17 @@ class TransactionForm:
         record_type: The record type the form is for.
         printing: Basic (the default) or Advanced printing.
         online: Whether it is an online (web) form; default ``False``.
-        fields: The form's fields, each unique by name.
+        fields: The form's fields, each unique by name (ignoring case and
+            surrounding white space).
 
     Raises:
-        InvalidNameError: The name (or a field's name) is blank.
-        DuplicateNameError: Two fields share a name.
+        InvalidNameError: The name (or a field's name) is blank, not text, or
+            not writable as UTF-8.
+        DuplicateNameError: Two fields share a name (ignoring case and
+            surrounding white space).
     """
 
-    name: str = attrs.field(validator=_not_blank("form"))
+    name: str = attrs.field(converter=_form_name)
     record_type: RecordType
     printing: PrintingType = PrintingType.BASIC
     online: bool = False
@@ -332,8 +337,7 @@ def _website_order_forms(
     forms: Mapping[str, TransactionForm],
 ) -> Mapping[str, TransactionForm]:
     for website, form in forms.items():
-        if not website.strip():
-            raise InvalidNameError("website", website)
+        check_name(website, "website")
         _check_record_type(
             form, RecordType.SALES_ORDER, f"the Sales Order Type of website {website!r}"
         )
@@ -366,7 +370,8 @@ class Origin:
     Raises:
         InvalidOriginError: A web store order without a website, or another
             order with one.
-        InvalidNameError: The website's name is blank.
+        InvalidNameError: The website's name is blank, not text, or not
+            writable as UTF-8.
     """
 
     channel: Channel
@@ -376,8 +381,8 @@ class Origin:
         """Refuse a website on the wrong channel, or a blank one."""
         if (self.channel is Channel.WEB_STORE) != (self.website is not None):
             raise InvalidOriginError(channel=self.channel, website=self.website)
-        if self.website is not None and not self.website.strip():
-            raise InvalidNameError("website", self.website)
+        if self.website is not None:
+            check_name(self.website, "website")
 
     @classmethod
     def customer_center(cls) -> Origin:
@@ -437,12 +442,13 @@ class SavedOrder:
         form: The form the order shows.
 
     Raises:
-        InvalidNameError: The customer id is blank.
+        InvalidIdError: The customer id is blank, or neither text nor an
+            integer (an integer is taken as its decimal text).
         WrongRecordTypeError: The form is not a sales order form.
         OnlineFormNotStorableError: The form is an online form.
     """
 
-    customer: str = attrs.field(validator=_not_blank("customer internal id"))
+    customer: str = attrs.field(converter=_customer_id)
     origin: Origin
     form: TransactionForm = attrs.field(validator=_stored_form)
 
@@ -476,7 +482,8 @@ class FormPreferences:
         FormNotAllowedError: A role is given a form it may not prefer.
         WrongRecordTypeError: A form is filed under another record type (a
             website's Sales Order Type must be a sales order form).
-        InvalidNameError: A website's name is blank.
+        InvalidNameError: A website's name is blank, not text, or not
+            writable as UTF-8.
     """
 
     account_forms: _FormsByType = attrs.field(
@@ -488,6 +495,17 @@ class FormPreferences:
     website_order_forms: Mapping[str, TransactionForm] = attrs.field(
         factory=dict, converter=_website_order_forms, hash=False
     )
+
+    def __reduce__(self) -> tuple[type[FormPreferences], tuple[object, ...]]:
+        """Pickle and copy by the fields (plain dicts): loading checks them again."""
+        return (
+            FormPreferences,
+            (
+                dict(self.account_forms),
+                {role: dict(forms) for role, forms in self.role_forms.items()},
+                dict(self.website_order_forms),
+            ),
+        )
 
     def with_account_form(self, form: TransactionForm) -> FormPreferences:
         """Return preferences with *form* account-wide preferred for its type."""

@@ -36,13 +36,15 @@ from __future__ import annotations
 import re
 from typing import Final
 
-from ccroles.exceptions import InvalidEmailError, InvalidIdError
+from ccroles.exceptions import InvalidEmailError, InvalidIdError, InvalidNameError
 
 __all__ = [
     "MAX_EMAIL_LENGTH",
     "as_id",
     "check_email",
+    "check_name",
     "email_key",
+    "email_parts",
     "fold",
     "is_encodable",
     "owner_id",
@@ -77,6 +79,33 @@ def fold(name: object) -> str:
     return str.casefold(str.strip(name)) if isinstance(name, str) else ""
 
 
+def check_name(value: object, kind: str) -> str:
+    r"""Return *value* when it can be a name: text, not blank, writable as UTF-8.
+
+    *kind* says what is named (``"form"``, ``"website"``), for the error.
+    The name is returned as given (a ``str`` subclass as plain text); it is
+    compared by :func:`fold`.
+
+    Raises:
+        InvalidNameError: *value* is not text, is blank (white space only),
+            or holds text that cannot be written as UTF-8.
+
+    >>> check_name(" Main Store ", "website")
+    ' Main Store '
+    >>> check_name("bad\udcff", "form")
+    Traceback (most recent call last):
+    ...
+    ccroles.exceptions.InvalidNameError: a form name must be text that UTF-8 can write, got 'bad\udcff'
+    """  # noqa: E501
+    if (
+        not isinstance(value, str)
+        or not value.strip()
+        or not is_encodable(text := str.__str__(value))
+    ):
+        raise InvalidNameError(kind, value)
+    return text
+
+
 def email_key(email: object) -> str:
     """Return the key an email is compared by: casefolded (``""`` for non-text).
 
@@ -94,6 +123,20 @@ def email_key(email: object) -> str:
         key = email.casefold()
         return email if key == email else key
     return str.casefold(email) if isinstance(email, str) else ""
+
+
+def email_parts(email: str) -> tuple[str, str]:
+    """Return an email's local part and domain, each by :func:`email_key`.
+
+    The email is split at its last ``@``: a domain never holds one, while a
+    quoted local part (``"jo@home"@x.example``) may. A login email has only
+    one, so for it the first and the last are the same.
+
+    >>> email_parts("AP@Acme.example")
+    ('ap', 'acme.example')
+    """
+    local, _, domain = email_key(email).rpartition("@")
+    return local, domain
 
 
 def is_encodable(text: str) -> bool:

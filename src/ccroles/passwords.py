@@ -27,7 +27,7 @@ from ccroles.exceptions import (
     PasswordMismatchError,
     WeakPasswordError,
 )
-from ccroles.names import email_key, is_encodable
+from ccroles.names import email_key, email_parts, is_encodable
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -367,23 +367,17 @@ _FEW_ADDED: Final = 3
 """How many characters added to a name or an email part still make it guessable."""
 
 
-def _split_email(email: str) -> tuple[str, str]:
-    """An email's local part and domain, by its key: split at the last '@'."""
-    local, _, domain = email_key(email).rpartition("@")
-    return local, domain
-
-
 def _is_easy_to_guess(text: str, emails: Iterable[str]) -> bool:
     """Whether *text* is one of *emails* or an email's local part (any case)."""
     folded = text.casefold()
-    return any(folded in (email_key(email), _split_email(email)[0]) for email in emails)
+    return any(folded in (email_key(email), email_parts(email)[0]) for email in emails)
 
 
 def _name_parts(names: Iterable[str], emails: Iterable[str]) -> set[str]:
     """The parts of the customer's names and emails a guesser would try first."""
     parts = {name.casefold() for name in names}
     for email in emails:
-        local, domain = _split_email(email)
+        local, domain = email_parts(email)
         parts.update((local, domain.split(".")[0]))
     return {part for part in parts if len(part) >= _FEW_ADDED}
 

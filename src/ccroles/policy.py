@@ -2,8 +2,10 @@
 
 An :class:`Engine` is built once from an :class:`~ccroles.accounts.Account`
 and then only answers questions. Three kinds of question are asked of a login
-(an email of the account's, or the :class:`~ccroles.accounts.LoginFacts` a
-portal holds in its own database): may it use a *feature* of the matrix, may
+(an email of the account's, the account's :class:`~ccroles.accounts.Login`, or
+the :class:`~ccroles.accounts.LoginFacts` a portal holds in its own database;
+``None`` for nobody, denied as an unknown login; anything else raises
+:class:`TypeError`): may it use a *feature* of the matrix, may
 it reach a *record* at a level, may it *sign in*. Each has a plain-bool form
 for hot code (:meth:`Engine.allows`) and a form that returns a
 :class:`~ccroles.decisions.Decision` carrying every failing reason with the
@@ -55,7 +57,7 @@ from typing import (
 import attrs
 
 from ccroles import forms
-from ccroles.accounts import LoginFacts
+from ccroles.accounts import Login, LoginFacts
 from ccroles.decisions import (
     Decision,
     FeatureQuestion,
@@ -86,9 +88,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator, Mapping
     from datetime import datetime
 
-    from ccroles.accounts import Account, Login
-
-    _Login = Login | LoginFacts
+    from ccroles.accounts import Account
     from ccroles.forms import FormPreferences, FormView, RecordType
     from ccroles.roles import Capability, Role
 
@@ -126,29 +126,57 @@ _ACCESS_OFF: Final = Reason(ReasonCode.CUSTOMER_ACCESS_OFF)
 _UNKNOWN_LOGIN: Final = Reason(ReasonCode.UNKNOWN_LOGIN)
 
 
-def _customer(login: _Login) -> str:
+_ACCEPTED: Final = "an email (str), a Login, a LoginFacts or None (nobody)"
+"""What the engine's questions take as the login."""
+
+
+def _facts(login: object) -> LoginFacts:
+    """The facts of a login that is not an email: the one reading of the others.
+
+    Raises:
+        TypeError: *login* is neither a :class:`~ccroles.accounts.Login` nor a
+            :class:`~ccroles.accounts.LoginFacts` (subclasses are refused: the
+            engine trusts their fields, not overrides).
+    """
+    if type(login) is LoginFacts:
+        return login
+    if type(login) is Login:
+        return LoginFacts.of(login)
+    message = f"a login is {_ACCEPTED}, got {type(login).__name__}"
+    raise TypeError(message)
+
+
+def _may_sign_in(login: LoginFacts, *, customer_access: bool) -> bool:
+    """Whether *login* may sign in, its role aside: the one rule, as a boolean.
+
+    Customer Access is on, Give Access is ticked, and the customer and the
+    contact (when a contact logs in) are active. The role must then be one
+    of the account's customer center roles. :func:`_login_reasons` gives
+    the same rule as reasons: it finds none exactly when this holds and the
+    role is one.
+    """
+    return (
+        customer_access
+        and login.give_access
+        and login.active
+        and (login.contact_id is None or login.contact_active)
+    )
+
+
+def _customer(login: LoginFacts) -> str:
     """How reasons name the login's customer: its customer id, else internal id."""
-    if isinstance(login, LoginFacts):
-        return login.internal_id if login.customer_id is None else login.customer_id
-    return login.customer.customer_id
-
-
-def _contact(login: _Login) -> str | None:
-    if isinstance(login, LoginFacts):
-        return login.contact_id
-    contact = login.contact
-    return None if contact is None else contact.id
+    return login.internal_id if login.customer_id is None else login.customer_id
 
 
 def _login_reasons(
-    account: Account, login: _Login, plans: Mapping[str | None, _RolePlan]
+    account: Account, login: LoginFacts, plans: Mapping[str | None, _RolePlan]
 ) -> tuple[Reason, ...]:
     """The failing checks of *login* that do not depend on the question.
 
     Raises:
         UnknownRoleError: The login's role is not the account's.
     """
-    customer, contact = _customer(login), _contact(login)
+    customer, contact = _customer(login), login.contact_id
     reasons: list[Reason] = []
     if not account.customer_access:
         reasons.append(_ACCESS_OFF)
@@ -187,7 +215,7 @@ def _second_factor(role: str) -> Reason:
     return Reason(ReasonCode.SECOND_FACTOR_REQUIRED, role=role)
 
 
-def _website_reason(login: _Login, assigned: str, website: str) -> Reason:
+def _website_reason(login: LoginFacts, assigned: str, website: str) -> Reason:
     return Reason(
         ReasonCode.WEBSITE_NOT_ASSIGNED,
         customer=_customer(login),
@@ -196,7 +224,7 @@ def _website_reason(login: _Login, assigned: str, website: str) -> Reason:
     )
 
 
-def _not_own_record(login: _Login, owner: str) -> Reason:
+def _not_own_record(login: LoginFacts, owner: str) -> Reason:
     return Reason(ReasonCode.NOT_OWN_RECORD, owner=owner, customer=_customer(login))
 
 
@@ -394,7 +422,7 @@ _FACTS_KEPT: Final = 4096
 def _log(login: object, decision: Decision) -> None:
     import logging  # noqa: PLC0415 (loaded only when decisions are logged)
 
-    who = login.label if isinstance(login, LoginFacts) else str(login)
+    who = login.label if isinstance(login, Login | LoginFacts) else str(login)
     logging.getLogger("ccroles.policy").debug(
         "%s may%s %s",
         who,
@@ -424,10 +452,19 @@ class Engine:
     two. What is kept is only ever added, never changed, so one engine may be
     shared by any number of threads.
 
-    A login is an email of the account's or, for a portal that keeps its
-    customers in its own database, a :class:`~ccroles.accounts.LoginFacts`
-    read from the portal's row: then the account needs no customers at all,
-    and the answers and reasons are those the email would get.
+    A login is an email of the account's, the account's
+    :class:`~ccroles.accounts.Login` (as :meth:`Account.login
+    <ccroles.accounts.Account.login>` gives it) or, for a portal that keeps
+    its customers in its own database, a :class:`~ccroles.accounts.LoginFacts`
+    read from the portal's row: then the account needs no customers at all.
+    Each is read as the same facts (a ``Login`` by
+    :meth:`LoginFacts.of <ccroles.accounts.LoginFacts.of>`), so the answers
+    and reasons are those the email would get. ``None`` (nobody signed in)
+    is a login no one has; anything else (bytes, a subclass) raises
+    :class:`TypeError` naming what is accepted.
+    One rule decides whether a login may sign in: Customer Access on, Give
+    Access ticked, the customer active, the contact active when a contact
+    logs in, and a customer center role of the account's.
 
     Emails match ignoring case; the exact spelling on record is fastest. An
     email no login has (``""`` included, what a portal may pass for a
@@ -464,6 +501,11 @@ class Engine:
         init=False, repr=False, eq=False, hash=False
     )
     _assigned: dict[str, str] = attrs.field(
+        init=False, repr=False, eq=False, hash=False
+    )
+    # Every login asked about by email, under its email as written and
+    # casefolded: its facts.
+    _logins: dict[str, LoginFacts] = attrs.field(
         init=False, repr=False, eq=False, hash=False
     )
     # Logins that may not sign in: their failing checks, and their role's plan.
@@ -511,6 +553,7 @@ class Engine:
         object.__setattr__(self, "_roots", roots)
         object.__setattr__(self, "_websites", frozenset(self.account.websites))
         object.__setattr__(self, "_grants", {})
+        object.__setattr__(self, "_logins", {})
         object.__setattr__(self, "_decisions", {})
         object.__setattr__(self, "_assigned", {})
         object.__setattr__(self, "_failing", {})
@@ -518,6 +561,10 @@ class Engine:
         object.__setattr__(self, "_plans", plans)
         object.__setattr__(self, "_open", plans if access else {})
         object.__setattr__(self, "_questions", questions)
+
+    def __reduce__(self) -> tuple[Callable[..., Engine], tuple[object, ...]]:
+        """Pickle and copy by the fields; what it learnt is worked out again."""
+        return (_engine, (self.account, self.features, self.log_decisions))
 
     def with_account(self, account: Account) -> Engine:
         """An engine for *account*, sharing this one's per-role work when it can.
@@ -553,7 +600,14 @@ class Engine:
         for field in attrs.fields(Engine):
             object.__setattr__(changed, field.name, getattr(self, field.name))
         object.__setattr__(changed, "account", account)
-        for name in ("_grants", "_decisions", "_assigned", "_failing", "_facts"):
+        for name in (
+            "_grants",
+            "_logins",
+            "_decisions",
+            "_assigned",
+            "_failing",
+            "_facts",
+        ):
             object.__setattr__(changed, name, {})
         return changed
 
@@ -561,16 +615,18 @@ class Engine:
 
     def allows(  # noqa: PLR0911 (the hot path returns as soon as it knows)
         self,
-        login: str | LoginFacts,
+        login: str | Login | LoginFacts | None,
         feature: str | Feature,
         website: str | None = None,
     ) -> bool:
         """Whether *login* may use *feature* (the hot path).
 
-        *login* is an email of the account's, or the facts of a login the
-        portal holds (:class:`~ccroles.accounts.LoginFacts`).
+        *login* is an email of the account's, the account's
+        :class:`~ccroles.accounts.Login`, or the facts of a login the portal
+        holds (:class:`~ccroles.accounts.LoginFacts`).
 
         Raises:
+            TypeError: *login* is none of those.
             UnknownFeatureError: *feature* is not a feature of the catalogue
                 (a programming error: it never silently denies).
             UnknownWebsiteError: *website* is not one of the account's.
@@ -607,21 +663,22 @@ class Engine:
         site = self._website(website)
         granted: frozenset[str] = _NOTHING
         assigned = None
-        if isinstance(login, str):
+        if login is None or isinstance(login, str):  # None: nobody signed in
             key = email_key(login)
             if key in self._grants or self._learn(key):
                 granted = self._grants[key]
                 assigned = self._assigned.get(key)
-        elif type(login) is LoginFacts:
-            plan = self._signs_in(login)
+        else:
+            facts = _facts(login)
+            plan = self._signs_in(facts)
             if plan is not None:
                 granted = plan.features
-                assigned = self._assigned_of(login)
+                assigned = self._assigned_of(facts)
         return name in granted and (site is None or assigned in {None, site})
 
     def decide(
         self,
-        login: str | LoginFacts,
+        login: str | Login | LoginFacts | None,
         feature: str | Feature,
         website: str | None = None,
     ) -> Decision:
@@ -643,7 +700,10 @@ class Engine:
         return decision
 
     def _decide_otherwise(
-        self, login: str | LoginFacts, feature: str | Feature, website: str | None
+        self,
+        login: str | Login | LoginFacts | None,
+        feature: str | Feature,
+        website: str | None,
     ) -> Decision:
         """Decide what the hot path of :meth:`decide` did not find kept."""
         decision = None
@@ -671,29 +731,26 @@ class Engine:
         login = self.account.find_login(key)
         if login is None:
             return False
-        customer, contact = login.customer, login.contact
-        person = customer if contact is None else contact
+        facts = LoginFacts.of(login)
         plans = self._plans
-        found = plans.get(person.role) or plans.get(fold(person.role))
-        keys = {cast("str", person.email), key}
+        found = plans.get(facts.role) or plans.get(fold(facts.role))
+        keys = {cast("str", login.email), key}
         granted = _NOTHING
-        if (
-            found is not None
-            and self.account.customer_access
-            and person.give_access
-            and login.active
+        if found is not None and _may_sign_in(
+            facts, customer_access=self.account.customer_access
         ):
             granted = found.features
-            website = customer.assigned_website
+            website = facts.assigned_website
             for each in keys:
                 if website is not None:
                     self._assigned[each] = self.account.website(website)
                 self._decisions[each] = found.decisions
         else:
-            reasons = _login_reasons(self.account, login, plans)
+            reasons = _login_reasons(self.account, facts, plans)
             for each in keys:
                 self._failing[each] = (reasons, found)
         for each in keys:
+            self._logins[each] = facts
             self._grants[each] = granted
         return True
 
@@ -721,7 +778,10 @@ class Engine:
         return decisions
 
     def _decide_feature(
-        self, login: str | LoginFacts, feature: str | Feature, website: str | None
+        self,
+        login: str | Login | LoginFacts | None,
+        feature: str | Feature,
+        website: str | None,
     ) -> Decision:
         """Decide in full: a website, an email in another case, or a failing login."""
         question = self._questions.get(feature)
@@ -742,7 +802,7 @@ class Engine:
 
     def allows_record(
         self,
-        login: str | LoginFacts,
+        login: str | Login | LoginFacts | None,
         permission: str | Permission,
         record: OwnedRecord,
         level: Level | str = Level.VIEW,
@@ -761,7 +821,7 @@ class Engine:
 
     def decide_record(
         self,
-        login: str | LoginFacts,
+        login: str | Login | LoginFacts | None,
         permission: str | Permission,
         record: OwnedRecord,
         level: Level | str = Level.VIEW,
@@ -795,7 +855,7 @@ class Engine:
 
     def filter_records(
         self,
-        login: str | LoginFacts,
+        login: str | Login | LoginFacts | None,
         permission: str | Permission,
         records: Iterable[_R],
         level: Level | str = Level.VIEW,
@@ -822,11 +882,11 @@ class Engine:
 
     def _record_login(
         self,
-        login: str | LoginFacts,
+        login: str | Login | LoginFacts | None,
         permission: str | Permission,
         level: Level | str,
         website: str | None,
-    ) -> _Login | None:
+    ) -> LoginFacts | None:
         """The login, when it may reach its own records of *permission* at *level*."""
         key = PERMISSIONS.key_of(permission)
         needed = Level.parse(level)
@@ -842,7 +902,7 @@ class Engine:
 
     def form_view(
         self,
-        login: str | LoginFacts,
+        login: str | Login | LoginFacts | None,
         record: OwnedRecord,
         record_type: RecordType | None = None,
         website: str | None = None,
@@ -873,7 +933,7 @@ class Engine:
 
     def decide_form(
         self,
-        login: str | LoginFacts,
+        login: str | Login | LoginFacts | None,
         record: OwnedRecord,
         record_type: RecordType | None = None,
         website: str | None = None,
@@ -950,7 +1010,7 @@ class Engine:
     # --- signing in -------------------------------------------------------
 
     def allows_sign_in(
-        self, login: str | LoginFacts, website: str | None = None
+        self, login: str | Login | LoginFacts | None, website: str | None = None
     ) -> bool:
         """Whether *login* may sign in (to *website*, if given)."""
         state = self._state(login, website)
@@ -958,7 +1018,7 @@ class Engine:
 
     def decide_sign_in(
         self,
-        login: str | LoginFacts,
+        login: str | Login | LoginFacts | None,
         website: str | None = None,
         *,
         locked_until: datetime | None = None,
@@ -1015,11 +1075,10 @@ class Engine:
 
     def _state(
         self, login: object, website: str | None
-    ) -> tuple[_Login, tuple[Reason, ...], _RolePlan | None] | None:
-        """The login, its failing checks (website included) and its role's plan.
+    ) -> tuple[LoginFacts, tuple[Reason, ...], _RolePlan | None] | None:
+        """The login's facts, its failing checks (website included), its role's plan.
 
-        ``None`` for an email no login has, and for anything that is neither
-        an email nor login facts.
+        ``None`` for an email no login has.
 
         Raises:
             UnknownWebsiteError: *website* is not one of the account's, or the
@@ -1027,18 +1086,16 @@ class Engine:
             UnknownRoleError: The login facts name a role the account lacks.
         """
         website = self._website(website)
-        found: _Login | None
-        if isinstance(login, str):
+        found: LoginFacts | None
+        if login is None or isinstance(login, str):  # None: nobody signed in
             key = email_key(login)
-            found = self.account.find_login(key)
-            if found is not None and key not in self._grants:
+            if key not in self._grants:
                 self._learn(key)
+            found = self._logins.get(key)
             reasons = self._failing.get(key, ((), None))[0]
-        elif type(login) is LoginFacts:
-            found = login
-            reasons = self._facts_reasons(login)
         else:
-            found = None
+            found = _facts(login)
+            reasons = self._facts_reasons(found)
         if found is None:
             return None
         assigned = found.assigned_website
@@ -1078,10 +1135,8 @@ class Engine:
         plan = self._open.get(login.role)
         if (
             plan is None
-            or not login.give_access
-            or not login.active
-            or not login.contact_active
             or login.assigned_website is not None
+            or not _may_sign_in(login, customer_access=True)  # _open: it is on
         ):
             return None
         return plan
@@ -1101,12 +1156,7 @@ class Engine:
         assigned = login.assigned_website
         if assigned is not None and assigned not in self._websites:
             self.account.website(assigned)
-        may = (
-            self.account.customer_access
-            and login.give_access
-            and login.active
-            and (login.contact_id is None or login.contact_active)
-        )
+        may = _may_sign_in(login, customer_access=self.account.customer_access)
         return plan if may else None
 
     def _assigned_of(self, login: LoginFacts) -> str | None:
@@ -1124,6 +1174,15 @@ class Engine:
         if self.account.customer_access:
             return (_UNKNOWN_LOGIN,)
         return (_ACCESS_OFF, _UNKNOWN_LOGIN)
+
+
+def _engine(
+    account: Account,
+    features: FeatureCatalogue,
+    log_decisions: bool,  # noqa: FBT001 (positional: how pickle calls it)
+) -> Engine:
+    """An engine rebuilt from its fields (how a pickled one is loaded)."""
+    return Engine(account, features, log_decisions=log_decisions)
 
 
 class _AsLogin(Generic[_P, _T]):

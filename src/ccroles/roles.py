@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import types
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Final, final
 
 import attrs
@@ -269,6 +269,29 @@ class Role:
         base = f", base={self.base.name!r}" if self.base is not None else ""
         return f"Role({self.name!r}{base})"
 
+    def __reduce__(self) -> str | tuple[Callable[..., Role], tuple[object, ...]]:
+        """Pickle and copy: a built-in role as itself, any other by its fields.
+
+        A copy is rebuilt from its root down, one role at a time (no
+        recursion, whatever the depth), and each is checked again as it is
+        built; its root, when built-in, is the built-in role object itself.
+
+        >>> import pickle
+        >>> pickle.loads(pickle.dumps(CUSTOMER_CENTER)) is CUSTOMER_CENTER
+        True
+        >>> buyer = CUSTOMER_CENTER.customize("Buyer")
+        >>> pickle.loads(pickle.dumps(buyer)).root is CUSTOMER_CENTER
+        True
+        """
+        for name, builtin in _BUILTIN_NAMES:
+            if builtin is self:
+                return name
+        lineage = self.lineage
+        root = lineage[0]
+        if root is self:
+            return (_root_role, _fields_of(self))
+        return (_copied_role, (root, tuple(map(_fields_of, lineage[1:]))))
+
     @property
     def root(self) -> Role:
         """The root role this one descends from (itself for a root role)."""
@@ -356,6 +379,46 @@ class Role:
         ccroles.exceptions.SecondFactorNotAllowedError: role 'Customer Center' cannot require a second factor: it is a Customer Center role, and only other centers' roles may require one
         """  # noqa: E501
         return attrs.evolve(self, second_factor=required)
+
+
+_RoleFields = tuple[str, CenterType, dict[str, Level], frozenset[Capability], bool]
+
+
+def _fields_of(role: Role) -> _RoleFields:
+    """What a role is rebuilt from, but its base."""
+    return (
+        role.name,
+        role.center_type,
+        dict(role.levels),
+        role.capabilities,
+        role.second_factor,
+    )
+
+
+def _root_role(
+    name: str,
+    center_type: CenterType,
+    levels: dict[str, Level],
+    capabilities: frozenset[Capability],
+    second_factor: bool,  # noqa: FBT001 (positional: how pickle calls it)
+) -> Role:
+    """A root role rebuilt from its fields (how a pickled one is loaded)."""
+    return Role(name, center_type, levels, capabilities, second_factor=second_factor)
+
+
+def _copied_role(root: Role, copies: tuple[_RoleFields, ...]) -> Role:
+    """The last of *copies*, each rebuilt on the one before, from *root* down."""
+    role = root
+    for name, center_type, levels, capabilities, second_factor in copies:
+        role = Role(
+            name,
+            center_type,
+            levels,
+            capabilities,
+            base=role,
+            second_factor=second_factor,
+        )
+    return role
 
 
 def _same_role(one: Role, two: Role) -> bool:
@@ -475,3 +538,10 @@ BUILTIN_ROLES: Final = (
     ADVANCED_CUSTOMER_CENTER,
 )
 """The three built-in customer center roles, in the matrix's column order."""
+
+# How pickle and copy name the built-in roles: they load as the objects themselves.
+_BUILTIN_NAMES: Final = (
+    ("CUSTOMER_CENTER", CUSTOMER_CENTER),
+    ("PREMIUM_CUSTOMER_CENTER", PREMIUM_CUSTOMER_CENTER),
+    ("ADVANCED_CUSTOMER_CENTER", ADVANCED_CUSTOMER_CENTER),
+)

@@ -46,6 +46,7 @@ from ccroles.forms import (
     TransactionForm,
     may_prefer,
 )
+from ccroles.names import as_id, fold
 from ccroles.permissions import PERMISSIONS, Level, Permission
 from ccroles.policy import Engine
 from ccroles.render import text_table
@@ -126,13 +127,35 @@ def capability_sets(
 
 
 def feature_names() -> st.SearchStrategy[str]:
-    """Names of the features of the matrix."""
-    return st.sampled_from(list(FEATURES))
+    """Names of the features of the matrix, in any spelling the rules accept.
+
+    Each is one of :data:`~ccroles.features.FEATURES`, written in any case
+    that keeps its casefold and with any white space around it
+    (:func:`spellings`).
+
+    >>> from hypothesis import given
+    >>> @given(feature_names())
+    ... def test_a_feature(name):
+    ...     assert FEATURES[name].name in FEATURES
+    >>> test_a_feature()
+    """
+    return st.sampled_from(list(FEATURES)).flatmap(spellings)
+
+
+def _names(max_size: int = 30) -> st.SearchStrategy[str]:
+    """Names of any text UTF-8 can write: any script, case and inner spacing."""
+    return st.text(st.characters(codec="utf-8"), min_size=1, max_size=max_size).filter(
+        str.strip
+    )
 
 
 def role_names() -> st.SearchStrategy[str]:
-    """Role names: non-blank, printable, up to 30 characters."""
-    return st.from_regex(r"[A-Za-z][A-Za-z0-9 '&/-]{0,29}", fullmatch=True)
+    """Role names: any text the name rule accepts, in any case and spacing.
+
+    Not blank, writable as UTF-8, up to 30 characters, any script; some
+    have white space around them, which the rules ignore.
+    """
+    return _names().flatmap(spellings)
 
 
 @st.composite
@@ -209,18 +232,28 @@ class CellLog:
         self._cells: set[tuple[str, str]] = set()
 
     def record(self, role: str, feature: str) -> None:
-        """Note that a test asserted *feature* for the role named *role*."""
-        self._cells.add((role, feature))
+        """Note that a test asserted *feature* for the role named *role*.
+
+        Names match ignoring case and surrounding white space.
+        """
+        self._cells.add((fold(role), fold(feature)))
 
     def unasserted(
         self, roles: Iterable[Role], features: FeatureCatalogue = FEATURES
     ) -> tuple[tuple[str, str], ...]:
-        """The (role, feature) cells of *roles* that no test asserted, in order."""
+        """The (role, feature) cells of *roles* that no test asserted, in order.
+
+        >>> from ccroles import CUSTOMER_CENTER
+        >>> log = CellLog()
+        >>> log.record("customer center ", "MAKE A PAYMENT")
+        >>> ("Customer Center", "Make a Payment") in log.unasserted([CUSTOMER_CENTER])
+        False
+        """
         return tuple(
             (role.name, feature)
             for role in roles
             for feature in features
-            if (role.name, feature) not in self._cells
+            if (fold(role.name), fold(feature)) not in self._cells
         )
 
 
@@ -337,7 +370,7 @@ def spellings(name: str) -> st.SearchStrategy[str]:
     only the one the code writes.
 
     >>> from hypothesis import given
-    >>> from ccroles.names import fold
+    >>> from ccroles.names import as_id, fold
     >>> @given(spellings("Straße Portal"))
     ... def test_same_name(spelt):
     ...     assert fold(spelt) == fold("Straße Portal")
@@ -350,19 +383,46 @@ def spellings(name: str) -> st.SearchStrategy[str]:
     )
 
 
-def _ids() -> st.SearchStrategy[str]:
-    """Non-blank ids of any printable text (any script, quotes, spaces)."""
-    return st.text(st.characters(codec="utf-8"), min_size=1, max_size=10).filter(
-        str.strip
-    )
+def _id_texts() -> st.SearchStrategy[str]:
+    """Non-blank ids of any text UTF-8 can write (any script, quotes, spaces)."""
+    return _names(max_size=10)
+
+
+def _ids() -> st.SearchStrategy[str | int]:
+    """Ids as the id rule takes them: text, or an integer (its decimal text)."""
+    return _id_texts() | st.integers(min_value=-(10**12), max_value=10**12)
+
+
+# An email's parts: letters and digits of any script, and a few marks.
+_EMAIL_CHARACTERS: Final = st.characters(
+    codec="utf-8", categories=("Lu", "Ll", "Lt", "Lo", "Nd"), include_characters="._-+"
+)
+_LABEL_CHARACTERS: Final = st.characters(
+    codec="utf-8", categories=("Lu", "Ll", "Lt", "Lo", "Nd")
+)
+_CASES: Final = (str, str.lower, str.upper, str.swapcase, str.title)
 
 
 def _emails() -> st.SearchStrategy[str]:
-    return st.from_regex(r"[A-Za-z0-9._-]{1,10}@[a-z]{1,8}\.example", fullmatch=True)
+    """Emails the email rule accepts, in any script and any Unicode case.
+
+    Every case mapping of these characters is again printable letters or
+    digits (no space, "@" or "."), and at most three characters long, so each
+    email drawn stays within the rule's limits without a filter.
+    """
+    local = st.text(_EMAIL_CHARACTERS, min_size=1, max_size=10)
+    domain = st.lists(
+        st.text(_LABEL_CHARACTERS, min_size=1, max_size=8), min_size=1, max_size=2
+    ).map(".".join)
+    email = st.builds("{}@{}.example".format, local, domain)
+    return st.builds(lambda case, text: case(text), st.sampled_from(_CASES), email)
 
 
 def _maybe(values: Sequence[str]) -> st.SearchStrategy[str | None]:
-    return st.none() | st.sampled_from(tuple(values)) if values else st.none()
+    """None, or one of *values* in any spelling the rules read as it."""
+    if not values:
+        return st.none()
+    return st.none() | st.sampled_from(tuple(values)).flatmap(spellings)
 
 
 def contacts(*, roles: Sequence[str] = ()) -> st.SearchStrategy[Contact]:
@@ -499,7 +559,7 @@ def accounts(  # noqa: PLR0913 (Hypothesis's draw, then keyword-only narrowing)
     )
     roles = (*draw(drawn_roles), *extra_roles)
     websites = _kept(
-        draw(st.lists(_ids(), max_size=3)),
+        draw(st.lists(_names(max_size=10), max_size=3)),
         lambda kept: not account_problems(websites=kept),
     )
     names = [role.name for role in (*BUILTIN_ROLES, *roles)]
@@ -525,14 +585,16 @@ def transaction_forms(
     """
     return st.builds(
         TransactionForm,
-        name=st.builds(str.__add__, _ids(), st.sampled_from(["", " (External)"])),
+        name=st.builds(
+            str.__add__, _names(max_size=10), st.sampled_from(["", " (External)"])
+        ),
         record_type=st.sampled_from(record_types),
         printing=st.sampled_from(PrintingType),
         online=st.booleans(),
         fields=st.lists(
-            st.builds(FormField, _ids(), st.booleans(), st.booleans()),
+            st.builds(FormField, role_names(), st.booleans(), st.booleans()),
             max_size=3,
-            unique_by=lambda field: field.name,
+            unique_by=lambda field: fold(field.name),
         ),
     )
 
@@ -608,7 +670,8 @@ def logins(
     """
     chosen = list(account.logins())
     if roles is not None:
-        chosen = [login for login in chosen if login.role in roles]
+        wanted = {fold(role) for role in roles}
+        chosen = [login for login in chosen if fold(login.role) in wanted]
     if may_sign_in is not None:
         engine = Engine(account)
         chosen = [
@@ -627,7 +690,8 @@ class Record:
     questions (``decide_record``, ``filter_records``) take it.
 
     Attributes:
-        customer_internal_id: The internal id of the customer owning it.
+        customer_internal_id: The internal id of the customer owning it (an
+            integer is read as its decimal text).
         number: Tells records of one customer apart.
     """
 
@@ -643,9 +707,22 @@ def _numbers() -> st.SearchStrategy[int]:
     return st.integers(min_value=0, max_value=10**6)
 
 
+def _spelt_id(internal_id: str) -> st.SearchStrategy[str | int]:
+    """*internal_id*, and the integer it is the decimal text of, if any."""
+    if internal_id.isascii() and internal_id.lstrip("-").isdigit():
+        number = int(internal_id)
+        if str(number) == internal_id:
+            return st.sampled_from((internal_id, number))
+    return st.just(internal_id)
+
+
 def owned_records(customer: Customer | str) -> st.SearchStrategy[Record]:
-    """Records owned by *customer* (a customer, or its internal id)."""
-    return st.builds(Record, st.just(_owner_id(customer)), _numbers())
+    """Records owned by *customer* (a customer, or its internal id).
+
+    An owner whose id is an integer's decimal text is drawn as that integer
+    too, as a database library gives it.
+    """
+    return st.builds(Record, _spelt_id(_owner_id(customer)), _numbers())
 
 
 def records_owned_by_others(
@@ -665,7 +742,8 @@ def records_owned_by_others(
     own = _owner_id(customer)
     known = [] if account is None else [c.internal_id for c in account.customers]
     others = [internal_id for internal_id in known if internal_id != own]
-    strangers = _ids().filter(lambda internal_id: internal_id not in {own, *known})
+    taken = {own, *known}
+    strangers = _ids().filter(lambda internal_id: as_id(internal_id) not in taken)
     owners = st.sampled_from(others) | strangers if others else strangers
     return st.builds(Record, owners, _numbers())
 

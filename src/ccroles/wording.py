@@ -42,8 +42,10 @@ __all__ = [
     "customer_message",
     "explain",
     "fact",
+    "login_label",
     "question",
     "remedy",
+    "time_text",
     "translation",
 ]
 
@@ -161,13 +163,38 @@ class _Decision(Protocol):
 _T = gettext.NullTranslations
 
 
-def _who(customer: str | None, contact: str | None = None) -> str:
-    """How messages name a login: ``customer 'ACME'``, ``contact 'c1' of ...``."""
+def login_label(customer: str | None, contact: str | None = None) -> str:
+    """How every message names a login: its customer id, and its contact's id.
+
+    A contact not yet known to be any customer's is named alone.
+
+    >>> login_label("ACME"), login_label("ACME", "c1"), login_label(None, "c1")
+    ("customer 'ACME'", "contact 'c1' of customer 'ACME'", "contact 'c1'")
+    """
     owner = f"customer {customer!r}"
-    return owner if contact is None else f"contact {contact!r} of {owner}"
+    if contact is None:
+        return owner
+    return (
+        f"contact {contact!r}"
+        if customer is None
+        else f"contact {contact!r} of {owner}"
+    )
 
 
-def _minute(when: datetime) -> str:
+def time_text(when: datetime) -> str:
+    """How every message writes a moment: to the minute, in UTC.
+
+    A moment without a time zone is taken as UTC (ccroles keeps its times
+    in UTC).
+
+    >>> from datetime import datetime, timedelta, timezone
+    >>> time_text(datetime(2026, 3, 1, 10, 30, tzinfo=timezone(timedelta(hours=1))))
+    '2026-03-01 09:30 UTC'
+    >>> time_text(datetime(2026, 3, 1, 9, 30))
+    '2026-03-01 09:30 UTC'
+    """
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
@@ -233,7 +260,9 @@ def _capability_fact(r: _Reason, t: _T) -> str:
 
 
 def _inactive_fact(r: _Reason, t: _T) -> str:
-    return t.gettext("{login} is inactive").format(login=_who(r.customer, r.contact))
+    return t.gettext("{login} is inactive").format(
+        login=login_label(r.customer, r.contact)
+    )
 
 
 _Say = Callable[[_Reason, _T], str | None]
@@ -248,10 +277,10 @@ _FACTS: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
         ),
         "no_access": lambda r, t: t.gettext(
             "{login} does not have Give Access ticked"
-        ).format(login=_who(r.customer, r.contact)),
+        ).format(login=login_label(r.customer, r.contact)),
         "inactive": _inactive_fact,
         "no_role": lambda r, t: t.gettext("{login} has no role").format(
-            login=_who(r.customer, r.contact)
+            login=login_label(r.customer, r.contact)
         ),
         "not_customer_center_role": lambda r, t: t.gettext(
             "role {role} is a {center} role, not a customer center role"
@@ -259,7 +288,7 @@ _FACTS: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
         "website_not_assigned": lambda r, t: t.gettext(
             "{customer} is assigned website {assigned}, not {website}"
         ).format(
-            customer=_who(r.customer),
+            customer=login_label(r.customer),
             assigned=repr(r.assigned),
             website=repr(r.website),
         ),
@@ -267,7 +296,7 @@ _FACTS: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
             "the record belongs to the customer with internal id {owner}, not "
             "to {customer}, and a customer center login only reaches its own "
             "customer's records"
-        ).format(owner=repr(r.owner), customer=_who(r.customer)),
+        ).format(owner=repr(r.owner), customer=login_label(r.customer)),
         "level_too_low": _level_fact,
         "missing_capability": _capability_fact,
         "parent_denied": lambda r, t: (
@@ -287,7 +316,7 @@ _FACTS: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
             else t.gettext(
                 "the login is locked after too many wrong passwords in a row, "
                 "until {until}"
-            ).format(until=_minute(r.until))
+            ).format(until=time_text(r.until))
         ),
         "wrong_password": "the email or the password is wrong",
         "second_factor_required": lambda r, t: t.gettext(
@@ -297,7 +326,9 @@ _FACTS: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
         "link_expired": lambda r, t: (
             t.gettext("the link expired")
             if r.until is None
-            else t.gettext("the link expired at {until}").format(until=_minute(r.until))
+            else t.gettext("the link expired at {until}").format(
+                until=time_text(r.until)
+            )
         ),
         "link_used": "the link was used already",
         "link_replaced": "a newer link was sent for this login",
@@ -369,20 +400,20 @@ _REMEDIES: Final[types.MappingProxyType[str, str | _Say | None]] = (
                 else t.gettext("sign in with a login")
             ),
             "no_access": lambda r, t: t.gettext("tick Give Access on {login}").format(
-                login=_who(r.customer, r.contact)
+                login=login_label(r.customer, r.contact)
             ),
             "inactive": lambda r, t: t.gettext("make {login} active").format(
-                login=_who(r.customer, r.contact)
+                login=login_label(r.customer, r.contact)
             ),
             "no_role": lambda r, t: t.gettext(
                 "pick a customer center role for {login}"
-            ).format(login=_who(r.customer, r.contact)),
+            ).format(login=login_label(r.customer, r.contact)),
             "not_customer_center_role": lambda r, t: t.gettext(
                 "give {login} a customer center role"
-            ).format(login=_who(r.customer, r.contact)),
+            ).format(login=login_label(r.customer, r.contact)),
             "website_not_assigned": lambda r, t: t.gettext(
                 "set the Assigned Website of {customer} to {website}, or clear it"
-            ).format(customer=_who(r.customer), website=repr(r.website)),
+            ).format(customer=login_label(r.customer), website=repr(r.website)),
             "not_own_record": None,
             "level_too_low": _level_remedy,
             "missing_capability": _capability_remedy,
@@ -399,7 +430,7 @@ _REMEDIES: Final[types.MappingProxyType[str, str | _Say | None]] = (
                 if r.until is None
                 else t.gettext(
                     "wait until {until}, or have an administrator unlock the login"
-                ).format(until=_minute(r.until))
+                ).format(until=time_text(r.until))
             ),
             "wrong_password": (
                 "sign in with the right password, or ask for a reset link"
@@ -534,7 +565,7 @@ _SENTENCES: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyT
             else t.gettext(
                 "Your login is locked after too many wrong passwords; try again "
                 "after {until}, or ask your administrator."
-            ).format(until=f"{r.until:%H:%M %Z}")
+            ).format(until=time_text(r.until))
         ),
         "wrong_password": "The email or the password is wrong.",
         "second_factor_required": "Please confirm your second factor first.",

@@ -21,10 +21,11 @@ import json
 import json.decoder
 import json.scanner
 import os
+import stat
 import tempfile
 import typing
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from ccroles.converter import FORMAT_VERSION, _converter, _unstructure_roles
 from ccroles.exceptions import DataFileError, MissingExtraError, Problem
@@ -142,6 +143,10 @@ def dump_roles(roles: Iterable[Role], path: str | os.PathLike[str]) -> None:
     write_atomically(path, dumps_roles(roles, FileFormat.of(path)))
 
 
+_NEW_FILE_MODE: Final = 0o600
+"""The permission bits of a file :func:`write_atomically` creates: owner only."""
+
+
 def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     """Write *text* to *path* whole, or leave whatever was there untouched.
 
@@ -151,16 +156,26 @@ def write_atomically(path: str | os.PathLike[str], text: str) -> None:
     the new one, never a part. On any failure the temporary file is removed
     and an existing file at *path* is byte for byte as it was.
 
+    An existing file keeps its permission bits (a README stays readable by
+    all). A new file is readable and writable by its owner only (mode
+    ``0o600``), since account files may hold password hashes: widen it with
+    ``chmod`` to share it.
+
     Raises:
         OSError: The directory cannot be written to, or the disk is full.
         UnicodeEncodeError: *text* holds a lone surrogate.
     """
     target = Path(path)
     data = text.encode("utf-8")
+    try:
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except FileNotFoundError:
+        mode = _NEW_FILE_MODE
     handle, temporary = tempfile.mkstemp(
         prefix=f".{target.name}.", suffix=".tmp", dir=target.parent
     )
     try:
+        Path(temporary).chmod(mode)  # before any byte is written
         with os.fdopen(handle, "wb") as file:
             file.write(data)
             file.flush()

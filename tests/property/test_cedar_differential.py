@@ -94,26 +94,26 @@ class Asked:
         """The engine's answer; its plain and its decided forms must agree."""
         login = self.login
         if self.feature is not None:
-            plain = engine.allows(login, self.feature, self.website)  # type: ignore[arg-type]
-            decided = engine.decide(login, self.feature, self.website)  # type: ignore[arg-type]
+            plain = engine.allows(login, self.feature, self.website)
+            decided = engine.decide(login, self.feature, self.website)
         elif self.record is not None and self.permission is not None:
             plain = engine.allows_record(
-                login,  # type: ignore[arg-type]
+                login,
                 self.permission,
                 self.record,
                 self.level,
                 self.website,
             )
             decided = engine.decide_record(
-                login,  # type: ignore[arg-type]
+                login,
                 self.permission,
                 self.record,
                 self.level,
                 self.website,
             )
         else:
-            plain = engine.allows_sign_in(login, self.website)  # type: ignore[arg-type]
-            decided = engine.decide_sign_in(login, self.website)  # type: ignore[arg-type]
+            plain = engine.allows_sign_in(login, self.website)
+            decided = engine.decide_sign_in(login, self.website)
         assert plain == decided.allowed, f"allows and decide disagree on {self}"
         return plain
 

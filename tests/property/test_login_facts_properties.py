@@ -41,7 +41,7 @@ def sites(account: Account) -> list[str | None]:
 def test_login_facts_get_the_answers_and_reasons_of_the_email(
     account: Account, key: str, level: Level, data: st.DataObject
 ) -> None:
-    """Every question, asked both ways, of both engines: identical decisions."""
+    """Every question, asked as facts and as a Login, of both engines: the same."""
     full = Engine(account)
     bare = Engine(attrs.evolve(account, customers=()))
     for login in account.logins():
@@ -56,6 +56,8 @@ def test_login_facts_get_the_answers_and_reasons_of_the_email(
                     expected = full.decide(email, feature, site)
                     assert engine.decide(facts, feature, site) == expected
                     assert engine.allows(facts, feature, site) == expected.allowed
+                    # the library's own Login is a login the engine takes too
+                    assert engine.allows(login, feature, site) == expected.allowed
                 for record in (own, other):
                     expected = full.decide_record(email, key, record, level, site)
                     got = engine.decide_record(facts, key, record, level, site)
@@ -75,6 +77,12 @@ def test_login_facts_get_the_answers_and_reasons_of_the_email(
                 ) == list(full.filter_records(email, key, [own, other], level, site))
                 assert engine.decide_sign_in(facts, site) == full.decide_sign_in(
                     email, site
+                )
+                assert engine.decide_sign_in(login, site) == full.decide_sign_in(
+                    email, site
+                )
+                assert engine.decide_record(login, key, own, level, site) == (
+                    full.decide_record(email, key, own, level, site)
                 )
                 assert engine.allows_sign_in(facts, site) == full.allows_sign_in(
                     email, site
