@@ -224,13 +224,23 @@ def test_templates_may_use_only_the_listed_placeholders(
     assert "$set_password_link" in str(caught.value)
 
 
+def test_a_link_validity_is_at_most_31_days() -> None:
+    """A set-password link works at most 31 days: a longer one never overflows."""
+    assert attrs.evolve(SETTINGS, link_validity=timedelta(days=31)).link_validity == (
+        timedelta(days=31)
+    )
+    for too_long in (timedelta(days=31, microseconds=1), timedelta.max):
+        with pytest.raises(InvalidFieldError, match="at most 31 days"):
+            attrs.evolve(SETTINGS, link_validity=too_long)
+
+
 def test_settings_refuse_a_bad_validity_and_the_staff_login_page() -> None:
     """The link validity is positive; the login address is not the staff page."""
     with pytest.raises(InvalidFieldError) as validity:
         attrs.evolve(SETTINGS, link_validity=timedelta(0))
     assert str(validity.value) == (
         "notification settings link_validity datetime.timedelta(0) is refused; "
-        "expected a positive duration"
+        "expected a positive duration of at most 31 days"
     )
     with pytest.raises(InvalidFieldError) as staff:
         attrs.evolve(SETTINGS, login_url="https://shop.example/staff/login")

@@ -524,8 +524,15 @@ BAD_INPUT = [
         {"notification": {**NOTIFICATION, "link_validity": {"hours": -1}}},
         "notification",
         "link_validity datetime.timedelta(days=-1, seconds=82800) is refused; "
-        "expected a positive duration",
+        "expected a positive duration of at most 31 days",
         id="negative-duration",
+    ),
+    pytest.param(
+        {"notification": {**NOTIFICATION, "link_validity": {"days": 32}}},
+        "notification",
+        "link_validity datetime.timedelta(days=32) is refused; "
+        "expected a positive duration of at most 31 days",
+        id="validity-beyond-31-days",
     ),
     pytest.param(
         {"notification": {**NOTIFICATION, "template": "Password: $password"}},

@@ -58,6 +58,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_NOTIFICATION_SUBJECT",
     "DEFAULT_NOTIFICATION_TEMPLATE",
+    "MAX_LINK_VALIDITY",
     "NOTIFICATION_PLACEHOLDERS",
     "Account",
     "AccountProblem",
@@ -640,15 +641,21 @@ def _check_template(_: object, __: attrs.Attribute[str], value: str) -> None:
             raise UnsafeTemplateError(name, allowed=NOTIFICATION_PLACEHOLDERS)
 
 
+MAX_LINK_VALIDITY: Final = timedelta(days=31)
+"""The longest any link may work: a set-password link of the access
+notification, a forgotten-password link, a link registered with a sign-in
+store."""
+
+
 def _check_validity(
     _: object, __: attrs.Attribute[timedelta], value: timedelta
 ) -> None:
-    if value <= timedelta(0):
+    if not timedelta(0) < value <= MAX_LINK_VALIDITY:
         raise InvalidFieldError(
             "notification settings",
             "link_validity",
             value,
-            expected="a positive duration",
+            expected=f"a positive duration of at most {MAX_LINK_VALIDITY.days} days",
         )
 
 
@@ -674,8 +681,9 @@ class NotificationSettings:
     Raises:
         UnsafeTemplateError: A template uses a placeholder not allowed, or a
             ``$`` that starts none.
-        InvalidFieldError: The validity is not positive, or the customer
-            center login address is the staff login page.
+        InvalidFieldError: The validity is not positive or longer than
+            :data:`MAX_LINK_VALIDITY`, or the customer center login address
+            is the staff login page.
 
     >>> NotificationSettings(
     ...     "admin@shop.example", "https://shop.example/cc", "https://shop.example/pw",

@@ -59,6 +59,7 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from ccroles.access import link_url, set_password
+from ccroles.accounts import MAX_LINK_VALIDITY
 from ccroles.audit import AuditEvent, AuditKind, AuditOutcome
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
 from ccroles.exceptions import InvalidEmailError, InvalidFieldError
@@ -85,7 +86,6 @@ __all__ = [
     "DEFAULT_SIGN_IN",
     "MAX_AUDIT_RETENTION",
     "MAX_FAILURES",
-    "MAX_LINK_VALIDITY",
     "MAX_LOCK_DURATION",
     "Attempt",
     "Link",
@@ -104,9 +104,6 @@ MAX_FAILURES: Final = 100
 
 MAX_LOCK_DURATION: Final = timedelta(days=365)
 """The longest lock a setting may ask for."""
-
-MAX_LINK_VALIDITY: Final = timedelta(days=31)
-"""The longest a link may work (a reset link, or a registered access link)."""
 
 MAX_AUDIT_RETENTION: Final = timedelta(days=3653)
 """The longest the login audit trail may keep an event (ten years)."""
@@ -154,7 +151,7 @@ class SignInSettings:
         lock_duration: How long a lock lasts (30 minutes; at most
             :data:`MAX_LOCK_DURATION`).
         reset_link_validity: How long a forgotten-password link works (60
-            minutes; at most :data:`MAX_LINK_VALIDITY`).
+            minutes; at most :data:`~ccroles.accounts.MAX_LINK_VALIDITY`).
         audit_retention: How long the login audit trail keeps an event
             (365 days; at most :data:`MAX_AUDIT_RETENTION`):
             :meth:`SignIn.prune_audit` forgets the older ones.
@@ -711,8 +708,8 @@ class SignIn:
 
         Raises:
             InvalidFieldError: The notification's expiry is not aware, or
-                more than :data:`MAX_LINK_VALIDITY` away; or its login has
-                no access in this sign-in's account (build the
+                more than :data:`~ccroles.accounts.MAX_LINK_VALIDITY` away;
+                or its login has no access in this sign-in's account (build the
                 :class:`SignIn` with the granted account).
         """
         now = self._now()

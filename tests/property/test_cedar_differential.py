@@ -327,9 +327,10 @@ def test_cedar_answers_every_question_as_the_engine() -> None:
     tally: collections.Counter[str] = collections.Counter()
     seen: set[str] = set()
 
-    # A third more examples than the profile's: Hypothesis draws some accounts
-    # twice, and the distinct ones are counted.
-    @settings(max_examples=settings().max_examples * 4 // 3)
+    # Half again as many examples as the profile's: Hypothesis draws some
+    # accounts twice (three runs of 400 gave 232 to 278 distinct ones), and
+    # the distinct ones are counted.
+    @settings(max_examples=settings().max_examples * 3 // 2)
     @given(st.data())
     def check(data: st.DataObject) -> None:
         access = data.draw(st.sampled_from([True, True, True, False]))
