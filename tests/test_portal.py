@@ -681,3 +681,159 @@ def test_browser_screenshots_for_the_docs(
         assert (folder / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     phone.context.close()
     desktop.context.close()
+
+
+ADMIN, CLERK = "admin@acme.example", "clerk@acme.example"
+ADMIN_PASSWORD = "demo-admin-test-5521"  # noqa: S105 (a DEMO password of the tests)
+
+
+def with_admins(tmp_path: Path) -> flask.Flask:
+    """A portal whose example administrators may sign in."""
+    return build(tmp_path, admin_password=ADMIN_PASSWORD)
+
+
+def as_admin(app: flask.Flask, email: str = ADMIN) -> FlaskClient:
+    """A test client signed in as the administrator *email*."""
+    client = app.test_client()
+    answer = post(client, "/sign-in", {"email": email, "password": ADMIN_PASSWORD})
+    assert answer.headers["Location"] == "/admin"
+    return client
+
+
+def lock(app: flask.Flask, email: str) -> None:
+    """Five wrong passwords in a row: the login is locked."""
+    client = app.test_client()
+    for _ in range(5):
+        post(client, "/sign-in", {"email": email, "password": "wrong-guess"})
+
+
+def rows_of(page: str) -> list[list[str]]:
+    """The cells of the trail's rows, newest first."""
+    rows = re.findall(r'<tr class="event">(.*?)</tr>', page)
+    return [re.findall(r"<td>(.*?)</td>", row) for row in rows]
+
+
+def test_admin_page_lists_the_trail_newest_first_and_filters(tmp_path: Path) -> None:
+    """Every event shown, newest first; ?email= and ?kind= narrow it."""
+    app = with_admins(tmp_path)
+    signed_in(app, AP)
+    lock(app, BOOKS)
+    client = as_admin(app)
+    rows = rows_of(client.get("/admin").text)
+    assert [(row[1], row[2], row[3], row[4]) for row in rows] == [
+        ("sign_in", BOOKS, "denied", "locked"),  # the fifth: it locks (then said)
+        ("lock", BOOKS, "done", "-"),
+        *[("sign_in", BOOKS, "denied", "wrong_password")] * 4,
+        ("sign_in", AP, "allowed", "-"),
+    ]
+    only_ap = rows_of(client.get("/admin?email=AP@acme.example").text)
+    assert [row[2] for row in only_ap] == [AP]
+    locks = rows_of(client.get("/admin?kind=lock").text)
+    assert [(row[1], row[2]) for row in locks] == [("lock", BOOKS)]
+    both = rows_of(client.get(f"/admin?email={BOOKS}&kind=sign_in").text)
+    assert len(both) == 5
+    assert client.get("/admin?kind=nonsense").status_code == 400
+    page = client.get("/admin").text
+    assert PASSWORD not in page
+    assert ADMIN_PASSWORD not in page
+    assert "wrong-guess" not in page
+
+
+def test_admin_page_escapes_what_it_shows(tmp_path: Path) -> None:
+    """A hostile 'email' typed at sign-in is shown as text, never as markup."""
+    app = with_admins(tmp_path)
+    client = app.test_client()
+    post(client, "/sign-in", {"email": "<script>x</script>@a.example", "password": "x"})
+    page = as_admin(app).get("/admin?email=<b>x").text
+    assert "<script>x" not in page
+    assert "<b>x" not in page
+    assert "&lt;b&gt;x" in page
+
+
+def test_unlock_button_unlocks_and_is_recorded_with_the_actor(tmp_path: Path) -> None:
+    """The POST unlocks through Administration: an unlock event names the actor."""
+    app = with_admins(tmp_path)
+    lock(app, BOOKS)
+    client = as_admin(app)
+    page = client.get("/admin").text
+    assert f'name="email" value="{BOOKS}"' in page
+    answer = post(client, "/admin/unlock", {"email": BOOKS}, form="/admin")
+    assert (answer.status_code, answer.headers["Location"]) == (302, "/admin")
+    assert "No login is locked." in client.get("/admin").text
+    newest = rows_of(client.get("/admin?kind=unlock").text)
+    assert newest == [[newest[0][0], "unlock", BOOKS, "done", "-", ADMIN, "127.0.0.1"]]
+    signed_in(app, BOOKS)  # the login signs in again
+
+
+def test_unlock_without_the_forms_token_is_refused(tmp_path: Path) -> None:
+    """No CSRF token: 400, the login stays locked, nothing recorded."""
+    app = with_admins(tmp_path)
+    lock(app, BOOKS)
+    client = as_admin(app)
+    answer = client.post("/admin/unlock", data={"email": BOOKS})
+    assert answer.status_code == 400
+    assert f'name="email" value="{BOOKS}"' in client.get("/admin").text
+    assert rows_of(client.get("/admin?kind=unlock").text) == []
+
+
+def test_admin_page_is_403_for_a_customer_and_401_for_nobody(tmp_path: Path) -> None:
+    """A customer's session is no administrator's; no session asks to sign in."""
+    app = with_admins(tmp_path)
+    lock(app, BOOKS)
+    customer = signed_in(app, AP)
+    nobody = app.test_client()
+    for path, method in (("/admin", "get"), ("/admin/unlock", "post")):
+        data = {"email": BOOKS, "csrf_token": token_of(customer, "/forgot")}
+        assert getattr(customer, method)(path, data=data).status_code == 403
+        answer = getattr(nobody, method)(path, data={"email": BOOKS})
+        if method == "get":
+            assert answer.status_code == 401
+            assert answer.headers["WWW-Authenticate"] == CHALLENGE
+    assert "This page is for the account&#39;s administrators." in (
+        customer.get("/admin").text
+    )
+    assert rows_of(as_admin(app).get("/admin?kind=unlock").text) == []
+
+
+def test_actor_without_the_permission_is_refused_and_recorded(tmp_path: Path) -> None:
+    """The clerk's role lacks Manage Customer Access: the reason and the remedy."""
+    app = with_admins(tmp_path)
+    lock(app, BOOKS)
+    clerk = as_admin(app, CLERK)
+    answer = post(clerk, "/admin/unlock", {"email": BOOKS}, form="/admin")
+    assert answer.status_code == 403
+    assert (
+        "may not unlock a login: it needs the Manage Customer Access permission; "
+        "ask an administrator to add the Manage Customer Access permission to "
+        "the role &#39;Sales Rep&#39;"
+    ) in answer.text
+    rows = rows_of(clerk.get("/admin?kind=unlock").text)
+    assert rows == [
+        [rows[0][0], "unlock", BOOKS, "denied", "not_permitted", CLERK, "127.0.0.1"]
+    ]
+    assert f'name="email" value="{BOOKS}"' in clerk.get("/admin").text  # still locked
+
+
+def test_admin_sign_in_needs_its_password_and_ends_at_sign_out(tmp_path: Path) -> None:
+    """A wrong or absent administrator password is refused; sign-out ends it."""
+    app = with_admins(tmp_path)
+    client = app.test_client()
+    wrong = post(client, "/sign-in", {"email": ADMIN, "password": PASSWORD})
+    assert "The email or the password is wrong." in wrong.text
+    assert client.get("/admin").status_code == 401
+    admin = as_admin(app)
+    cookie = admin.get_cookie("session")
+    assert cookie is not None
+    assert re.findall(r'id="who">([^<]+)<', admin.get("/admin").text) == [ADMIN]
+    assert admin.get("/").headers["Location"] == "/admin"
+    post(admin, "/sign-out", {}, form="/admin")
+    assert admin.get("/admin").status_code == 401
+    replay = app.test_client()
+    replay.set_cookie("session", cookie.value)
+    assert replay.get("/admin").status_code == 401
+    (tmp_path / "none").mkdir()
+    without = build(tmp_path / "none")
+    refused = post(
+        without.test_client(), "/sign-in", {"email": ADMIN, "password": ADMIN_PASSWORD}
+    )
+    assert "The email or the password is wrong." in refused.text

@@ -29,6 +29,10 @@ What it does that a portal copying it should keep:
   session started before the login's last sign-out, replayed or not.
 - Every answer carries the security headers of :data:`SECURITY_HEADERS`, and
   private pages are never cached.
+- The administrator page (``/admin``) shows the login audit trail and
+  unlocks locked logins through :class:`~ccroles.administration.Administration`,
+  so each unlock (or its refusal) is recorded with the administrator and
+  the client address. Only an administrator's session opens it.
 - ``make portal`` serves it threaded, with a timeout on idle connections. In
   production, run :func:`create_app` under a WSGI server such as gunicorn
   behind a TLS-terminating proxy (see the portal developer's tutorial).
@@ -62,9 +66,12 @@ from ccroles import (
     set_password,
 )
 from ccroles.access import link_url
-from ccroles.guards import Gate
+from ccroles.administration import Actor, Administration, AdminPermission
+from ccroles.audit import AuditKind, AuditQuery
+from ccroles.exceptions import InvalidEmailError, NotPermittedError
+from ccroles.guards import CHALLENGE, Gate
 from ccroles.guards.flask import FlaskGuard
-from ccroles.passwords import DEFAULT_SCRYPT, ScryptParams
+from ccroles.passwords import DEFAULT_SCRYPT, ScryptParams, hash_password
 from ccroles.signin import token_digest
 from ccroles.signin_store import LinkStatus
 
@@ -83,6 +90,19 @@ LOGINS = {
     "purchasing@acme.example": "ACME, role Buyer (premium: quotes; no payments)",
     "orders@umbrella.example": "UMBRELLA, role Premium Customer Center",
 }
+
+# The example administrators: staff users of the account, not customers.
+# They sign in on the same page with their own DEMO password; the role of
+# admin@ holds every permission, the clerk's role lacks Manage Customer
+# Access (so the clerk's unlock is refused, and the refusal recorded).
+ADMINISTRATORS = {
+    a.email: a
+    for a in (
+        Actor("admin@acme.example", "Administrator"),
+        Actor("clerk@acme.example", "Sales Rep", {AdminPermission.IMPORT_CSV_FILE}),
+    )
+}
+TRAIL_ROWS = 200  # the administrator page shows the newest events only
 
 # Where a feature's page is, for the menu; the role's other features are
 # listed as part of the role, without a link (the example has no page for
@@ -159,6 +179,14 @@ ORDERS = {
         _order("SO-601", "104", "400 umbrellas", "Net 60"),
     )
 }
+
+
+@dataclass(frozen=True)
+class AdminDenial:
+    """A refusal of the administrator page, shown as the guards' denials are."""
+
+    status: int
+    message: str
 
 
 def find_invoice(number: str) -> Invoice | None:
@@ -240,11 +268,14 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
     scrypt: ScryptParams = DEFAULT_SCRYPT,
     mailer: Mailer | None = None,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    admin_password: str | None = None,
 ) -> flask.Flask:
     """The portal over *store_path*, every example login's password *password*.
 
     *base_url* is where the portal is served (``https://shop.example/portal``):
     the only source of the links it mails, and the only host it answers.
+    *admin_password* is the password of the :data:`ADMINISTRATORS` (none
+    of them may sign in without it).
     """
     base = check_base_url(base_url)
     account = load_account(ACCOUNT)
@@ -254,6 +285,11 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
     engine = Engine(account)
     store = SQLiteSignInStore(store_path)
     mail = mailer if mailer is not None else Mailer()
+    staff = {
+        email: hash_password(Password(admin_password), scrypt)
+        for email in ADMINISTRATORS
+        if admin_password is not None
+    }
     sessions = SessionEnds()
     # The sign-in rules hold the engine with the passwords; a reset swaps it.
     state = {"sign_in": SignIn(engine, store, scrypt=scrypt, clock=clock)}
@@ -291,6 +327,31 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
         """The email of the request's session while it holds, else ``None``."""
         who = guard.gate.signed_in(guard.login())
         return who if isinstance(who, str) else None
+
+    def administrator() -> Actor | None:
+        """The administrator of the request's session, unless signed out since."""
+        email = flask.session.get("admin")
+        started = flask.session.get("started")
+        if not isinstance(email, str) or not isinstance(started, str):
+            return None
+        try:
+            since = datetime.fromisoformat(started)
+        except ValueError:
+            return None
+        if since.utcoffset() is None or sessions.over(email, since):
+            return None
+        return ADMINISTRATORS.get(email)
+
+    def admin_refusal(message: str | None = None) -> tuple[str, int, dict[str, str]]:
+        """401 for nobody, 403 for a customer or an actor refused (*message*)."""
+        if message is None and login() is None:
+            status, message = 401, "Please sign in first."
+            extra = {"WWW-Authenticate": CHALLENGE}
+        else:
+            status, extra = 403, {}
+            message = message or "This page is for the account's administrators."
+        page = flask.render_template("denied.html", denial=AdminDenial(status, message))
+        return page, status, extra
 
     def denial_page(denial: Denial) -> str:
         return flask.render_template("denied.html", denial=denial)
@@ -338,6 +399,7 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
         return {
             "pages": PAGES,
             "email": None if found is None else email,
+            "admin": administrator(),
             "customer": None if found is None else found.customer.customer_id,
             "role": None if found is None else found.role,
         }
@@ -345,6 +407,8 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
     @app.get("/")
     def home() -> str | flask.Response:
         if login() is None:
+            if administrator() is not None:
+                return flask.redirect(flask.url_for("admin"))  # type: ignore[return-value]
             return flask.redirect(flask.url_for("sign_in"))  # type: ignore[return-value]
         allowed = guard.features()
         areas = []
@@ -368,6 +432,13 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
         if flask.request.method == "POST":
             email = flask.request.form.get("email", "")
             given = Password(flask.request.form.get("password", ""))
+            key = email.strip().casefold()
+            if key in staff and staff[key].verify(given.reveal()):
+                flask.session.clear()
+                flask.session.permanent = True
+                flask.session["admin"] = key
+                flask.session["started"] = clock().isoformat()
+                return flask.redirect(flask.url_for("admin"))  # type: ignore[return-value]
             attempt = state["sign_in"].attempt(email, given)
             codes = {reason.code for reason in attempt.decision.reasons}
             if attempt.session is not None:
@@ -391,8 +462,10 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
     @app.post("/sign-out")
     def sign_out() -> flask.Response:
         email = login()
-        if email is not None:
-            sessions.end(email, clock())
+        acting = administrator()
+        for who in (email, None if acting is None else acting.email):
+            if who is not None:
+                sessions.end(who, clock())
         flask.session.clear()
         return flask.redirect(flask.url_for("sign_in"))  # type: ignore[return-value]
 
@@ -473,6 +546,59 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
     def quotes() -> str:
         return flask.render_template("quotes.html")
 
+    @app.get("/admin")
+    def admin() -> str | tuple[str, int, dict[str, str]]:
+        """The login audit trail, newest first, and the locked logins."""
+        actor = administrator()
+        if actor is None:
+            return admin_refusal()
+        email = flask.request.args.get("email", "").strip()
+        kind_name = flask.request.args.get("kind", "")
+        kinds: tuple[AuditKind, ...] = ()
+        if kind_name:
+            try:
+                kinds = (AuditKind(kind_name),)
+            except ValueError:
+                message = "No such kind of event."
+                return flask.render_template("refused.html", message=message), 400, {}
+        query = AuditQuery(email=email or None, kinds=kinds)
+        events = list(reversed(store.events(query)))[:TRAIL_ROWS]
+        locks = store.events(AuditQuery(kinds=(AuditKind.LOCK,)))
+        candidates = dict.fromkeys([*LOGINS, *(e.login for e in locks if e.login)])
+        locked = [
+            (who, until)
+            for who in candidates
+            if (until := state["sign_in"].status(who).locked_until) is not None
+        ]
+        return flask.render_template(
+            "admin.html",
+            actor=actor,
+            events=events,
+            locked=locked,
+            kinds=[k.value for k in AuditKind],
+            email_filter=email,
+            kind_filter=kind_name,
+            utc=UTC,
+        )
+
+    @app.post("/admin/unlock")
+    def unlock() -> flask.Response | tuple[str, int, dict[str, str]]:
+        """Unlock a login as the signed-in administrator, recorded in the trail."""
+        actor = administrator()
+        if actor is None:
+            return admin_refusal()
+        acting = Administration(
+            state["sign_in"], actor, client=flask.request.remote_addr
+        )
+        try:
+            acting.unlock(flask.request.form.get("email", ""))
+        except NotPermittedError as refused:
+            return admin_refusal(str(refused))
+        except InvalidEmailError:
+            message = "That is not an email."
+            return flask.render_template("refused.html", message=message), 400, {}
+        return flask.redirect(flask.url_for("admin"))  # type: ignore[return-value]
+
     return app
 
 
@@ -529,16 +655,25 @@ def main() -> None:
     folder = tempfile.mkdtemp(prefix="ccroles-portal-")
     store = arguments.store or Path(folder) / "sign-in.sqlite3"
     password = f"demo-{secrets.token_urlsafe(9)}"  # a DEMO password, new per start
+    admin_password = f"demo-admin-{secrets.token_urlsafe(9)}"  # another DEMO one
     server = make_portal_server(
         "127.0.0.1",
         arguments.port,
-        lambda own: create_app(store, password, base_url=arguments.base_url or own),
+        lambda own: create_app(
+            store,
+            password,
+            base_url=arguments.base_url or own,
+            admin_password=admin_password,
+        ),
     )
     print(f"The example portal: http://127.0.0.1:{server.server_port}/")  # noqa: T201
     print(f"Sign-in state: {store}")  # noqa: T201
     print(f"Example logins (DEMO password for all: {password}):")  # noqa: T201
     for email, who in LOGINS.items():
         print(f"  {email:26} {who}")  # noqa: T201
+    print(f"Administrators (DEMO password: {admin_password}), page /admin:")  # noqa: T201
+    for email, actor in ADMINISTRATORS.items():
+        print(f"  {email:26} role {actor.role}")  # noqa: T201
     print("Stop it with Ctrl-C.", flush=True)  # noqa: T201
     try:
         server.serve_forever()
