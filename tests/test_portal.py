@@ -44,6 +44,8 @@ ARGS = [
 PASSWORD = "demo-test-4417"  # noqa: S105 (a DEMO password of the tests' own portal)
 AP, BOOKS, BUYER = "ap@acme.example", "books@acme.example", "purchasing@acme.example"
 UMBRELLA = "orders@umbrella.example"
+ADMIN, CLERK = "admin@acme.example", "clerk@acme.example"
+ADMIN_PASSWORD = "demo-admin-test-5521"  # noqa: S105 (a DEMO password of the tests)
 CHEAP = ScryptParams(n=2**4)
 BASE = "http://localhost"  # the test client's own host
 CHALLENGE = 'Session realm="customer center"'
@@ -446,7 +448,7 @@ def served(
     server = PORTAL.make_portal_server(
         "127.0.0.1",
         0,
-        lambda base: build(folder, base, mailer=mailer),
+        lambda base: build(folder, base, mailer=mailer, admin_password=ADMIN_PASSWORD),
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -683,10 +685,6 @@ def test_browser_screenshots_for_the_docs(
     desktop.context.close()
 
 
-ADMIN, CLERK = "admin@acme.example", "clerk@acme.example"
-ADMIN_PASSWORD = "demo-admin-test-5521"  # noqa: S105 (a DEMO password of the tests)
-
-
 def with_admins(tmp_path: Path) -> flask.Flask:
     """A portal whose example administrators may sign in."""
     return build(tmp_path, admin_password=ADMIN_PASSWORD)
@@ -837,3 +835,27 @@ def test_admin_sign_in_needs_its_password_and_ends_at_sign_out(tmp_path: Path) -
         without.test_client(), "/sign-in", {"email": ADMIN, "password": ADMIN_PASSWORD}
     )
     assert "The email or the password is wrong." in refused.text
+
+
+@needs_chromium
+def test_browser_admin_unlocks_and_reads_the_trail_on_a_phone(
+    served: tuple[str, Any], browser: Browser
+) -> None:
+    """The Unlock button works in a browser; /admin fits a 390 px phone."""
+    base, _ = served
+    for _ in range(5):
+        sign_in(browser, base, UMBRELLA, "wrong-guess").context.close()
+    desk = sign_in(browser, base, ADMIN, ADMIN_PASSWORD)
+    assert desk.url == f"{base}/admin"
+    assert UMBRELLA in desk.inner_text("#locked")
+    row = desk.locator("#locked tr", has_text=UMBRELLA)
+    with desk.expect_navigation():
+        row.locator("button").click()
+    assert UMBRELLA not in desk.inner_text("#locked")
+    newest = desk.locator("#events tr.event").first.inner_text()
+    assert newest.split("\t")[1:6] == ["unlock", UMBRELLA, "done", "-", ADMIN]
+    desk.context.close()
+    phone = sign_in(browser, base, ADMIN, ADMIN_PASSWORD, **PHONE)
+    readable = {"width": 390, "scroll": 390, "scale": 1, "text": "16px"}
+    assert phone.evaluate(READABLE) == readable
+    phone.context.close()
