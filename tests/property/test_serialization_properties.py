@@ -54,7 +54,7 @@ def test_an_account_survives_a_round_trip(account: Account, fmt: FileFormat) -> 
 
 
 def notification_settings() -> st.SearchStrategy[NotificationSettings]:
-    """Notification settings with any link validity and the allowed placeholders."""
+    """Notification settings with any allowed link validity and placeholders."""
     return st.builds(
         NotificationSettings,
         administrator_email=st.just("admin@shop.example"),
@@ -62,7 +62,9 @@ def notification_settings() -> st.SearchStrategy[NotificationSettings]:
         set_password_url=st.just("https://shop.example/cc/password"),
         staff_login_url=st.none() | st.just("https://shop.example/staff"),
         subject=st.sampled_from(["Access", "Access for $customer_id"]),
-        link_validity=st.timedeltas(min_value=timedelta(microseconds=1)),
+        link_validity=st.timedeltas(
+            min_value=timedelta(microseconds=1), max_value=timedelta(days=31)
+        ),
     )
 
 
