@@ -546,10 +546,11 @@ def accounts(  # noqa: PLR0913 (Hypothesis's draw, then keyword-only narrowing)
             customers and contacts may name too (an internal staff role, say;
             a custom one needs its custom ancestors listed with it).
 
-    >>> from hypothesis import given
+    >>> from hypothesis import given, settings
     >>> from ccroles import CenterType
     >>> staff = Role("Staff", center_type=CenterType.SALES)
-    >>> @given(accounts(customer_access=True, extra_roles=[staff]))
+    >>> @settings(max_examples=20)  # an account is costly to draw: keep doctests quick
+    ... @given(accounts(customer_access=True, extra_roles=[staff]))
     ... def test_the_account(account):
     ...     assert account.customer_access and staff in account.roles
     >>> test_the_account()
@@ -1075,8 +1076,9 @@ def accounts_as_typed(
     many logins pass every check. The account rules accept all of it: the
     engine reads each name as the account's own.
 
-    >>> from hypothesis import given
-    >>> @given(accounts_as_typed())
+    >>> from hypothesis import given, settings
+    >>> @settings(max_examples=20)
+    ... @given(accounts_as_typed())
     ... def test_every_role_is_known(account):
     ...     for login in account.logins():
     ...         if login.role is not None:
