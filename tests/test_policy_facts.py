@@ -67,7 +67,6 @@ def test_reason_codes_are_stable_words() -> None:
         "no_form",
         "locked",
         "wrong_password",
-        "second_factor_required",
         "link_unknown",
         "link_expired",
         "link_used",

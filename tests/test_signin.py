@@ -288,7 +288,7 @@ def test_a_lock_set_meanwhile_by_another_process_wins() -> None:
 
 
 def test_a_customer_center_role_cannot_require_a_second_factor() -> None:
-    """DOMAIN §6: required for other centers' roles, never a customer center's."""
+    """Required for other centers' roles, never a customer center's."""
     with pytest.raises(SecondFactorNotAllowedError) as caught:
         CUSTOMER_CENTER.customize("Buyer").requiring_second_factor()
     assert (caught.value.role, caught.value.center_type) == (
@@ -305,44 +305,28 @@ def test_a_copy_keeps_its_bases_second_factor() -> None:
     assert not SALES.requiring_second_factor(required=False).second_factor
 
 
-@pytest.mark.parametrize(
-    ("required", "verified", "second_factor_reason"),
-    [(True, False, True), (True, True, False), (False, False, False)],
-)
-def test_the_decision_says_when_a_second_factor_is_needed(
-    *, required: bool, verified: bool, second_factor_reason: bool
-) -> None:
-    """Asked of a role that requires one, until the portal says it verified it."""
+@pytest.mark.parametrize("required", [True, False])
+def test_a_role_needing_a_second_factor_never_signs_in(*, required: bool) -> None:
+    """Only other centers' roles may need one, and they never sign in here.
+
+    So the right password answers with the role's center alone, whether the
+    role needs a second factor or not: the customer center never asks for one.
+    """
     sign_in = sign_in_for(account=make_account(second_factor=required))
-    attempt = sign_in.attempt(
-        "staff@staff.example", Password(RIGHT), second_factor_verified=verified
-    )
-    assert (ReasonCode.SECOND_FACTOR_REQUIRED in codes(attempt.decision)) == (
-        second_factor_reason
-    )
-    # A staff role never signs in to the customer center, second factor or not.
-    assert ReasonCode.NOT_CUSTOMER_CENTER_ROLE in codes(attempt.decision)
-    assert not attempt.needs_second_factor
+    attempt = sign_in.attempt("staff@staff.example", Password(RIGHT))
+    assert codes(attempt.decision) == [ReasonCode.NOT_CUSTOMER_CENTER_ROLE]
+    assert "second factor" not in explain(attempt.decision)
 
 
-def test_needs_second_factor_is_true_only_when_that_is_all_that_is_missing() -> None:
-    """The portal asks for the code exactly when the rest passed."""
-    reason = (
-        Engine(make_account(second_factor=True))
-        .decide_sign_in("staff@staff.example")
-        .reasons[-1]
-    )
-    only = Attempt(Decision(SignInQuestion(), (reason,)), LoginState())
-    assert only.needs_second_factor
-    assert "verify the login's second factor" in explain(only.decision)
-
-
-def test_a_wrong_password_never_asks_for_the_second_factor() -> None:
-    """The second factor is asked only after the right password."""
-    sign_in = sign_in_for(account=make_account(second_factor=True))
-    assert codes(wrong(sign_in, 1, "staff@staff.example").decision) == [
-        ReasonCode.WRONG_PASSWORD
-    ]
+def test_sign_in_takes_no_second_factor() -> None:
+    """The engine and sign-in have no second-factor switch to forget."""
+    sign_in = sign_in_for()
+    with pytest.raises(TypeError, match="second_factor_verified"):
+        sign_in.attempt(  # type: ignore[call-arg]
+            EMAIL, Password(RIGHT), second_factor_verified=True
+        )
+    assert not hasattr(Attempt, "needs_second_factor")
+    assert "SECOND_FACTOR_REQUIRED" not in ReasonCode.__members__
 
 
 # Links

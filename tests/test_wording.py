@@ -283,11 +283,6 @@ REASONS = [
         "the email or the password is wrong",
         "sign in with the right password, or ask for a reset link",
     ),
-    (
-        Reason(ReasonCode.SECOND_FACTOR_REQUIRED, role="R"),
-        "role 'R' requires a second factor, not verified yet",
-        "verify the login's second factor",
-    ),
     (Reason(ReasonCode.LINK_UNKNOWN), "no link has this token", "ask for a new link"),
     (
         Reason(ReasonCode.LINK_EXPIRED, until=NOW),

@@ -81,8 +81,6 @@ class ReasonCode(enum.Enum):
     """The login is locked after too many wrong passwords in a row."""
     WRONG_PASSWORD = "wrong_password"  # noqa: S105 (a reason code, not a password)
     """The password given is not the login's (or the login has none)."""
-    SECOND_FACTOR_REQUIRED = "second_factor_required"
-    """The login's role requires a second factor, not verified yet."""
     LINK_UNKNOWN = "link_unknown"
     """No link has the token given."""
     LINK_EXPIRED = "link_expired"
@@ -132,9 +130,8 @@ class Reason:
         assigned: The login's assigned website, for
             :attr:`ReasonCode.WEBSITE_NOT_ASSIGNED`.
         role: The role's name, for the role's reasons,
-            :attr:`~ReasonCode.NOT_CUSTOMER_CENTER_ROLE`,
-            :attr:`~ReasonCode.NO_FORM` and
-            :attr:`~ReasonCode.SECOND_FACTOR_REQUIRED`.
+            :attr:`~ReasonCode.NOT_CUSTOMER_CENTER_ROLE` and
+            :attr:`~ReasonCode.NO_FORM`.
         center: The role's center type, for
             :attr:`ReasonCode.NOT_CUSTOMER_CENTER_ROLE`.
         root: The role's root when no role based on it can pass the check

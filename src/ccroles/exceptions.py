@@ -633,10 +633,11 @@ class NotDescendedFromBuiltinError(CCRolesError, ValueError):
 
 @attrs.define(auto_exc=True, slots=False, repr=False)
 class SecondFactorNotAllowedError(CCRolesError, ValueError):
-    """A second factor required for a customer center role (DOMAIN §6 forbids it).
+    """A second factor required for a customer center role.
 
     Two-factor authentication can be required for the other centers' roles,
-    never for a customer center role.
+    never for a customer center role: customers sign in to the customer
+    center with their email and password alone.
 
     Attributes:
         role: The role's name.

@@ -211,10 +211,6 @@ def _locked(until: datetime) -> Reason:
     return Reason(ReasonCode.LOCKED, until=until)
 
 
-def _second_factor(role: str) -> Reason:
-    return Reason(ReasonCode.SECOND_FACTOR_REQUIRED, role=role)
-
-
 def _website_reason(login: LoginFacts, assigned: str, website: str) -> Reason:
     return Reason(
         ReasonCode.WEBSITE_NOT_ASSIGNED,
@@ -1022,7 +1018,6 @@ class Engine:
         website: str | None = None,
         *,
         locked_until: datetime | None = None,
-        second_factor_verified: bool = False,
     ) -> Decision:
         """Decide whether *login* may sign in, with every reason.
 
@@ -1035,19 +1030,11 @@ class Engine:
             locked_until: When the login's lock ends, while it is locked
                 (:attr:`ccroles.signin_store.LoginState.locked_until`): a
                 :attr:`~ccroles.decisions.ReasonCode.LOCKED` reason.
-            second_factor_verified: Whether the portal verified a second
-                factor; if not, and the login's role requires one, a
-                :attr:`~ccroles.decisions.ReasonCode.SECOND_FACTOR_REQUIRED`
-                reason.
         """
         state = self._state(login, website)
         reasons = self._unknown_login() if state is None else state[1]
         if locked_until is not None:
             reasons = (_locked(locked_until), *reasons)
-        if state is not None and not second_factor_verified:
-            role = state[0].role
-            if role is not None and self.account.role(role).second_factor:
-                reasons = (*reasons, _second_factor(role))
         decision = Decision(SignInQuestion(self._website(website)), reasons)
         if self.log_decisions:
             _log(login, decision)

@@ -206,7 +206,10 @@ class Role:
         base: The role this one was copied from, or ``None``.
         second_factor: Whether signing in with this role needs a second
             factor (two-factor authentication); copies keep their base's
-            setting. Only other centers' roles may require one (DOMAIN §6).
+            setting. Only other centers' roles may require one, and the
+            engine never signs such a role in to the customer center, so it
+            asks for no second factor: the setting is kept with the role for
+            the center it belongs to.
 
     Raises:
         InvalidNameError: The name is blank.

@@ -19,7 +19,6 @@ changed), with the defaults of :class:`SignInSettings`:
 - Any change of the login's credentials (a password set by any path, access
   revoked or given again) closes its open links and ends every
   :class:`Session` started before it (:meth:`SignIn.decide_session`).
-- A role may require a second factor (never a customer center role).
 
 Tokens come from :mod:`secrets`; the store keeps only their SHA-256 digest and
 looks them up by it (a digest of a 256-bit random token cannot be guessed,
@@ -301,12 +300,6 @@ class Attempt:
         """Whether the login is signed in."""
         return self.decision.allowed
 
-    @property
-    def needs_second_factor(self) -> bool:
-        """Whether the only thing missing is the second factor (ask for it now)."""
-        codes = {reason.code for reason in self.decision.reasons}
-        return codes == {ReasonCode.SECOND_FACTOR_REQUIRED}
-
     def __bool__(self) -> bool:
         """Refuse: an attempt is not a truth value."""
         return self.decision.__bool__()
@@ -419,13 +412,7 @@ class SignIn:
         """The login's state now: wrong passwords in a row, lock end if locked."""
         return self.store.state(email, self._now())
 
-    def decide(
-        self,
-        email: str,
-        website: str | None = None,
-        *,
-        second_factor_verified: bool = False,
-    ) -> Decision:
+    def decide(self, email: str, website: str | None = None) -> Decision:
         """May the login sign in now (its lock included), without a password?
 
         To ask whether a session already started still holds, use
@@ -433,10 +420,7 @@ class SignIn:
         """
         state = self.status(email)
         return self.engine.decide_sign_in(
-            email,
-            website,
-            locked_until=state.locked_until,
-            second_factor_verified=second_factor_verified,
+            email, website, locked_until=state.locked_until
         )
 
     def attempt(
@@ -445,7 +429,6 @@ class SignIn:
         password: Password,
         website: str | None = None,
         *,
-        second_factor_verified: bool = False,
         client: str | None = None,
     ) -> Attempt:
         """Check *password* for the login *email* and record the outcome.
@@ -464,10 +447,8 @@ class SignIn:
         :attr:`~ccroles.decisions.ReasonCode.WRONG_PASSWORD` alone, so the
         answer never tells a guesser whether an email exists. A right
         password starts the count again and answers with the engine's
-        decision: access, activity, website, and
-        :attr:`~ccroles.decisions.ReasonCode.SECOND_FACTOR_REQUIRED` while
-        the role requires a second factor and *second_factor_verified* is
-        false. An allowed attempt carries its :class:`Session`.
+        decision: access, activity, website. An allowed attempt carries its
+        :class:`Session`.
 
         The attempt is appended to the login audit trail with its outcome
         and reason codes (and *client*, the client's IP address, when
@@ -503,9 +484,7 @@ class SignIn:
             right = checked.verify(password.reveal()) and stored is not None
         granted = None
         if right:
-            granted = self.engine.decide_sign_in(
-                email, website, second_factor_verified=second_factor_verified
-            )
+            granted = self.engine.decide_sign_in(email, website)
 
         def answer(state: LoginState) -> Decision:
             if granted is None or state.locked:
@@ -624,9 +603,7 @@ class SignIn:
         is appended to the login audit trail.
         """
         now = self._now()
-        decision = self.engine.decide_sign_in(
-            session.login, second_factor_verified=True
-        )
+        decision = self.engine.decide_sign_in(session.login)
         reasons = decision.reasons
         key = _login_key(session.login)
         changed = None

@@ -319,9 +319,6 @@ _FACTS: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
             ).format(until=time_text(r.until))
         ),
         "wrong_password": "the email or the password is wrong",
-        "second_factor_required": lambda r, t: t.gettext(
-            "role {role} requires a second factor, not verified yet"
-        ).format(role=repr(r.role)),
         "link_unknown": "no link has this token",
         "link_expired": lambda r, t: (
             t.gettext("the link expired")
@@ -435,7 +432,6 @@ _REMEDIES: Final[types.MappingProxyType[str, str | _Say | None]] = (
             "wrong_password": (
                 "sign in with the right password, or ask for a reset link"
             ),
-            "second_factor_required": "verify the login's second factor",
             "link_unknown": _NEW_LINK,
             "link_expired": _NEW_LINK,
             "link_used": _NEW_LINK,
@@ -568,7 +564,6 @@ _SENTENCES: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyT
             ).format(until=time_text(r.until))
         ),
         "wrong_password": "The email or the password is wrong.",
-        "second_factor_required": "Please confirm your second factor first.",
         "link_unknown": _LINK,
         "link_expired": _LINK,
         "link_used": _LINK,
