@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "DOMAIN",
     "ENGLISH",
+    "N_",
     "customer_message",
     "explain",
     "fact",
@@ -163,6 +164,19 @@ class _Decision(Protocol):
 _T = gettext.NullTranslations
 
 
+def N_(message: str) -> str:  # noqa: N802 (the name gettext tools look for)
+    """Mark *message* for translation where it is written, without translating.
+
+    The tables below hold messages that are translated when said (by
+    ``t.gettext(entry)``); the marker lets ``pybabel extract`` (which looks
+    for ``N_``, ``_`` and ``gettext`` calls) find them where they are written.
+
+    >>> N_("sign in")
+    'sign in'
+    """
+    return message
+
+
 def login_label(customer: str | None, contact: str | None = None) -> str:
     """How every message names a login: its customer id, and its contact's id.
 
@@ -269,7 +283,7 @@ _Say = Callable[[_Reason, _T], str | None]
 
 _FACTS: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
     {
-        "customer_access_off": "the account's Customer Access feature is off",
+        "customer_access_off": N_("the account's Customer Access feature is off"),
         "unknown_login": lambda r, t: (
             t.gettext("no customer or contact has this email")
             if r.signed_in
@@ -318,8 +332,8 @@ _FACTS: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
                 "until {until}"
             ).format(until=time_text(r.until))
         ),
-        "wrong_password": "the email or the password is wrong",
-        "link_unknown": "no link has this token",
+        "wrong_password": N_("the email or the password is wrong"),
+        "link_unknown": N_("no link has this token"),
         "link_expired": lambda r, t: (
             t.gettext("the link expired")
             if r.until is None
@@ -327,10 +341,12 @@ _FACTS: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
                 until=time_text(r.until)
             )
         ),
-        "link_used": "the link was used already",
-        "link_replaced": "a newer link was sent for this login",
-        "link_closed": "the login's password or access changed after the link was sent",
-        "session_ended": (
+        "link_used": N_("the link was used already"),
+        "link_replaced": N_("a newer link was sent for this login"),
+        "link_closed": N_(
+            "the login's password or access changed after the link was sent"
+        ),
+        "session_ended": N_(
             "the session started before the login's password or access last changed"
         ),
     }
@@ -382,12 +398,14 @@ def _capability_remedy(r: _Reason, t: _T) -> str | None:
     )
 
 
-_NEW_LINK: Final = "ask for a new link"
+_NEW_LINK: Final = N_("ask for a new link")
 
 _REMEDIES: Final[types.MappingProxyType[str, str | _Say | None]] = (
     types.MappingProxyType(
         {
-            "customer_access_off": "switch on the account's Customer Access feature",
+            "customer_access_off": N_(
+                "switch on the account's Customer Access feature"
+            ),
             "unknown_login": lambda r, t: (
                 t.gettext(
                     "give a customer or contact this email, with access and a "
@@ -429,7 +447,7 @@ _REMEDIES: Final[types.MappingProxyType[str, str | _Say | None]] = (
                     "wait until {until}, or have an administrator unlock the login"
                 ).format(until=time_text(r.until))
             ),
-            "wrong_password": (
+            "wrong_password": N_(
                 "sign in with the right password, or ask for a reset link"
             ),
             "link_unknown": _NEW_LINK,
@@ -437,7 +455,7 @@ _REMEDIES: Final[types.MappingProxyType[str, str | _Say | None]] = (
             "link_used": _NEW_LINK,
             "link_replaced": _NEW_LINK,
             "link_closed": _NEW_LINK,
-            "session_ended": "sign in again",
+            "session_ended": N_("sign in again"),
         }
     )
 )
@@ -460,11 +478,11 @@ def remedy(reason: _Reason, translations: _T = ENGLISH) -> str | None:
 
 _VERBS: Final = types.MappingProxyType(
     {
-        Level.NONE: "hold None on",
-        Level.VIEW: "view",
-        Level.CREATE: "create",
-        Level.EDIT: "edit",
-        Level.FULL: "delete",
+        Level.NONE: N_("hold None on"),
+        Level.VIEW: N_("view"),
+        Level.CREATE: N_("create"),
+        Level.EDIT: N_("edit"),
+        Level.FULL: N_("delete"),
     }
 )
 
@@ -536,50 +554,54 @@ def explain(
 
 # --- For the customer -------------------------------------------------------
 
-_ASK: Final = "ask your administrator"
-_ROLE: Final = f"Your role does not include it; {_ASK}."
-_LINK: Final = "This link no longer works; ask for a new one."
-_NO_ROLE: Final = f"Your login has no customer center role; {_ASK}."
+_ROLE: Final = N_("Your role does not include it; ask your administrator.")
+_LINK: Final = N_("This link no longer works; ask for a new one.")
+_NO_ROLE: Final = N_("Your login has no customer center role; ask your administrator.")
 _SENTENCES: Final[types.MappingProxyType[str, str | _Say]] = types.MappingProxyType(
     {
-        "customer_access_off": f"The customer center is closed; {_ASK}.",
-        "unknown_login": "Please sign in first.",
-        "no_access": f"Your login has no access; {_ASK}.",
-        "inactive": f"Your account is inactive; {_ASK}.",
+        "customer_access_off": N_(
+            "The customer center is closed; ask your administrator."
+        ),
+        "unknown_login": N_("Please sign in first."),
+        "no_access": N_("Your login has no access; ask your administrator."),
+        "inactive": N_("Your account is inactive; ask your administrator."),
         "no_role": _NO_ROLE,
         "not_customer_center_role": _NO_ROLE,
-        "website_not_assigned": "Your login is for another website.",
-        "not_own_record": "It belongs to another customer.",
+        "website_not_assigned": N_("Your login is for another website."),
+        "not_own_record": N_("It belongs to another customer."),
         "level_too_low": _ROLE,
         "missing_capability": _ROLE,
         "parent_denied": _ROLE,
         "excluded": _ROLE,
-        "no_form": f"No form is set up for it; {_ASK}.",
+        "no_form": N_("No form is set up for it; ask your administrator."),
         "locked": lambda r, t: (
-            t.gettext(f"Your login is locked after too many wrong passwords; {_ASK}.")
+            t.gettext(
+                "Your login is locked after too many wrong passwords; "
+                "ask your administrator."
+            )
             if r.until is None
             else t.gettext(
                 "Your login is locked after too many wrong passwords; try again "
                 "after {until}, or ask your administrator."
             ).format(until=time_text(r.until))
         ),
-        "wrong_password": "The email or the password is wrong.",
+        "wrong_password": N_("The email or the password is wrong."),
         "link_unknown": _LINK,
         "link_expired": _LINK,
         "link_used": _LINK,
         "link_replaced": _LINK,
         "link_closed": _LINK,
-        "session_ended": "Please sign in again.",
+        "session_ended": N_("Please sign in again."),
     }
 )
 
 _DOING: Final = types.MappingProxyType(
     {
-        Level.NONE: "open",
-        Level.VIEW: "open",
-        Level.CREATE: "create",
-        Level.EDIT: "change",
-        Level.FULL: "delete",
+        Level.NONE: N_("open"),
+        Level.VIEW: N_("open"),
+        Level.CREATE: N_("create"),
+        Level.EDIT: N_("change"),
+        Level.FULL: N_("delete"),
     }
 )
 
