@@ -90,7 +90,7 @@ def reasons() -> list[Reason]:
     ]
 
 
-QUESTIONS = [
+QUESTIONS: list[FeatureQuestion | RecordQuestion | SignInQuestion | FormQuestion] = [
     FeatureQuestion("Wish Lists"),
     FeatureQuestion("Wish Lists", website="Shop"),
     SignInQuestion(),
