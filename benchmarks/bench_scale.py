@@ -59,7 +59,7 @@ from ccroles import (
     load_account,
     revoke_access,
 )
-from ccroles.names import _ASCII_EMAIL as ASCII_EMAIL  # the email rule's fast path
+from ccroles.names import ascii_email  # the email rule's fast path
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -127,7 +127,7 @@ def checks_inline(rows: Sequence[Row]) -> dict[str, str]:
     for i, c, e, _, _ in rows:
         if not (i.isascii() and i.strip() and c.isascii() and c.strip()):
             raise ValueError(i)
-        if ASCII_EMAIL(e) is None:
+        if ascii_email(e) is None:
             raise ValueError(e)
         key = e.casefold()
         if key in emails or i in internal_ids or c in customer_ids:

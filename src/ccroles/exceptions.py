@@ -801,7 +801,7 @@ class NotPermittedError(CCRolesError, PermissionError):
 
 @attrs.define(auto_exc=True, slots=False, repr=False)
 class FormNotAllowedError(CCRolesError, ValueError):
-    """A form that may not be marked preferred for a role (DOMAIN §8).
+    """A form that may not be marked preferred for a role.
 
     Each subclass names one rule: its ``reason`` and what is ``allowed``
     instead.

@@ -41,6 +41,7 @@ from ccroles.exceptions import InvalidEmailError, InvalidIdError, InvalidNameErr
 __all__ = [
     "MAX_EMAIL_LENGTH",
     "as_id",
+    "ascii_email",
     "check_email",
     "check_name",
     "email_key",
@@ -55,14 +56,21 @@ MAX_EMAIL_LENGTH: Final = 254
 
 _MAX_LOCAL_PART: Final = 64
 
-# The email rule below for ASCII text, as one pattern (tests check they agree):
-# printable characters but space and "@", up to 64 before the "@", and labels
-# without "." after it, at least two. The quantifiers are possessive (no
-# backtracking: no class holds the character that ends its run), which
-# matches the same text a little faster.
-_ASCII_EMAIL: Final = re.compile(
+# The quantifiers are possessive (no backtracking: no class holds the
+# character that ends its run), which matches the same text a little faster.
+ascii_email: Final = re.compile(
     r"[!-?A-~]{1,64}+@[!-\-/-?A-~]++(?:\.[!-\-/-?A-~]++)++"
 ).fullmatch
+"""The email rule of :func:`check_email` for ASCII text, as one pattern.
+
+Printable characters but space and ``@``, up to 64 before the ``@``, and
+labels without ``.`` after it, at least two; the length limit is checked
+apart. :func:`check_email` takes this fast path for ASCII text (tests check
+the two agree); it returns the match, or ``None``.
+
+>>> ascii_email("ap@acme.example") is not None, ascii_email("ap@acme")
+(True, None)
+"""
 
 
 def fold(name: object) -> str:
@@ -235,7 +243,7 @@ def check_email(value: object, owner: str = "a login") -> str:
         type(value) is str
         and value.isascii()
         and len(value) <= MAX_EMAIL_LENGTH
-        and _ASCII_EMAIL(value) is not None
+        and ascii_email(value) is not None
     ):
         return value  # the common case, in one match: the same rule for ASCII
     if not isinstance(value, str):
