@@ -39,12 +39,12 @@ def source_feature_order() -> list[tuple[str, bool]]:
 
 
 LEVEL_ORDER = ("None", "View", "Create", "Edit", "Full")
-"""The five levels, lowest first (DOMAIN §2)."""
+"""The five levels, lowest first."""
 
 
 @dataclass(frozen=True)
 class Requirement:
-    """One requirement as DOMAIN §4 writes it: every part must hold.
+    """One requirement as the written-out table gives it: every part must hold.
 
     ``levels`` maps a permission key to the lowest level that meets it;
     ``capabilities`` are the capabilities it needs.
@@ -93,6 +93,6 @@ def source_requirements() -> tuple[dict[str, Requirement], dict[str, Requirement
 
 
 def source_permissions() -> list[tuple[str, str, str]]:
-    """DOMAIN §3's permissions and Locations: (key, label, standard default)."""
+    """The permissions and Locations: (key, label, standard default)."""
     (rows,) = _tables("permissions.md")
     return [(key, label, default) for key, label, default in rows]

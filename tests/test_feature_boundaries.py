@@ -1,7 +1,7 @@
-"""Every requirement of DOMAIN §4 pinned at its boundary, on custom roles.
+"""Every requirement of the feature matrix pinned at its boundary, on custom roles.
 
-The requirements come from tests/data/feature_requirements.md, a copy of
-DOMAIN's table, never from ``ccroles.features.FEATURES``. For each feature and
+The requirements come from tests/data/feature_requirements.md, the table
+written out by hand, never from ``ccroles.features.FEATURES``. For each feature and
 each part of its requirement (its area's included): a copy of a built-in role
 that has the feature, with the permission exactly at the threshold (the
 feature held) and one level below (the feature gone), and with each capability

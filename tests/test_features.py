@@ -27,8 +27,8 @@ from ccroles.features import (
 from tests.expected import source_feature_order, source_matrix
 
 
-def test_all_66_cells_match_the_source_table() -> None:
-    """The derived matrix of the built-ins equals DOMAIN §4 cell for cell."""
+def test_all_66_cells_match_the_written_out_matrix() -> None:
+    """The derived matrix of the built-ins equals the written-out one, cell by cell."""
     matrix = feature_matrix(BUILTIN_ROLES)
     actual = {
         (feature.name, role.name): cell
@@ -40,7 +40,7 @@ def test_all_66_cells_match_the_source_table() -> None:
     assert expected == actual
 
 
-def test_features_follow_the_source_order_and_nesting() -> None:
+def test_features_follow_the_written_out_order_and_nesting() -> None:
     """22 features, in the source's order; children are the indented rows."""
     assert [(f.name, f.parent is not None) for f in FEATURES.values()] == (
         source_feature_order()

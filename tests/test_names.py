@@ -2,7 +2,7 @@
 
 The email rule is checked in one regular expression for ASCII text (the
 common case, on the hot path of loading accounts) and in full otherwise; a
-property test holds the two to the rule as DOMAIN states it, written out here.
+property test holds the two to the rule, written out here.
 """
 
 import string
@@ -20,7 +20,7 @@ LONGEST_LOCAL_PART = 64
 
 
 def by_the_rule(text: str) -> bool:
-    """The email rule, spelt out as DOMAIN and :mod:`ccroles.names` state it.
+    """The email rule, spelt out as :mod:`ccroles.names` states it.
 
     One "@", a local part of 1 to 64 characters, a domain of at least two
     non-empty labels, nothing but printable characters and no space, at most

@@ -117,7 +117,7 @@ def test_catalogue_holds_the_domain_table_and_locations() -> None:
 
 
 def test_catalogue_keys_and_labels_are_the_domain_tables() -> None:
-    """Every key and label, in order, as DOMAIN §3 (and §4 for Locations) gives them."""
+    """Every key and label, in order, as the written-out table gives them."""
     assert [(p.key, p.label) for p in PERMISSIONS.values()] == [
         (key, label) for key, label, _ in source_permissions()
     ]

@@ -72,7 +72,7 @@ def test_builtin_names() -> None:
 
 
 def test_standard_role_holds_the_domain_defaults() -> None:
-    """The standard role holds DOMAIN §3's levels and the website capability."""
+    """The standard role holds its default levels and the website capability."""
     assert _levels(CUSTOMER_CENTER) == STANDARD
     assert CUSTOMER_CENTER.capabilities == {Capability.WEBSITE}
 

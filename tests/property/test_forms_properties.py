@@ -189,7 +189,7 @@ def _check_saved_form(
 def test_saved_orders_keep_their_form_whatever_changes_later(
     custom: Role, staff: Role, data: st.DataObject
 ) -> None:
-    """DOMAIN §8: changing a preference later does not change orders already saved."""
+    """Changing a preference later does not change orders already saved."""
     roles = [CUSTOMER_CENTER, custom, staff]
     pool = [*EVERY_KIND, *data.draw(st.lists(forms(st.just(SO)), max_size=4))]
     preferences = FormPreferences()

@@ -11,7 +11,7 @@ def _features(role: Role) -> set[str]:
 
 @given(custom_roles(max_depth=4))
 def test_a_copy_never_has_a_feature_its_root_lacks(role: Role) -> None:
-    """DOMAIN §5: a custom role never grants more than its root built-in role."""
+    """A custom role never grants more than its root built-in role."""
     assert _features(role) <= _features(role.root)
     for key, level in role.levels.items():
         held = role.root.levels[key]
