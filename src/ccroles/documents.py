@@ -22,11 +22,11 @@ ccroles.exceptions.DataFileError: roles.json: roles[0].base: unknown role 'Custo
 
 **Extending the format.** To add a section, give :class:`Document` a field
 for it (read entry by entry, as ``forms`` is, so that every problem is
-reported), read it in :func:`load_document` next to the others, check its
-references there (``_Known`` holds what the file defines), pass it to the
-account built there, write it in the converter's account hook and name it in
-``_SECTIONS``; a new incompatible shape gets a new format version in
-:data:`READABLE_VERSIONS`.
+reported), read it in ``_read_parts`` next to the others, check its
+references there (``_Known`` holds what the file defines), keep it in
+``_Parts``, which builds the account and asks its rules, write it in the
+converter's account hook and name it in ``_SECTIONS``; a new incompatible
+shape gets a new format version in :data:`READABLE_VERSIONS`.
 """  # noqa: E501
 
 from __future__ import annotations
