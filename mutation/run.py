@@ -154,6 +154,22 @@ TESTS = {
         "tests/property/test_serialization_properties.py",
         "tests/test_bad_input.py",
     ],
+    "documents": [
+        "tests/test_serialization.py",
+        "tests/property/test_serialization_properties.py",
+        "tests/test_bad_input.py",
+        "tests/test_form_references.py",
+    ],
+    "_problems": [
+        "tests/test_serialization.py",
+        "tests/property/test_serialization_properties.py",
+        "tests/test_bad_input.py",
+    ],
+    "_written": [
+        "tests/test_serialization.py",
+        "tests/property/test_serialization_properties.py",
+        "tests/test_bad_input.py",
+    ],
 }
 MODULES = tuple(TESTS)
 

@@ -22,7 +22,7 @@ from sphinx.util.docutils import docutils_namespace
 from ccroles import embed_matrix, feature_matrix
 from ccroles.accounts import Contact, Customer, NotificationSettings
 from ccroles.cli import main
-from ccroles.converter import _Document, _PreferencesEntry, _RoleEntry
+from ccroles.documents import Document, PreferencesEntry, RoleEntry
 from ccroles.forms import FormField, TransactionForm
 from ccroles.render import MATRIX_BEGIN
 from tests.expected import COLUMNS, source_matrix
@@ -299,15 +299,15 @@ def test_the_file_format_pages_complete_example_validates(
     assert main(["validate", str(path)]) == 0
     assert capsys.readouterr().out == f"{path}: ok\n"
     data = tomllib.loads(example)
-    assert sorted(data) == sorted(attrs.fields_dict(_Document))
+    assert sorted(data) == sorted(attrs.fields_dict(Document))
 
 
 @pytest.mark.parametrize(
     "cls",
     [
-        _Document,
-        _RoleEntry,
-        _PreferencesEntry,
+        Document,
+        RoleEntry,
+        PreferencesEntry,
         Customer,
         Contact,
         NotificationSettings,

@@ -35,7 +35,8 @@ from ccroles import (
     loads_account,
     loads_roles,
 )
-from ccroles.converter import _cattrs_problems, make_converter
+from ccroles._problems import validation_problems
+from ccroles.converter import make_converter
 from ccroles.exceptions import MissingExtraError, Problem, UnwritableRoleError
 from ccroles.formats import toml_lines
 from ccroles.passwords import PasswordHash
@@ -1096,7 +1097,7 @@ def test_other_errors_are_worded_by_cattrs() -> None:
     """Errors of no kind ccroles words itself get cattrs' wording, with the path."""
     with pytest.raises(cattrs.ClassValidationError) as caught:
         make_converter().structure({"name": "a", "center": "Moon Center"}, _Login)
-    assert list(_cattrs_problems(caught.value, ())) == [
+    assert list(validation_problems(caught.value, ())) == [
         (("center",), "invalid value for type, expected CenterType")
     ]
 

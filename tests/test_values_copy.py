@@ -48,6 +48,7 @@ from ccroles.decisions import (
     RecordQuestion,
     SignInQuestion,
 )
+from ccroles.documents import Document, PreferencesEntry, RoleEntry
 from ccroles.exceptions import InvalidNameError, Problem
 from ccroles.features import (
     FEATURES,
@@ -233,6 +234,9 @@ EXAMPLES: dict[type, Callable[[], object]] = {
     Actor: lambda: Actor(
         "admin@acme.example", "Support", {AdminPermission.IMPORT_CSV_FILE}
     ),
+    Document: lambda: Document(1, websites=["Main Store"], roles=[{"name": "A"}]),
+    PreferencesEntry: lambda: PreferencesEntry({"Invoice": "Standard Invoice"}),
+    RoleEntry: lambda: RoleEntry("A", "Customer Center", capabilities=[]),
 }
 
 # Public attrs classes that are not values, and why.

@@ -13,13 +13,16 @@ The plugin imports this module when it collects a matrix file, not before.
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, NoReturn, TypeVar
 
 import attrs
 
+from ccroles._problems import ProblemCollector
 from ccroles.accounts import format_path
-from ccroles.converter import _check_version, _Collector, _converter
+from ccroles.converter import make_converter
 from ccroles.decisions import ReasonCode
+from ccroles.documents import check_version
 from ccroles.exceptions import CCRolesError, DataFileError, MatrixFileError, Problem
 from ccroles.formats import FileFormat, parse, toml_lines
 from ccroles.policy import Engine
@@ -86,7 +89,13 @@ class MatrixSpec:
     cases: tuple[Case, ...]
 
 
-class _Found(_Collector):
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The converter matrix files are read with, built once."""
+    return make_converter()
+
+
+class _Found(ProblemCollector):
     """The problems of a matrix file, each reported with its line."""
 
     def __init__(self, source: str, text: str) -> None:
@@ -151,7 +160,7 @@ def read_matrix_file(path: Path) -> MatrixSpec:
     except DataFileError as error:
         raise MatrixFileError(source, error.problems) from None
     found = _Found(source, data.decode("utf-8"))
-    _check_version(parsed, found)
+    check_version(parsed, found)
     converter = _converter()
     document = found.structure(converter, parsed, _Document, ())
     if document is None:

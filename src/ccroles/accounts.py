@@ -44,7 +44,11 @@ from ccroles.exceptions import (
     UnknownWebsiteError,
     UnsafeTemplateError,
 )
-from ccroles.forms import FormPreferences, TransactionForm
+from ccroles.forms import (
+    FormPreferences,
+    TransactionForm,
+    unknown_preference_target,
+)
 from ccroles.names import as_id, check_email, email_key, fold, is_encodable
 
 # cattrs reads the field types at run time; signin.py imports the name from here
@@ -492,13 +496,12 @@ class AccountRules:
                 by_name[key] = form
         owner = "a form preference"
         at: _Path = ("form_preferences",)
-        known_roles = [r.name for r in self.roles.values()]
         for role in preferences.role_forms:
-            if self.roles.get(fold(role.name)) != role:
-                error = UnknownReferenceError(
-                    "role", role.name, owner=owner, known=known_roles
-                )
-                self._add((*at, "role_forms", role.name), error)
+            unknown = unknown_preference_target(
+                "role", role.name, self.roles, ignored=self._ignored_keys, expected=role
+            )
+            if unknown is not None:
+                self._add((*at, "role_forms", role.name), unknown)
         for website in preferences.website_order_forms:
             if fold(website) not in self.websites:
                 known = self.websites.values()
@@ -511,13 +514,12 @@ class AccountRules:
             *(form for own in preferences.role_forms.values() for form in own.values()),
             *preferences.website_order_forms.values(),
         ]
-        known_forms = [f.name for f in by_name.values()]
         for form in preferred:
-            if by_name.get(fold(form.name)) != form:
-                error = UnknownReferenceError(
-                    "form", form.name, owner=owner, known=known_forms
-                )
-                self._add(at, error)
+            unknown = unknown_preference_target(
+                "form", form.name, by_name, expected=form
+            )
+            if unknown is not None:
+                self._add(at, unknown)
 
     def check(
         self,

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import enum
 import types
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Final, overload
 
 import attrs
@@ -42,6 +42,7 @@ from ccroles.exceptions import (
     OnlineFormNotStorableError,
     OriginRoleMismatchError,
     UnknownRecordTypeError,
+    UnknownReferenceError,
     WrongRecordTypeError,
 )
 from ccroles.names import as_id, check_name, fold
@@ -63,6 +64,7 @@ __all__ = [
     "choosable_forms",
     "form_view",
     "may_prefer",
+    "unknown_preference_target",
 ]
 
 _EXTERNAL_SUFFIX: Final = "(external)"
@@ -599,6 +601,42 @@ class FormPreferences:
         raise NoFormInEffectError(
             record_type=record_type, role=role.name, origin=origin
         )
+
+
+def unknown_preference_target(
+    kind: str,
+    name: str,
+    known: Mapping[str, Role | TransactionForm],
+    *,
+    ignored: Collection[str] = frozenset(),
+    expected: object = None,
+) -> UnknownReferenceError | None:
+    """The problem of a form preference naming the *kind* (role or form) *name*.
+
+    Form preferences name only the account's own roles and forms, *known* by
+    folded name (:func:`~ccroles.names.fold`); a preference built in code
+    holds the object itself (*expected*), which must be the account's by
+    value. A folded name in *ignored* (a role or form that did not load,
+    whose problem is reported already) passes quietly. ``None`` when the
+    reference is good. The account rules and the file loader both ask this.
+
+    >>> from ccroles.roles import CUSTOMER_CENTER
+    >>> known = {"customer center": CUSTOMER_CENTER}
+    >>> unknown_preference_target("role", "CUSTOMER CENTER", known) is None
+    True
+    >>> print(unknown_preference_target("role", "Customer Centre", known))
+    a form preference names role 'Customer Centre', which the account lacks; did you mean 'Customer Center'?
+    >>> unknown_preference_target("role", "Gone", known, ignored={"gone"}) is None
+    True
+    """  # noqa: E501
+    key = fold(name)
+    found = known.get(key)
+    if found is not None and (expected is None or found == expected):
+        return None
+    if key in ignored:
+        return None
+    names = [target.name for target in known.values()]
+    return UnknownReferenceError(kind, name, owner="a form preference", known=names)
 
 
 @attrs.frozen

@@ -2,12 +2,12 @@
 
 A file's text becomes plain data in :mod:`ccroles.formats` (TOML or JSON,
 syntax errors with their line and column), plain data becomes an account in
-:mod:`ccroles.converter` (the one cattrs converter); :mod:`ccroles.writing`
-writes files back.
+:mod:`ccroles.documents` with the one cattrs converter
+(:mod:`ccroles.converter`); :mod:`ccroles.writing` writes files back.
 
 A file is one table (a JSON object)::
 
-    format = 1                      # required; see READABLE_VERSIONS
+    format = 1                      # required; see documents.READABLE_VERSIONS
     customer_access = true          # optional, default true
     websites = ["Main Store"]       # optional
 
@@ -66,15 +66,19 @@ ccroles.exceptions.DataFileError: roles.json: roles[0].base: unknown role 'Custo
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ccroles.converter import _converter, _load_document
+from ccroles.converter import make_converter
+from ccroles.documents import load_document
 from ccroles.exceptions import Problem, UnreadableFileError
 from ccroles.formats import FileFormat, parse
 
 if TYPE_CHECKING:
     import os
+
+    import cattrs
 
     from ccroles.accounts import Account
     from ccroles.roles import Role
@@ -87,6 +91,12 @@ __all__ = [
 ]
 
 
+@functools.cache
+def _converter() -> cattrs.Converter:
+    """The converter files are read with, built once."""
+    return make_converter()
+
+
 def loads_account(
     text: str | bytes, fmt: FileFormat, *, source: str = "<string>"
 ) -> Account:
@@ -97,7 +107,7 @@ def loads_account(
     Raises:
         DataFileError: The text does not load; it carries every problem found.
     """
-    return _load_document(parse(text, fmt, source), source, _converter())
+    return load_document(parse(text, fmt, source), source, _converter())
 
 
 def loads_roles(

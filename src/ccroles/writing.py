@@ -17,6 +17,7 @@ websites = [
 
 from __future__ import annotations
 
+import functools
 import json
 import json.decoder
 import json.scanner
@@ -27,12 +28,15 @@ import typing
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from ccroles.converter import FORMAT_VERSION, _converter, _unstructure_roles
+from ccroles.converter import make_converter, unstructure_roles
+from ccroles.documents import FORMAT_VERSION
 from ccroles.exceptions import DataFileError, MissingExtraError, Problem
 from ccroles.formats import FileFormat
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
+
+    import cattrs
 
     from ccroles.accounts import Account
     from ccroles.roles import Role
@@ -46,6 +50,12 @@ __all__ = [
     "dumps_roles",
     "write_atomically",
 ]
+
+
+@functools.cache
+def _converter(*, include_secrets: bool) -> cattrs.Converter:
+    """The converters files are written with, built once."""
+    return make_converter(include_secrets=include_secrets)
 
 
 def _text(document: object, fmt: FileFormat) -> str:
@@ -111,7 +121,7 @@ def dumps_roles(roles: Iterable[Role], fmt: FileFormat) -> str:
     ]
     <BLANKLINE>
     """  # noqa: E501
-    document = {"format": FORMAT_VERSION, "roles": _unstructure_roles(list(roles))}
+    document = {"format": FORMAT_VERSION, "roles": unstructure_roles(list(roles))}
     return _text(document, fmt)
 
 

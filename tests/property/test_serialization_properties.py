@@ -173,7 +173,7 @@ def test_customers_and_contacts_survive_the_converter(
 
 
 def assert_sound(account: Account) -> None:
-    """No role loaded grants more than its root built-in role."""
+    """No role loaded grants more than its root built-in role (no escalation)."""
     for role in account.roles:
         root = role.root
         assert root in BUILTIN_ROLES
