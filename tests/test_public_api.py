@@ -27,7 +27,8 @@ def test_all_lists_exactly_the_public_names(name: str) -> None:
     """Every public module's __all__ is exactly its public, locally defined names.
 
     A package's names are also those it imports from its own modules (the
-    ``ccroles.cedar`` package is the home of what its private modules define).
+    ``ccroles.cedar`` and ``ccroles.cli`` packages are the homes of what their
+    private modules define).
     """
     module = importlib.import_module(name)
     assert module.__file__ is not None
