@@ -52,17 +52,11 @@ unless { principal.customer.account.customer_access };
 {'type': 'Action', 'id': 'feature: Make a Payment'}
 """
 
+from typing import Final, TypeAlias
+
+from ccroles.cedar import _export, _schema, _syntax
 from ccroles.cedar._entities import login_entities, login_id
-from ccroles.cedar._export import (
-    ENTITIES_FILE,
-    POLICIES_DIRECTORY,
-    POLICIES_FILE,
-    SCHEMA_FILE,
-    SCHEMA_JSON_FILE,
-    CedarExport,
-    export_cedar,
-    to_cedar,
-)
+from ccroles.cedar._export import CedarExport, export_cedar, to_cedar
 from ccroles.cedar._policies import policy_file_id
 from ccroles.cedar._questions import (
     CedarQuestion,
@@ -70,8 +64,7 @@ from ccroles.cedar._questions import (
     record_question,
     sign_in_question,
 )
-from ccroles.cedar._schema import SchemaFormat
-from ccroles.cedar._syntax import ACCOUNT_ID, SIGN_IN, feature_action, record_action
+from ccroles.cedar._syntax import feature_action, record_action
 
 __all__ = [
     "ACCOUNT_ID",
@@ -95,3 +88,25 @@ __all__ = [
     "sign_in_question",
     "to_cedar",
 ]
+
+# The constants are bound here, where they are documented: Sphinx reads a
+# constant's docstring in the module that assigns it.
+
+SCHEMA_FILE: Final = _export.SCHEMA_FILE
+"""The schema's file name in the export directory (Cedar's schema text)."""
+SCHEMA_JSON_FILE: Final = _export.SCHEMA_JSON_FILE
+"""The schema's file name when written in Cedar's JSON schema form."""
+POLICIES_FILE: Final = _export.POLICIES_FILE
+"""The file of all the policies in the export directory."""
+POLICIES_DIRECTORY: Final = _export.POLICIES_DIRECTORY
+"""The folder of the export directory holding one file per policy."""
+ENTITIES_FILE: Final = _export.ENTITIES_FILE
+"""The entities' file name in the export directory."""
+
+ACCOUNT_ID: Final = _syntax.ACCOUNT_ID
+"""The id of the one ``Account`` entity, the resource of sign-in and features."""
+SIGN_IN: Final = _syntax.SIGN_IN
+"""The action of the sign-in question."""
+
+SchemaFormat: TypeAlias = _schema.SchemaFormat
+"""The forms the schema is written in: Cedar's schema text, or its JSON form."""
