@@ -27,7 +27,7 @@ Deny by default holds, and fails closed: a ``permit`` applies only when
 every check holds, and Cedar skips a policy whose evaluation errors, so an
 entity or attribute missing from a request denies the question (an unknown
 login, feature, website or record owner included). Nothing here needs Cedar
-itself; the text is written by this module and checked by Cedar's own
+itself; the text is written by this package and checked by Cedar's own
 validator in the tests (``pip install 'ccroles[cedar]'`` brings ``cedarpy``).
 
 A login is the entity ``Login::"<email>"`` with the email's key

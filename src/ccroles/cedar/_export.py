@@ -157,7 +157,7 @@ def to_cedar(
 
     Raises:
         UntranslatableRequirementError: A feature's requirement is of a kind
-            this module cannot write in Cedar.
+            the export cannot write in Cedar.
         InvalidFieldError: *namespace* is not a Cedar name.
     """
     namespace = check_namespace(namespace)
