@@ -141,7 +141,31 @@ TESTS = {
         "tests/test_signin.py",
         "tests/test_cli_signin.py",
     ],
-    "cedar": [
+    "cedar/__init__": [
+        "tests/test_cedar.py",
+        "tests/property/test_cedar_differential.py",
+    ],
+    "cedar/_syntax": [
+        "tests/test_cedar.py",
+        "tests/property/test_cedar_differential.py",
+    ],
+    "cedar/_schema": [
+        "tests/test_cedar.py",
+        "tests/property/test_cedar_differential.py",
+    ],
+    "cedar/_policies": [
+        "tests/test_cedar.py",
+        "tests/property/test_cedar_differential.py",
+    ],
+    "cedar/_entities": [
+        "tests/test_cedar.py",
+        "tests/property/test_cedar_differential.py",
+    ],
+    "cedar/_export": [
+        "tests/test_cedar.py",
+        "tests/property/test_cedar_differential.py",
+    ],
+    "cedar/_questions": [
         "tests/test_cedar.py",
         "tests/property/test_cedar_differential.py",
     ],

@@ -24,14 +24,23 @@ MODULES = sorted(
 
 @pytest.mark.parametrize("name", MODULES)
 def test_all_lists_exactly_the_public_names(name: str) -> None:
-    """Every public module's __all__ is exactly its public, locally defined names."""
+    """Every public module's __all__ is exactly its public, locally defined names.
+
+    A package's names are also those it imports from its own modules (the
+    ``ccroles.cedar`` and ``ccroles.cli`` packages are the homes of what their
+    private modules define).
+    """
     module = importlib.import_module(name)
     assert module.__file__ is not None
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     defined: set[str] = set()
+    own = f"{name}." if Path(module.__file__).name == "__init__.py" else None
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.ClassDef):
             defined.add(node.name)
+        elif isinstance(node, ast.ImportFrom) and own and node.module:
+            if node.module.startswith(own):
+                defined.update(alias.asname or alias.name for alias in node.names)
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             defined.update(t.id for t in targets if isinstance(t, ast.Name))
