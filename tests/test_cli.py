@@ -89,11 +89,11 @@ def test_bad_arguments_are_returned_not_raised(
 
 
 def test_help_names_every_output_format() -> None:
-    """The --format help, written without the renderers, names every Format."""
+    """The --format help, written without the renderers, names every OutputFormat."""
     from ccroles.cli import _FORMATS  # noqa: PLC0415 (a private table)
-    from ccroles.render import Format  # noqa: PLC0415
+    from ccroles.render import OutputFormat  # noqa: PLC0415
 
-    assert tuple(f.value for f in Format) == _FORMATS
+    assert tuple(f.value for f in OutputFormat) == _FORMATS
 
 
 def test_version_prints_the_installed_version_and_exits_0(

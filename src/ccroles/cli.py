@@ -60,7 +60,6 @@ from typing import TYPE_CHECKING, NamedTuple, NoReturn, TextIO
 
 import attrs
 
-from ccroles.decisions import Decision, explain
 from ccroles.exceptions import (
     CCRolesError,
     DataFileError,
@@ -72,7 +71,7 @@ from ccroles.names import fold, is_encodable
 from ccroles.policy import Engine
 from ccroles.roles import BUILTIN_ROLES, RoleCatalogue
 from ccroles.serialization import load_account, load_roles
-from ccroles.wording import time_text
+from ccroles.wording import explain, time_text
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Sequence
@@ -80,7 +79,8 @@ if TYPE_CHECKING:
     from ccroles.access import Notification, SetUpNotification
     from ccroles.access_csv import ImportReport
     from ccroles.accounts import Account
-    from ccroles.render import Format
+    from ccroles.decisions import Decision
+    from ccroles.render import OutputFormat
     from ccroles.roles import Role
     from ccroles.signin_store import SQLiteSignInStore
     from ccroles.signin_store_pg import PostgresSignInStore
@@ -247,20 +247,20 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _format(name: str) -> Format:
+def _format(name: str) -> OutputFormat:
     """The output format called *name*, matched as every name is (any case)."""
-    from ccroles.render import Format  # noqa: PLC0415 (see _LAZY)
+    from ccroles.render import OutputFormat  # noqa: PLC0415 (see _LAZY)
 
-    for candidate in Format:
+    for candidate in OutputFormat:
         if fold(candidate.value) == fold(name):
             return candidate
-    choices = ", ".join(repr(f.value) for f in Format)
+    choices = ", ".join(repr(f.value) for f in OutputFormat)
     message = f"invalid choice: {name!r} (choose from {choices})"
     raise argparse.ArgumentTypeError(message)
 
 
 # The formats' names for the help, without importing the renderers; a test
-# checks that they are the values of ccroles.render.Format.
+# checks that they are the values of ccroles.render.OutputFormat.
 _FORMATS = ("text", "markdown", "rst", "html", "csv", "json")
 
 
