@@ -70,6 +70,15 @@ def test_the_type_stub_is_generated_from_the_table() -> None:
     assert STUB.read_text(encoding="utf-8") == stub_text()
 
 
+def test_the_stub_command_writes_the_stub(tmp_path: Path) -> None:
+    """`python -m ccroles._exports PATH` writes what the freshness test expects."""
+    written = tmp_path / "__init__.pyi"
+    subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+        [sys.executable, "-m", "ccroles._exports", str(written)], check=True
+    )
+    assert written.read_text(encoding="utf-8") == stub_text()
+
+
 def test_the_type_stub_imports_each_name_from_its_module() -> None:
     """Type checkers see every top-level name, from the module that defines it."""
     tree = ast.parse(STUB.read_text(encoding="utf-8"))

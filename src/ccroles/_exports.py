@@ -7,13 +7,20 @@ names as plain imports. This module writes that stub from the table; a test
 fails when the committed stub differs. After changing the table, run::
 
     python -m ccroles._exports
+
+(with a path, it writes the stub there instead, to compare).
 """
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import ccroles
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["STUB", "main", "stub_text"]
 
@@ -85,10 +92,15 @@ def _order(name: str) -> tuple[int, str]:
     return (_kind(name)[0], name.lower())
 
 
-def main() -> None:
-    """Write :data:`STUB` from the table."""
-    STUB.write_text(stub_text(), encoding="utf-8")
+def main(argv: Sequence[str] | None = None) -> None:
+    """Write the stub to :data:`STUB`, or to the path given (to compare)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m ccroles._exports", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument("path", nargs="?", type=Path, default=STUB)
+    path: Path = parser.parse_args(argv).path
+    path.write_text(stub_text(), encoding="utf-8")
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # pragma: no branch
     main()
