@@ -14,7 +14,7 @@ import pytest
 
 import ccroles
 from ccroles import exceptions
-from ccroles._exports import STUB, stub_text
+from ccroles._exports import EXPORTS, MODULE_OF, STUB, stub_text
 
 _INIT = Path(ccroles.__file__ or "").with_name("__init__.py")
 
@@ -56,7 +56,7 @@ def test_package_names_come_from_the_one_table() -> None:
     """__all__ is the table's names, each listed once under one reader's topic."""
     listed = [
         name
-        for topics in ccroles._EXPORTS.values()
+        for topics in EXPORTS.values()
         for modules in topics.values()
         for names in modules.values()
         for name in names
@@ -89,7 +89,7 @@ def test_the_type_stub_imports_each_name_from_its_module() -> None:
         for alias in node.names
         if alias.asname == alias.name
     }
-    assert imported == ccroles._MODULE_OF
+    assert imported == MODULE_OF
     assert not any(
         isinstance(node, ast.If) for node in ast.parse(_INIT.read_text()).body
     )
@@ -98,7 +98,7 @@ def test_the_type_stub_imports_each_name_from_its_module() -> None:
 @pytest.mark.parametrize("attr", ccroles.__all__)
 def test_each_package_name_is_its_modules_documented_export(attr: str) -> None:
     """A top-level name is its module's object, in its __all__, documented."""
-    module = importlib.import_module(ccroles._MODULE_OF[attr])
+    module = importlib.import_module(MODULE_OF[attr])
     assert attr in module.__all__
     value = getattr(ccroles, attr)
     assert value is getattr(module, attr)
@@ -177,7 +177,7 @@ def test_api_page_lists_the_package_names_from_the_table() -> None:
     text = page.read_text(encoding="utf-8")
     top = text[text.index("## The top level") : text.index("(vocabulary)=")]
     rendered = re.findall(r"```\{ccroles-exports\} (.+)\n```", top)
-    assert rendered == list(ccroles._EXPORTS)
+    assert rendered == list(EXPORTS)
     assert all(f"### For a {reader}" in top for reader in rendered)
     assert not re.findall(r"`~?ccroles\.[a-z_]+\.(\w+)`", top)
 

@@ -8,7 +8,6 @@ from sphinx.application import Sphinx
 from sphinx.util.console import strip_colors
 from sphinx.util.docutils import docutils_namespace
 
-import ccroles
 from ccroles import (
     BUILTIN_ROLES,
     CUSTOMER_CENTER,
@@ -23,6 +22,7 @@ from ccroles import (
     render_matrix,
     render_role,
 )
+from ccroles._exports import EXPORTS
 from ccroles.sphinxext import setup
 from tests.markup import html_rows, rst_tables
 
@@ -339,7 +339,7 @@ api
 
 def test_exports_directive_lists_a_readers_names_with_links(tmp_path: Path) -> None:
     """`{ccroles-exports}` lists the table's topics, each name linked once."""
-    topics = ccroles._EXPORTS["documentation writer"]
+    topics = EXPORTS["documentation writer"]
     (topic,) = topics
     targets = "".join(
         f".. py:{'class' if name[0].isupper() else 'function'}:: {module}.{name}\n\n"

@@ -15,14 +15,25 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import ccroles
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-__all__ = ["STUB", "main", "stub_text"]
+__all__ = ["EXPORTS", "MODULE_OF", "RENAMED", "STUB", "main", "stub_text"]
+
+# The package's own tables, named here for the modules and tests that read
+# them (the API page's directive, the stub, the export tests).
+EXPORTS: Final = ccroles._EXPORTS  # noqa: SLF001
+"""For each reader, each topic, the module and its top-level names."""
+
+MODULE_OF: Final = ccroles._MODULE_OF  # noqa: SLF001
+"""Each top-level name and the module that defines it."""
+
+RENAMED: Final = ccroles._RENAMED  # noqa: SLF001
+"""Each old top-level name kept for one release: its module and new name."""
 
 STUB = Path(__file__).with_name("__init__.pyi")
 """Where the stub lives: beside ``ccroles/__init__.py``."""
@@ -51,7 +62,7 @@ def stub_text() -> str:
     the table does not list.
     """
     by_module: dict[str, list[str]] = {}
-    for name, module in ccroles._MODULE_OF.items():  # noqa: SLF001 (its own table)
+    for name, module in MODULE_OF.items():
         by_module.setdefault(module, []).append(name)
     imports = [
         _import(module, name)

@@ -59,7 +59,7 @@ from docutils.utils import SystemMessage
 from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
-import ccroles
+from ccroles._exports import EXPORTS
 from ccroles.accounts import Account
 from ccroles.exceptions import CCRolesError
 from ccroles.features import feature_matrix
@@ -224,10 +224,9 @@ class ExportsDirective(SphinxDirective):
 
     def run(self) -> list[nodes.Node]:
         """Insert the list; an unknown reader is a build warning."""
-        exports = ccroles._EXPORTS  # noqa: SLF001 (the package's one table)
-        topics = exports.get(self.arguments[0])
+        topics = EXPORTS.get(self.arguments[0])
         if topics is None:
-            known = ", ".join(repr(reader) for reader in exports)
+            known = ", ".join(repr(reader) for reader in EXPORTS)
             message = f"{self.name}: no reader {self.arguments[0]!r}; known: {known}"
             raise self.error(message)
         items = nodes.bullet_list()
