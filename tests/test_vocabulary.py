@@ -46,14 +46,14 @@ NOT_EXPLAIN = {
     "customer_message": "the customer's words, named for whom they are for",
 }
 
-# Names still off on this branch: renamed on another branch of issue 27
-# (the lead removes each entry when the branches meet; an entry that is no
-# longer off fails the last test below, so the list cannot go stale).
+# Names still off, each with the name the vocabulary wants: they belong to
+# modules renamed elsewhere in issue 27. An entry that is no longer off fails
+# the last test below, so each is removed as its module is renamed.
 PENDING = {
-    "ccroles.access_csv.ImportReport.ok": "renamed by the access branch",
-    "ccroles.administration.Actor.may": "renamed by the access branch",
-    "ccroles.policy.Engine.decide_form": "renamed by the policy branch",
-    "ccroles.signin.Redeemed.accepted": "renamed by the sign-in branch",
+    "ccroles.access_csv.ImportReport.ok": "a name saying what it holds",
+    "ccroles.administration.Actor.may": "allows…",
+    "ccroles.policy.Engine.decide_form": "a name not decide… (a FormAnswer)",
+    "ccroles.signin.Redeemed.accepted": "allowed",
 }
 
 
