@@ -94,7 +94,7 @@ class Floor:
         self.enabled = {c.email: c.give_access for c in account.customers}
         self.role_of = {c.email: c.role for c in account.customers}
         self.actions_of = {
-            r.name: frozenset(FEATURES.allowed_for(r)) for r in BUILTIN_ROLES
+            r.name: frozenset(FEATURES.feature_names_of(r)) for r in BUILTIN_ROLES
         }
 
     def run(self, questions: Sequence[Question]) -> None:
@@ -184,7 +184,7 @@ def make_enforcer(account: Account) -> casbin.Enforcer:
         [
             [role.name, feature]
             for role in BUILTIN_ROLES
-            for feature in FEATURES.allowed_for(role)
+            for feature in FEATURES.feature_names_of(role)
         ]
     )
     enforcer.add_grouping_policies(

@@ -152,7 +152,7 @@ def build_casbin(rows: Sequence[Row]) -> casbin.Enforcer:
         [
             [role.name, feature]
             for role in BUILTIN_ROLES
-            for feature in FEATURES.allowed_for(role)
+            for feature in FEATURES.feature_names_of(role)
         ]
     )
     enforcer.add_grouping_policies([[e, r] for _, _, e, g, r in rows if g])
@@ -217,7 +217,7 @@ def questions_vs_floor(rows: Sequence[Row]) -> None:
     engine = build(rows)
     bare = Engine(Account(websites=["Main"]))
     floor = build_dict(rows)
-    actions = {r.name: frozenset(FEATURES.allowed_for(r)) for r in BUILTIN_ROLES}
+    actions = {r.name: frozenset(FEATURES.feature_names_of(r)) for r in BUILTIN_ROLES}
     rng = random.Random(SEED + 1)
     features = list(FEATURES)
     asked = [(rng.choice(rows), rng.choice(features)) for _ in range(QUESTIONS)]

@@ -114,7 +114,7 @@ def test_the_hostile_roles_would_have_given_every_feature() -> None:
     sneaky = look_alike().customize("Sneaky")
     assert sneaky.root.name == "Customer Center"
     assert sneaky.root is not CUSTOMER_CENTER
-    assert "Mapping Store Locations" not in FEATURES.allowed_for(CUSTOMER_CENTER)
+    assert "Mapping Store Locations" not in FEATURES.feature_names_of(CUSTOMER_CENTER)
     assert sneaky.level("LIST_LOCATION") is Level.FULL
 
 
@@ -607,7 +607,7 @@ def test_a_matrix_naming_one_role_twice_is_refused() -> None:
         assert_matrix(
             [CUSTOMER_CENTER],
             {
-                "Customer Center": FEATURES.allowed_for(CUSTOMER_CENTER),
+                "Customer Center": FEATURES.feature_names_of(CUSTOMER_CENTER),
                 "customer center": [],
             },
         )

@@ -89,12 +89,12 @@ def test_bad_arguments_are_returned_not_raised(
 
 
 def test_help_names_every_output_format(capsys: pytest.CaptureFixture[str]) -> None:
-    """The --format help, written without the renderers, names every Format."""
-    from ccroles.render import Format  # noqa: PLC0415
+    """The --format help, written without the renderers, names every OutputFormat."""
+    from ccroles.render import OutputFormat  # noqa: PLC0415
 
     with pytest.raises(SystemExit):
         main(["matrix", "--help"])
-    names = ",".join(f.value for f in Format)
+    names = ",".join(f.value for f in OutputFormat)
     assert f"  --format {{{names}}}\n" in capsys.readouterr().out
 
 

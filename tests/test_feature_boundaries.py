@@ -163,7 +163,7 @@ def test_a_permission_exactly_at_its_threshold_keeps_the_feature(
     """The level the table names is enough: the copy has the feature."""
     role = at_level(feature, key, level)
     assert FEATURES.allows(role, feature)
-    assert expected_features(role) == list(FEATURES.allowed_for(role))
+    assert expected_features(role) == list(FEATURES.feature_names_of(role))
 
 
 @pytest.mark.parametrize(("feature", "key", "level"), LEVEL_PARTS)
@@ -174,7 +174,7 @@ def test_a_permission_one_level_below_loses_the_feature(
     below = LEVEL_ORDER[LEVEL_ORDER.index(level) - 1]
     role = at_level(feature, key, below)
     assert not FEATURES.allows(role, feature)
-    assert expected_features(role) == list(FEATURES.allowed_for(role))
+    assert expected_features(role) == list(FEATURES.feature_names_of(role))
 
 
 @pytest.mark.parametrize(("feature", "capability"), CAPABILITY_PARTS)
@@ -182,7 +182,7 @@ def test_a_removed_capability_loses_the_feature(feature: str, capability: str) -
     """Each capability the table names is needed: without it, no feature."""
     role = without(feature, capability)
     assert not FEATURES.allows(role, feature)
-    assert expected_features(role) == list(FEATURES.allowed_for(role))
+    assert expected_features(role) == list(FEATURES.feature_names_of(role))
 
 
 @pytest.mark.parametrize("feature", list(REQUIREMENTS))
@@ -190,7 +190,7 @@ def test_the_table_requirement_alone_is_enough(feature: str) -> None:
     """A copy holding only what the table names has the feature (and its area)."""
     role = minimal(feature)
     assert FEATURES.allows(role, feature)
-    assert expected_features(role) == list(FEATURES.allowed_for(role))
+    assert expected_features(role) == list(FEATURES.feature_names_of(role))
 
 
 @pytest.mark.parametrize(
@@ -230,5 +230,5 @@ def test_every_boundary_role_has_exactly_the_features_of_the_table() -> None:
     for role in roles:
         assert (role.name, expected_features(role)) == (
             role.name,
-            list(FEATURES.allowed_for(role)),
+            list(FEATURES.feature_names_of(role)),
         )

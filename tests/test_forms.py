@@ -21,7 +21,7 @@ from ccroles import (
     Role,
     SavedOrder,
     TransactionForm,
-    form_view,
+    role_form_view,
 )
 from ccroles.exceptions import (
     AdvancedPrintingForCustomerCenterError,
@@ -36,7 +36,7 @@ from ccroles.exceptions import (
     UnknownRecordTypeError,
     WrongRecordTypeError,
 )
-from ccroles.forms import FormView, choosable_forms, may_prefer
+from ccroles.forms import FormView, allows_preferred_form, choosable_forms
 
 ROOT = Path(__file__).parent.parent
 SO = RecordType.SALES_ORDER
@@ -231,7 +231,7 @@ def test_allowed_markings(role: Role, form: TransactionForm) -> None:
     """DOMAIN §8: these forms may be preferred for these roles."""
     preferences = FormPreferences().with_role_form(role, form)
     assert preferences.form_in_effect(role, form.record_type) == form
-    assert may_prefer(role, form)
+    assert allows_preferred_form(role, form)
 
 
 @pytest.mark.parametrize(("role", "form", "error"), REFUSED)
@@ -247,7 +247,7 @@ def test_refused_markings(
         role.center_type,
     )
     assert isinstance(caught.value, ValueError)
-    assert not may_prefer(role, form)
+    assert not allows_preferred_form(role, form)
 
 
 def test_a_non_external_form_for_a_customer_role_says_what_is_allowed() -> None:
@@ -598,10 +598,10 @@ def test_a_saved_order_keeps_its_form_when_preferences_change() -> None:
     changed = PREFERENCES.with_role_form(
         CUSTOMER_CENTER, EXTERNAL_ONLINE
     ).with_account_form(STANDARD_ADVANCED)
-    assert form_view(CUSTOMER_CENTER, changed, order) == FormView(
+    assert role_form_view(CUSTOMER_CENTER, changed, order) == FormView(
         EXTERNAL, (ORDER_NO, TERMS)
     )
-    assert form_view(SALES_REP, changed, order).field_names == (
+    assert role_form_view(SALES_REP, changed, order).field_names == (
         "Order #",
         "Sales Rep",
     )
@@ -609,11 +609,11 @@ def test_a_saved_order_keeps_its_form_when_preferences_change() -> None:
 
 def test_a_record_type_shows_the_form_in_effect_now() -> None:
     """For a record type, the view is the role's form in effect, by center type."""
-    assert form_view(CUSTOMER_CENTER, PREFERENCES, SO) == FormView(
+    assert role_form_view(CUSTOMER_CENTER, PREFERENCES, SO) == FormView(
         EXTERNAL, (ORDER_NO, TERMS)
     )
-    assert form_view(SALES_REP, PREFERENCES, SO) == FormView(STANDARD_ADVANCED, ())
-    assert form_view(SALES_REP, PREFERENCES, RecordType.INVOICE) is None
+    assert role_form_view(SALES_REP, PREFERENCES, SO) == FormView(STANDARD_ADVANCED, ())
+    assert role_form_view(SALES_REP, PREFERENCES, RecordType.INVOICE) is None
 
 
 def _example(path: Path) -> tuple[str, str]:

@@ -24,11 +24,11 @@ from ccroles.guards import (
     JSON,
     Denial,
     Gate,
-    customer_message,
     nobody_signed_in,
     prefers_html,
     prefers_json,
 )
+from ccroles.wording import customer_message
 from tests.guarded import (
     AP,
     BUYER,

@@ -145,7 +145,7 @@ def test_builtin_role_logins_follow_the_feature_matrix(
     email: str, feature: str
 ) -> None:
     """A login with a built-in role gets exactly its column of the matrix."""
-    expected = feature_matrix(BUILTIN_ROLES).allowed(feature, ROLE_OF_LOGIN[email].name)
+    expected = feature_matrix(BUILTIN_ROLES).allows(ROLE_OF_LOGIN[email].name, feature)
     assert expected == ENGINE.allows(email, feature)
     assert expected == ENGINE.decide(email, feature).allowed
 

@@ -14,6 +14,9 @@ import pytest
 
 import ccroles
 from ccroles import exceptions
+from ccroles._exports import EXPORTS, MODULE_OF, STUB, stub_text
+
+_INIT = Path(ccroles.__file__ or "").with_name("__init__.py")
 
 MODULES = sorted(
     name
@@ -58,39 +61,53 @@ def test_public_names_are_documented(name: str) -> None:
             assert inspect.getdoc(value), f"{name}.{attr} has no docstring"
 
 
-def _typed_imports() -> dict[str, str]:
-    """The names ``ccroles/__init__.py`` imports for type checkers, by module."""
-    assert ccroles.__file__ is not None
-    tree = ast.parse(Path(ccroles.__file__).read_text(encoding="utf-8"))
-    found: dict[str, str] = {}
-    typed = [
-        node
-        for block in tree.body
-        if isinstance(block, ast.If) and ast.unparse(block.test) == "TYPE_CHECKING"
-        for node in block.body
+def test_package_names_come_from_the_one_table() -> None:
+    """__all__ is the table's names, each listed once under one reader's topic."""
+    listed = [
+        name
+        for topics in EXPORTS.values()
+        for modules in topics.values()
+        for names in modules.values()
+        for name in names
     ]
-    for node in typed:
-        assert isinstance(node, ast.ImportFrom)
-        assert node.module is not None
-        for alias in node.names:
-            assert alias.asname == alias.name, "a re-export names itself"
-            found[alias.name] = node.module
-    return found
+    assert sorted(listed) == ccroles.__all__
+    assert len(set(listed)) == len(listed)
 
 
-def test_package_names_are_typed_and_mapped_alike() -> None:
-    """The lazy table and the imports type checkers read name the same names."""
-    lazy = {
-        name: module for module, names in ccroles._EXPORTS.items() for name in names
+def test_the_type_stub_is_generated_from_the_table() -> None:
+    """__init__.pyi is stale when it differs from `python -m ccroles._exports`."""
+    assert STUB.read_text(encoding="utf-8") == stub_text()
+
+
+def test_the_stub_command_writes_the_stub(tmp_path: Path) -> None:
+    """`python -m ccroles._exports PATH` writes what the freshness test expects."""
+    written = tmp_path / "__init__.pyi"
+    subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
+        [sys.executable, "-m", "ccroles._exports", str(written)], check=True
+    )
+    assert written.read_text(encoding="utf-8") == stub_text()
+
+
+def test_the_type_stub_imports_each_name_from_its_module() -> None:
+    """Type checkers see every top-level name, from the module that defines it."""
+    tree = ast.parse(STUB.read_text(encoding="utf-8"))
+    imported = {
+        alias.name: node.module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+        if alias.asname == alias.name
     }
-    assert _typed_imports() == lazy
-    assert sorted(lazy) == ccroles.__all__
+    assert imported == MODULE_OF
+    assert not any(
+        isinstance(node, ast.If) for node in ast.parse(_INIT.read_text()).body
+    )
 
 
 @pytest.mark.parametrize("attr", ccroles.__all__)
 def test_each_package_name_is_its_modules_documented_export(attr: str) -> None:
     """A top-level name is its module's object, in its __all__, documented."""
-    module = importlib.import_module(_typed_imports()[attr])
+    module = importlib.import_module(MODULE_OF[attr])
     assert attr in module.__all__
     value = getattr(ccroles, attr)
     assert value is getattr(module, attr)
@@ -98,12 +115,61 @@ def test_each_package_name_is_its_modules_documented_export(attr: str) -> None:
         assert inspect.getdoc(value), f"ccroles.{attr} has no docstring"
 
 
+def _returned_types(value: object) -> set[str]:
+    """The names in the return annotations of *value* and its public members."""
+    functions = [value] if inspect.isfunction(value) else []
+    if inspect.isclass(value):
+        for attr, member in vars(value).items():
+            if attr.startswith("_"):
+                continue
+            function = member.fget if isinstance(member, property) else member
+            if inspect.isfunction(function):
+                functions.append(function)
+    found: set[str] = set()
+    for function in functions:
+        annotation = function.__annotations__.get("return", "")
+        found.update(re.findall(r"\b[A-Z]\w*", str(annotation)))
+    return found
+
+
+def test_every_type_a_portal_receives_is_top_level() -> None:
+    """What a top-level function or method returns can be imported beside it."""
+    public: dict[str, object] = {}
+    for name in MODULES:
+        module = importlib.import_module(name)
+        for attr in module.__all__:
+            public.setdefault(attr, getattr(module, attr))
+    missing = {
+        f"{attr} returns {returned}"
+        for attr in ccroles.__all__
+        for returned in _returned_types(getattr(ccroles, attr))
+        if inspect.isclass(public.get(returned))
+        and getattr(public[returned], "__module__", "").startswith("ccroles")
+        and returned not in ccroles.__all__
+    }
+    assert sorted(missing) == []
+
+
+def test_every_error_the_guides_name_is_top_level() -> None:
+    """An error the README or a docs page names is `from ccroles import`-able."""
+    root = Path(__file__).resolve().parents[1]
+    pages = [root / "README.md", *sorted((root / "docs").rglob("*.md"))]
+    named = {
+        name
+        for page in pages
+        for name in re.findall(r"\b([A-Z]\w+Error)\b", page.read_text("utf-8"))
+        if isinstance(getattr(exceptions, name, None), type)
+    }
+    assert named
+    assert sorted(named - set(ccroles.__all__)) == []
+
+
 def test_package_names_are_listed_by_dir_and_unknown_ones_refused() -> None:
     """dir() lists every top-level name; a name not in __all__ does not resolve."""
     assert set(ccroles.__all__) <= set(dir(ccroles))
     assert "__getattr__" in dir(ccroles)
     with pytest.raises(AttributeError, match="no attribute 'text_table'"):
-        ccroles.text_table  # noqa: B018
+        ccroles.text_table  # type: ignore[attr-defined]  # noqa: B018
 
 
 def test_package_all_is_curated() -> None:
@@ -111,18 +177,18 @@ def test_package_all_is_curated() -> None:
     helpers = {"Grants", "Shortfall", "Unmet", "LevelsInput", "text_table"}
     helpers |= {"CSV_COLUMNS", "MATRIX_BEGIN", "DEFAULT_SCRYPT", "READABLE_VERSIONS"}
     assert not helpers & set(ccroles.__all__)
-    assert len(ccroles.__all__) == 79
+    assert len(ccroles.__all__) == 112
 
 
-def test_api_page_lists_every_package_name_once_by_reader() -> None:
-    """docs/api.md groups the top-level names under the three readers."""
+def test_api_page_lists_the_package_names_from_the_table() -> None:
+    """docs/api.md renders each reader's names from the table, none by hand."""
     page = Path(__file__).resolve().parents[1] / "docs" / "api.md"
     text = page.read_text(encoding="utf-8")
-    top = text[text.index("## The top level") : text.index("## Names, ids and emails")]
-    readers = ("portal developer", "test writer", "documentation writer")
-    assert all(f"### For a {reader}" in top for reader in readers)
-    listed = re.findall(r"`~?ccroles\.[a-z_]+\.(\w+)`", top)
-    assert sorted(listed) == ccroles.__all__
+    top = text[text.index("## The top level") : text.index("(vocabulary)=")]
+    rendered = re.findall(r"```\{ccroles-exports\} (.+)\n```", top)
+    assert rendered == list(EXPORTS)
+    assert all(f"### For a {reader}" in top for reader in rendered)
+    assert not re.findall(r"`~?ccroles\.[a-z_]+\.(\w+)`", top)
 
 
 def _loaded_after(statement: str) -> list[str]:

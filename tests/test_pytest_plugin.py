@@ -18,7 +18,7 @@ def matrix_file(roles: dict[str, list[str]]) -> str:
 
 
 BUILTIN_MATRIX = matrix_file(
-    {role.name: list(FEATURES.allowed_for(role)) for role in BUILTIN_ROLES}
+    {role.name: list(FEATURES.feature_names_of(role)) for role in BUILTIN_ROLES}
 )
 
 
@@ -33,7 +33,7 @@ def test_a_correct_matrix_passes_one_item_per_role(pytester: pytest.Pytester) ->
 def test_every_unlisted_feature_must_be_denied(pytester: pytest.Pytester) -> None:
     """A feature the role has but the file omits fails, shown as a cell table."""
     features = [
-        f for f in FEATURES.allowed_for(BUILTIN_ROLES[0]) if f != "Make a Payment"
+        f for f in FEATURES.feature_names_of(BUILTIN_ROLES[0]) if f != "Make a Payment"
     ]
     pytester.makefile(
         ".ccroles.toml", portal=matrix_file({"Customer Center": features})
@@ -79,7 +79,7 @@ def test_an_unknown_role_fails_its_item(pytester: pytest.Pytester) -> None:
 
 def test_a_role_is_named_in_any_case(pytester: pytest.Pytester) -> None:
     """The file's roles are one RoleCatalogue: any case, surrounding space too."""
-    features = list(FEATURES.allowed_for(BUILTIN_ROLES[1]))
+    features = list(FEATURES.feature_names_of(BUILTIN_ROLES[1]))
     pytester.makefile(
         ".ccroles.toml", portal=matrix_file({" premium CUSTOMER center": features})
     )
@@ -248,7 +248,7 @@ def test_coverage_lists_cells_no_test_asserted(pytester: pytest.Pytester) -> Non
     pytester.makefile(
         ".ccroles.toml",
         portal=matrix_file(
-            {customer_center.name: list(FEATURES.allowed_for(customer_center))}
+            {customer_center.name: list(FEATURES.feature_names_of(customer_center))}
         ),
     )
     result = pytester.runpytest("--ccroles-coverage")
@@ -270,7 +270,7 @@ def test_coverage_counts_assert_matrix_calls_in_python_tests(
             from ccroles.testing import assert_matrix
 
             def test_all():
-                expected = {r.name: FEATURES.allowed_for(r) for r in BUILTIN_ROLES}
+                expected = {r.name: FEATURES.feature_names_of(r) for r in BUILTIN_ROLES}
                 assert_matrix(BUILTIN_ROLES, expected)
             """
         )
@@ -318,7 +318,7 @@ def test_a_roles_file_gives_the_custom_roles(pytester: pytest.Pytester) -> None:
         "Auditor"
     ]
     pytester.makefile(".toml", roles=ROLES_FILE)
-    matrix = matrix_file({"Auditor": list(FEATURES.allowed_for(auditor))})
+    matrix = matrix_file({"Auditor": list(FEATURES.feature_names_of(auditor))})
     pytester.makefile(".ccroles.toml", portal='roles = "roles.toml"\n' + matrix)
     result = pytester.runpytest("-v")
     result.assert_outcomes(passed=1)
@@ -685,7 +685,7 @@ def test_coverage_counts_a_role_named_in_two_spellings_once(
     pytester: pytest.Pytester,
 ) -> None:
     """Roles 'Clerk' and ' clerk' pinned by two files are one role (by fold)."""
-    center = list(FEATURES.allowed_for(BUILTIN_ROLES[0]))
+    center = list(FEATURES.feature_names_of(BUILTIN_ROLES[0]))
     for folder, name in (("one", "Clerk"), ("two", " clerk")):
         pytester.mkdir(folder)
         (pytester.path / folder / "roles.toml").write_text(

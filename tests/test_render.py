@@ -12,8 +12,8 @@ from ccroles import (
     CUSTOMER_CENTER,
     PREMIUM_CUSTOMER_CENTER,
     Capability,
-    Format,
     Level,
+    OutputFormat,
     diff_roles,
     embed_matrix,
     feature_matrix,
@@ -31,7 +31,7 @@ from tests.markup import html_rows, rst_doctree, rst_tables
 
 def test_json_matrix_has_the_documented_shape() -> None:
     """JSON: roles, then features with name, parent and allowed per role."""
-    document = json.loads(render_matrix(feature_matrix(), Format.JSON))
+    document = json.loads(render_matrix(feature_matrix(), OutputFormat.JSON))
     assert document["roles"] == [role.name for role in BUILTIN_ROLES]
     assert document["features"][1] == {
         "name": "Make a Payment",
@@ -52,7 +52,9 @@ def test_json_matrix_has_the_documented_shape() -> None:
 
 def test_csv_matrix_has_one_row_per_feature() -> None:
     """CSV: a header and 22 rows of Yes/No, parents in their own column."""
-    rows = list(csv.reader(io.StringIO(render_matrix(feature_matrix(), Format.CSV))))
+    rows = list(
+        csv.reader(io.StringIO(render_matrix(feature_matrix(), OutputFormat.CSV)))
+    )
     assert rows[0] == ["feature", "parent", *(r.name for r in BUILTIN_ROLES)]
     assert rows[-1] == ["Mapping Store Locations", "", "No", "No", "Yes"]
     assert len(rows) == 23
@@ -60,7 +62,7 @@ def test_csv_matrix_has_one_row_per_feature() -> None:
 
 def test_markdown_matrix_reproduces_the_source_rows() -> None:
     """Markdown: the source's rows, children marked with a dash."""
-    lines = render_matrix(feature_matrix(), Format.MARKDOWN).splitlines()
+    lines = render_matrix(feature_matrix(), OutputFormat.MARKDOWN).splitlines()
     assert lines[0].split(" | ") == [
         "| feature",
         "Customer Center",
@@ -74,7 +76,7 @@ def test_markdown_matrix_reproduces_the_source_rows() -> None:
 def test_markdown_escapes_cell_text() -> None:
     """A role name with a pipe or angle bracket does not break the table."""
     odd = CUSTOMER_CENTER.customize("A|B <C>")
-    header = render_matrix(feature_matrix([odd]), Format.MARKDOWN).splitlines()[0]
+    header = render_matrix(feature_matrix([odd]), OutputFormat.MARKDOWN).splitlines()[0]
     assert header == "| feature | A\\|B &lt;C> |"
 
 
@@ -90,11 +92,11 @@ def test_text_matrix_aligns_columns() -> None:
 
 def test_rendering_is_deterministic() -> None:
     """The same matrix renders to the same text in every format."""
-    for fmt in Format:
+    for fmt in OutputFormat:
         assert render_matrix(feature_matrix(), fmt) == render_matrix(
             feature_matrix(), fmt
         )
-    assert str(Format.CSV) == "csv"
+    assert str(OutputFormat.CSV) == "csv"
 
 
 def test_role_page_of_a_copy_names_its_base_and_root() -> None:
@@ -133,14 +135,14 @@ MATRIX_ROWS = [
 
 def test_rst_matrix_is_a_list_table_of_the_source_rows() -> None:
     """reST: a list table that docutils parses, cell for cell the source's."""
-    (table,) = rst_tables(render_matrix(feature_matrix(), Format.RST))
+    (table,) = rst_tables(render_matrix(feature_matrix(), OutputFormat.RST))
     assert table[0] == ["feature", *(role.name for role in BUILTIN_ROLES)]
     assert table[1:] == MATRIX_ROWS
 
 
 def test_html_matrix_is_a_table_of_the_source_rows() -> None:
     """HTML: one table whose cells are the source's, row headers per feature."""
-    text = render_matrix(feature_matrix(), Format.HTML)
+    text = render_matrix(feature_matrix(), OutputFormat.HTML)
     assert text.startswith('<table class="ccroles-matrix">\n<thead>')
     assert text.endswith("</tbody>\n</table>")
     assert html_rows(text)[1:] == MATRIX_ROWS
@@ -150,12 +152,15 @@ def test_html_matrix_is_a_table_of_the_source_rows() -> None:
 @pytest.mark.parametrize(
     ("fmt", "header"),
     [
-        (Format.MARKDOWN, "| feature | A\\|B &lt;C> |"),
-        (Format.HTML, '<tr><th scope="col">feature</th><th scope="col">A|B &lt;C&gt;'),
-        (Format.RST, "     - A\\|B \\<C\\>"),
+        (OutputFormat.MARKDOWN, "| feature | A\\|B &lt;C> |"),
+        (
+            OutputFormat.HTML,
+            '<tr><th scope="col">feature</th><th scope="col">A|B &lt;C&gt;',
+        ),
+        (OutputFormat.RST, "     - A\\|B \\<C\\>"),
     ],
 )
-def test_matrix_escapes_role_names(fmt: Format, header: str) -> None:
+def test_matrix_escapes_role_names(fmt: OutputFormat, header: str) -> None:
     """A role named `A|B <C>` is escaped in Markdown, reST and HTML headers."""
     assert header in render_matrix(feature_matrix([ODD]), fmt)
 
@@ -166,16 +171,16 @@ def test_matrix_escapes_role_names(fmt: Format, header: str) -> None:
 def test_rst_cells_and_titles_read_literally(name: str) -> None:
     """Names that look like reST markup or lists come back as the same text."""
     role = CUSTOMER_CENTER.customize(name)
-    (table,) = rst_tables(render_matrix(feature_matrix([role]), Format.RST))
+    (table,) = rst_tables(render_matrix(feature_matrix([role]), OutputFormat.RST))
     assert table[0] == ["feature", name]
-    page = rst_doctree(render_role(role, Format.RST))
+    page = rst_doctree(render_role(role, OutputFormat.RST))
     title = next(iter(page.findall(nodes.title)))
     assert title.astext() == name
 
 
 def test_html_role_page_escapes_and_parses_back() -> None:
     """HTML: a role page's text comes back unchanged after parsing."""
-    text = render_role(ODD, Format.HTML)
+    text = render_role(ODD, OutputFormat.HTML)
     assert "<h2>A|B &lt;C&gt;</h2>" in text
     assert "<" not in text.replace("<", "").replace("&lt;", "")  # only tags
     rows = html_rows(text)
@@ -185,7 +190,7 @@ def test_html_role_page_escapes_and_parses_back() -> None:
 
 def test_markdown_role_page_escapes_the_title_and_tables() -> None:
     """Markdown: the title and every cell are escaped."""
-    lines = render_role(ODD, Format.MARKDOWN).splitlines()
+    lines = render_role(ODD, OutputFormat.MARKDOWN).splitlines()
     assert lines[0] == "# A\\|B &lt;C>"
     assert "- copied from: Customer Center (root: Customer Center)" in lines
     assert "## Permission levels" in lines
@@ -194,7 +199,9 @@ def test_markdown_role_page_escapes_the_title_and_tables() -> None:
 
 def test_rst_role_page_has_its_facts_and_two_tables() -> None:
     """reST: a role page parses into its levels table and its features table."""
-    levels, features = rst_tables(render_role(ADVANCED_CUSTOMER_CENTER, Format.RST))
+    levels, features = rst_tables(
+        render_role(ADVANCED_CUSTOMER_CENTER, OutputFormat.RST)
+    )
     assert levels == [
         ["permission", "label", "level"],
         ["LIST_LOCATION", "Locations", "View"],
@@ -205,7 +212,7 @@ def test_rst_role_page_has_its_facts_and_two_tables() -> None:
 
 def test_role_json_has_the_documented_shape() -> None:
     """JSON: name, center, base, root, capabilities, levels and features."""
-    document = json.loads(render_role(BUYER, Format.JSON))
+    document = json.loads(render_role(BUYER, OutputFormat.JSON))
     assert document["name"] == "Buyer"
     assert document["center_type"] == "Customer Center"
     assert (document["base"], document["root"]) == ("Customer Center",) * 2
@@ -213,13 +220,13 @@ def test_role_json_has_the_documented_shape() -> None:
     assert document["levels"]["TRAN_CUSTPYMT"] == "None"
     assert list(document["levels"]) == list(CUSTOMER_CENTER.levels)
     assert document["features"]["Make a Payment"] is False
-    assert json.loads(render_role(CUSTOMER_CENTER, Format.JSON))["base"] is None
+    assert json.loads(render_role(CUSTOMER_CENTER, OutputFormat.JSON))["base"] is None
 
 
 def test_role_csv_is_section_name_value_rows() -> None:
     """CSV: `section,name,value` rows for the role, capabilities, levels, features."""
     rows = list(
-        csv.reader(io.StringIO(render_role(PREMIUM_CUSTOMER_CENTER, Format.CSV)))
+        csv.reader(io.StringIO(render_role(PREMIUM_CUSTOMER_CENTER, OutputFormat.CSV)))
     )
     assert rows[:5] == [
         ["section", "name", "value"],
@@ -270,10 +277,10 @@ def test_diff_shows_a_permission_one_role_lacks_as_not_held() -> None:
     assert ["LIST_LOCATION", "Locations", "View", "not", "held"] in [
         line.split() for line in text
     ]
-    rows = list(csv.reader(io.StringIO(render_diff(diff, Format.CSV))))
+    rows = list(csv.reader(io.StringIO(render_diff(diff, OutputFormat.CSV))))
     assert ["level", "LIST_LOCATION", "View", ""] in rows
     assert ["level", "TRAN_CUSTPYMT", "", "Edit"] in rows
-    document = json.loads(render_diff(diff, Format.JSON))
+    document = json.loads(render_diff(diff, OutputFormat.JSON))
     assert document["levels"][0]["from"] is None
 
 
@@ -287,13 +294,13 @@ def test_diff_of_equal_roles_says_none() -> None:
         "to: Copy",
         "differences: none",
     ]
-    assert "<table" not in render_diff(diff, Format.HTML)
+    assert "<table" not in render_diff(diff, OutputFormat.HTML)
 
 
 def test_diff_json_and_csv_have_the_documented_shape() -> None:
     """JSON and CSV list the same changes, gained and lost."""
     diff = diff_roles(CUSTOMER_CENTER, PREMIUM_CUSTOMER_CENTER)
-    assert json.loads(render_diff(diff, Format.JSON)) == {
+    assert json.loads(render_diff(diff, OutputFormat.JSON)) == {
         "from": "Customer Center",
         "to": "Premium Customer Center",
         "levels": [
@@ -314,7 +321,7 @@ def test_diff_json_and_csv_have_the_documented_shape() -> None:
         },
     }
     back = diff_roles(PREMIUM_CUSTOMER_CENTER, CUSTOMER_CENTER)
-    assert list(csv.reader(io.StringIO(render_diff(back, Format.CSV)))) == [
+    assert list(csv.reader(io.StringIO(render_diff(back, OutputFormat.CSV)))) == [
         ["section", "name", "from", "to"],
         ["role", "name", "Premium Customer Center", "Customer Center"],
         ["level", "TRAN_ESTIMATE", "Create", "View"],
@@ -327,15 +334,17 @@ def test_diff_json_and_csv_have_the_documented_shape() -> None:
     ]
 
 
-@pytest.mark.parametrize("fmt", [Format.MARKDOWN, Format.RST, Format.HTML])
-def test_diff_pages_escape_role_names(fmt: Format) -> None:
+@pytest.mark.parametrize(
+    "fmt", [OutputFormat.MARKDOWN, OutputFormat.RST, OutputFormat.HTML]
+)
+def test_diff_pages_escape_role_names(fmt: OutputFormat) -> None:
     """The diff's title and column headers escape a role named `A|B <C>`."""
     text = render_diff(diff_roles(CUSTOMER_CENTER, ODD), fmt)
     assert "A|B <C>" not in text
-    if fmt is Format.RST:
+    if fmt is OutputFormat.RST:
         tables = rst_tables(text)
         assert [t[0][-1] for t in tables] == ["A|B <C>", "A|B <C>"]
-    if fmt is Format.HTML:
+    if fmt is OutputFormat.HTML:
         assert html_rows(text)[0] == [
             "permission",
             "label",
@@ -347,13 +356,13 @@ def test_diff_pages_escape_role_names(fmt: Format) -> None:
 def test_diff_capabilities_table_lists_gains_and_losses() -> None:
     """Human formats show each capability moved, with Yes/No on each side."""
     gained = diff_roles(ADVANCED_CUSTOMER_CENTER, PREMIUM_CUSTOMER_CENTER)
-    rows = html_rows(render_diff(gained, Format.HTML))
+    rows = html_rows(render_diff(gained, OutputFormat.HTML))
     assert ["store_locator", "Yes", "No"] in rows
     assert ["wish_lists", "No", "Yes"] in rows
 
 
-@pytest.mark.parametrize("fmt", list(Format))
-def test_every_page_renders_the_same_bytes_twice(fmt: Format) -> None:
+@pytest.mark.parametrize("fmt", list(OutputFormat))
+def test_every_page_renders_the_same_bytes_twice(fmt: OutputFormat) -> None:
     """Role pages and diffs are deterministic in every format."""
 
     def render() -> tuple[str, ...]:
@@ -403,9 +412,9 @@ def test_embed_matrix_refuses_bad_markers(
 # The command line's rendering commands.
 
 
-@pytest.mark.parametrize("fmt", list(Format))
+@pytest.mark.parametrize("fmt", list(OutputFormat))
 def test_cli_role_and_diff_print_the_renderers_output(
-    capsys: pytest.CaptureFixture[str], fmt: Format
+    capsys: pytest.CaptureFixture[str], fmt: OutputFormat
 ) -> None:
     """`ccroles role` and `ccroles diff` print exactly what the renderers give."""
     assert run(capsys, "role", "Customer Center", "--format", fmt.value) == (
@@ -421,7 +430,10 @@ def test_cli_role_and_diff_print_the_renderers_output(
 def test_cli_matrix_renders_html(capsys: pytest.CaptureFixture[str]) -> None:
     """`ccroles matrix --format html` prints the HTML table."""
     status, out, _ = run(capsys, "matrix", "--format", "html")
-    assert (status, out) == (0, render_matrix(feature_matrix(), Format.HTML) + "\n")
+    assert (status, out) == (
+        0,
+        render_matrix(feature_matrix(), OutputFormat.HTML) + "\n",
+    )
 
 
 @pytest.mark.parametrize(
@@ -489,10 +501,10 @@ STORE = FeatureCatalogue(
 
 def test_a_role_page_shows_the_features_of_the_catalogue_given() -> None:
     """render_role with a catalogue lists its features, children marked."""
-    page = json.loads(render_role(ADVANCED_CUSTOMER_CENTER, Format.JSON, STORE))
+    page = json.loads(render_role(ADVANCED_CUSTOMER_CENTER, OutputFormat.JSON, STORE))
     assert page["features"] == {"Locations": True, "Map": True, "Payments": False}
     buyer = CUSTOMER_CENTER.customize("Buyer", levels={"TRAN_CUSTPYMT": "None"})
-    text = render_role(buyer, Format.TEXT, STORE)
+    text = render_role(buyer, OutputFormat.TEXT, STORE)
     assert text.split("\n\n")[-1].splitlines() == [
         "feature    has  root",
         "---------  ---  ----",
@@ -500,7 +512,7 @@ def test_a_role_page_shows_the_features_of_the_catalogue_given() -> None:
         "— Map      No   No",
         "Payments   No   Yes",
     ]
-    rows = list(csv.reader(io.StringIO(render_role(buyer, Format.CSV, STORE))))
+    rows = list(csv.reader(io.StringIO(render_role(buyer, OutputFormat.CSV, STORE))))
     assert [row for row in rows if row[0] == "feature"] == [
         ["feature", "Locations", "No"],
         ["feature", "Map", "No"],
@@ -534,8 +546,8 @@ def test_a_matrix_of_another_catalogue_renders() -> None:
 
 
 def test_a_catalogue_answers_for_its_own_features() -> None:
-    """Allows and allowed_for answer from the catalogue asked; its names only."""
-    assert STORE.allowed_for(ADVANCED_CUSTOMER_CENTER) == ("Locations", "Map")
+    """Allows and feature_names_of answer from the catalogue asked; its names only."""
+    assert STORE.feature_names_of(ADVANCED_CUSTOMER_CENTER) == ("Locations", "Map")
     assert STORE.allows(ADVANCED_CUSTOMER_CENTER, "map")
     assert not STORE.allows(CUSTOMER_CENTER, "Map")
     assert FEATURES.allows(CUSTOMER_CENTER, "Billing")

@@ -377,7 +377,7 @@ def _by_account(name: str) -> str:
 
 def _by_matrix(name: str) -> str:
     """The column found: only Premium Customer Center has Wish Lists."""
-    wish_lists = feature_matrix().allowed("Wish Lists", name)
+    wish_lists = feature_matrix().allows(name, "Wish Lists")
     return "Premium Customer Center" if wish_lists else "another role"
 
 

@@ -51,7 +51,7 @@ def test_a_feature_matrix_refuses_two_roles_of_one_folded_name() -> None:
 def test_a_feature_matrix_finds_a_role_in_any_case() -> None:
     """A matrix answers for a role named in any case and spacing."""
     matrix = feature_matrix([CUSTOMER_CENTER.customize("Buyer")])
-    assert matrix.allowed(" billing", "BUYER ") is True
+    assert matrix.allows("BUYER ", " billing") is True
 
 
 def test_the_cell_log_matches_role_and_feature_names_by_fold() -> None:

@@ -13,7 +13,7 @@ from ccroles import (
     CUSTOMER_CENTER,
     PREMIUM_CUSTOMER_CENTER,
     FileFormat,
-    Format,
+    OutputFormat,
     Role,
     diff_roles,
     feature_matrix,
@@ -22,6 +22,7 @@ from ccroles import (
     render_matrix,
     render_role,
 )
+from ccroles._exports import EXPORTS
 from ccroles.sphinxext import setup
 from tests.markup import html_rows, rst_tables
 
@@ -110,15 +111,17 @@ def test_matrix_directive_renders_the_matrix_in_myst(
     """`{ccroles-matrix}` in MyST gives the renderer's matrix, cell for cell."""
     html, _ = built
     rows = html_rows((html / "index.html").read_text(encoding="utf-8"))
-    assert rows == expected_rows(render_matrix(feature_matrix(), Format.RST))
+    assert rows == expected_rows(render_matrix(feature_matrix(), OutputFormat.RST))
 
 
 def test_role_and_diff_directives_work_in_rst(built: tuple[Path, list[str]]) -> None:
     """`.. ccroles-role::` and `.. ccroles-diff::` give the renderer's tables."""
     html, _ = built
     text = (html / "rst_page.html").read_text(encoding="utf-8")
-    role = render_role(PREMIUM_CUSTOMER_CENTER, Format.RST)
-    diff = render_diff(diff_roles(CUSTOMER_CENTER, PREMIUM_CUSTOMER_CENTER), Format.RST)
+    role = render_role(PREMIUM_CUSTOMER_CENTER, OutputFormat.RST)
+    diff = render_diff(
+        diff_roles(CUSTOMER_CENTER, PREMIUM_CUSTOMER_CENTER), OutputFormat.RST
+    )
     assert html_rows(text) == expected_rows(role) + expected_rows(diff)
     assert "<li><p>copied from: none (built-in role)</p></li>" in text
     assert "<li><p>from: Customer Center</p></li>" in text
@@ -173,7 +176,12 @@ def test_setup_declares_parallel_safety() -> None:
 
     app = App()
     metadata = setup(app)  # type: ignore[arg-type]
-    assert app.directives == ["ccroles-matrix", "ccroles-role", "ccroles-diff"]
+    assert app.directives == [
+        "ccroles-matrix",
+        "ccroles-role",
+        "ccroles-diff",
+        "ccroles-exports",
+    ]
     assert metadata["parallel_read_safe"] is True
     assert metadata["parallel_write_safe"] is True
 
@@ -266,7 +274,7 @@ def test_matrix_directive_adds_the_roles_of_a_file(
     html, _ = custom
     rows = html_rows((html / "index.html").read_text(encoding="utf-8"))
     matrix = feature_matrix((*BUILTIN_ROLES, *custom_roles()))
-    assert rows == expected_rows(render_matrix(matrix, Format.RST))
+    assert rows == expected_rows(render_matrix(matrix, OutputFormat.RST))
     assert rows[0][-2:] == ["Accountant", "Auditor"]
 
 
@@ -277,8 +285,8 @@ def test_role_and_diff_directives_know_the_roles_of_a_file(
     html, _ = custom
     text = (html / "guide" / "page.html").read_text(encoding="utf-8")
     accountant, auditor = custom_roles()
-    role = render_role(auditor, Format.RST)
-    diff = render_diff(diff_roles(accountant, auditor), Format.RST)
+    role = render_role(auditor, OutputFormat.RST)
+    diff = render_diff(diff_roles(accountant, auditor), OutputFormat.RST)
     assert html_rows(text) == expected_rows(role) + expected_rows(diff)
     assert "copied from: Accountant (root: Customer Center)" in text
 
@@ -313,3 +321,41 @@ def test_a_roles_file_that_does_not_load_is_a_warning_with_every_problem(
     assert "missing.toml: cannot be read: No such file or directory" in text
     # Without :roles: the directive knows the built-in roles only.
     assert "ccroles-role: unknown role 'Auditor'" in text
+
+
+EXPORTS_PAGE = """# Names
+
+```{toctree}
+api
+```
+
+```{ccroles-exports} documentation writer
+```
+
+```{ccroles-exports} nobody
+```
+"""
+
+
+def test_exports_directive_lists_a_readers_names_with_links(tmp_path: Path) -> None:
+    """`{ccroles-exports}` lists the table's topics, each name linked once."""
+    topics = EXPORTS["documentation writer"]
+    (topic,) = topics
+    targets = "".join(
+        f".. py:{'class' if name[0].isupper() else 'function'}:: {module}.{name}\n\n"
+        for module, names in topics[topic].items()
+        for name in names
+    )
+    pages = {"index.md": EXPORTS_PAGE, "api.rst": f"API\n===\n\n{targets}"}
+    html, warnings = build(tmp_path, pages)
+    text = (html / "index.html").read_text(encoding="utf-8")
+    assert f"<li><p>{topic}: " in text
+    for module, names in topics[topic].items():
+        for name in names:
+            assert f'href="api.html#{module}.{name}"' in text
+    assert [line.split(" ERROR: ", 1)[1] for line in warnings] == [
+        (
+            "ccroles-exports: no reader 'nobody'; known: 'portal developer', "
+            "'test writer', 'documentation writer' [docutils]"
+        )
+    ]

@@ -70,7 +70,7 @@ def test_assert_matrix_reports_every_differing_cell() -> None:
     )
     with pytest.raises(MatrixMismatchError) as caught:
         assert_matrix(
-            [accountant], {"Accountant": FEATURES.allowed_for(CUSTOMER_CENTER)}
+            [accountant], {"Accountant": FEATURES.feature_names_of(CUSTOMER_CENTER)}
         )
     differences = caught.value.differences
     assert [d.feature for d in differences] == [
@@ -120,7 +120,8 @@ def test_cells_are_recorded_only_inside_recording_cells() -> None:
             {"Advanced Customer Center": ["Mapping Store Locations"]},
         )
     assert_matrix(
-        [CUSTOMER_CENTER], {"Customer Center": FEATURES.allowed_for(CUSTOMER_CENTER)}
+        [CUSTOMER_CENTER],
+        {"Customer Center": FEATURES.feature_names_of(CUSTOMER_CENTER)},
     )
     assert log.unasserted([ADVANCED_CUSTOMER_CENTER]) == ()
     assert len(log.unasserted([CUSTOMER_CENTER])) == 22

@@ -15,7 +15,6 @@ from ccroles.decisions import (
     FormQuestion,
     RecordQuestion,
     SignInQuestion,
-    explain,
 )
 from ccroles.forms import RecordType
 from ccroles.roles import Capability, CenterType, Role
@@ -23,12 +22,12 @@ from ccroles.wording import (
     DOMAIN,
     ENGLISH,
     customer_message,
+    explain,
     fact,
     question,
     remedy,
     translation,
 )
-from ccroles.wording import explain as say
 
 SALES_REP = Role("Sales Rep", center_type=CenterType.SALES)
 GLOBEX = Customer(
@@ -373,7 +372,7 @@ def test_a_translation_changes_every_rendering() -> None:
     decision = Decision(SignInQuestion(), (reason,))
     assert fact(reason, French()) == "customer 'A' est inactif"
     assert remedy(reason, French()) == "rendre customer 'A' actif"
-    assert say(decision, "a@x.example", French()) == (
+    assert explain(decision, "a@x.example", French()) == (
         "a@x.example ne peut pas se connecter : customer 'A' est inactif. "
         "Pour le permettre : rendre customer 'A' actif."
     )

@@ -1,7 +1,8 @@
 """ccroles: customer-center roles, permissions and the features they give.
 
 The top level holds the names a portal developer, a test writer and a
-documentation writer use (the API page lists them by reader); every other
+documentation writer use (the API page lists them by reader): every type a
+portal receives from them and every error the guides name. Every other
 public name stays in its module (``from ccroles.passwords import
 password_problems``). ``import ccroles`` loads none of the modules: a name is
 imported from its module the first time it is used, so a portal that needs
@@ -14,188 +15,189 @@ store.
 False
 """
 
-# Type checkers treat any name TYPE_CHECKING as true; at run time this one
-# spares `import ccroles` the typing module.
-TYPE_CHECKING = False
-if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
-    from ccroles.access import AssignPassword as AssignPassword
-    from ccroles.access import Grant as Grant
-    from ccroles.access import SendNotification as SendNotification
-    from ccroles.access import grant_access as grant_access
-    from ccroles.access import revoke_access as revoke_access
-    from ccroles.access import set_password as set_password
-    from ccroles.access_csv import import_access as import_access
-    from ccroles.access_csv import render_report as render_report
-    from ccroles.accounts import Account as Account
-    from ccroles.accounts import Contact as Contact
-    from ccroles.accounts import Customer as Customer
-    from ccroles.accounts import Login as Login
-    from ccroles.accounts import LoginFacts as LoginFacts
-    from ccroles.accounts import NotificationSettings as NotificationSettings
-    from ccroles.accounts import account_problems as account_problems
-    from ccroles.decisions import Decision as Decision
-    from ccroles.decisions import Reason as Reason
-    from ccroles.decisions import ReasonCode as ReasonCode
-    from ccroles.decisions import explain as explain
-    from ccroles.exceptions import CCRolesError as CCRolesError
-    from ccroles.exceptions import DataFileError as DataFileError
-    from ccroles.exceptions import DuplicateNameError as DuplicateNameError
-    from ccroles.exceptions import EscalationError as EscalationError
-    from ccroles.exceptions import FormNotAllowedError as FormNotAllowedError
-    from ccroles.exceptions import InvalidValueError as InvalidValueError
-    from ccroles.exceptions import PasswordMismatchError as PasswordMismatchError
-    from ccroles.exceptions import UnknownLoginError as UnknownLoginError
-    from ccroles.exceptions import UnknownNameError as UnknownNameError
-    from ccroles.exceptions import WeakPasswordError as WeakPasswordError
-    from ccroles.features import FEATURES as FEATURES
-    from ccroles.features import Feature as Feature
-    from ccroles.features import FeatureCatalogue as FeatureCatalogue
-    from ccroles.features import FeatureMatrix as FeatureMatrix
-    from ccroles.features import feature_matrix as feature_matrix
-    from ccroles.formats import FileFormat as FileFormat
-    from ccroles.forms import Channel as Channel
-    from ccroles.forms import FormField as FormField
-    from ccroles.forms import FormPreferences as FormPreferences
-    from ccroles.forms import Origin as Origin
-    from ccroles.forms import PrintingType as PrintingType
-    from ccroles.forms import RecordType as RecordType
-    from ccroles.forms import SavedOrder as SavedOrder
-    from ccroles.forms import TransactionForm as TransactionForm
-    from ccroles.forms import form_view as form_view
-    from ccroles.passwords import Password as Password
-    from ccroles.permissions import PERMISSIONS as PERMISSIONS
-    from ccroles.permissions import Level as Level
-    from ccroles.permissions import Permission as Permission
-    from ccroles.policy import Engine as Engine
-    from ccroles.policy import OwnedRecord as OwnedRecord
-    from ccroles.policy import Preview as Preview
-    from ccroles.render import Format as Format
-    from ccroles.render import diff_roles as diff_roles
-    from ccroles.render import embed_matrix as embed_matrix
-    from ccroles.render import render_diff as render_diff
-    from ccroles.render import render_matrix as render_matrix
-    from ccroles.render import render_role as render_role
-    from ccroles.roles import ADVANCED_CUSTOMER_CENTER as ADVANCED_CUSTOMER_CENTER
-    from ccroles.roles import BUILTIN_ROLES as BUILTIN_ROLES
-    from ccroles.roles import CUSTOMER_CENTER as CUSTOMER_CENTER
-    from ccroles.roles import PREMIUM_CUSTOMER_CENTER as PREMIUM_CUSTOMER_CENTER
-    from ccroles.roles import Capability as Capability
-    from ccroles.roles import CenterType as CenterType
-    from ccroles.roles import Role as Role
-    from ccroles.roles import RoleCatalogue as RoleCatalogue
-    from ccroles.serialization import load_account as load_account
-    from ccroles.serialization import load_roles as load_roles
-    from ccroles.serialization import loads_account as loads_account
-    from ccroles.serialization import loads_roles as loads_roles
-    from ccroles.signin import Session as Session
-    from ccroles.signin import SignIn as SignIn
-    from ccroles.signin import SignInSettings as SignInSettings
-    from ccroles.signin_store import MemorySignInStore as MemorySignInStore
-    from ccroles.signin_store import SignInStore as SignInStore
-    from ccroles.signin_store import SQLiteSignInStore as SQLiteSignInStore
-    from ccroles.writing import dump_account as dump_account
-    from ccroles.writing import dump_roles as dump_roles
-    from ccroles.writing import dumps_account as dumps_account
-    from ccroles.writing import dumps_roles as dumps_roles
-
-# Each top-level name and the module that defines it. A test checks that this
-# table and the imports above name the same names from the same modules.
-_EXPORTS: dict[str, tuple[str, ...]] = {
-    "ccroles.access": (
-        "AssignPassword",
-        "Grant",
-        "SendNotification",
-        "grant_access",
-        "revoke_access",
-        "set_password",
-    ),
-    "ccroles.access_csv": ("import_access", "render_report"),
-    "ccroles.accounts": (
-        "Account",
-        "Contact",
-        "Customer",
-        "Login",
-        "LoginFacts",
-        "NotificationSettings",
-        "account_problems",
-    ),
-    "ccroles.decisions": ("Decision", "Reason", "ReasonCode", "explain"),
-    "ccroles.exceptions": (
-        "CCRolesError",
-        "DataFileError",
-        "DuplicateNameError",
-        "EscalationError",
-        "FormNotAllowedError",
-        "InvalidValueError",
-        "PasswordMismatchError",
-        "UnknownLoginError",
-        "UnknownNameError",
-        "WeakPasswordError",
-    ),
-    "ccroles.features": (
-        "FEATURES",
-        "Feature",
-        "FeatureCatalogue",
-        "FeatureMatrix",
-        "feature_matrix",
-    ),
-    "ccroles.formats": ("FileFormat",),
-    "ccroles.forms": (
-        "Channel",
-        "FormField",
-        "FormPreferences",
-        "Origin",
-        "PrintingType",
-        "RecordType",
-        "SavedOrder",
-        "TransactionForm",
-        "form_view",
-    ),
-    "ccroles.permissions": ("PERMISSIONS", "Level", "Permission"),
-    "ccroles.passwords": ("Password",),
-    "ccroles.policy": ("Engine", "OwnedRecord", "Preview"),
-    "ccroles.render": (
-        "Format",
-        "diff_roles",
-        "embed_matrix",
-        "render_diff",
-        "render_matrix",
-        "render_role",
-    ),
-    "ccroles.roles": (
-        "ADVANCED_CUSTOMER_CENTER",
-        "BUILTIN_ROLES",
-        "CUSTOMER_CENTER",
-        "PREMIUM_CUSTOMER_CENTER",
-        "Capability",
-        "CenterType",
-        "Role",
-        "RoleCatalogue",
-    ),
-    "ccroles.serialization": (
-        "load_account",
-        "load_roles",
-        "loads_account",
-        "loads_roles",
-    ),
-    "ccroles.signin": ("Session", "SignIn", "SignInSettings"),
-    "ccroles.signin_store": ("MemorySignInStore", "SQLiteSignInStore", "SignInStore"),
-    "ccroles.writing": ("dump_account", "dump_roles", "dumps_account", "dumps_roles"),
+# The one list of the top-level names: for each reader, each topic, the
+# module that defines each name. The lazy loader below reads it, the type
+# stub __init__.pyi is generated from it (`python -m ccroles._exports`), and
+# the API page renders it (the `ccroles-exports` directive).
+_EXPORTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
+    "portal developer": {
+        "Roles and permissions": {
+            "ccroles.roles": (
+                "ADVANCED_CUSTOMER_CENTER",
+                "BUILTIN_ROLES",
+                "CUSTOMER_CENTER",
+                "PREMIUM_CUSTOMER_CENTER",
+                "Capability",
+                "CenterType",
+                "Role",
+                "RoleCatalogue",
+            ),
+            "ccroles.permissions": ("PERMISSIONS", "Level", "Permission"),
+            "ccroles.features": ("FEATURES", "Feature", "FeatureCatalogue"),
+        },
+        "Accounts": {
+            "ccroles.accounts": (
+                "Account",
+                "AccountProblem",
+                "AccountRules",
+                "Contact",
+                "Customer",
+                "Login",
+                "LoginFacts",
+                "NotificationSettings",
+                "account_problems",
+            ),
+        },
+        "The engine and its answers": {
+            "ccroles.policy": ("Engine", "OwnedRecord", "Preview"),
+            "ccroles.decisions": ("Decision", "FormAnswer", "Reason", "ReasonCode"),
+            "ccroles.wording": ("customer_message", "explain"),
+        },
+        "Forms": {
+            "ccroles.forms": (
+                "Channel",
+                "FormField",
+                "FormPreferences",
+                "FormView",
+                "Origin",
+                "PrintingType",
+                "RecordType",
+                "SavedOrder",
+                "TransactionForm",
+                "role_form_view",
+            ),
+        },
+        "Access and passwords": {
+            "ccroles.access": (
+                "AssignPassword",
+                "Grant",
+                "Granted",
+                "Revoked",
+                "SendNotification",
+                "grant_access",
+                "revoke_access",
+                "set_password",
+            ),
+            "ccroles.access_csv": ("ImportReport", "import_access", "render_report"),
+            "ccroles.passwords": ("Password",),
+        },
+        "Signing in": {
+            "ccroles.signin": (
+                "Attempt",
+                "Link",
+                "Redeemed",
+                "Session",
+                "SignIn",
+                "SignInSettings",
+            ),
+            "ccroles.signin_store": (
+                "LinkUse",
+                "LoginState",
+                "MemorySignInStore",
+                "Reservation",
+                "SQLiteSignInStore",
+                "SignInStore",
+            ),
+            "ccroles.audit": ("AuditEvent",),
+        },
+        "Files": {
+            "ccroles.formats": ("FileFormat",),
+            "ccroles.serialization": (
+                "load_account",
+                "load_roles",
+                "loads_account",
+                "loads_roles",
+            ),
+            "ccroles.writing": (
+                "dump_account",
+                "dump_roles",
+                "dumps_account",
+                "dumps_roles",
+            ),
+        },
+        "Errors": {
+            "ccroles.exceptions": (
+                "AdvancedPrintingForCustomerCenterError",
+                "CCRolesError",
+                "DataFileError",
+                "DuplicateNameError",
+                "EscalationError",
+                "ExternalFormForInternalRoleError",
+                "FormNotAllowedError",
+                "InvalidFieldError",
+                "InvalidIdError",
+                "InvalidLevelError",
+                "InvalidValueError",
+                "LevelAboveRootError",
+                "NoFormInEffectError",
+                "NoLoginEmailError",
+                "NonExternalFormForCustomerCenterError",
+                "NotDescendedFromBuiltinError",
+                "NotPermittedError",
+                "OriginRoleMismatchError",
+                "PasswordMismatchError",
+                "SecondFactorNotAllowedError",
+                "SignInStoreError",
+                "UnknownFeatureError",
+                "UnknownLoginError",
+                "UnknownNameError",
+                "UnknownReferenceError",
+                "UnknownWebsiteError",
+                "WeakPasswordError",
+            ),
+        },
+    },
+    "test writer": {
+        "The feature matrix": {
+            "ccroles.features": ("FeatureMatrix", "feature_matrix"),
+        },
+    },
+    "documentation writer": {
+        "Pages, tables and diffs": {
+            "ccroles.render": (
+                "OutputFormat",
+                "RoleDiff",
+                "diff_roles",
+                "embed_matrix",
+                "render_diff",
+                "render_matrix",
+                "render_role",
+            ),
+        },
+    },
 }
 
-_MODULE_OF = {name: module for module, names in _EXPORTS.items() for name in names}
+# Old top-level names, kept for one release: each the module and new name.
+_RENAMED: dict[str, tuple[str, str]] = {
+    "Format": ("ccroles.render", "OutputFormat"),
+    "form_view": ("ccroles.forms", "role_form_view"),
+}
+
+_MODULE_OF = {
+    name: module
+    for topics in _EXPORTS.values()
+    for modules in topics.values()
+    for module, names in modules.items()
+    for name in names
+}
 
 __all__ = sorted(_MODULE_OF)  # noqa: PLE0605 (built from the table, once)
 
 
 def __getattr__(name: str) -> object:
     """Import a top-level name from its module the first time it is used."""
-    module = _MODULE_OF.get(name)
-    if module is None:
-        message = f"module 'ccroles' has no attribute {name!r}"
-        raise AttributeError(message, name=name, obj=__name__)
     from importlib import import_module  # noqa: PLC0415 (only when a name is used)
 
+    module = _MODULE_OF.get(name)
+    if module is None:
+        if name not in _RENAMED:
+            message = f"module 'ccroles' has no attribute {name!r}"
+            raise AttributeError(message, name=name, obj=__name__)
+        from ccroles._deprecation import warn_renamed  # noqa: PLC0415 (rarely)
+
+        module, new = _RENAMED[name]
+        warn_renamed(f"ccroles.{name}", f"ccroles.{new}")
+        return getattr(import_module(module), new)
     value = getattr(import_module(module), name)
     globals()[name] = value
     return value

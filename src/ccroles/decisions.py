@@ -5,9 +5,9 @@ A :class:`Decision` says what was asked (a :class:`FeatureQuestion`,
 as a :class:`Reason`: a :class:`ReasonCode` and the facts as fields
 (permission, level required and held, capability, area, website, login,
 owner, ...), no text. :mod:`ccroles.wording` says them: a reason's
-:attr:`~Reason.fact` and :attr:`~Reason.remedy`, and :func:`explain`, which
-turns a decision into one paragraph. Decisions are built by
-:class:`ccroles.policy.Engine`.
+:attr:`~Reason.fact` and :attr:`~Reason.remedy`, and
+:func:`~ccroles.wording.explain`, which turns a decision into one paragraph.
+Decisions are built by :class:`ccroles.policy.Engine`.
 
 >>> from ccroles.permissions import Level
 >>> question = RecordQuestion("TRAN_CUSTINVC", Level.VIEW, owner="101")
@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, ClassVar
 import attrs
 
 from ccroles import wording
+from ccroles._deprecation import moved_names
 from ccroles.exceptions import DecisionTruthinessError
 
 if TYPE_CHECKING:
@@ -44,7 +45,6 @@ __all__ = [
     "ReasonCode",
     "RecordQuestion",
     "SignInQuestion",
-    "explain",
 ]
 
 
@@ -327,15 +327,5 @@ class FormAnswer:
         raise DecisionTruthinessError
 
 
-def explain(decision: Decision, who: str = "This login") -> str:
-    """Return the one-paragraph human explanation of *decision*.
-
-    *who* names the login in the first sentence (an email, say).
-
-    >>> from ccroles.accounts import Account
-    >>> from ccroles.policy import Engine
-    >>> decision = Engine(Account()).decide("who@example.com", "Wish Lists")
-    >>> print(explain(decision, "who@example.com"))
-    who@example.com may not use Wish Lists: no customer or contact has this email. To allow it: give a customer or contact this email, with access and a customer center role.
-    """  # noqa: E501
-    return wording.explain(decision, who)
+# The words moved to ccroles.wording (one explain, with its translations).
+__getattr__ = moved_names(__name__, {"explain": "ccroles.wording"})

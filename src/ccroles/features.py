@@ -7,7 +7,7 @@ role: the matrix is always computed from the roles themselves.
 >>> print(FEATURES["Make a Payment"].requires)
 Customer Payment >= Create and Invoice >= View
 >>> matrix = feature_matrix(BUILTIN_ROLES)
->>> matrix.allowed("Quote Request and Approval", "Premium Customer Center")
+>>> matrix.allows("Premium Customer Center", "Quote Request and Approval")
 True
 """
 
@@ -19,6 +19,7 @@ from typing import Final, Protocol
 
 import attrs
 
+from ccroles._deprecation import warn_renamed
 from ccroles.exceptions import DuplicateNameError, UnknownFeatureError
 from ccroles.names import check_name, fold
 from ccroles.permissions import PERMISSIONS, Level
@@ -355,16 +356,23 @@ class FeatureCatalogue(Mapping[str, Feature]):
                 return True
             found = self._by_name[found.parent]
 
-    def allowed_for(self, grants: Grants) -> tuple[str, ...]:
+    def feature_names_of(self, grants: Grants) -> tuple[str, ...]:
         """Return the names of the features *grants* (a role) has, in order.
 
         >>> from ccroles.roles import ADVANCED_CUSTOMER_CENTER
-        >>> FEATURES.allowed_for(ADVANCED_CUSTOMER_CENTER)
+        >>> FEATURES.feature_names_of(ADVANCED_CUSTOMER_CENTER)
         ('Mapping Store Locations',)
         """
         return tuple(
             name for name, f in self._by_name.items() if self.allows(grants, f)
         )
+
+    def allowed_for(self, grants: Grants) -> tuple[str, ...]:
+        """Deprecated: use :meth:`feature_names_of` (gone in the next release)."""
+        warn_renamed(
+            "FeatureCatalogue.allowed_for", "FeatureCatalogue.feature_names_of"
+        )
+        return self.feature_names_of(grants)
 
 
 def _area(
@@ -453,17 +461,28 @@ class FeatureMatrix:
     features: tuple[Feature, ...]
     cells: tuple[tuple[bool, ...], ...]
 
-    def allowed(self, feature: str, role: str) -> bool:
+    def allows(self, role: str, feature: str) -> bool:
         """Whether the role named *role* has *feature*.
 
         Raises:
             UnknownFeatureError: No row has that feature.
             UnknownRoleError: No column has that role.
+
+        >>> feature_matrix().allows("Customer Center", "Make a Payment")
+        True
         """
         rows = FeatureCatalogue(self.features)
         row = list(rows).index(rows[feature].name)
         column = self.roles.index(RoleCatalogue(self.roles)[role])
         return self.cells[row][column]
+
+    def allowed(self, feature: str, role: str) -> bool:
+        """Deprecated: use :meth:`allows`, role first (gone in the next release)."""
+        warn_renamed(
+            "FeatureMatrix.allowed(feature, role)",
+            "FeatureMatrix.allows(role, feature)",
+        )
+        return self.allows(role, feature)
 
 
 def feature_matrix(
@@ -475,7 +494,7 @@ def feature_matrix(
         DuplicateNameError: Two roles share a name (ignoring case and
             surrounding white space).
 
-    >>> feature_matrix().allowed("Mapping Store Locations", "Customer Center")
+    >>> feature_matrix().allows("Customer Center", "Mapping Store Locations")
     False
     """
     columns = tuple(roles)

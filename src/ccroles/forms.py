@@ -2,7 +2,7 @@
 
 A form is *external* when its name ends with ``(External)``. Only external
 forms may be preferred for a customer center role, and only with Basic
-printing; no other role may be given an external form (DOMAIN §8). A role's
+printing; no other role may be given an external form. A role's
 preferred form overrides the account-wide one. A saved sales order keeps the
 form that was in effect when it was saved, whatever changes later.
 
@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING, Final, overload
 
 import attrs
 
+from ccroles._deprecation import warn_renamed
 from ccroles.exceptions import (
     AdvancedPrintingForCustomerCenterError,
     DuplicateNameError,
@@ -61,9 +62,9 @@ __all__ = [
     "RecordType",
     "SavedOrder",
     "TransactionForm",
+    "allows_preferred_form",
     "choosable_forms",
-    "form_view",
-    "may_prefer",
+    "role_form_view",
     "unknown_preference_target",
 ]
 
@@ -171,16 +172,22 @@ class FormField:
     screen: bool = True
     print_email: bool = False
 
-    def seen_by(self, role: Role) -> bool:
+    def is_seen_by(self, role: Role) -> bool:
         """Whether *role* sees this field: Print/Email for customers, else Screen.
 
         >>> from ccroles.roles import CUSTOMER_CENTER
-        >>> FormField("Memo", screen=True, print_email=False).seen_by(CUSTOMER_CENTER)
+        >>> memo = FormField("Memo", screen=True, print_email=False)
+        >>> memo.is_seen_by(CUSTOMER_CENTER)
         False
         """
         if role.center_type.is_customer_center:
             return self.print_email
         return self.screen
+
+    def seen_by(self, role: Role) -> bool:
+        """Deprecated: use :meth:`is_seen_by` (gone in the next release)."""
+        warn_renamed("FormField.seen_by", "FormField.is_seen_by")
+        return self.is_seen_by(role)
 
 
 def _fields(fields: Iterable[FormField]) -> tuple[FormField, ...]:
@@ -240,7 +247,7 @@ class TransactionForm:
         A customer center role sees the Print/Email fields; any other role
         sees the Screen fields.
         """
-        return tuple(field for field in self.fields if field.seen_by(role))
+        return tuple(field for field in self.fields if field.is_seen_by(role))
 
 
 def _refusal(role: Role, form: TransactionForm) -> FormNotAllowedError | None:
@@ -260,14 +267,15 @@ def _refusal(role: Role, form: TransactionForm) -> FormNotAllowedError | None:
     return error(form=form.name, role=role.name, center_type=role.center_type)
 
 
-def may_prefer(role: Role, form: TransactionForm) -> bool:
-    """Whether *form* may be marked preferred for *role* (DOMAIN §8).
+def allows_preferred_form(role: Role, form: TransactionForm) -> bool:
+    """Whether *role* may be given *form* as its preferred form.
 
     A customer center role may be given only external forms with Basic
     printing; every other role only forms that are not external.
 
     >>> from ccroles.roles import CUSTOMER_CENTER
-    >>> may_prefer(CUSTOMER_CENTER, TransactionForm("Invoice", RecordType.INVOICE))
+    >>> invoice = TransactionForm("Invoice", RecordType.INVOICE)
+    >>> allows_preferred_form(CUSTOMER_CENTER, invoice)
     False
     """
     return _refusal(role, form) is None
@@ -295,7 +303,7 @@ def choosable_forms(
         form
         for form in forms
         if (record_type is None or form.record_type is record_type)
-        and may_prefer(role, form)
+        and allows_preferred_form(role, form)
     )
 
 
@@ -471,7 +479,7 @@ class FormPreferences:
 
     Immutable: each ``with_*``/``without_*`` method returns updated
     preferences. Every role preference is checked against the rules of
-    :func:`may_prefer` when the preferences are built.
+    :func:`allows_preferred_form` when the preferences are built.
 
     Attributes:
         account_forms: Record type to the account-wide preferred form.
@@ -658,14 +666,14 @@ class FormView:
 
 
 @overload
-def form_view(
+def role_form_view(
     role: Role, preferences: FormPreferences, record: SavedOrder
 ) -> FormView: ...
 @overload
-def form_view(
+def role_form_view(
     role: Role, preferences: FormPreferences, record: RecordType
 ) -> FormView | None: ...
-def form_view(
+def role_form_view(
     role: Role, preferences: FormPreferences, record: SavedOrder | RecordType
 ) -> FormView | None:
     """Return which form and which fields *role* sees for *record*.
@@ -683,7 +691,7 @@ def form_view(
     ...     fields=[FormField("Total", print_email=True), FormField("Memo")],
     ... )
     >>> preferences = FormPreferences(account_forms={RecordType.INVOICE: form})
-    >>> form_view(CUSTOMER_CENTER, preferences, RecordType.INVOICE).field_names
+    >>> role_form_view(CUSTOMER_CENTER, preferences, RecordType.INVOICE).field_names
     ('Total',)
     """
     if isinstance(record, SavedOrder):
@@ -693,3 +701,18 @@ def form_view(
     if form is None:
         return None
     return FormView(form, form.fields_seen_by(role))
+
+
+_RENAMED: Final = types.MappingProxyType(
+    {"form_view": "role_form_view", "may_prefer": "allows_preferred_form"}
+)
+
+
+def __getattr__(name: str) -> object:
+    """Find an old name, kept for one release with a :class:`DeprecationWarning`."""
+    new = _RENAMED.get(name)
+    if new is None:
+        message = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(message, name=name)
+    warn_renamed(f"{__name__}.{name}", f"{__name__}.{new}")
+    return globals()[new]

@@ -258,8 +258,8 @@ def _view(
 ) -> FormView | None:
     """The form *role* sees *record* on: a saved order's own, else the preferred."""
     if isinstance(record, forms.SavedOrder):
-        return forms.form_view(role, preferences, record)
-    return forms.form_view(role, preferences, record_type)
+        return forms.role_form_view(role, preferences, record)
+    return forms.role_form_view(role, preferences, record_type)
 
 
 # --- Reasons that depend on the role --------------------------------------
@@ -939,7 +939,7 @@ class Engine:
         The record rules come first: the login may sign in (through
         *website*, if given), the record is its own customer's, and its role
         holds View on the record type's permission. Then the form rules of
-        :func:`ccroles.forms.form_view`: a saved order shows the form stored
+        :func:`ccroles.forms.role_form_view`: a saved order shows the form stored
         with it; any other record the role's preferred form for its type, else
         the account-wide one, and with neither the answer is denied
         (:attr:`~ccroles.decisions.ReasonCode.NO_FORM`). A customer center

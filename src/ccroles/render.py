@@ -7,7 +7,7 @@ text, byte for byte. Each format escapes what it must, so a role named
 an HTML fragment.
 
 >>> from ccroles.features import feature_matrix
->>> print(render_matrix(feature_matrix(), Format.MARKDOWN).splitlines()[2])
+>>> print(render_matrix(feature_matrix(), OutputFormat.MARKDOWN).splitlines()[2])
 | Billing | Yes | Yes | No |
 """
 
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from ccroles._deprecation import warn_renamed
 from ccroles.exceptions import MarkerError
 from ccroles.features import FEATURES, Feature, FeatureCatalogue, FeatureMatrix
 from ccroles.permissions import PERMISSIONS
@@ -37,8 +38,8 @@ if TYPE_CHECKING:
 __all__ = [
     "MATRIX_BEGIN",
     "MATRIX_END",
-    "Format",
     "LevelChange",
+    "OutputFormat",
     "RoleDiff",
     "diff_roles",
     "embed_matrix",
@@ -58,8 +59,8 @@ MATRIX_END: Final = "<!-- /ccroles-matrix -->"
 """The line before which :func:`embed_matrix` stops."""
 
 
-class Format(enum.Enum):
-    """An output format."""
+class OutputFormat(enum.Enum):
+    """A format pages and tables are rendered in (files are read in a FileFormat)."""
 
     TEXT = "text"
     MARKDOWN = "markdown"
@@ -343,21 +344,21 @@ def _json(document: object) -> str:
     return json.dumps(document, indent=2, ensure_ascii=False)
 
 
-_TABLE_WRITERS: Final[dict[Format, Callable[[_Table], str]]] = {
-    Format.TEXT: _text_table,
-    Format.MARKDOWN: _md_table,
-    Format.RST: _rst_table,
+_TABLE_WRITERS: Final[dict[OutputFormat, Callable[[_Table], str]]] = {
+    OutputFormat.TEXT: _text_table,
+    OutputFormat.MARKDOWN: _md_table,
+    OutputFormat.RST: _rst_table,
 }
 
-_PAGE_WRITERS: Final[dict[Format, Callable[[_Page], str]]] = {
-    Format.TEXT: _text_page,
-    Format.MARKDOWN: _md_page,
-    Format.RST: _rst_page,
-    Format.HTML: _html_page,
+_PAGE_WRITERS: Final[dict[OutputFormat, Callable[[_Page], str]]] = {
+    OutputFormat.TEXT: _text_page,
+    OutputFormat.MARKDOWN: _md_page,
+    OutputFormat.RST: _rst_page,
+    OutputFormat.HTML: _html_page,
 }
 
 
-def render_matrix(matrix: FeatureMatrix, fmt: Format = Format.TEXT) -> str:
+def render_matrix(matrix: FeatureMatrix, fmt: OutputFormat = OutputFormat.TEXT) -> str:
     """Render *matrix* in *fmt* (no trailing newline).
 
     Text, Markdown, reST and HTML give the source's table: one row per
@@ -367,12 +368,12 @@ def render_matrix(matrix: FeatureMatrix, fmt: Format = Format.TEXT) -> str:
     table's order.
 
     >>> from ccroles.features import feature_matrix
-    >>> print(render_matrix(feature_matrix(), Format.HTML).splitlines()[0])
+    >>> print(render_matrix(feature_matrix(), OutputFormat.HTML).splitlines()[0])
     <table class="ccroles-matrix">
     """
     roles = [role.name for role in matrix.roles]
     rows = zip(matrix.features, matrix.cells, strict=True)
-    if fmt is Format.JSON:
+    if fmt is OutputFormat.JSON:
         return _json(
             {
                 "roles": roles,
@@ -386,7 +387,7 @@ def render_matrix(matrix: FeatureMatrix, fmt: Format = Format.TEXT) -> str:
                 ],
             }
         )
-    if fmt is Format.CSV:
+    if fmt is OutputFormat.CSV:
         return _csv(
             ["feature", "parent", *roles],
             [[f.name, f.parent or "", *map(_yes_no, row)] for f, row in rows],
@@ -395,7 +396,7 @@ def render_matrix(matrix: FeatureMatrix, fmt: Format = Format.TEXT) -> str:
         ("feature", *roles),
         tuple((_feature_label(f), *map(_yes_no, row)) for f, row in rows),
     )
-    if fmt is Format.HTML:
+    if fmt is OutputFormat.HTML:
         return _html_table(table, "ccroles-matrix")
     return _TABLE_WRITERS[fmt](table)
 
@@ -467,7 +468,9 @@ def _capabilities(role: Role) -> str:
 
 
 def render_role(
-    role: Role, fmt: Format = Format.TEXT, features: FeatureCatalogue = FEATURES
+    role: Role,
+    fmt: OutputFormat = OutputFormat.TEXT,
+    features: FeatureCatalogue = FEATURES,
 ) -> str:
     """Render a role's page: origin, capabilities, levels and features.
 
@@ -494,7 +497,7 @@ def render_role(
     >>> page[-1]
     'Mapping Store Locations       Yes'
     """
-    if fmt is Format.JSON:
+    if fmt is OutputFormat.JSON:
         return _json(
             {
                 "name": role.name,
@@ -506,7 +509,7 @@ def render_role(
                 "features": {name: features.allows(role, name) for name in features},
             }
         )
-    if fmt is Format.CSV:
+    if fmt is OutputFormat.CSV:
         base = "" if role.base is None else role.base.name
         return _csv(
             ["section", "name", "value"],
@@ -579,7 +582,7 @@ def _diff_page(diff: RoleDiff) -> _Page:
     )
 
 
-def render_diff(diff: RoleDiff, fmt: Format = Format.TEXT) -> str:
+def render_diff(diff: RoleDiff, fmt: OutputFormat = OutputFormat.TEXT) -> str:
     """Render *diff*: the levels changed and the capabilities and features.
 
     Human formats show only what differs. CSV has the columns
@@ -603,7 +606,7 @@ def render_diff(diff: RoleDiff, fmt: Format = Format.TEXT) -> str:
     ----------------  ---------------  -----
     — Make a Payment  Yes              No
     """
-    if fmt is Format.JSON:
+    if fmt is OutputFormat.JSON:
         return _json(
             {
                 "from": diff.before.name,
@@ -627,7 +630,7 @@ def render_diff(diff: RoleDiff, fmt: Format = Format.TEXT) -> str:
                 },
             }
         )
-    if fmt is Format.CSV:
+    if fmt is OutputFormat.CSV:
         gained, lost = diff.capabilities_gained, diff.capabilities_lost
         return _csv(
             ["section", "name", "from", "to"],
@@ -668,7 +671,7 @@ def embed_matrix(document: str, matrix: FeatureMatrix) -> str:
     """
     head, begin, rest = _split_once(document, MATRIX_BEGIN, "in the document")
     _, end, tail = _split_once(rest, MATRIX_END, "after the begin marker")
-    table = render_matrix(matrix, Format.MARKDOWN)
+    table = render_matrix(matrix, OutputFormat.MARKDOWN)
     return f"{head}{begin}\n\n{table}\n\n{end}{tail}"
 
 
@@ -677,3 +680,12 @@ def _split_once(text: str, marker: str, where: str) -> tuple[str, str, str]:
     if count != 1:
         raise MarkerError(marker, count, where)
     return text.partition(marker)
+
+
+def __getattr__(name: str) -> object:
+    """Find the old name of :class:`OutputFormat`, kept for one release."""
+    if name != "Format":
+        message = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(message, name=name)
+    warn_renamed("ccroles.render.Format", "ccroles.render.OutputFormat")
+    return OutputFormat

@@ -33,14 +33,22 @@ columns, and ``ccroles-role`` and ``ccroles-diff`` know their names::
 The page is rebuilt when the file changes. A file that does not load is a
 build warning listing every problem, as :func:`~ccroles.load_roles` finds them.
 
-The directives render reStructuredText with :mod:`ccroles.render` and insert
-the parsed tables, whatever the page's own markup; the page supplies its own
-headings.
+The table directives render reStructuredText with :mod:`ccroles.render` and
+insert the parsed tables, whatever the page's own markup; the page supplies
+its own headings.
+
+The API page lists the top-level names from the same table the package
+loads them from, one list of topics per reader::
+
+    ```{ccroles-exports} portal developer
+    ```
 """
 
 from __future__ import annotations
 
+import inspect
 import io
+from importlib import import_module
 from importlib.metadata import version
 from typing import TYPE_CHECKING, ClassVar, Final
 
@@ -48,12 +56,20 @@ from docutils import nodes
 from docutils.core import publish_doctree
 from docutils.parsers.rst import directives
 from docutils.utils import SystemMessage
+from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
+from ccroles._exports import EXPORTS
 from ccroles.accounts import Account
 from ccroles.exceptions import CCRolesError
 from ccroles.features import feature_matrix
-from ccroles.render import Format, diff_roles, render_diff, render_matrix, render_role
+from ccroles.render import (
+    OutputFormat,
+    diff_roles,
+    render_diff,
+    render_matrix,
+    render_role,
+)
 from ccroles.serialization import load_roles
 
 if TYPE_CHECKING:
@@ -61,7 +77,13 @@ if TYPE_CHECKING:
 
     from sphinx.application import Sphinx
 
-__all__ = ["DiffDirective", "MatrixDirective", "RoleDirective", "setup"]
+__all__ = [
+    "DiffDirective",
+    "ExportsDirective",
+    "MatrixDirective",
+    "RoleDirective",
+    "setup",
+]
 
 
 _ROLES: Final = Account()
@@ -131,7 +153,7 @@ class MatrixDirective(_TableDirective):
 
     def render(self) -> str:
         """The matrix as a reStructuredText list table."""
-        return render_matrix(feature_matrix(self.account().all_roles), Format.RST)
+        return render_matrix(feature_matrix(self.account().all_roles), OutputFormat.RST)
 
 
 class RoleDirective(_TableDirective):
@@ -146,7 +168,7 @@ class RoleDirective(_TableDirective):
 
     def render(self) -> str:
         """The role's page as reStructuredText, without its title."""
-        return render_role(self.account().role(self.arguments[0]), Format.RST)
+        return render_role(self.account().role(self.arguments[0]), OutputFormat.RST)
 
 
 class DiffDirective(_TableDirective):
@@ -169,7 +191,58 @@ class DiffDirective(_TableDirective):
             raise self.error(message)
         account = self.account()
         before, after = (account.role(str(name)) for name in names)
-        return render_diff(diff_roles(before, after), Format.RST)
+        return render_diff(diff_roles(before, after), OutputFormat.RST)
+
+
+def _reference(module: str, name: str) -> nodes.Node:
+    """A cross-reference to *name* of *module*, shown by its short name."""
+    value = getattr(import_module(module), name)
+    kind = "class" if inspect.isclass(value) else "func" if callable(value) else "data"
+    return addnodes.pending_xref(
+        "",
+        nodes.literal(name, name, classes=["xref", "py", f"py-{kind}"]),
+        refdomain="py",
+        reftype=kind,
+        reftarget=f"{module}.{name}",
+        refexplicit=False,
+        refwarn=True,
+    )
+
+
+class ExportsDirective(SphinxDirective):
+    """``ccroles-exports READER``: the top-level names for one reader.
+
+    A bullet list, one item per topic, each linking its names to their
+    modules' documentation; the names and their order come from the
+    package's own table (``_EXPORTS`` in ``ccroles/__init__.py``), so the
+    page lists exactly what ``import ccroles`` gives. The argument is the
+    reader (``portal developer``, ``test writer``, ``documentation writer``).
+    """
+
+    required_arguments = 1
+    final_argument_whitespace = True
+
+    def run(self) -> list[nodes.Node]:
+        """Insert the list; an unknown reader is a build warning."""
+        topics = EXPORTS.get(self.arguments[0])
+        if topics is None:
+            known = ", ".join(repr(reader) for reader in EXPORTS)
+            message = f"{self.name}: no reader {self.arguments[0]!r}; known: {known}"
+            raise self.error(message)
+        items = nodes.bullet_list()
+        for topic, modules in topics.items():
+            paragraph = nodes.paragraph("", f"{topic}: ")
+            references = [
+                _reference(module, name)
+                for module, names in modules.items()
+                for name in names
+            ]
+            for index, reference in enumerate(references):
+                if index:
+                    paragraph += nodes.Text(", ")
+                paragraph += reference
+            items += nodes.list_item("", paragraph)
+        return [items]
 
 
 def setup(app: Sphinx) -> dict[str, object]:
@@ -177,6 +250,7 @@ def setup(app: Sphinx) -> dict[str, object]:
     app.add_directive("ccroles-matrix", MatrixDirective)
     app.add_directive("ccroles-role", RoleDirective)
     app.add_directive("ccroles-diff", DiffDirective)
+    app.add_directive("ccroles-exports", ExportsDirective)
     return {
         "version": version("ccroles"),
         "parallel_read_safe": True,

@@ -7,8 +7,8 @@ Hypothesis is needed only when this module is imported (install the
 >>> from ccroles import CUSTOMER_CENTER, FEATURES
 >>> @given(custom_roles(base=CUSTOMER_CENTER, max_depth=2))
 ... def test_never_gains(role):
-...     assert set(FEATURES.allowed_for(role)) <= set(
-...         FEATURES.allowed_for(CUSTOMER_CENTER)
+...     assert set(FEATURES.feature_names_of(role)) <= set(
+...         FEATURES.feature_names_of(CUSTOMER_CENTER)
 ...     )
 >>> test_never_gains()
 """
@@ -31,7 +31,6 @@ from ccroles.accounts import (
     LoginFacts,
     account_problems,
 )
-from ccroles.decisions import Decision, ReasonCode, explain
 from ccroles.exceptions import (
     DuplicateNameError,
     InvalidQuestionError,
@@ -44,13 +43,14 @@ from ccroles.forms import (
     PrintingType,
     RecordType,
     TransactionForm,
-    may_prefer,
+    allows_preferred_form,
 )
 from ccroles.names import as_id, fold
 from ccroles.permissions import PERMISSIONS, Level, Permission
 from ccroles.policy import Engine
 from ccroles.render import text_table
 from ccroles.roles import BUILTIN_ROLES, Capability, CenterType, Role, RoleCatalogue
+from ccroles.wording import explain
 
 if TYPE_CHECKING:
     from collections.abc import (
@@ -62,6 +62,7 @@ if TYPE_CHECKING:
         Sequence,
     )
 
+    from ccroles.decisions import Decision, ReasonCode
     from ccroles.policy import OwnedRecord
 
 _T = TypeVar("_T")
@@ -267,7 +268,7 @@ class recording_cells:  # noqa: N801 (used as a function: ``with recording_cells
 
     >>> from ccroles import CUSTOMER_CENTER
     >>> with recording_cells() as log:
-    ...     expected = {"Customer Center": FEATURES.allowed_for(CUSTOMER_CENTER)}
+    ...     expected = {"Customer Center": FEATURES.feature_names_of(CUSTOMER_CENTER)}
     ...     assert_matrix([CUSTOMER_CENTER], expected)
     >>> log.unasserted([CUSTOMER_CENTER])
     ()
@@ -611,7 +612,7 @@ def form_preferences(
     """Preferences naming only *roles*, *forms* and *websites*, within the rules.
 
     Account-wide forms are any of *forms*; a role is given only forms it may
-    prefer (:func:`~ccroles.forms.may_prefer`); a website's Sales Order Type
+    prefer (:func:`~ccroles.forms.allows_preferred_form`); a website's Sales Order Type
     is a sales order form.
     """
     preferences = FormPreferences()
@@ -619,7 +620,12 @@ def form_preferences(
         return preferences
     for form in draw(st.lists(st.sampled_from(forms), max_size=3)):
         preferences = preferences.with_account_form(form)
-    pairs = [(role, form) for role in roles for form in forms if may_prefer(role, form)]
+    pairs = [
+        (role, form)
+        for role in roles
+        for form in forms
+        if allows_preferred_form(role, form)
+    ]
     if pairs:
         for role, form in draw(st.lists(st.sampled_from(pairs), max_size=3)):
             preferences = preferences.with_role_form(role, form)

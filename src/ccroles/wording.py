@@ -5,8 +5,7 @@ fields and no text. This module turns them into words, twice over:
 
 - :func:`fact`, :func:`remedy`, :func:`question` and :func:`explain` say a
   decision to the account's administrator, naming roles, permissions and
-  customers (``Reason.fact``, ``Reason.remedy`` and
-  :func:`ccroles.decisions.explain` render through them);
+  customers (``Reason.fact`` and ``Reason.remedy`` render through them);
 - :func:`customer_message` says it to the customer: what is refused and who
   can help, never another customer's id nor a role's make-up.
 
@@ -532,9 +531,14 @@ def explain(
 ) -> str:
     """Return the one-paragraph explanation of *decision* for an administrator.
 
-    *who* names the login in the first sentence (an email, say). Also
-    :func:`ccroles.decisions.explain`.
-    """
+    *who* names the login in the first sentence (an email, say).
+
+    >>> from ccroles.accounts import Account
+    >>> from ccroles.policy import Engine
+    >>> decision = Engine(Account()).decide("who@example.com", "Wish Lists")
+    >>> print(explain(decision, "who@example.com"))
+    who@example.com may not use Wish Lists: no customer or contact has this email. To allow it: give a customer or contact this email, with access and a customer center role.
+    """  # noqa: E501
     t = translations
     asked = question(decision.question, t)
     if decision.allowed:

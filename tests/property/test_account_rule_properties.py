@@ -102,10 +102,10 @@ def assert_within_roots(account: Account, *, ask_the_engine: bool = True) -> Non
             assert level <= held
         assert role.capabilities <= root.capabilities
         if engine is None:
-            granted = set(FEATURES.allowed_for(role))
+            granted = set(FEATURES.feature_names_of(role))
         else:
             granted = {name for name in FEATURES if engine.allows(login.email, name)}
-        assert granted <= set(FEATURES.allowed_for(root))
+        assert granted <= set(FEATURES.feature_names_of(root))
 
 
 def names_of(roles: list[Role]) -> list[str]:

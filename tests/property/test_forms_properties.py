@@ -16,10 +16,10 @@ from ccroles import (
     Role,
     SavedOrder,
     TransactionForm,
-    form_view,
+    role_form_view,
 )
 from ccroles.exceptions import NoFormInEffectError
-from ccroles.forms import choosable_forms, may_prefer
+from ccroles.forms import allows_preferred_form, choosable_forms
 from ccroles.testing import builtin_roles, custom_roles, role_names
 
 if TYPE_CHECKING:
@@ -140,7 +140,7 @@ def _mark(
     preferences: FormPreferences, role: Role, form: TransactionForm
 ) -> FormPreferences:
     """Mark *form* preferred for *role*; a refused marking changes nothing."""
-    if may_prefer(role, form):
+    if allows_preferred_form(role, form):
         return preferences.with_role_form(role, form)
     with pytest.raises(FormNotAllowedError):
         preferences.with_role_form(role, form)
@@ -217,6 +217,6 @@ def test_saved_orders_keep_their_form_whatever_changes_later(
             saved.append((order, order.form))
         for order, form in saved:
             for viewer in roles:
-                view = form_view(viewer, preferences, order)
+                view = role_form_view(viewer, preferences, order)
                 assert view.form == form
                 assert view.fields == form.fields_seen_by(viewer)

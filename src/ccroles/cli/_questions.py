@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ccroles.cli._common import EXIT_DENIED, Parser, add_account_argument, say
-from ccroles.decisions import Decision, explain
 from ccroles.policy import Engine
 from ccroles.serialization import load_account
+from ccroles.wording import explain
 
 if TYPE_CHECKING:
     import argparse
+
+    from ccroles.decisions import Decision
 
 __all__ = ["add_question_commands"]
 

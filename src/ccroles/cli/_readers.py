@@ -20,7 +20,7 @@ from ccroles.roles import BUILTIN_ROLES, RoleCatalogue
 from ccroles.serialization import load_account, load_roles
 
 if TYPE_CHECKING:
-    from ccroles.render import Format
+    from ccroles.render import OutputFormat
     from ccroles.roles import Role
 
 __all__ = ["add_role_commands"]
@@ -91,20 +91,20 @@ def _add_validate(commands: argparse._SubParsersAction[Parser]) -> None:
     validate.set_defaults(run=_validate)
 
 
-def _format(name: str) -> Format:
+def _format(name: str) -> OutputFormat:
     """The output format called *name*, matched as every name is (any case)."""
-    from ccroles.render import Format  # noqa: PLC0415 (see _LAZY)
+    from ccroles.render import OutputFormat  # noqa: PLC0415 (see _LAZY)
 
-    for candidate in Format:
+    for candidate in OutputFormat:
         if fold(candidate.value) == fold(name):
             return candidate
-    choices = ", ".join(repr(f.value) for f in Format)
+    choices = ", ".join(repr(f.value) for f in OutputFormat)
     message = f"invalid choice: {name!r} (choose from {choices})"
     raise argparse.ArgumentTypeError(message)
 
 
 # The formats' names for the help, without importing the renderers; a test
-# checks that they are the values of ccroles.render.Format.
+# checks that they are the values of ccroles.render.OutputFormat.
 _FORMATS = ("text", "markdown", "rst", "html", "csv", "json")
 
 

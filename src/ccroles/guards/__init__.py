@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Final, TypeVar
 import attrs
 
 from ccroles import wording
+from ccroles._deprecation import moved_names
 from ccroles.accounts import LoginFacts
 from ccroles.decisions import (
     Decision,
@@ -62,7 +63,6 @@ from ccroles.decisions import (
     Reason,
     ReasonCode,
     RecordQuestion,
-    explain,
 )
 from ccroles.exceptions import SessionWithoutSignInError
 from ccroles.names import owner_id
@@ -83,7 +83,6 @@ __all__ = [
     "Denial",
     "Gate",
     "SignedIn",
-    "customer_message",
     "nobody_signed_in",
     "prefers_html",
     "prefers_json",
@@ -126,25 +125,6 @@ def nobody_signed_in(login: SignedIn) -> bool:
     if login is None:
         return True
     return isinstance(login, str) and not login.strip()
-
-
-def customer_message(decision: Decision) -> str:
-    """Say a decision to the customer: what is refused, why, and who can help.
-
-    The rendering for customers, :func:`ccroles.wording.customer_message`
-    (one place for every sentence): a headline, then one short sentence per
-    kind of reason, each once, never a fact naming another customer or a
-    role. An allowed decision says nothing.
-
-    >>> from ccroles.permissions import Level
-    >>> question = RecordQuestion("TRAN_CUSTINVC", Level.VIEW, owner="102")
-    >>> reason = Reason(ReasonCode.NOT_OWN_RECORD, owner="102", customer="ACME")
-    >>> customer_message(Decision(question, (reason,)))
-    "You can't open this invoice. It belongs to another customer."
-    >>> customer_message(Decision(question))
-    ''
-    """
-    return wording.customer_message(decision)
 
 
 def _quality(accept: str, media: str) -> float:
@@ -226,8 +206,8 @@ class Denial:
 
     @property
     def message(self) -> str:
-        """What the customer reads (:func:`customer_message`)."""
-        return customer_message(self.decision)
+        """What the customer reads (:func:`ccroles.wording.customer_message`)."""
+        return wording.customer_message(self.decision)
 
     @property
     def reasons(self) -> list[str]:
@@ -472,7 +452,11 @@ class Gate:
         _LOG.info(
             "%d: %s",
             status,
-            explain(decision, who),
+            wording.explain(decision, who),
             extra={"decision": decision, "status": status, "login": login},
         )
         return Denial(status, decision, self.challenge)
+
+
+# One customer_message, in ccroles.wording with every other sentence.
+__getattr__ = moved_names(__name__, {"customer_message": "ccroles.wording"})
