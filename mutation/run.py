@@ -71,6 +71,11 @@ TESTS = {
         "tests/test_policy_forms.py",
         "tests/property/test_forms_properties.py",
     ],
+    "form_views": [
+        "tests/test_forms.py",
+        "tests/test_policy_forms.py",
+        "tests/property/test_forms_properties.py",
+    ],
     "passwords": [
         "tests/test_password_hashes.py",
         "tests/test_password_rules.py",

@@ -14,7 +14,8 @@ from ccroles import (
     FormField,
     feature_matrix,
 )
-from ccroles.forms import allows_preferred_form, role_form_view
+from ccroles.form_views import role_form_view
+from ccroles.forms import allows_preferred_form
 from ccroles.render import OutputFormat
 from ccroles.wording import customer_message, explain
 

@@ -21,7 +21,6 @@ from ccroles import (
     Role,
     SavedOrder,
     TransactionForm,
-    role_form_view,
 )
 from ccroles.exceptions import (
     AdvancedPrintingForCustomerCenterError,
@@ -36,7 +35,8 @@ from ccroles.exceptions import (
     UnknownRecordTypeError,
     WrongRecordTypeError,
 )
-from ccroles.forms import FormView, allows_preferred_form, choosable_forms
+from ccroles.form_views import FormView, role_form_view
+from ccroles.forms import allows_preferred_form, choosable_forms
 
 ROOT = Path(__file__).parent.parent
 SO = RecordType.SALES_ORDER

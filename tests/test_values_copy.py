@@ -63,10 +63,10 @@ from ccroles.features import (
     Shortfall,
     feature_matrix,
 )
+from ccroles.form_views import FormView
 from ccroles.forms import (
     FormField,
     FormPreferences,
-    FormView,
     Origin,
     RecordType,
     SavedOrder,

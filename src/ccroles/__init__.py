@@ -58,14 +58,13 @@ _EXPORTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
                 "Channel",
                 "FormField",
                 "FormPreferences",
-                "FormView",
                 "Origin",
                 "PrintingType",
                 "RecordType",
                 "SavedOrder",
                 "TransactionForm",
-                "role_form_view",
             ),
+            "ccroles.form_views": ("FormView", "role_form_view"),
         },
         "Access and passwords": {
             "ccroles.access": (
@@ -170,7 +169,7 @@ _EXPORTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
 # Old top-level names, kept for one release: each the module and new name.
 _RENAMED: dict[str, tuple[str, str]] = {
     "Format": ("ccroles.render", "OutputFormat"),
-    "form_view": ("ccroles.forms", "role_form_view"),
+    "form_view": ("ccroles.form_views", "role_form_view"),
 }
 
 _MODULE_OF = {

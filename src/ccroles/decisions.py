@@ -31,7 +31,8 @@ from ccroles.exceptions import DecisionTruthinessError
 if TYPE_CHECKING:
     from datetime import datetime
 
-    from ccroles.forms import FormView, RecordType
+    from ccroles.form_views import FormView
+    from ccroles.forms import RecordType
     from ccroles.permissions import Level
     from ccroles.roles import Capability
 

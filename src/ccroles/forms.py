@@ -1,4 +1,4 @@
-"""Transaction forms, the preferred-form rules, and which form a record shows.
+"""Transaction forms, saved orders and the preferred-form rules.
 
 A form is *external* when its name ends with ``(External)``. Only external
 forms may be preferred for a customer center role, and only with Basic
@@ -27,7 +27,8 @@ from __future__ import annotations
 import enum
 import types
 from collections.abc import Collection, Iterable, Mapping
-from typing import TYPE_CHECKING, Final, overload
+from importlib import import_module
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -56,7 +57,6 @@ __all__ = [
     "Channel",
     "FormField",
     "FormPreferences",
-    "FormView",
     "Origin",
     "PrintingType",
     "RecordType",
@@ -64,7 +64,6 @@ __all__ = [
     "TransactionForm",
     "allows_preferred_form",
     "choosable_forms",
-    "role_form_view",
     "unknown_preference_target",
 ]
 
@@ -647,72 +646,22 @@ def unknown_preference_target(
     return UnknownReferenceError(kind, name, owner="a form preference", known=names)
 
 
-@attrs.frozen
-class FormView:
-    """Which form a role sees for a record, and which of its fields.
-
-    Attributes:
-        form: The form shown.
-        fields: The fields of *form* the role sees, in form order.
-    """
-
-    form: TransactionForm
-    fields: tuple[FormField, ...]
-
-    @property
-    def field_names(self) -> tuple[str, ...]:
-        """The names of the fields seen."""
-        return tuple(field.name for field in self.fields)
-
-
-@overload
-def role_form_view(
-    role: Role, preferences: FormPreferences, record: SavedOrder
-) -> FormView: ...
-@overload
-def role_form_view(
-    role: Role, preferences: FormPreferences, record: RecordType
-) -> FormView | None: ...
-def role_form_view(
-    role: Role, preferences: FormPreferences, record: SavedOrder | RecordType
-) -> FormView | None:
-    """Return which form and which fields *role* sees for *record*.
-
-    For a saved order, its stored form, whatever the preferences say now.
-    For a record type, the form in effect for *role* now (``None`` when no
-    form is preferred). A customer center role sees the Print/Email fields;
-    any other role the Screen fields. This is the form part of the policy
-    engine's answer; the engine checks the record rules (own records, level).
-
-    >>> from ccroles.roles import CUSTOMER_CENTER
-    >>> form = TransactionForm(
-    ...     "Invoice (External)",
-    ...     RecordType.INVOICE,
-    ...     fields=[FormField("Total", print_email=True), FormField("Memo")],
-    ... )
-    >>> preferences = FormPreferences(account_forms={RecordType.INVOICE: form})
-    >>> role_form_view(CUSTOMER_CENTER, preferences, RecordType.INVOICE).field_names
-    ('Total',)
-    """
-    if isinstance(record, SavedOrder):
-        form: TransactionForm | None = record.form
-    else:
-        form = preferences.form_in_effect(role, record)
-    if form is None:
-        return None
-    return FormView(form, form.fields_seen_by(role))
-
-
+# Old names, kept for one release with a DeprecationWarning: module, new name.
 _RENAMED: Final = types.MappingProxyType(
-    {"form_view": "role_form_view", "may_prefer": "allows_preferred_form"}
+    {
+        "form_view": ("ccroles.form_views", "role_form_view"),
+        "FormView": ("ccroles.form_views", "FormView"),
+        "may_prefer": (__name__, "allows_preferred_form"),
+    }
 )
 
 
 def __getattr__(name: str) -> object:
     """Find an old name, kept for one release with a :class:`DeprecationWarning`."""
-    new = _RENAMED.get(name)
-    if new is None:
+    found = _RENAMED.get(name)
+    if found is None:
         message = f"module {__name__!r} has no attribute {name!r}"
         raise AttributeError(message, name=name)
-    warn_renamed(f"{__name__}.{name}", f"{__name__}.{new}")
-    return globals()[new]
+    module, new = found
+    warn_renamed(f"{__name__}.{name}", f"{module}.{new}")
+    return getattr(import_module(module), new)

@@ -56,7 +56,7 @@ from typing import (
 
 import attrs
 
-from ccroles import forms
+from ccroles import form_views, forms
 from ccroles.accounts import Login, LoginFacts
 from ccroles.decisions import (
     Decision,
@@ -89,7 +89,8 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from ccroles.accounts import Account
-    from ccroles.forms import FormPreferences, FormView, RecordType
+    from ccroles.form_views import FormView
+    from ccroles.forms import FormPreferences, RecordType
     from ccroles.roles import Capability, Role
 
 __all__ = ["Engine", "OwnedRecord", "Preview"]
@@ -258,8 +259,8 @@ def _view(
 ) -> FormView | None:
     """The form *role* sees *record* on: a saved order's own, else the preferred."""
     if isinstance(record, forms.SavedOrder):
-        return forms.role_form_view(role, preferences, record)
-    return forms.role_form_view(role, preferences, record_type)
+        return form_views.role_form_view(role, preferences, record)
+    return form_views.role_form_view(role, preferences, record_type)
 
 
 # --- Reasons that depend on the role --------------------------------------
@@ -939,7 +940,7 @@ class Engine:
         The record rules come first: the login may sign in (through
         *website*, if given), the record is its own customer's, and its role
         holds View on the record type's permission. Then the form rules of
-        :func:`ccroles.forms.role_form_view`: a saved order shows the form stored
+        :func:`ccroles.form_views.role_form_view`: a saved order shows the form stored
         with it; any other record the role's preferred form for its type, else
         the account-wide one, and with neither the answer is denied
         (:attr:`~ccroles.decisions.ReasonCode.NO_FORM`). A customer center
