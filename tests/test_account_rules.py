@@ -45,7 +45,7 @@ from ccroles import (
     loads_account,
     render_report,
 )
-from ccroles.accounts import AccountRules
+from ccroles.account_rules import AccountRules
 from ccroles.exceptions import (
     DuplicateReferenceError,
     InvalidEmailError,
@@ -217,7 +217,7 @@ role = "Customer Center"
 
 
 def test_an_empty_email_in_a_csv_row_keeps_the_records_email() -> None:
-    """DOMAIN §7: a blank Email cell keeps the email on record (no empty login)."""
+    """A blank Email cell in the import keeps the email on record (no empty login)."""
     csv_text = (
         "Internal ID,Give Access,Email,Role,Send New Access Notification Email\n"
         "101,yes,,Customer Center,yes\n"

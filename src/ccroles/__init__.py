@@ -26,13 +26,10 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.access import set_password as set_password
     from ccroles.access_csv import import_access as import_access
     from ccroles.access_csv import render_report as render_report
+    from ccroles.account_rules import account_problems as account_problems
     from ccroles.accounts import Account as Account
-    from ccroles.accounts import Contact as Contact
-    from ccroles.accounts import Customer as Customer
-    from ccroles.accounts import Login as Login
-    from ccroles.accounts import LoginFacts as LoginFacts
-    from ccroles.accounts import NotificationSettings as NotificationSettings
-    from ccroles.accounts import account_problems as account_problems
+    from ccroles.customers import Contact as Contact
+    from ccroles.customers import Customer as Customer
     from ccroles.decisions import Decision as Decision
     from ccroles.decisions import Reason as Reason
     from ccroles.decisions import ReasonCode as ReasonCode
@@ -62,6 +59,9 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.forms import SavedOrder as SavedOrder
     from ccroles.forms import TransactionForm as TransactionForm
     from ccroles.forms import form_view as form_view
+    from ccroles.logins import Login as Login
+    from ccroles.logins import LoginFacts as LoginFacts
+    from ccroles.notifications import NotificationSettings as NotificationSettings
     from ccroles.passwords import Password as Password
     from ccroles.permissions import PERMISSIONS as PERMISSIONS
     from ccroles.permissions import Level as Level
@@ -110,15 +110,9 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "set_password",
     ),
     "ccroles.access_csv": ("import_access", "render_report"),
-    "ccroles.accounts": (
-        "Account",
-        "Contact",
-        "Customer",
-        "Login",
-        "LoginFacts",
-        "NotificationSettings",
-        "account_problems",
-    ),
+    "ccroles.account_rules": ("account_problems",),
+    "ccroles.accounts": ("Account",),
+    "ccroles.customers": ("Contact", "Customer"),
     "ccroles.decisions": ("Decision", "Reason", "ReasonCode", "explain"),
     "ccroles.exceptions": (
         "CCRolesError",
@@ -151,6 +145,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "TransactionForm",
         "form_view",
     ),
+    "ccroles.logins": ("Login", "LoginFacts"),
+    "ccroles.notifications": ("NotificationSettings",),
     "ccroles.permissions": ("PERMISSIONS", "Level", "Permission"),
     "ccroles.passwords": ("Password",),
     "ccroles.policy": ("Engine", "OwnedRecord", "Preview"),

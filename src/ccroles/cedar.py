@@ -33,7 +33,7 @@ validator in the tests (``pip install 'ccroles[cedar]'`` brings ``cedarpy``).
 A login is the entity ``Login::"<email>"`` with the email's key
 (:func:`ccroles.names.email_key`), so that Cedar, which compares ids
 exactly, finds it in any case; the login of
-:class:`~ccroles.accounts.LoginFacts` is ``Login::"customer <internal id>"``
+:class:`~ccroles.logins.LoginFacts` is ``Login::"customer <internal id>"``
 or ``Login::"contact <contact id>"`` (no email has a space).
 :func:`sign_in_question`, :func:`feature_question` and
 :func:`record_question` build the requests, reading names as the engine
@@ -62,13 +62,13 @@ from typing import TYPE_CHECKING, Any, Final, Literal
 
 import attrs
 
-from ccroles.accounts import LoginFacts
 from ccroles.exceptions import (
     DuplicateNameError,
     InvalidFieldError,
     UntranslatableRequirementError,
 )
 from ccroles.features import FEATURES, AllOf, AnyOf, AtLeast, Has, Not
+from ccroles.logins import LoginFacts
 from ccroles.names import email_key, owner_id
 from ccroles.permissions import PERMISSIONS, Level
 from ccroles.writing import write_atomically
@@ -768,7 +768,7 @@ def login_entities(
 
     *login* is an email of the account's (any case), or the facts of a
     login that a portal holds in its own database
-    (:class:`~ccroles.accounts.LoginFacts`): then the account needs no
+    (:class:`~ccroles.logins.LoginFacts`): then the account needs no
     customers. An email no login has gives the account and its websites
     only, and every question about it is denied.
 

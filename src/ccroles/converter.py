@@ -48,13 +48,9 @@ from cattrs.errors import (
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 from cattrs.v import format_exception
 
-from ccroles.accounts import (
-    Account,
-    Customer,
-    NotificationSettings,
-    account_problems,
-    format_path,
-)
+from ccroles.account_rules import account_problems
+from ccroles.accounts import Account
+from ccroles.customers import Customer
 from ccroles.exceptions import (
     CCRolesError,
     DataFileError,
@@ -70,6 +66,8 @@ from ccroles.exceptions import (
 from ccroles.formats import quoted
 from ccroles.forms import FormPreferences, RecordType, TransactionForm
 from ccroles.names import fold
+from ccroles.notifications import NotificationSettings
+from ccroles.paths import format_path
 from ccroles.permissions import PERMISSIONS, Level
 from ccroles.roles import BUILTIN_ROLES, Capability, Role
 

@@ -23,14 +23,9 @@ from typing import TYPE_CHECKING, Final, TypeVar
 import attrs
 from hypothesis import strategies as st
 
-from ccroles.accounts import (
-    Account,
-    Contact,
-    Customer,
-    Login,
-    LoginFacts,
-    account_problems,
-)
+from ccroles.account_rules import account_problems
+from ccroles.accounts import Account
+from ccroles.customers import Contact, Customer
 from ccroles.decisions import Decision, ReasonCode, explain
 from ccroles.exceptions import (
     DuplicateNameError,
@@ -46,6 +41,7 @@ from ccroles.forms import (
     TransactionForm,
     may_prefer,
 )
+from ccroles.logins import Login, LoginFacts
 from ccroles.names import as_id, fold
 from ccroles.permissions import PERMISSIONS, Level, Permission
 from ccroles.policy import Engine
@@ -1137,7 +1133,7 @@ def login_facts(draw: st.DrawFn, account: Account) -> LoginFacts:
     """The facts a portal holds of one of *account*'s logins, as it types them.
 
     The role and Assigned Website in any spelling, the internal id as an
-    integer when it is one: :class:`~ccroles.accounts.LoginFacts` that the
+    integer when it is one: :class:`~ccroles.logins.LoginFacts` that the
     engine reads as the login itself. The strategy is empty (the example is
     skipped) when the account has no login.
     """
