@@ -562,8 +562,8 @@ def test_a_deep_chain_is_an_account_and_a_file(chain: list[Role]) -> None:
     account = Account(roles=chain, customers=[customer_with(chain[-1].name)])
     assert Engine(account).allows("a@x.example", "Make a Payment")
     loaded = loads_account(dumps_roles(chain, FileFormat.JSON), FileFormat.JSON)
-    assert [role.name for role in loaded.roles] == [role.name for role in chain]
-    assert loaded.roles[-1] == chain[-1]  # one comparison walks the whole chain
+    assert [role.name for role in loaded.custom_roles] == [role.name for role in chain]
+    assert loaded.custom_roles[-1] == chain[-1]  # one comparison walks the whole chain
 
 
 def test_the_cli_reads_a_deep_chain(

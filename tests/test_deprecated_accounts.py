@@ -13,6 +13,8 @@ import re
 import pytest
 
 import ccroles.accounts
+from ccroles.accounts import Account
+from ccroles.roles import CUSTOMER_CENTER
 
 MOVED = [
     ("AccountProblem", "ccroles.account_rules"),
@@ -70,3 +72,15 @@ def test_an_unknown_name_is_still_an_attribute_error() -> None:
     """A name that never was in the module is refused as usual."""
     with pytest.raises(AttributeError, match="has no attribute 'Nope'"):
         _ = ccroles.accounts.Nope
+
+
+def test_the_old_roles_attribute_warns_and_gives_the_custom_roles() -> None:
+    """``Account.roles`` warns and is ``Account.custom_roles``."""
+    account = Account(roles=[CUSTOMER_CENTER.customize("Payers")])
+    with pytest.warns(
+        DeprecationWarning,
+        match=r"Account\.roles is deprecated, use Account\.custom_roles",
+    ):
+        old = account.roles
+    assert old == account.custom_roles
+    assert [role.name for role in old] == ["Payers"]

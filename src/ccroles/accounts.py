@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING, cast
 
 import attrs
 
-from ccroles._deprecation import moved_names
+from ccroles._deprecation import moved_names, warn_renamed
 from ccroles._shared import SharedTuple
 from ccroles.account_rules import AccountRules
 
@@ -106,7 +106,9 @@ class Account:
 
     Attributes:
         customer_access: Whether the Customer Access feature is switched on.
-        roles: The account's custom roles (the built-ins are always known).
+        custom_roles: The account's custom roles, given as ``roles=`` (the
+            built-ins are always known: :attr:`all_roles` lists both, and
+            :meth:`role` finds either).
         websites: The account's website names.
         customers: The customers, in a sequence that compares equal to the
             tuple of the same customers (a changed account shares it: see
@@ -145,7 +147,11 @@ class Account:
     """  # noqa: E501
 
     customer_access: bool = True
-    roles: tuple[Role, ...] = attrs.field(default=(), converter=_roles)
+    # the keyword (and a data file's key) stays `roles`: the attribute says what
+    # it holds, beside all_roles and role(name), which know the built-ins too
+    custom_roles: tuple[Role, ...] = attrs.field(
+        default=(), converter=_roles, alias="roles"
+    )
     websites: tuple[str, ...] = attrs.field(default=(), converter=_websites)
     customers: Sequence[Customer] = attrs.field(default=(), converter=_customers)
     notification: NotificationSettings | None = None
@@ -159,7 +165,7 @@ class Account:
     def __attrs_post_init__(self) -> None:
         """Run the account rules; raise the first problem, else keep the indexes."""
         rules = AccountRules().check(
-            roles=self.roles,
+            roles=self.custom_roles,
             websites=self.websites,
             customers=self.customers,
             forms=self.forms,
@@ -176,7 +182,7 @@ class Account:
             Account,
             (
                 self.customer_access,
-                self.roles,
+                self.custom_roles,
                 self.websites,
                 tuple(self.customers),
                 self.notification,
@@ -241,6 +247,16 @@ class Account:
         object.__setattr__(changed, "customers", customers)
         object.__setattr__(changed, "_rules", rules)
         return changed
+
+    @property
+    def roles(self) -> tuple[Role, ...]:
+        """Deprecated: the custom roles are :attr:`custom_roles`.
+
+        The old name said less than it held: only the custom roles, while
+        :meth:`role` finds the built-ins too. It goes in the next release.
+        """
+        warn_renamed("Account.roles", "Account.custom_roles")
+        return self.custom_roles
 
     @property
     def all_roles(self) -> tuple[Role, ...]:

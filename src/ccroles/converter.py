@@ -392,7 +392,7 @@ def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
 
     def structure_role(value: object, _: object) -> Role:
         document = {"format": FORMAT_VERSION, "roles": [value]}
-        return _load_document(document, "<role>", converter).roles[0]
+        return _load_document(document, "<role>", converter).custom_roles[0]
 
     converter.register_structure_hook_factory(attrs.has, structure_attrs)
     converter.register_unstructure_hook_factory(attrs.has, unstructure_attrs)
@@ -465,7 +465,7 @@ def _unstructure_account(
         "format": FORMAT_VERSION,
         "customer_access": account.customer_access,
         "websites": list(account.websites),
-        "roles": _unstructure_roles(account.roles),
+        "roles": _unstructure_roles(account.custom_roles),
         "forms": [converter.unstructure(form) for form in account.forms],
         "form_preferences": converter.unstructure(account.form_preferences),
         "customers": [converter.unstructure(c) for c in account.customers],

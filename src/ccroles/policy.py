@@ -588,7 +588,7 @@ class Engine:
         old = self.account
         if (  # what the per-role work reads; forms are read when asked
             account.customer_access != old.customer_access
-            or account.roles != old.roles
+            or account.custom_roles != old.custom_roles
             or account.websites != old.websites
         ):
             return Engine(account, self.features, log_decisions=self.log_decisions)

@@ -548,7 +548,7 @@ def accounts(  # noqa: PLR0913 (Hypothesis's draw, then keyword-only narrowing)
     >>> @settings(max_examples=20)  # an account is costly to draw: keep doctests quick
     ... @given(accounts(customer_access=True, extra_roles=[staff]))
     ... def test_the_account(account):
-    ...     assert account.customer_access and staff in account.roles
+    ...     assert account.customer_access and staff in account.custom_roles
     >>> test_the_account()
     """
     drawn_roles = _role_sets(
@@ -1121,7 +1121,7 @@ def accounts_as_typed(
         customers,
         lambda kept: (
             not account_problems(
-                roles=account.roles, websites=account.websites, customers=kept
+                roles=account.custom_roles, websites=account.websites, customers=kept
             )
         ),
     )
