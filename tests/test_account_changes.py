@@ -16,7 +16,7 @@ from ccroles import (
     grant_access,
     revoke_access,
 )
-from ccroles.accounts import AccountRules
+from ccroles.account_rules import AccountRules
 from ccroles.exceptions import DuplicateReferenceError, UnknownReferenceError
 from tests.access_fixtures import SETTINGS
 

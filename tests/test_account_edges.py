@@ -11,17 +11,13 @@ from types import MappingProxyType
 import pytest
 
 from ccroles._shared import SharedMap
-from ccroles.accounts import (
-    Account,
-    AccountRules,
-    Contact,
-    Customer,
-    LoginFacts,
-    account_problems,
-    format_path,
-)
+from ccroles.account_rules import AccountRules, account_problems
+from ccroles.accounts import Account
+from ccroles.customers import Contact, Customer
 from ccroles.exceptions import InvalidFieldError, InvalidIdError
 from ccroles.forms import FormPreferences, RecordType, TransactionForm
+from ccroles.logins import LoginFacts
+from ccroles.paths import format_path
 from ccroles.permissions import Level
 from ccroles.roles import CUSTOMER_CENTER, CenterType, Role
 from tests.test_account_rules import Owner  # text that claims to equal anything

@@ -45,7 +45,7 @@ from ccroles import (
     loads_account,
     render_report,
 )
-from ccroles.accounts import AccountRules
+from ccroles.account_rules import AccountRules
 from ccroles.exceptions import (
     DuplicateReferenceError,
     InvalidEmailError,
@@ -217,7 +217,7 @@ role = "Customer Center"
 
 
 def test_an_empty_email_in_a_csv_row_keeps_the_records_email() -> None:
-    """DOMAIN §7: a blank Email cell keeps the email on record (no empty login)."""
+    """A blank Email cell in the import keeps the email on record (no empty login)."""
     csv_text = (
         "Internal ID,Give Access,Email,Role,Send New Access Notification Email\n"
         "101,yes,,Customer Center,yes\n"
@@ -562,8 +562,8 @@ def test_a_deep_chain_is_an_account_and_a_file(chain: list[Role]) -> None:
     account = Account(roles=chain, customers=[customer_with(chain[-1].name)])
     assert Engine(account).allows("a@x.example", "Make a Payment")
     loaded = loads_account(dumps_roles(chain, FileFormat.JSON), FileFormat.JSON)
-    assert [role.name for role in loaded.roles] == [role.name for role in chain]
-    assert loaded.roles[-1] == chain[-1]  # one comparison walks the whole chain
+    assert [role.name for role in loaded.custom_roles] == [role.name for role in chain]
+    assert loaded.custom_roles[-1] == chain[-1]  # one comparison walks the whole chain
 
 
 def test_the_cli_reads_a_deep_chain(

@@ -65,11 +65,13 @@ def test_unknown_login_is_an_error_without_a_suggestion() -> None:
     assert account.find_login("nobody@example.com") is None
 
 
-def test_roles_include_the_builtins() -> None:
-    """The built-ins are always known, then the custom roles."""
+def test_custom_roles_hold_the_accounts_own_and_all_roles_the_builtins_too() -> None:
+    """custom_roles holds the account's own; all_roles and role() know the built-ins."""
     account = Account(roles=[ACCOUNTANT])
+    assert account.custom_roles == (ACCOUNTANT,)
     assert account.all_roles == (*BUILTIN_ROLES, ACCOUNTANT)
     assert account.role("Accountant") is ACCOUNTANT
+    assert account.role("Customer Center") is CUSTOMER_CENTER
     with pytest.raises(UnknownRoleError):
         account.role("Acountant")
 

@@ -20,10 +20,11 @@ from sphinx.util.console import strip_colors
 from sphinx.util.docutils import docutils_namespace
 
 from ccroles import embed_matrix, feature_matrix
-from ccroles.accounts import Contact, Customer, NotificationSettings
 from ccroles.cli import main
+from ccroles.customers import Contact, Customer
 from ccroles.documents import Document, PreferencesEntry, RoleEntry
 from ccroles.forms import FormField, TransactionForm
+from ccroles.notifications import NotificationSettings
 from ccroles.render import MATRIX_BEGIN
 from tests.expected import COLUMNS, source_matrix
 from tests.markup import html_rows

@@ -11,7 +11,8 @@ import json
 
 import pytest
 
-from ccroles.accounts import Account, account_problems, format_path
+from ccroles.account_rules import account_problems
+from ccroles.accounts import Account
 from ccroles.exceptions import DataFileError, UnknownReferenceError
 from ccroles.formats import FileFormat
 from ccroles.forms import (
@@ -20,6 +21,7 @@ from ccroles.forms import (
     TransactionForm,
     unknown_preference_target,
 )
+from ccroles.paths import format_path
 from ccroles.roles import CUSTOMER_CENTER
 from ccroles.serialization import loads_account
 

@@ -14,7 +14,6 @@ import pytest
 
 from ccroles import wording
 from ccroles.access import Notification
-from ccroles.accounts import NotificationSettings
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
 from ccroles.exceptions import DuplicateNameError, InvalidIdError, InvalidNameError
 from ccroles.features import Feature, Has, feature_matrix
@@ -27,6 +26,7 @@ from ccroles.forms import (
     TransactionForm,
 )
 from ccroles.names import check_name, email_parts
+from ccroles.notifications import NotificationSettings
 from ccroles.passwords import Password, password_problems
 from ccroles.render import MATRIX_BEGIN, MATRIX_END
 from ccroles.roles import CUSTOMER_CENTER, Capability

@@ -27,18 +27,12 @@ from ccroles.access import (
     SetUpNotification,
 )
 from ccroles.access_csv import ImportProblem, ImportReport
-from ccroles.accounts import (
-    Account,
-    AccountProblem,
-    Contact,
-    Customer,
-    Login,
-    LoginFacts,
-    NotificationSettings,
-)
+from ccroles.account_rules import AccountProblem
+from ccroles.accounts import Account
 from ccroles.administration import Actor, AdminPermission
 from ccroles.audit import AuditEvent, AuditKind, AuditOutcome, AuditQuery
 from ccroles.cedar import CedarExport, sign_in_question
+from ccroles.customers import Contact, Customer
 from ccroles.decisions import (
     Decision,
     FeatureQuestion,
@@ -73,6 +67,8 @@ from ccroles.forms import (
     TransactionForm,
 )
 from ccroles.guards import Denial
+from ccroles.logins import Login, LoginFacts
+from ccroles.notifications import NotificationSettings
 from ccroles.passwords import PasswordHash, ScryptParams
 from ccroles.permissions import PERMISSIONS, Level
 from ccroles.policy import Engine, Preview

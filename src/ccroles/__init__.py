@@ -36,17 +36,15 @@ _EXPORTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "ccroles.features": ("FEATURES", "Feature", "FeatureCatalogue"),
         },
         "Accounts": {
-            "ccroles.accounts": (
-                "Account",
+            "ccroles.accounts": ("Account",),
+            "ccroles.customers": ("Contact", "Customer"),
+            "ccroles.logins": ("Login", "LoginFacts"),
+            "ccroles.account_rules": (
                 "AccountProblem",
                 "AccountRules",
-                "Contact",
-                "Customer",
-                "Login",
-                "LoginFacts",
-                "NotificationSettings",
                 "account_problems",
             ),
+            "ccroles.notifications": ("NotificationSettings",),
         },
         "The engine and its answers": {
             "ccroles.policy": ("Engine", "OwnedRecord", "Preview"),

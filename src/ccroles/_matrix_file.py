@@ -19,12 +19,12 @@ from typing import TYPE_CHECKING, NoReturn, TypeVar
 import attrs
 
 from ccroles._problems import ProblemCollector
-from ccroles.accounts import format_path
 from ccroles.converter import make_converter
 from ccroles.decisions import ReasonCode
 from ccroles.documents import check_version
 from ccroles.exceptions import CCRolesError, DataFileError, MatrixFileError, Problem
 from ccroles.formats import FileFormat, parse, toml_lines
+from ccroles.paths import format_path
 from ccroles.policy import Engine
 from ccroles.roles import BUILTIN_ROLES, RoleCatalogue
 from ccroles.serialization import load_account, load_roles

@@ -27,7 +27,6 @@ from cattrs.errors import (
 from cattrs.v import format_exception
 
 from ccroles._written import SecretValueError, TooLongError, WrongTypeError
-from ccroles.accounts import format_path
 from ccroles.exceptions import (
     CCRolesError,
     DataFileError,
@@ -35,6 +34,7 @@ from ccroles.exceptions import (
     InvalidIdError,
     Problem,
 )
+from ccroles.paths import format_path
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Iterator

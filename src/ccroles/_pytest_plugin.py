@@ -240,7 +240,7 @@ def _named_roles(account: Account) -> list[Role]:
     """The roles the account's logins hold and its custom roles, built-ins first."""
     from ccroles.roles import BUILTIN_ROLES  # noqa: PLC0415 (lazy)
 
-    names: list[str | None] = [role.name for role in account.roles]
+    names: list[str | None] = [role.name for role in account.custom_roles]
     for customer in account.customers:
         names += [customer.role, *(contact.role for contact in customer.contacts)]
     roles = [account.role(name) for name in dict.fromkeys(names) if name is not None]

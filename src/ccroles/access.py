@@ -8,7 +8,9 @@ customer sets it from the emailed link) or :class:`AssignPassword` (a
 stored). The CSV import of :mod:`ccroles.access_csv` grants and revokes by
 the same rules.
 
->>> from ccroles.accounts import Account, Customer, NotificationSettings
+>>> from ccroles.accounts import Account
+>>> from ccroles.customers import Customer
+>>> from ccroles.notifications import NotificationSettings
 >>> account = Account(
 ...     customers=[Customer("101", "ACME", email="ap@acme.example")],
 ...     notification=NotificationSettings(
@@ -36,14 +38,6 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ccroles.accounts import (
-    Account,
-    AccountProblem,
-    AccountRules,
-    Customer,
-    Login,
-    NotificationSettings,
-)
 from ccroles.exceptions import (
     CCRolesError,
     CustomerAccessOffError,
@@ -55,6 +49,7 @@ from ccroles.exceptions import (
     UnknownReferenceError,
     WeakPasswordError,
 )
+from ccroles.logins import Login
 from ccroles.names import check_email, email_key
 from ccroles.passwords import (
     DEFAULT_SCRYPT,
@@ -66,6 +61,10 @@ from ccroles.passwords import (
 from ccroles.wording import time_text
 
 if TYPE_CHECKING:
+    from ccroles.account_rules import AccountProblem, AccountRules
+    from ccroles.accounts import Account
+    from ccroles.customers import Customer
+    from ccroles.notifications import NotificationSettings
     from ccroles.passwords import PasswordHash
 
 __all__ = [
@@ -360,7 +359,7 @@ def _email_faults(login: Login, given: str | None) -> tuple[list[_Fault], str | 
     """Check the email a grant ends with: *given*, else the record's.
 
     Whether another login has it is an account rule: the new account's
-    (:class:`~ccroles.accounts.AccountRules`) checks it.
+    (:class:`~ccroles.account_rules.AccountRules`) checks it.
     """
     if given is not None:
         try:

@@ -43,9 +43,9 @@ from ccroles.access import (
     _with_access,
     _without_access,
 )
-from ccroles.accounts import Account, Login
 from ccroles.exceptions import CCRolesError, CustomerAccessOffError, InvalidEmailError
 from ccroles.formats import quoted
+from ccroles.logins import Login
 from ccroles.names import check_email, fold
 from ccroles.passwords import (
     DEFAULT_SCRYPT,
@@ -57,6 +57,8 @@ from ccroles.passwords import (
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator, Mapping, Sequence
     from datetime import datetime
+
+    from ccroles.accounts import Account
 
 __all__ = [
     "CSV_COLUMNS",

@@ -7,7 +7,7 @@ bytes in base64, durations as tables of days, hours, minutes and seconds. A
 role or an account is read as a document (:mod:`ccroles.documents`): entry by
 entry, so a file that does not load reports every problem with its path.
 
->>> from ccroles.accounts import Customer
+>>> from ccroles.customers import Customer
 >>> make_converter().unstructure(Customer("101", "ACME"))
 {'internal_id': '101', 'customer_id': 'ACME'}
 
@@ -267,7 +267,7 @@ def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
     out unless *include_secrets* is true.
 
     >>> from ccroles import CUSTOMER_CENTER
-    >>> from ccroles.accounts import Customer
+    >>> from ccroles.customers import Customer
     >>> converter = make_converter()
     >>> converter.unstructure(Customer("101", "ACME", give_access=True))
     {'internal_id': '101', 'customer_id': 'ACME', 'give_access': True}
@@ -328,7 +328,7 @@ def make_converter(*, include_secrets: bool = False) -> cattrs.Converter:
 
     def structure_role(value: object, _: object) -> Role:
         document = {"format": documents.FORMAT_VERSION, "roles": [value]}
-        return load_document(document, "<role>", converter).roles[0]
+        return load_document(document, "<role>", converter).custom_roles[0]
 
     converter.register_structure_hook_factory(attrs.has, structure_attrs)
     converter.register_unstructure_hook_factory(attrs.has, unstructure_attrs)
@@ -408,7 +408,7 @@ def _unstructure_account(
         "format": documents.FORMAT_VERSION,
         "customer_access": account.customer_access,
         "websites": list(account.websites),
-        "roles": unstructure_roles(account.roles),
+        "roles": unstructure_roles(account.custom_roles),
         "forms": [converter.unstructure(form) for form in account.forms],
         "form_preferences": converter.unstructure(account.form_preferences),
         "customers": [converter.unstructure(c) for c in account.customers],

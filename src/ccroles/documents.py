@@ -40,12 +40,9 @@ from ccroles._written import (
     PermissionKey,
     kind_of,
 )
-from ccroles.accounts import (
-    Account,
-    Customer,
-    NotificationSettings,
-    account_problems,
-)
+from ccroles.account_rules import account_problems
+from ccroles.accounts import Account
+from ccroles.customers import Customer
 from ccroles.exceptions import (
     CCRolesError,
     DataFileError,
@@ -60,6 +57,7 @@ from ccroles.forms import (
     unknown_preference_target,
 )
 from ccroles.names import fold
+from ccroles.notifications import NotificationSettings
 from ccroles.permissions import Level  # noqa: TC001 (cattrs resolves it)
 from ccroles.roles import BUILTIN_ROLES, Capability, Role
 

@@ -29,9 +29,9 @@ import typing
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
-from ccroles.accounts import format_path
 from ccroles.exceptions import DataFileError, Problem
 from ccroles.names import is_encodable
+from ccroles.paths import format_path
 
 if TYPE_CHECKING:
     import os

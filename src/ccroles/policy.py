@@ -2,8 +2,8 @@
 
 An :class:`Engine` is built once from an :class:`~ccroles.accounts.Account`
 and then only answers questions. Three kinds of question are asked of a login
-(an email of the account's, the account's :class:`~ccroles.accounts.Login`, or
-the :class:`~ccroles.accounts.LoginFacts` a portal holds in its own database;
+(an email of the account's, the account's :class:`~ccroles.logins.Login`, or
+the :class:`~ccroles.logins.LoginFacts` a portal holds in its own database;
 ``None`` for nobody, denied as an unknown login; anything else raises
 :class:`TypeError`): may it use a *feature* of the matrix, may
 it reach a *record* at a level, may it *sign in*. Each has a plain-bool form
@@ -57,7 +57,6 @@ from typing import (
 import attrs
 
 from ccroles import form_views, forms
-from ccroles.accounts import Login, LoginFacts
 from ccroles.decisions import (
     Decision,
     FeatureQuestion,
@@ -81,6 +80,7 @@ from ccroles.features import (
     Shortfall,
     Unmet,
 )
+from ccroles.logins import Login, LoginFacts
 from ccroles.names import email_key, fold, owner_id
 from ccroles.permissions import PERMISSIONS, Level, Permission
 
@@ -135,8 +135,8 @@ def _facts(login: object) -> LoginFacts:
     """The facts of a login that is not an email: the one reading of the others.
 
     Raises:
-        TypeError: *login* is neither a :class:`~ccroles.accounts.Login` nor a
-            :class:`~ccroles.accounts.LoginFacts` (subclasses are refused: the
+        TypeError: *login* is neither a :class:`~ccroles.logins.Login` nor a
+            :class:`~ccroles.logins.LoginFacts` (subclasses are refused: the
             engine trusts their fields, not overrides).
     """
     if type(login) is LoginFacts:
@@ -450,12 +450,12 @@ class Engine:
     shared by any number of threads.
 
     A login is an email of the account's, the account's
-    :class:`~ccroles.accounts.Login` (as :meth:`Account.login
+    :class:`~ccroles.logins.Login` (as :meth:`Account.login
     <ccroles.accounts.Account.login>` gives it) or, for a portal that keeps
-    its customers in its own database, a :class:`~ccroles.accounts.LoginFacts`
+    its customers in its own database, a :class:`~ccroles.logins.LoginFacts`
     read from the portal's row: then the account needs no customers at all.
     Each is read as the same facts (a ``Login`` by
-    :meth:`LoginFacts.of <ccroles.accounts.LoginFacts.of>`), so the answers
+    :meth:`LoginFacts.of <ccroles.logins.LoginFacts.of>`), so the answers
     and reasons are those the email would get. ``None`` (nobody signed in)
     is a login no one has; anything else (bytes, a subclass) raises
     :class:`TypeError` naming what is accepted.
@@ -589,7 +589,7 @@ class Engine:
         old = self.account
         if (  # what the per-role work reads; forms are read when asked
             account.customer_access != old.customer_access
-            or account.roles != old.roles
+            or account.custom_roles != old.custom_roles
             or account.websites != old.websites
         ):
             return Engine(account, self.features, log_decisions=self.log_decisions)
@@ -619,8 +619,8 @@ class Engine:
         """Whether *login* may use *feature* (the hot path).
 
         *login* is an email of the account's, the account's
-        :class:`~ccroles.accounts.Login`, or the facts of a login the portal
-        holds (:class:`~ccroles.accounts.LoginFacts`).
+        :class:`~ccroles.logins.Login`, or the facts of a login the portal
+        holds (:class:`~ccroles.logins.LoginFacts`).
 
         Raises:
             TypeError: *login* is none of those.

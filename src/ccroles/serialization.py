@@ -55,7 +55,7 @@ syntax errors, the line and column.
 ...     FileFormat.TOML,
 ... )
 >>> from ccroles.features import FEATURES
->>> FEATURES.allows(account.roles[0], "Enter an Order")
+>>> FEATURES.allows(account.custom_roles[0], "Enter an Order")
 False
 >>> loads_roles('{"format": 1, "roles": [{"name": "X", "base": "Customr Center"}]}',
 ...     FileFormat.JSON, source="roles.json")
@@ -118,7 +118,7 @@ def loads_roles(
     Raises:
         DataFileError: The text does not load; it carries every problem found.
     """
-    return loads_account(text, fmt, source=source).roles
+    return loads_account(text, fmt, source=source).custom_roles
 
 
 def _readable(name: str) -> str:

@@ -13,7 +13,7 @@ changed), with the defaults of :class:`SignInSettings`:
   arrive at once, at most 5 wrong passwords are ever checked.
 - A forgotten-password link works once, for 60 minutes; the access
   notification's set-password link for the account's
-  :attr:`~ccroles.accounts.NotificationSettings.link_validity` (24 hours by
+  :attr:`~ccroles.notifications.NotificationSettings.link_validity` (24 hours by
   default). A new link makes the login's older ones useless. Using a link sets
   the password under the usual password rules and ends the lock.
 - Any change of the login's credentials (a password set by any path, access
@@ -58,11 +58,11 @@ from typing import TYPE_CHECKING, Final
 import attrs
 
 from ccroles.access import link_url, set_password
-from ccroles.accounts import MAX_LINK_VALIDITY
 from ccroles.audit import AuditEvent, AuditKind, AuditOutcome
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
 from ccroles.exceptions import InvalidEmailError, InvalidFieldError
 from ccroles.names import check_email, email_key
+from ccroles.notifications import MAX_LINK_VALIDITY
 from ccroles.passwords import (
     DEFAULT_SCRYPT,
     MAX_PASSWORD_LENGTH,
@@ -141,7 +141,7 @@ class SignInSettings:
     """An account's sign-in rules; the defaults are those of the customer center.
 
     The set-password link of the access notification takes its validity from
-    the account's :class:`~ccroles.accounts.NotificationSettings` (24 hours by
+    the account's :class:`~ccroles.notifications.NotificationSettings` (24 hours by
     default), not from here.
 
     Attributes:
@@ -150,7 +150,7 @@ class SignInSettings:
         lock_duration: How long a lock lasts (30 minutes; at most
             :data:`MAX_LOCK_DURATION`).
         reset_link_validity: How long a forgotten-password link works (60
-            minutes; at most :data:`~ccroles.accounts.MAX_LINK_VALIDITY`).
+            minutes; at most :data:`~ccroles.notifications.MAX_LINK_VALIDITY`).
         audit_retention: How long the login audit trail keeps an event
             (365 days; at most :data:`MAX_AUDIT_RETENTION`):
             :meth:`SignIn.prune_audit` forgets the older ones.
@@ -685,7 +685,7 @@ class SignIn:
 
         Raises:
             InvalidFieldError: The notification's expiry is not aware, or
-                more than :data:`~ccroles.accounts.MAX_LINK_VALIDITY` away;
+                more than :data:`~ccroles.notifications.MAX_LINK_VALIDITY` away;
                 or its login has no access in this sign-in's account (build the
                 :class:`SignIn` with the granted account).
         """

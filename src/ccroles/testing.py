@@ -23,14 +23,9 @@ from typing import TYPE_CHECKING, Final, TypeVar
 import attrs
 from hypothesis import strategies as st
 
-from ccroles.accounts import (
-    Account,
-    Contact,
-    Customer,
-    Login,
-    LoginFacts,
-    account_problems,
-)
+from ccroles.account_rules import account_problems
+from ccroles.accounts import Account
+from ccroles.customers import Contact, Customer
 from ccroles.exceptions import (
     DuplicateNameError,
     InvalidQuestionError,
@@ -45,6 +40,7 @@ from ccroles.forms import (
     TransactionForm,
     allows_preferred_form,
 )
+from ccroles.logins import Login, LoginFacts
 from ccroles.names import as_id, fold
 from ccroles.permissions import PERMISSIONS, Level, Permission
 from ccroles.policy import Engine
@@ -553,7 +549,7 @@ def accounts(  # noqa: PLR0913 (Hypothesis's draw, then keyword-only narrowing)
     >>> @settings(max_examples=20)  # an account is costly to draw: keep doctests quick
     ... @given(accounts(customer_access=True, extra_roles=[staff]))
     ... def test_the_account(account):
-    ...     assert account.customer_access and staff in account.roles
+    ...     assert account.customer_access and staff in account.custom_roles
     >>> test_the_account()
     """
     drawn_roles = _role_sets(
@@ -1131,7 +1127,7 @@ def accounts_as_typed(
         customers,
         lambda kept: (
             not account_problems(
-                roles=account.roles, websites=account.websites, customers=kept
+                roles=account.custom_roles, websites=account.websites, customers=kept
             )
         ),
     )
@@ -1143,7 +1139,7 @@ def login_facts(draw: st.DrawFn, account: Account) -> LoginFacts:
     """The facts a portal holds of one of *account*'s logins, as it types them.
 
     The role and Assigned Website in any spelling, the internal id as an
-    integer when it is one: :class:`~ccroles.accounts.LoginFacts` that the
+    integer when it is one: :class:`~ccroles.logins.LoginFacts` that the
     engine reads as the login itself. The strategy is empty (the example is
     skipped) when the account has no login.
     """

@@ -42,7 +42,7 @@ def rebuilt(account: Account, customer: Customer) -> Account:
 def rebuild_refusals(account: Account, customer: Customer) -> set[type]:
     """The kinds of error the whole rebuilt account breaks a rule with."""
     problems = account_problems(
-        roles=account.roles,
+        roles=account.custom_roles,
         websites=account.websites,
         customers=replaced(account, customer),
         forms=account.forms,

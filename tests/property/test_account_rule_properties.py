@@ -207,7 +207,7 @@ def test_a_grant_keeps_every_login_within_its_root(
         return
     account = attrs.evolve(account, notification=SETTINGS)
     customer = data.draw(st.sampled_from(account.customers))
-    role = data.draw(st.sampled_from([*names_of(list(account.roles)), "Nobody"]))
+    role = data.draw(st.sampled_from([*names_of(list(account.custom_roles)), "Nobody"]))
     grant = Grant(
         customer.internal_id,
         SendNotification(),
@@ -227,7 +227,7 @@ def test_an_import_keeps_every_login_within_its_root(
     account: Account, data: st.DataObject
 ) -> None:
     """import_access: the account it makes keeps the rule."""
-    names = [*names_of(list(account.roles)), "Nobody"]
+    names = [*names_of(list(account.custom_roles)), "Nobody"]
     out = io.StringIO()
     out.write("Internal ID,Give Access,Role,Manually Assign or Change Password,")
     out.write("Password,Confirm Password\n")

@@ -6,7 +6,7 @@ any case with white space around, emails in any case, internal ids as
 integers and look-alike text, contacts, a staff role, Customer Access on and
 off, inactive customers and contacts) and, for each, questions by every
 login (its email in any case), by the same login's facts as a portal holds
-them (:class:`~ccroles.accounts.LoginFacts`, asked of an engine whose
+them (:class:`~ccroles.logins.LoginFacts`, asked of an engine whose
 account has no customers), by a stranger, by the empty email and by
 ``None``: signing in through the customer center and through each website
 (spelt in any case, and one the account lacks), features in any spelling,
@@ -37,7 +37,6 @@ import cedarpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ccroles.accounts import LoginFacts
 from ccroles.cedar import (
     CedarQuestion,
     feature_question,
@@ -48,6 +47,7 @@ from ccroles.cedar import (
 )
 from ccroles.exceptions import CCRolesError
 from ccroles.features import FEATURES
+from ccroles.logins import LoginFacts
 from ccroles.permissions import PERMISSIONS, Level
 from ccroles.policy import Engine
 from ccroles.testing import (

@@ -174,7 +174,7 @@ def test_customers_and_contacts_survive_the_converter(
 
 def assert_sound(account: Account) -> None:
     """No role loaded grants more than its root built-in role (no escalation)."""
-    for role in account.roles:
+    for role in account.custom_roles:
         root = role.root
         assert root in BUILTIN_ROLES
         assert role.capabilities <= root.capabilities

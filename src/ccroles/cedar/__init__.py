@@ -33,7 +33,7 @@ validator in the tests (``pip install 'ccroles[cedar]'`` brings ``cedarpy``).
 A login is the entity ``Login::"<email>"`` with the email's key
 (:func:`ccroles.names.email_key`), so that Cedar, which compares ids
 exactly, finds it in any case; the login of
-:class:`~ccroles.accounts.LoginFacts` is ``Login::"customer <internal id>"``
+:class:`~ccroles.logins.LoginFacts` is ``Login::"customer <internal id>"``
 or ``Login::"contact <contact id>"`` (no email has a space).
 :func:`sign_in_question`, :func:`feature_question` and
 :func:`record_question` build the requests, reading names as the engine

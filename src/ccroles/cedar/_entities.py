@@ -10,8 +10,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from ccroles.accounts import LoginFacts
 from ccroles.cedar._syntax import ACCOUNT_ID, CedarNames, check_namespace
+from ccroles.logins import LoginFacts
 from ccroles.names import email_key
 from ccroles.permissions import Level
 
@@ -174,7 +174,7 @@ def login_entities(
 
     *login* is an email of the account's (any case), or the facts of a
     login that a portal holds in its own database
-    (:class:`~ccroles.accounts.LoginFacts`): then the account needs no
+    (:class:`~ccroles.logins.LoginFacts`): then the account needs no
     customers. An email no login has gives the account and its websites
     only, and every question about it is denied.
 

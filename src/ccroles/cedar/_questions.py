@@ -22,8 +22,9 @@ from ccroles.permissions import PERMISSIONS, Level
 if TYPE_CHECKING:
     from collections.abc import Mapping
 
-    from ccroles.accounts import Account, LoginFacts
+    from ccroles.accounts import Account
     from ccroles.features import Feature, FeatureCatalogue
+    from ccroles.logins import LoginFacts
     from ccroles.permissions import Permission
     from ccroles.policy import OwnedRecord
 

@@ -56,10 +56,10 @@ def _export_cedar(args: argparse.Namespace) -> int:
     except DataFileError as error:
         say("\n".join(map(str, error.problems)))
         return EXIT_PROBLEMS
-    own = set(account.roles)
+    own = set(account.custom_roles)
     added = tuple(role for role in extra if role not in own)
     try:
-        account = attrs.evolve(account, roles=(*account.roles, *added))
+        account = attrs.evolve(account, roles=(*account.custom_roles, *added))
     except DuplicateReferenceError as error:
         say(f"{args.roles}: {error}")
         return EXIT_PROBLEMS

@@ -56,7 +56,6 @@ import attrs
 
 from ccroles import wording
 from ccroles._deprecation import moved_names
-from ccroles.accounts import LoginFacts
 from ccroles.decisions import (
     Decision,
     FeatureQuestion,
@@ -65,6 +64,7 @@ from ccroles.decisions import (
     RecordQuestion,
 )
 from ccroles.exceptions import SessionWithoutSignInError
+from ccroles.logins import LoginFacts
 from ccroles.names import owner_id
 from ccroles.permissions import PERMISSIONS, Level, Permission
 from ccroles.signin import Session
@@ -103,7 +103,7 @@ _R = TypeVar("_R", bound="OwnedRecord")
 
 SignedIn = str | LoginFacts | Session | None
 """Who a request comes from, as the application's ``login_of`` says: the
-login's email, the :class:`~ccroles.accounts.LoginFacts` the portal holds, the
+login's email, the :class:`~ccroles.logins.LoginFacts` the portal holds, the
 :class:`~ccroles.signin.Session` its sign-in started (checked on every
 request by the gate's ``SignIn``), or ``None`` when nobody is signed in."""
 
@@ -425,7 +425,7 @@ class Gate:
     def _lock(self, login: str | LoginFacts) -> tuple[Reason, ...]:
         """The :attr:`~ReasonCode.LOCKED` reason while *login* is locked.
 
-        Locks are kept by email: :class:`~ccroles.accounts.LoginFacts` have
+        Locks are kept by email: :class:`~ccroles.logins.LoginFacts` have
         none, so a portal that passes them checks the lock when it signs the
         login in (:class:`~ccroles.signin.SignIn` does).
         """
