@@ -356,7 +356,7 @@ def test_a_reset_link_sets_the_password_and_clears_the_lock() -> None:
 def test_a_reset_link_works_for_60_minutes(
     after: timedelta, code: ReasonCode | None
 ) -> None:
-    """DOMAIN §6: valid 60 minutes, not a second more."""
+    """A forgotten-password link works 60 minutes, not a second more."""
     clock = Clock()
     sign_in = sign_in_for(clock=clock)
     link = sign_in.issue_reset_link(EMAIL)

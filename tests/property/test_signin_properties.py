@@ -51,7 +51,7 @@ def account(password: str) -> Account:
 
 @attrs.define
 class Model:
-    """The rules of DOMAIN §6 as plainly as they can be written."""
+    """The sign-in rules as plainly as they can be written."""
 
     now: datetime = NOW
     failures: int = 0
