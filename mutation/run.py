@@ -219,6 +219,16 @@ TESTS = {
         "tests/test_cli_signin.py",
         "tests/property/test_signin_properties.py",
     ],
+    "signin_links": [
+        "tests/test_signin.py",
+        "tests/test_cli_signin.py",
+        "tests/property/test_signin_properties.py",
+    ],
+    "_signin_common": [
+        "tests/test_signin.py",
+        "tests/test_cli_signin.py",
+        "tests/property/test_signin_properties.py",
+    ],
     "signin_store": [
         "tests/test_signin_store.py",
         "tests/test_signin.py",

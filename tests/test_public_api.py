@@ -47,6 +47,10 @@ def test_all_lists_exactly_the_public_names(name: str) -> None:
         elif isinstance(node, ast.Assign | ast.AnnAssign):
             targets = node.targets if isinstance(node, ast.Assign) else [node.target]
             defined.update(t.id for t in targets if isinstance(t, ast.Name))
+        elif isinstance(node, ast.ImportFrom) and f"{node.module}".startswith(
+            f"{name}._"
+        ):  # a package shows the names of its private modules as its own
+            defined.update(alias.asname or alias.name for alias in node.names)
     public = {attr for attr in defined if not attr.startswith("_")}
     assert sorted(public) == sorted(module.__all__)
 

@@ -558,15 +558,15 @@ def test_inline_cases_point_at_the_case_key(pytester: pytest.Pytester) -> None:
 
 ACCOUNT_TEST = """
 import pytest
-from ccroles.testing import assert_allowed
+from ccroles.testing import assert_allows
 
 @pytest.mark.ccroles_account("data/account.toml")
 def test_marked(ccroles_account, ccroles_engine):
     assert ccroles_engine.account is ccroles_account
-    assert_allowed(ccroles_engine, "ap@acme.example", "Make a Payment")
+    assert_allows(ccroles_engine, "ap@acme.example", "Make a Payment")
 
 def test_from_the_command_line(ccroles_engine):
-    assert_allowed(ccroles_engine, "books@acme.example", "Print a Statement")
+    assert_allows(ccroles_engine, "books@acme.example", "Print a Statement")
 """
 
 

@@ -35,13 +35,8 @@ from ccroles.exceptions import (
     SecondFactorNotAllowedError,
 )
 from ccroles.passwords import hash_password
-from ccroles.signin import (
-    DEFAULT_SIGN_IN,
-    Attempt,
-    Link,
-    credentials_digest,
-    token_digest,
-)
+from ccroles.signin import DEFAULT_SIGN_IN, Attempt
+from ccroles.signin_links import Link, credentials_digest, token_digest
 from ccroles.signin_store import LinkKind, LinkUse, LoginState
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS
 
@@ -249,9 +244,9 @@ def test_settings_are_per_account() -> None:
 def test_decide_includes_the_lock() -> None:
     """For a running session: the engine's decision, lock included."""
     sign_in = sign_in_for()
-    assert sign_in.decide(EMAIL).allowed
+    assert sign_in.decide_sign_in(EMAIL).allowed
     wrong(sign_in, 5)
-    assert codes(sign_in.decide(EMAIL)) == [ReasonCode.LOCKED]
+    assert codes(sign_in.decide_sign_in(EMAIL)) == [ReasonCode.LOCKED]
 
 
 def test_an_attempt_has_no_truth_value() -> None:
@@ -341,7 +336,7 @@ def test_a_reset_link_sets_the_password_and_clears_the_lock() -> None:
     assert link is not None
     assert (link.kind, link.expires) == (LinkKind.RESET, NOW + timedelta(minutes=60))
     redeemed = sign_in.redeem(link.token, Password(NEW), Password(NEW))
-    assert (redeemed.accepted, redeemed.email) == (True, EMAIL)
+    assert (redeemed.allowed, redeemed.email) == (True, EMAIL)
     assert redeemed.account is not None
     after = SignIn(
         Engine(redeemed.account), sign_in.store, clock=clock, scrypt=CHEAP_SCRYPT
@@ -361,7 +356,7 @@ def test_a_reset_link_sets_the_password_and_clears_the_lock() -> None:
 def test_a_reset_link_works_for_60_minutes(
     after: timedelta, code: ReasonCode | None
 ) -> None:
-    """DOMAIN §6: valid 60 minutes, not a second more."""
+    """A forgotten-password link works 60 minutes, not a second more."""
     clock = Clock()
     sign_in = sign_in_for(clock=clock)
     link = sign_in.issue_reset_link(EMAIL)
@@ -416,7 +411,7 @@ def test_a_refused_password_leaves_the_link_working() -> None:
         sign_in.redeem(link.token, Password("short"), Password("short"))
     with pytest.raises(PasswordMismatchError):
         sign_in.redeem(link.token, Password(NEW), Password(RIGHT))
-    assert sign_in.redeem(link.token, Password(NEW), Password(NEW)).accepted
+    assert sign_in.redeem(link.token, Password(NEW), Password(NEW)).allowed
 
 
 class _RacingStore(MemorySignInStore):
@@ -464,7 +459,7 @@ def test_the_access_notification_link_is_valid_24_hours() -> None:
     late = sign_in.redeem(mail.token, Password(NEW), Password(NEW))
     assert codes(late.decision) == [ReasonCode.LINK_EXPIRED]
     clock.now -= timedelta(seconds=1)
-    assert sign_in.redeem(mail.token, Password(NEW), Password(NEW)).accepted
+    assert sign_in.redeem(mail.token, Password(NEW), Password(NEW)).allowed
 
 
 def test_a_reset_link_replaces_the_access_link() -> None:

@@ -19,12 +19,11 @@ from ccroles import (
     WeakPasswordError,
     grant_access,
     passwords,
-    signin,
 )
 from ccroles.access import Grant, SendNotification, link_url, set_password
 from ccroles.exceptions import InvalidFieldError
 from ccroles.passwords import hash_password
-from ccroles.signin import Link
+from ccroles.signin_links import Link
 from ccroles.signin_store import LinkKind, LoginState
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS
 
@@ -150,7 +149,6 @@ def test_a_huge_password_is_never_hashed(monkeypatch: pytest.MonkeyPatch) -> Non
     sign_in = sign_in_for()
     calls: list[int] = []
     monkeypatch.setattr(passwords, "_scrypt", lambda text, *_: calls.append(len(text)))
-    signin._decoy.cache_clear()
     huge = Password("x" * 4097)
     for email in ("nobody@nowhere.example", EMAIL, "not an email"):
         assert not sign_in.attempt(email, huge).allowed

@@ -25,7 +25,7 @@ from ccroles.access_csv import import_access
 from ccroles.decisions import Decision
 from ccroles.exceptions import InvalidFieldError
 from ccroles.passwords import hash_password
-from ccroles.signin import Link
+from ccroles.signin_links import Link
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS
 
 RIGHT = "plum-tractor-44"

@@ -81,7 +81,8 @@ from ccroles.roles import (
     CenterType,
     Role,
 )
-from ccroles.signin import Attempt, Link, Redeemed, Session, SignInSettings
+from ccroles.signin import Attempt, Session, SignInSettings
+from ccroles.signin_links import Link, Redeemed
 from ccroles.signin_store import (
     LinkKind,
     LinkStatus,
@@ -239,6 +240,7 @@ EXAMPLES: dict[type, Callable[[], object]] = {
 NOT_VALUES = {
     "ccroles.access.AssignPassword": "holds a Password, which never pickles",
     "ccroles.signin.SignIn": "a service holding a store and a clock",
+    "ccroles.signin_links.SignInLinks": "a service holding a store and a clock",
     "ccroles.administration.Administration": "a service holding a SignIn",
     "ccroles.guards.Gate": "a service holding an engine and a sign-in service",
     "ccroles.guards.django.DjangoGuard": "a web framework's service",

@@ -72,7 +72,7 @@ from ccroles.exceptions import InvalidEmailError, NotPermittedError
 from ccroles.guards import CHALLENGE, Gate
 from ccroles.guards.flask import FlaskGuard
 from ccroles.passwords import DEFAULT_SCRYPT, ScryptParams, hash_password
-from ccroles.signin import token_digest
+from ccroles.signin_links import token_digest
 from ccroles.signin_store import LinkStatus
 
 if TYPE_CHECKING:
@@ -497,7 +497,7 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
             except ValueError as error:  # a weak or mismatched password
                 message = str(error)
             else:
-                if not redeemed.accepted or redeemed.account is None:
+                if not redeemed.allowed or redeemed.account is None:
                     return flask.render_template("reset.html", dead=True), 410
                 # The new password's account: the login's older sessions end
                 # (the sign-in rules see its credentials changed).

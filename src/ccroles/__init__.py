@@ -79,14 +79,8 @@ _EXPORTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "ccroles.passwords": ("Password",),
         },
         "Signing in": {
-            "ccroles.signin": (
-                "Attempt",
-                "Link",
-                "Redeemed",
-                "Session",
-                "SignIn",
-                "SignInSettings",
-            ),
+            "ccroles.signin": ("Attempt", "Session", "SignIn", "SignInSettings"),
+            "ccroles.signin_links": ("Link", "Redeemed"),
             "ccroles.signin_store": (
                 "LinkUse",
                 "LoginState",

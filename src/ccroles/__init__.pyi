@@ -108,11 +108,11 @@ from ccroles.serialization import load_roles as load_roles
 from ccroles.serialization import loads_account as loads_account
 from ccroles.serialization import loads_roles as loads_roles
 from ccroles.signin import Attempt as Attempt
-from ccroles.signin import Link as Link
-from ccroles.signin import Redeemed as Redeemed
 from ccroles.signin import Session as Session
 from ccroles.signin import SignIn as SignIn
 from ccroles.signin import SignInSettings as SignInSettings
+from ccroles.signin_links import Link as Link
+from ccroles.signin_links import Redeemed as Redeemed
 from ccroles.signin_store import LinkUse as LinkUse
 from ccroles.signin_store import LoginState as LoginState
 from ccroles.signin_store import MemorySignInStore as MemorySignInStore

@@ -227,13 +227,13 @@ class CaseItem(_MatrixFileItem):
 
     def runtest(self) -> None:
         """Assert the engine's answer (and reason) is the expected one."""
-        from ccroles.testing import assert_allowed, assert_denied  # noqa: PLC0415
+        from ccroles.testing import assert_allows, assert_denies  # noqa: PLC0415
 
         case = self.case
         if case.allowed:
-            assert_allowed(self.engine, case.login, case.feature)
+            assert_allows(self.engine, case.login, case.feature)
         else:
-            assert_denied(self.engine, case.login, case.feature, reason=case.reason)
+            assert_denies(self.engine, case.login, case.feature, reason=case.reason)
 
 
 def _named_roles(account: Account) -> list[Role]:

@@ -971,9 +971,11 @@ class DecisionTruthinessError(CCRolesError, TypeError):
 class InvalidQuestionError(CCRolesError, ValueError):
     """Arguments that ask the engine no question it answers.
 
-    Raised by the assertion helpers of :mod:`ccroles.testing`: a level
+    Deprecated, with the only helpers that raise it: the old
+    ``ccroles.testing.assert_allowed`` and ``assert_denied`` (a level
     without a record, a record asked about with a feature, a login without an
-    email.
+    email). Their replacements, one per question, cannot be asked a
+    malformed question; it goes with them in the next release.
 
     Attributes:
         subject: What was given (an action's repr, or a login's label).

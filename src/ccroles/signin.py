@@ -20,9 +20,8 @@ changed), with the defaults of :class:`SignInSettings`:
   revoked or given again) closes its open links and ends every
   :class:`Session` started before it (:meth:`SignIn.decide_session`).
 
-Tokens come from :mod:`secrets`; the store keeps only their SHA-256 digest and
-looks them up by it (a digest of a 256-bit random token cannot be guessed,
-and the lookup compares digests, never tokens).
+Links (issuing, registering, redeeming them, and the digests a store keeps
+in place of tokens and credentials) live in :mod:`ccroles.signin_links`.
 
 >>> from datetime import UTC, datetime
 >>> from ccroles.accounts import Account, Customer
@@ -48,19 +47,26 @@ True
 from __future__ import annotations
 
 import functools
-import hashlib
 import logging
 import secrets
-import types
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ccroles.access import link_url, set_password
-from ccroles.audit import AuditEvent, AuditKind, AuditOutcome
+from ccroles._deprecation import moved_names, warn_renamed
+from ccroles._signin_common import (
+    decision_event,
+    is_aware,
+    login_key,
+    read_clock,
+    record_event,
+    shown,
+    utc_now,
+)
+from ccroles.audit import AuditKind, AuditOutcome
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
-from ccroles.exceptions import InvalidEmailError, InvalidFieldError
+from ccroles.exceptions import InvalidFieldError
 from ccroles.names import check_email, email_key
 from ccroles.notifications import MAX_LINK_VALIDITY
 from ccroles.passwords import (
@@ -70,7 +76,8 @@ from ccroles.passwords import (
     ScryptParams,
     hash_password,
 )
-from ccroles.signin_store import LinkKind, LinkStatus, LinkUse, LoginState
+from ccroles.signin_links import SignInLinks, credentials_digest
+from ccroles.signin_store import LoginState
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -79,6 +86,7 @@ if TYPE_CHECKING:
     from ccroles.accounts import Account
     from ccroles.passwords import PasswordHash
     from ccroles.policy import Engine
+    from ccroles.signin_links import Link, Redeemed
     from ccroles.signin_store import SignInStore
 
 __all__ = [
@@ -87,14 +95,19 @@ __all__ = [
     "MAX_FAILURES",
     "MAX_LOCK_DURATION",
     "Attempt",
-    "Link",
-    "Redeemed",
     "Session",
     "SignIn",
     "SignInSettings",
-    "credentials_digest",
-    "token_digest",
 ]
+
+__getattr__ = moved_names(
+    __name__,
+    {
+        "Link": "ccroles.signin_links",
+        "Redeemed": "ccroles.signin_links",
+        "token_digest": "ccroles.signin_links",
+    },
+)
 
 _log = logging.getLogger(__name__)
 
@@ -180,49 +193,8 @@ DEFAULT_SIGN_IN: Final = SignInSettings()
 """5 wrong passwords lock for 30 minutes; a reset link works 60 minutes."""
 
 
-def token_digest(token: str) -> bytes:
-    """The SHA-256 digest a store keeps in place of a link's *token*.
-
-    >>> len(token_digest("a token")), token_digest("a") == token_digest("a")
-    (32, True)
-    """
-    return hashlib.sha256(token.encode()).digest()
-
-
-def credentials_digest(account: Account, email: str) -> bytes | None:
-    """The digest a store keeps of the login *email*'s credentials.
-
-    It covers the login's password hash (salt included) and whether it has
-    access, so any password change, a revocation and a grant of access
-    again each give another digest. ``None`` when no login has *email*.
-
-    >>> from ccroles.accounts import Account, Customer
-    >>> account = Account(customers=[Customer("101", "ACME", email="ap@acme.example")])
-    >>> len(credentials_digest(account, "AP@acme.example"))
-    32
-    >>> credentials_digest(account, "who@acme.example") is None
-    True
-    """
-    login = account.find_login(email)
-    if login is None:
-        return None
-    record = login.contact if login.contact is not None else login.customer
-    stored = record.password_hash
-    digest = hashlib.sha256(b"ccroles credentials 1\0")
-    digest.update(b"access\0" if login.give_access else b"no access\0")
-    if stored is not None:
-        digest.update(f"{stored.algorithm}:{stored.n}:{stored.r}:{stored.p}\0".encode())
-        digest.update(len(stored.salt).to_bytes(4, "big") + stored.salt + stored.hash)
-    return digest.digest()
-
-
-def _is_aware(value: object) -> bool:
-    """Whether *value* is a datetime with a time zone."""
-    return isinstance(value, datetime) and value.utcoffset() is not None
-
-
 def _aware(_: object, attribute: attrs.Attribute[datetime], value: datetime) -> None:
-    if not _is_aware(value):
+    if not is_aware(value):
         raise InvalidFieldError(
             "session", attribute.name, value, expected="an aware datetime"
         )
@@ -246,37 +218,6 @@ class Session:
 
     login: str
     started: datetime = attrs.field(validator=_aware)
-
-
-@attrs.frozen
-class Link:
-    """A link just issued: the token goes into an email, never into a store or log.
-
-    Attributes:
-        email: The login it is for.
-        kind: What it is for.
-        token: The secret token (not in ``repr``).
-        expires: When it stops working.
-    """
-
-    email: str
-    kind: LinkKind
-    token: str = attrs.field(repr=False)
-    expires: datetime
-
-    def url(self, base: str) -> str:
-        """The link: *base* with the token (:func:`~ccroles.access.link_url`).
-
-        Raises:
-            InvalidFieldError: *base* is not an absolute ``https`` address
-                (``http`` is allowed on localhost only).
-
-        >>> from datetime import UTC, datetime
-        >>> link = Link("a@b.example", LinkKind.RESET, "t0k", datetime.now(UTC))
-        >>> link.url("https://shop.example/reset?lang=en")
-        'https://shop.example/reset?lang=en&token=t0k'
-        """
-        return link_url(base, self.token)
 
 
 @attrs.frozen
@@ -305,47 +246,8 @@ class Attempt:
         return self.decision.__bool__()
 
 
-@attrs.frozen
-class Redeemed:
-    """The answer to using a link.
-
-    Attributes:
-        decision: Whether the link was accepted, and why not.
-        account: The account with the login's new password, when accepted.
-        email: The login the link was for, when accepted.
-    """
-
-    decision: Decision
-    account: Account | None = attrs.field(default=None, repr=False)
-    email: str | None = None
-
-    @property
-    def accepted(self) -> bool:
-        """Whether the link was accepted and the password set."""
-        return self.decision.allowed
-
-
 _WRONG_PASSWORD: Final = Reason(ReasonCode.WRONG_PASSWORD)
 _SESSION_ENDED: Final = Reason(ReasonCode.SESSION_ENDED)
-
-_LINK_CODES: Final = types.MappingProxyType(
-    {
-        LinkStatus.UNKNOWN: ReasonCode.LINK_UNKNOWN,
-        LinkStatus.EXPIRED: ReasonCode.LINK_EXPIRED,
-        LinkStatus.USED: ReasonCode.LINK_USED,
-        LinkStatus.REPLACED: ReasonCode.LINK_REPLACED,
-        LinkStatus.CLOSED: ReasonCode.LINK_CLOSED,
-    }
-)
-
-
-def _link_reason(use: LinkUse) -> Reason:
-    expired = use.status is LinkStatus.EXPIRED
-    return Reason(_LINK_CODES[use.status], until=use.expires if expired else None)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @functools.cache
@@ -354,23 +256,28 @@ def _decoy(params: ScryptParams) -> PasswordHash:
     return hash_password(Password(secrets.token_urlsafe(16)), params)
 
 
-def _login_key(email: object) -> str | None:
-    """The key of *email* when it is an email, else ``None`` (never stored)."""
-    try:
-        return email_key(check_email(email))
-    except InvalidEmailError:
+def _stored_hash(account: Account, key: str) -> PasswordHash | None:
+    """The password hash of the login *key*, if it is a login and has one."""
+    login = account.find_login(key)
+    if login is None:
         return None
+    record = login.contact if login.contact is not None else login.customer
+    return record.password_hash
 
 
-def _shown(key: str | None) -> str:
-    """A login as a log line shows it: its key, or that it was no email.
+def _password_is_right(
+    stored: PasswordHash | None, password: Password, scrypt: ScryptParams
+) -> bool:
+    """Whether *password* matches *stored*, taking as long for no hash at all.
 
-    A key is an email, which holds no control character; anything beyond
-    ASCII is escaped all the same, so a line is always one line.
+    Without a hash the decoy is checked, so an unknown login or one without
+    a password takes as long as a known one; a password longer than
+    :data:`~ccroles.passwords.MAX_PASSWORD_LENGTH` is never hashed.
     """
-    if key is None:
-        return "(not an email)"
-    return key.encode("ascii", "backslashreplace").decode("ascii")
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return False
+    checked = stored if stored is not None else _decoy(scrypt)
+    return checked.verify(password.reveal()) and stored is not None
 
 
 @attrs.frozen
@@ -393,17 +300,12 @@ class SignIn:
     engine: Engine
     store: SignInStore
     settings: SignInSettings = DEFAULT_SIGN_IN
-    clock: Callable[[], datetime] = attrs.field(default=_utc_now, kw_only=True)
+    clock: Callable[[], datetime] = attrs.field(default=utc_now, kw_only=True)
     scrypt: ScryptParams = attrs.field(default=DEFAULT_SCRYPT, kw_only=True)
 
     def _now(self) -> datetime:
         """The clock's time; a naive or odd one is refused, never stored."""
-        now = self.clock()
-        if not _is_aware(now):
-            raise InvalidFieldError(
-                "sign-in", "clock", now, expected="an aware datetime (with a time zone)"
-            )
-        return now
+        return read_clock(self.clock)
 
     def _credentials(self, email: str) -> bytes | None:
         return credentials_digest(self.engine.account, email)
@@ -412,7 +314,7 @@ class SignIn:
         """The login's state now: wrong passwords in a row, lock end if locked."""
         return self.store.state(email, self._now())
 
-    def decide(self, email: str, website: str | None = None) -> Decision:
+    def decide_sign_in(self, email: str, website: str | None = None) -> Decision:
         """May the login sign in now (its lock included), without a password?
 
         To ask whether a session already started still holds, use
@@ -422,6 +324,11 @@ class SignIn:
         return self.engine.decide_sign_in(
             email, website, locked_until=state.locked_until
         )
+
+    def decide(self, email: str, website: str | None = None) -> Decision:
+        """Deprecated: :meth:`decide_sign_in`, its new name."""
+        warn_renamed("SignIn.decide", "SignIn.decide_sign_in")
+        return self.decide_sign_in(email, website)
 
     def attempt(
         self,
@@ -456,16 +363,9 @@ class SignIn:
         """
         now = self._now()
         question = SignInQuestion(website)
-        key = _login_key(email)
-        login = None if key is None else self.engine.account.find_login(key)
-        record = None
-        if login is not None:
-            record = login.contact if login.contact is not None else login.customer
-        stored = None if record is None else record.password_hash
-        checkable = len(password) <= MAX_PASSWORD_LENGTH
+        key = login_key(email)
         if key is None:  # nothing to count: no login can have it
-            if checkable:
-                _decoy(self.scrypt).verify(password.reveal())
+            _password_is_right(None, password, self.scrypt)  # as long as a check
             return self._refused(key, question, LoginState(), now, client)
         reservation = self.store.reserve(
             key,
@@ -477,11 +377,9 @@ class SignIn:
         if not reservation.granted:
             return self._refused(key, question, reservation.state, now, client)
         if reservation.state.locked:  # this very attempt set the lock
-            self._record(AuditKind.LOCK, key, now, client=client)
-        right = False
-        if checkable:  # else nothing is hashed, known login or not
-            checked = stored if stored is not None else _decoy(self.scrypt)
-            right = checked.verify(password.reveal()) and stored is not None
+            record_event(self.store, AuditKind.LOCK, key, now, client=client)
+        stored = _stored_hash(self.engine.account, key)
+        right = _password_is_right(stored, password, self.scrypt)
         granted = None
         if right:
             granted = self.engine.decide_sign_in(email, website)
@@ -497,12 +395,12 @@ class SignIn:
             now,
             reservation.state,
             right=right,
-            event=lambda settled: self._event(
+            event=lambda settled: decision_event(
                 AuditKind.SIGN_IN, key, now, answer(settled), client
             ),
         )
         decision = answer(state)
-        _log.info("sign-in by %s: %s", _shown(key), _codes(decision))
+        _log.info("sign-in by %s: %s", shown(key), _codes(decision))
         session = Session(email, now) if decision.allowed else None
         return Attempt(decision, state, session)
 
@@ -516,46 +414,11 @@ class SignIn:
     ) -> Attempt:
         """A refused attempt: locked alone while locked, else a wrong password."""
         decision = _refusal(question, state)
-        _log.info("sign-in by %s: %s", _shown(key), _codes(decision))
-        self._record_decision(AuditKind.SIGN_IN, key, now, decision, client)
-        return Attempt(decision, state)
-
-    def _record(  # noqa: PLR0913 (an event's facts)
-        self,
-        kind: AuditKind,
-        key: str | None,
-        now: datetime,
-        outcome: AuditOutcome = AuditOutcome.DONE,
-        reasons: tuple[str, ...] = (),
-        *,
-        actor: str | None = None,
-        client: str | None = None,
-    ) -> None:
+        _log.info("sign-in by %s: %s", shown(key), _codes(decision))
         self.store.record_event(
-            AuditEvent(now, kind, key, outcome, reasons, actor=actor, client=client)
+            decision_event(AuditKind.SIGN_IN, key, now, decision, client)
         )
-
-    @staticmethod
-    def _event(
-        kind: AuditKind,
-        key: str | None,
-        now: datetime,
-        decision: Decision,
-        client: str | None,
-    ) -> AuditEvent:
-        outcome = AuditOutcome.ALLOWED if decision.allowed else AuditOutcome.DENIED
-        reasons = tuple(reason.code.value for reason in decision.reasons)
-        return AuditEvent(now, kind, key, outcome, reasons, client=client)
-
-    def _record_decision(
-        self,
-        kind: AuditKind,
-        key: str | None,
-        now: datetime,
-        decision: Decision,
-        client: str | None,
-    ) -> None:
-        self.store.record_event(self._event(kind, key, now, decision, client))
+        return Attempt(decision, state)
 
     def record(
         self,
@@ -578,7 +441,7 @@ class SignIn:
         """
         key = email_key(check_email(email))
         acting = None if actor is None else email_key(check_email(actor))
-        self._record(kind, key, self._now(), actor=acting, client=client)
+        record_event(self.store, kind, key, self._now(), actor=acting, client=client)
 
     def prune_audit(self) -> int:
         """Forget the trail's events older than the retention; how many.
@@ -605,7 +468,7 @@ class SignIn:
         now = self._now()
         decision = self.engine.decide_sign_in(session.login)
         reasons = decision.reasons
-        key = _login_key(session.login)
+        key = login_key(session.login)
         changed = None
         if key is not None:
             changed = self.store.observe(key, now, self._credentials(key))
@@ -613,7 +476,8 @@ class SignIn:
             reasons = (_SESSION_ENDED, *reasons)
         answer = Decision(decision.question, reasons)
         if not answer.allowed:
-            self._record_decision(AuditKind.SESSION_REFUSED, key, now, answer, client)
+            event = decision_event(AuditKind.SESSION_REFUSED, key, now, answer, client)
+            self.store.record_event(event)
         return answer
 
     def allows_session(self, session: Session, *, client: str | None = None) -> bool:
@@ -633,20 +497,31 @@ class SignIn:
             Whether the store had a record of the login (``False`` for an
             email it never saw, such as a misspelt one).
         """
-        key = _login_key(email)
+        key = login_key(email)
         known = key is not None and self.store.unlock(key)
         acting = None if actor is None else email_key(check_email(actor))
-        self._record(
+        record_event(
+            self.store,
             AuditKind.UNLOCK,
             key,
             self._now(),
-            AuditOutcome.DONE if known else AuditOutcome.DENIED,
-            () if known else ("no_record",),
+            outcome=AuditOutcome.DONE if known else AuditOutcome.DENIED,
+            reasons=() if known else ("no_record",),
             actor=acting,
             client=client,
         )
-        _log.info("unlocked %s: %s", _shown(key), "done" if known else "no record")
+        _log.info("unlocked %s: %s", shown(key), "done" if known else "no record")
         return known
+
+    def _links(self) -> SignInLinks:
+        """This sign-in's links: its engine, store, clock and reset link validity."""
+        return SignInLinks(
+            self.engine,
+            self.store,
+            self.settings.reset_link_validity,
+            clock=self.clock,
+            scrypt=self.scrypt,
+        )
 
     def issue_reset_link(self, email: str, *, client: str | None = None) -> Link | None:
         """A forgotten-password link for the login, or ``None`` if it may not sign in.
@@ -656,24 +531,7 @@ class SignIn:
         way"), so the form does not tell who has access. Issuing a link
         ends no session: anyone may ask for one.
         """
-        key = _login_key(email)
-        if key is None or not self.engine.allows_sign_in(key):
-            _log.info("no reset link for %s: it may not sign in", _shown(key))
-            return None
-        now = self._now()
-        token = secrets.token_urlsafe(32)
-        expires = now + self.settings.reset_link_validity
-        self.store.add_link(
-            key,
-            LinkKind.RESET,
-            token_digest(token),
-            expires,
-            now=now,
-            credentials=self._credentials(key),
-        )
-        _log.info("issued a reset link for %s, valid until %s", _shown(key), expires)
-        self._record(AuditKind.LINK_ISSUED, key, now, client=client)
-        return Link(email, LinkKind.RESET, token, expires)
+        return self._links().issue_reset_link(email, client=client)
 
     def register(self, notification: Notification) -> None:
         """Keep the set-password link of an access notification (its digest).
@@ -689,43 +547,7 @@ class SignIn:
                 or its login has no access in this sign-in's account (build the
                 :class:`SignIn` with the granted account).
         """
-        now = self._now()
-        expires = notification.expires
-        if not _is_aware(expires):
-            raise InvalidFieldError(
-                "notification", "expires", expires, expected="an aware datetime"
-            )
-        if expires - now > MAX_LINK_VALIDITY:
-            raise InvalidFieldError(
-                "notification",
-                "expires",
-                expires,
-                expected=f"at most {MAX_LINK_VALIDITY.days} days from now",
-            )
-        login = self.engine.account.find_login(notification.recipient)
-        if login is None or not login.give_access:
-            raise InvalidFieldError(
-                "notification",
-                "recipient",
-                notification.recipient,
-                expected="a login with access in the sign-in's account "
-                "(build the SignIn with the account the grant returned)",
-            )
-        key = email_key(notification.recipient)
-        self.store.add_link(
-            key,
-            LinkKind.ACCESS,
-            token_digest(notification.token),
-            expires,
-            now=now,
-            credentials=self._credentials(key),
-        )
-        self._record(AuditKind.LINK_ISSUED, key, now)
-        _log.info(
-            "registered the set-password link for %s, valid until %s",
-            _shown(key),
-            expires,
-        )
+        self._links().register(notification)
 
     def redeem(
         self,
@@ -754,37 +576,7 @@ class SignIn:
             PasswordMismatchError: Password and Confirm Password differ.
             UnknownLoginError: The link's login is no longer in the account.
         """
-        now = self._now()
-        digest = token_digest(token)
-        question = SignInQuestion()
-        use = self.store.peek_link(digest, now)
-        if use.status is LinkStatus.ACCEPTED and use.email is not None:
-            account = set_password(
-                self.engine.account, use.email, password, confirm, scrypt=self.scrypt
-            )
-            use = self.store.use_link(
-                digest,
-                now,
-                self._credentials(use.email),
-                credentials_digest(account, use.email),
-            )
-            if use.status is LinkStatus.ACCEPTED:
-                _log.info("a link set the password of %s", _shown(use.email))
-                self._record(AuditKind.LINK_REDEEMED, use.email, now, client=client)
-                return Redeemed(Decision(question), account, use.email)
-        _log.info("a link was refused: %s", use.status.value)
-        reason = _link_reason(use)
-        self._record(
-            AuditKind.LINK_EXPIRED
-            if use.status is LinkStatus.EXPIRED
-            else AuditKind.LINK_REFUSED,
-            use.email,
-            now,
-            AuditOutcome.DENIED,
-            (reason.code.value,),
-            client=client,
-        )
-        return Redeemed(Decision(question, (reason,)))
+        return self._links().redeem(token, password, confirm, client=client)
 
 
 def _refusal(question: SignInQuestion, state: LoginState) -> Decision:

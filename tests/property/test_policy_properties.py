@@ -22,11 +22,12 @@ from ccroles import (
 )
 from ccroles.names import fold
 from ccroles.testing import (
-    Action,
     Record,
     accounts,
-    assert_allowed,
-    assert_denied,
+    assert_allows,
+    assert_denies,
+    assert_denies_record,
+    assert_denies_sign_in,
     levels,
     logins,
     owned_records,
@@ -76,11 +77,11 @@ def test_a_login_never_reaches_another_customers_record(
         )
         for record in others:
             assert not engine.allows_record(login.email, key, record, level)
-            assert_denied(
+            assert_denies_record(
                 engine,
                 login,
                 key,
-                record=record,
+                record,
                 level=level,
                 reason=ReasonCode.NOT_OWN_RECORD,
             )
@@ -136,7 +137,7 @@ def test_revoking_access_or_switching_the_feature_off_denies_everything(
     assert login.email is not None
     revoked = Engine(_revoked(account, login))
     assert _denies_everything(revoked, login.email)
-    assert_denied(revoked, login, Action.SIGN_IN, reason=ReasonCode.NO_ACCESS)
+    assert_denies_sign_in(revoked, login, reason=ReasonCode.NO_ACCESS)
 
 
 @given(ACCOUNTS)
@@ -169,9 +170,9 @@ def test_the_answers_follow_the_role_once_the_login_may_sign_in(
         role = account.role(login.role)
         for feature in FEATURES:
             if FEATURES.allows(role, feature):
-                assert_allowed(engine, login, feature)
+                assert_allows(engine, login, feature)
             else:
-                assert_denied(engine, login, feature)
+                assert_denies(engine, login, feature)
 
 
 @given(ACCOUNTS, permission_keys(), levels(), st.data())

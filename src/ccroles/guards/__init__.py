@@ -431,7 +431,7 @@ class Gate:
         """
         if self.sign_in is None or not isinstance(login, str):
             return ()
-        decision = self.sign_in.decide(login, self.website)
+        decision = self.sign_in.decide_sign_in(login, self.website)
         return tuple(r for r in decision.reasons if r.code is ReasonCode.LOCKED)
 
     def _checked(self, login: str | LoginFacts, decision: Decision) -> Denial | None:
