@@ -340,7 +340,7 @@ def test_import_access_apply_delivers_emails_whose_links_work(
     with SQLiteSignInStore(store, create=False) as opened:
         sign_in = SignIn(Engine(load_account(new)), opened)
         password = Password("Quiet-Harbour-58")
-        assert sign_in.redeem(token, password, password).accepted
+        assert sign_in.redeem(token, password, password).allowed
 
 
 def test_import_access_emails_as_json_lines(

@@ -53,7 +53,6 @@ PENDING = {
     "ccroles.access_csv.ImportReport.ok": "a name saying what it holds",
     "ccroles.administration.Actor.may": "allows…",
     "ccroles.policy.Engine.decide_form": "a name not decide… (a FormAnswer)",
-    "ccroles.signin.Redeemed.accepted": "allowed",
 }
 
 
