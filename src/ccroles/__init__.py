@@ -67,8 +67,8 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.permissions import Level as Level
     from ccroles.permissions import Permission as Permission
     from ccroles.policy import Engine as Engine
-    from ccroles.policy import OwnedRecord as OwnedRecord
     from ccroles.policy import Preview as Preview
+    from ccroles.records import OwnedRecord as OwnedRecord
     from ccroles.render import Format as Format
     from ccroles.render import diff_roles as diff_roles
     from ccroles.render import embed_matrix as embed_matrix
@@ -153,7 +153,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
     ),
     "ccroles.permissions": ("PERMISSIONS", "Level", "Permission"),
     "ccroles.passwords": ("Password",),
-    "ccroles.policy": ("Engine", "OwnedRecord", "Preview"),
+    "ccroles.policy": ("Engine", "Preview"),
+    "ccroles.records": ("OwnedRecord",),
     "ccroles.render": (
         "Format",
         "diff_roles",

@@ -80,7 +80,7 @@ if TYPE_CHECKING:
     from ccroles.accounts import Account, Customer
     from ccroles.features import Feature, FeatureCatalogue, Requirement
     from ccroles.permissions import Permission
-    from ccroles.policy import OwnedRecord
+    from ccroles.records import OwnedRecord
     from ccroles.roles import Role
 
 __all__ = [

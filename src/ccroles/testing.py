@@ -62,7 +62,7 @@ if TYPE_CHECKING:
         Sequence,
     )
 
-    from ccroles.policy import OwnedRecord
+    from ccroles.records import OwnedRecord
 
 _T = TypeVar("_T")
 

@@ -300,7 +300,7 @@ def test_a_login_never_sees_a_form_view_of_another_customers_order(
         login = account.find_login(email)
         own = None if login is None else login.customer.internal_id
         for order in orders:
-            answer = engine.decide_form(email, order, website=site)
+            answer = engine.form_answer(email, order, website=site)
             view = engine.form_view(email, order, website=site)
             assert view == answer.view
             assert (answer.view is not None) == answer.allowed
@@ -313,7 +313,7 @@ def test_a_login_never_sees_a_form_view_of_another_customers_order(
                 assert view.form == order.form
                 assert view.field_names == ("Total", "Terms")
         invoice = Record(own or "999")
-        answer = engine.decide_form(email, invoice, RecordType.SALES_ORDER, site)
+        answer = engine.form_answer(email, invoice, RecordType.SALES_ORDER, site)
         assert answer.view == engine.form_view(
             email, invoice, RecordType.SALES_ORDER, site
         )
