@@ -16,6 +16,7 @@ from ccroles import (
     FormField,
     FormPreferences,
     Level,
+    LoginFacts,
     Origin,
     ReasonCode,
     RecordType,
@@ -258,6 +259,14 @@ def test_form_denials_name_every_failing_check(
     assert expected == codes(answer)
     assert answer.view is None
     assert ENGINE.form_view(email, record, record_type, website) is None
+
+
+def test_a_login_without_a_role_is_denied_its_own_records_form() -> None:
+    """Without a role only the sign-in reason is given: no level, no form."""
+    login = LoginFacts("101", None, give_access=True)
+    answer = ENGINE.form_answer(login, ACME_ORDER)
+    assert codes(answer) == [ReasonCode.NO_ROLE]
+    assert answer.view is None
 
 
 def test_no_form_says_which_preference_to_set() -> None:
