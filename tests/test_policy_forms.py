@@ -345,7 +345,7 @@ def test_a_preview_sees_the_forms_the_customer_sees() -> None:
 
 
 def test_changing_preferences_later_keeps_a_saved_orders_form() -> None:
-    """DOMAIN §8: a saved order shows the form stored, whatever is preferred now."""
+    """A saved order shows the form stored with it, whatever is preferred now."""
     changed = attrs.evolve(
         ACCOUNT, form_preferences=PREFERENCES.with_role_form(CUSTOMER_CENTER, SHORT)
     )

@@ -1,4 +1,4 @@
-"""The Assigned Website on every question the engine answers (DOMAIN §6).
+"""The Assigned Website on every question the engine answers.
 
 A login restricted to one website is allowed through it (and in the customer
 center itself, asked without a website) and denied through any other, whatever

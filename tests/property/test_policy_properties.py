@@ -63,7 +63,7 @@ def asked(email: str) -> list[str]:
 def test_a_login_never_reaches_another_customers_record(
     account: Account, key: str, level: Level, data: st.DataObject
 ) -> None:
-    """DOMAIN §6: a customer center login sees only its own customer's records."""
+    """A customer center login sees only its own customer's records."""
     engine = Engine(account)
     for login in account.logins():
         assert login.email is not None
@@ -127,7 +127,7 @@ def _denies_everything(engine: Engine, email: str) -> bool:
 def test_revoking_access_or_switching_the_feature_off_denies_everything(
     account: Account, data: st.DataObject
 ) -> None:
-    """DOMAIN §6: no Give Access, or Customer Access off: nothing is allowed."""
+    """No Give Access, or Customer Access off: nothing is allowed."""
     switched_off = Engine(attrs.evolve(account, customer_access=False))
     for login in account.logins():
         assert login.email is not None
@@ -143,7 +143,7 @@ def test_revoking_access_or_switching_the_feature_off_denies_everything(
 def test_a_custom_roles_login_never_gets_a_feature_its_root_lacks(
     account: Account,
 ) -> None:
-    """DOMAIN §5: a custom role never grants more than its root built-in role."""
+    """A custom role never grants more than its root built-in role."""
     engine = Engine(account)
     for login in account.logins():
         assert login.email is not None
@@ -207,7 +207,7 @@ def test_the_plain_answers_agree_with_the_decisions(
 
 @given(ACCOUNTS)
 def test_a_preview_answers_exactly_as_the_customers_login(account: Account) -> None:
-    """DOMAIN §6: "log in as customer" gives the same answers as the login."""
+    """'Log in as customer' gives the same answers as the login."""
     engine = Engine(account)
     for customer in account.customers:
         if customer.email is None:
@@ -284,7 +284,7 @@ def accounts_with_forms(draw: st.DrawFn) -> Account:
 def test_a_login_never_sees_a_form_view_of_another_customers_order(
     account: Account, data: st.DataObject
 ) -> None:
-    """DOMAIN §6 and §8: a login sees only its own customer's orders, on a form."""
+    """A login sees only its own customer's orders, each on a form."""
     site = data.draw(st.sampled_from(sites(account)))
     engine = Engine(account)
     owners = [c.internal_id for c in account.customers] + ["999"]
