@@ -290,7 +290,7 @@ QUESTIONS = [
     ("allows_sign_in", ("ap@acme.example",)),
     ("decide_sign_in", ("ap@acme.example",)),
     ("form_view", ("ap@acme.example", Record("101"), RecordType.SALES_ORDER)),
-    ("decide_form", ("ap@acme.example", Record("101"), RecordType.SALES_ORDER)),
+    ("form_answer", ("ap@acme.example", Record("101"), RecordType.SALES_ORDER)),
 ]
 
 

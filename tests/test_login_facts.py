@@ -30,6 +30,8 @@ from ccroles.exceptions import (
     UnknownRoleError,
     UnknownWebsiteError,
 )
+from ccroles.login_book import LoginBook
+from ccroles.plans import RolePlans
 from ccroles.testing import Record
 
 ACCOUNTANT = CUSTOMER_CENTER.customize("Accountant", levels={"TRAN_CUSTPYMT": "None"})
@@ -330,23 +332,28 @@ def test_facts_are_kept_by_their_value_so_each_names_its_own_customer() -> None:
 
 def test_an_engine_keeps_the_checks_of_at_most_so_many_facts() -> None:
     """At the limit every one is kept; one more, and the engine starts afresh."""
-    engine = Engine(ENGINE.account)
+    book = LoginBook(ENGINE.account, RolePlans.of(ENGINE.account))
     for number in range(4096):  # the limit, written as a number
-        engine.decide(facts(internal_id=str(number), give_access=False), PAY)
-    kept = engine._facts
+        book.facts_reasons(facts(internal_id=str(number), give_access=False))
+    kept = book.facts
     assert len(kept) == 4096
-    engine.decide(facts(internal_id="one more", give_access=False), PAY)
+    book.facts_reasons(facts(internal_id="one more", give_access=False))
     assert list(kept) == [facts(internal_id="one more", give_access=False)]
-    assert len(engine.with_account(engine.account)._facts) == 0
+    new_book = book.for_account(ENGINE.account)
+    assert new_book is not None
+    assert len(new_book.facts) == 0
 
 
 def test_facts_naming_a_role_the_account_lacks_raise_each_time() -> None:
     """Nothing is kept for them: the error comes again, with the suggestion."""
     engine = Engine(ENGINE.account)
+    book = LoginBook(ENGINE.account, RolePlans.of(ENGINE.account))
     for _ in range(2):
         with pytest.raises(UnknownRoleError):
             engine.decide(facts(role="Acountant", give_access=False), PAY)
-    assert engine._facts == {}
+        with pytest.raises(UnknownRoleError):
+            book.facts_reasons(facts(role="Acountant", give_access=False))
+    assert book.facts == {}
 
 
 def test_an_accounts_own_login_is_asked_about_as_its_email() -> None:
@@ -381,17 +388,20 @@ def test_a_login_subclass_is_refused() -> None:
 
 
 def test_one_function_decides_whether_a_login_may_sign_in() -> None:
-    """A search of policy.py finds the sign-in flags read by one rule, and reasons."""
+    """A search of the engine's modules finds the sign-in flags read by one rule."""
     import ast  # noqa: PLC0415
     from pathlib import Path  # noqa: PLC0415
 
-    from ccroles import policy  # noqa: PLC0415
+    from ccroles import login_book, plans, policy, reasons, records  # noqa: PLC0415
 
-    assert policy.__file__ is not None
-    tree = ast.parse(Path(policy.__file__).read_text(encoding="utf-8"))
+    sources = [
+        Path(str(module.__file__)).read_text(encoding="utf-8")
+        for module in (login_book, plans, policy, reasons, records)
+    ]
     readers = {
         function.name
-        for function in ast.walk(tree)
+        for source in sources
+        for function in ast.walk(ast.parse(source))
         if isinstance(function, ast.FunctionDef)
         for node in ast.walk(function)
         if isinstance(node, ast.Attribute)
@@ -401,4 +411,4 @@ def test_one_function_decides_whether_a_login_may_sign_in() -> None:
             for inner in ast.walk(function)
         )
     }
-    assert readers == {"_may_sign_in", "_login_reasons"}
+    assert readers == {"may_sign_in", "login_reasons"}

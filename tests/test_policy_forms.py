@@ -16,6 +16,7 @@ from ccroles import (
     FormField,
     FormPreferences,
     Level,
+    LoginFacts,
     Origin,
     ReasonCode,
     RecordType,
@@ -160,7 +161,7 @@ def test_a_login_sees_its_own_records_on_the_form_in_effect(
     seen: tuple[str, ...],
 ) -> None:
     """A saved order shows its stored form; others the role's, else the account's."""
-    answer = ENGINE.decide_form(email, record, record_type)
+    answer = ENGINE.form_answer(email, record, record_type)
     assert answer.allowed
     assert answer.view is not None
     assert (answer.view.form, answer.view.field_names) == (form, seen)
@@ -254,15 +255,23 @@ def test_form_denials_name_every_failing_check(
     expected: list[ReasonCode],
 ) -> None:
     """Sign-in, ownership, View on the type, a form in effect: each a reason."""
-    answer = ENGINE.decide_form(email, record, record_type, website)
+    answer = ENGINE.form_answer(email, record, record_type, website)
     assert expected == codes(answer)
     assert answer.view is None
     assert ENGINE.form_view(email, record, record_type, website) is None
 
 
+def test_a_login_without_a_role_is_denied_its_own_records_form() -> None:
+    """Without a role only the sign-in reason is given: no level, no form."""
+    login = LoginFacts("101", None, give_access=True)
+    answer = ENGINE.form_answer(login, ACME_ORDER)
+    assert codes(answer) == [ReasonCode.NO_ROLE]
+    assert answer.view is None
+
+
 def test_no_form_says_which_preference_to_set() -> None:
     """With no form in effect, the remedy is a preferred form for the role."""
-    answer = ENGINE.decide_form("ap@acme.example", Estimate("101"))
+    answer = ENGINE.form_answer("ap@acme.example", Estimate("101"))
     assert explain(answer.decision, "ap@acme.example") == (
         "ap@acme.example may not see the form of the Estimate record of the "
         "customer with internal id '101': no Estimate form is preferred for role "
@@ -274,7 +283,7 @@ def test_no_form_says_which_preference_to_set() -> None:
 
 def test_a_level_shortfall_raises_view_on_the_record_types_permission() -> None:
     """The level needed is View on the record type's permission."""
-    answer = ENGINE.decide_form("books@acme.example", ACME_ORDER)
+    answer = ENGINE.form_answer("books@acme.example", ACME_ORDER)
     (reason,) = answer.decision.reasons
     assert (reason.permission, reason.required, reason.held) == (
         "TRAN_SALESORD",
@@ -286,7 +295,7 @@ def test_a_level_shortfall_raises_view_on_the_record_types_permission() -> None:
 
 def test_the_question_names_the_record_type_owner_and_website() -> None:
     """A form question reads as words and keeps what was asked."""
-    answer = ENGINE.decide_form("ap@beta.example", BETA_ORDER, website="Shop")
+    answer = ENGINE.form_answer("ap@beta.example", BETA_ORDER, website="Shop")
     assert answer.decision.question == FormQuestion(SO, "102", "Shop")
     assert str(answer.decision.question) == (
         "see the form of the Sales Order record of the customer with internal id "
@@ -297,24 +306,24 @@ def test_the_question_names_the_record_type_owner_and_website() -> None:
 def test_the_record_type_is_given_or_read_from_the_record() -> None:
     """A record without a record type needs one; a saved order is a sales order."""
     with pytest.raises(MissingRecordTypeError, match="a Invoice record has no"):
-        ENGINE.decide_form("ap@acme.example", Invoice("101"))
+        ENGINE.form_answer("ap@acme.example", Invoice("101"))
     with pytest.raises(MissingRecordTypeError):
         ENGINE.form_view("ap@acme.example", Invoice("101"))
     with pytest.raises(WrongRecordTypeError, match="for Sales Order records") as caught:
-        ENGINE.decide_form("ap@acme.example", ACME_ORDER, INVOICE)
+        ENGINE.form_answer("ap@acme.example", ACME_ORDER, INVOICE)
     assert (
         caught.value.form,
         caught.value.record_type,
         caught.value.expected,
         caught.value.setting,
     ) == (EXTERNAL.name, SO, INVOICE, "the record type asked about")
-    answer = ENGINE.decide_form("ap@acme.example", Estimate("101"), SO)
+    answer = ENGINE.form_answer("ap@acme.example", Estimate("101"), SO)
     assert answer.decision.question.record_type is SO  # type: ignore[union-attr]
 
 
 def test_an_answer_has_no_truth_value() -> None:
     """Like a decision, a form answer must be read through .allowed or .view."""
-    answer = ENGINE.decide_form("ap@acme.example", ACME_ORDER)
+    answer = ENGINE.form_answer("ap@acme.example", ACME_ORDER)
     with pytest.raises(DecisionTruthinessError):
         bool(answer)
 
@@ -327,7 +336,7 @@ def test_a_preview_sees_the_forms_the_customer_sees() -> None:
         (Invoice("101"), INVOICE),
     ]
     for record, record_type in asked:
-        assert preview.decide_form(record, record_type) == ENGINE.decide_form(
+        assert preview.form_answer(record, record_type) == ENGINE.form_answer(
             "ap@acme.example", record, record_type
         )
         assert preview.form_view(record, record_type) == ENGINE.form_view(
@@ -336,7 +345,7 @@ def test_a_preview_sees_the_forms_the_customer_sees() -> None:
 
 
 def test_changing_preferences_later_keeps_a_saved_orders_form() -> None:
-    """DOMAIN §8: a saved order shows the form stored, whatever is preferred now."""
+    """A saved order shows the form stored with it, whatever is preferred now."""
     changed = attrs.evolve(
         ACCOUNT, form_preferences=PREFERENCES.with_role_form(CUSTOMER_CENTER, SHORT)
     )
@@ -360,11 +369,11 @@ def test_a_premium_role_without_its_own_form_gets_the_account_form() -> None:
 def test_each_form_decision_logs_one_record_when_enabled(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    """decide_form logs like the other decide methods; form_view logs nothing."""
+    """form_answer logs like the other decide methods; form_view logs nothing."""
     caplog.set_level(logging.DEBUG, logger="ccroles.policy")
     engine = Engine(ENGINE.account, log_decisions=True)
     engine.form_view("ap@acme.example", ACME_ORDER)
-    answer = engine.decide_form("ap@acme.example", ACME_ORDER)
+    answer = engine.form_answer("ap@acme.example", ACME_ORDER)
     (record,) = caplog.records
     assert record.decision == answer.decision  # type: ignore[attr-defined]
     assert record.email == "ap@acme.example"  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""The Assigned Website on every question the engine answers (DOMAIN §6).
+"""The Assigned Website on every question the engine answers.
 
 A login restricted to one website is allowed through it (and in the customer
 center itself, asked without a website) and denied through any other, whatever
@@ -112,8 +112,8 @@ QUESTIONS: dict[str, Question] = {
     "form_view": lambda email, site: (
         ENGINE.form_view(email, invoice(email), RecordType.INVOICE, site) is not None
     ),
-    "decide_form": lambda email, site: (
-        ENGINE.decide_form(email, invoice(email), RecordType.INVOICE, site).allowed
+    "form_answer": lambda email, site: (
+        ENGINE.form_answer(email, invoice(email), RecordType.INVOICE, site).allowed
     ),
     "allows_sign_in": ENGINE.allows_sign_in,
     "decide_sign_in": lambda email, site: ENGINE.decide_sign_in(email, site).allowed,
@@ -143,9 +143,9 @@ QUESTIONS: dict[str, Question] = {
         ENGINE.preview(OWNER[email]).form_view(invoice(email), RecordType.INVOICE, site)
         is not None
     ),
-    "preview.decide_form": lambda email, site: (
+    "preview.form_answer": lambda email, site: (
         ENGINE.preview(OWNER[email])
-        .decide_form(invoice(email), RecordType.INVOICE, site)
+        .form_answer(invoice(email), RecordType.INVOICE, site)
         .allowed
     ),
     "preview.allows_sign_in": lambda email, site: ENGINE.preview(
@@ -191,8 +191,8 @@ DECISIONS: dict[str, Callable[[str | None], Decision]] = {
     "decide_record": lambda site: ENGINE.decide_record(
         RESTRICTED, "TRAN_CUSTINVC", Invoice("201"), website=site
     ),
-    "decide_form": lambda site: (
-        ENGINE.decide_form(
+    "form_answer": lambda site: (
+        ENGINE.form_answer(
             RESTRICTED, Invoice("201"), RecordType.INVOICE, site
         ).decision
     ),
@@ -252,12 +252,12 @@ def test_an_explanation_joins_every_fact_and_every_remedy() -> None:
             RESTRICTED, "TRAN_CUSTINVC", Invoice("202"), website=MAIN
         ),
         lambda: (
-            ENGINE.decide_form(
+            ENGINE.form_answer(
                 RESTRICTED, Invoice("202"), RecordType.INVOICE, MAIN
             ).decision
         ),
     ],
-    ids=["decide_record", "decide_form"],
+    ids=["decide_record", "form_answer"],
 )
 def test_another_customers_record_on_another_website_gives_both_reasons(
     decide: Callable[[], Decision],

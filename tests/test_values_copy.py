@@ -71,6 +71,7 @@ from ccroles.logins import Login, LoginFacts
 from ccroles.notifications import NotificationSettings
 from ccroles.passwords import PasswordHash, ScryptParams
 from ccroles.permissions import PERMISSIONS, Level
+from ccroles.plans import RolePlan, RolePlans
 from ccroles.policy import Engine, Preview
 from ccroles.render import LevelChange, diff_roles
 from ccroles.roles import (
@@ -169,7 +170,7 @@ EXAMPLES: dict[type, Callable[[], object]] = {
     ),
     Decision: lambda: DECISION,
     FeatureQuestion: lambda: FeatureQuestion("Make a Payment", "Main Store"),
-    FormAnswer: lambda: ENGINE.decide_form(
+    FormAnswer: lambda: ENGINE.form_answer(
         "ap@acme.example", SavedOrder("101", Origin.staff(), EXTERNAL)
     ),
     FormQuestion: lambda: FormQuestion(RecordType.INVOICE, "101", None),
@@ -201,6 +202,8 @@ EXAMPLES: dict[type, Callable[[], object]] = {
     type(PERMISSIONS["TRAN_CUSTINVC"]): lambda: PERMISSIONS["TRAN_CUSTINVC"],
     Engine: lambda: ENGINE,
     Preview: lambda: ENGINE.preview("101"),
+    RolePlans: lambda: RolePlans.of(ACCOUNT),
+    RolePlan: lambda: RolePlans.of(ACCOUNT).by_name["Customer Center"],
     LevelChange: lambda: LevelChange("TRAN_CUSTPYMT", Level.EDIT, Level.NONE),
     type(diff_roles(CUSTOMER_CENTER, BUYER)): lambda: diff_roles(
         CUSTOMER_CENTER, BUYER

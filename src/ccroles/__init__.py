@@ -47,7 +47,8 @@ _EXPORTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "ccroles.notifications": ("NotificationSettings",),
         },
         "The engine and its answers": {
-            "ccroles.policy": ("Engine", "OwnedRecord", "Preview"),
+            "ccroles.policy": ("Engine", "Preview"),
+            "ccroles.records": ("OwnedRecord",),
             "ccroles.decisions": ("Decision", "FormAnswer", "Reason", "ReasonCode"),
             "ccroles.wording": ("customer_message", "explain"),
         },

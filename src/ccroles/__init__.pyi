@@ -86,8 +86,8 @@ from ccroles.permissions import PERMISSIONS as PERMISSIONS
 from ccroles.permissions import Level as Level
 from ccroles.permissions import Permission as Permission
 from ccroles.policy import Engine as Engine
-from ccroles.policy import OwnedRecord as OwnedRecord
 from ccroles.policy import Preview as Preview
+from ccroles.records import OwnedRecord as OwnedRecord
 from ccroles.render import OutputFormat as OutputFormat
 from ccroles.render import RoleDiff as RoleDiff
 from ccroles.render import diff_roles as diff_roles

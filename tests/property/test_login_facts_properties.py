@@ -65,8 +65,8 @@ def test_login_facts_get_the_answers_and_reasons_of_the_email(
                     assert engine.allows_record(
                         facts, key, record, level, site
                     ) == full.allows_record(email, key, record, level, site)
-                    answer = engine.decide_form(facts, record, RecordType.INVOICE, site)
-                    assert answer == full.decide_form(
+                    answer = engine.form_answer(facts, record, RecordType.INVOICE, site)
+                    assert answer == full.form_answer(
                         email, record, RecordType.INVOICE, site
                     )
                     assert engine.form_view(

@@ -285,7 +285,7 @@ def accounts_with_forms(draw: st.DrawFn) -> Account:
 def test_a_login_never_sees_a_form_view_of_another_customers_order(
     account: Account, data: st.DataObject
 ) -> None:
-    """A login sees only its own customer's orders, on a form."""
+    """A login sees only its own customer's orders, each on a form."""
     site = data.draw(st.sampled_from(sites(account)))
     engine = Engine(account)
     owners = [c.internal_id for c in account.customers] + ["999"]
@@ -301,7 +301,7 @@ def test_a_login_never_sees_a_form_view_of_another_customers_order(
         login = account.find_login(email)
         own = None if login is None else login.customer.internal_id
         for order in orders:
-            answer = engine.decide_form(email, order, website=site)
+            answer = engine.form_answer(email, order, website=site)
             view = engine.form_view(email, order, website=site)
             assert view == answer.view
             assert (answer.view is not None) == answer.allowed
@@ -314,7 +314,7 @@ def test_a_login_never_sees_a_form_view_of_another_customers_order(
                 assert view.form == order.form
                 assert view.field_names == ("Total", "Terms")
         invoice = Record(own or "999")
-        answer = engine.decide_form(email, invoice, RecordType.SALES_ORDER, site)
+        answer = engine.form_answer(email, invoice, RecordType.SALES_ORDER, site)
         assert answer.view == engine.form_view(
             email, invoice, RecordType.SALES_ORDER, site
         )

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ccroles.features import Feature, FeatureCatalogue
     from ccroles.logins import LoginFacts
     from ccroles.permissions import Permission
-    from ccroles.policy import OwnedRecord
+    from ccroles.records import OwnedRecord
 
 __all__ = [
     "CedarQuestion",

@@ -73,7 +73,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from ccroles.features import Feature
-    from ccroles.policy import Engine, OwnedRecord
+    from ccroles.policy import Engine
+    from ccroles.records import OwnedRecord
     from ccroles.signin import SignIn
 
 __all__ = [

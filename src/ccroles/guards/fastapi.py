@@ -53,7 +53,7 @@ if TYPE_CHECKING:
 
     from ccroles.features import Feature
     from ccroles.guards import Denial, Gate
-    from ccroles.policy import OwnedRecord
+    from ccroles.records import OwnedRecord
 
 __all__ = ["FastAPIGuard"]
 

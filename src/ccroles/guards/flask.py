@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from ccroles.features import Feature
     from ccroles.guards import Denial, Gate, SignedIn
-    from ccroles.policy import OwnedRecord
+    from ccroles.records import OwnedRecord
 
 __all__ = ["FlaskGuard"]
 

@@ -25,7 +25,8 @@ if TYPE_CHECKING:
     from ccroles.features import Feature
     from ccroles.logins import Login
     from ccroles.permissions import Permission
-    from ccroles.policy import Engine, OwnedRecord
+    from ccroles.policy import Engine
+    from ccroles.records import OwnedRecord
 
 __all__ = [
     "UnexpectedDecisionError",
@@ -208,7 +209,7 @@ def assert_allows_record(  # noqa: PLR0913 (the engine's record question, in ful
         login: The login's email, or the login (asked about by its email).
         permission: The permission the record falls under (its key, or the
             :class:`~ccroles.permissions.Permission`).
-        record: The record (any :class:`~ccroles.policy.OwnedRecord`).
+        record: The record (any :class:`~ccroles.records.OwnedRecord`).
         level: The level it is reached at (View by default).
         website: The website asked through, or ``None``.
 

@@ -30,7 +30,8 @@ from ccroles.testing._assertions import (
 if TYPE_CHECKING:
     from ccroles.decisions import Decision, ReasonCode
     from ccroles.logins import Login
-    from ccroles.policy import Engine, OwnedRecord
+    from ccroles.policy import Engine
+    from ccroles.records import OwnedRecord
 
 __all__ = ["Action", "assert_allowed", "assert_denied"]
 

@@ -24,7 +24,7 @@ __all__ = [
 class Record:
     """A record owned by a customer: the least a portal's record has.
 
-    It is an :class:`ccroles.policy.OwnedRecord`, so the engine's record
+    It is an :class:`ccroles.records.OwnedRecord`, so the engine's record
     questions (``decide_record``, ``filter_records``) take it.
 
     Attributes:
