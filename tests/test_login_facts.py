@@ -411,4 +411,4 @@ def test_one_function_decides_whether_a_login_may_sign_in() -> None:
             for inner in ast.walk(function)
         )
     }
-    assert readers == {"may_sign_in", "login_reasons"}
+    assert readers == {"allows_sign_in", "login_reasons"}

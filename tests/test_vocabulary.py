@@ -26,6 +26,8 @@ MODULES = sorted(
 NOT_QUESTIONS = {
     "is_*": "a fact about one value (is_encodable(text), form.is_external)",
     "unlock": "a command (lift a lock) that reports whether there was one",
+    "learn": "a command (work out a login's answers, keep them) that reports "
+    "whether the login exists",
     "verify": "checks a password against its hash, the hash libraries' word",
     "matches": "an audit event matches a query: a filter, not a rule",
     "prefers_html": "reads the request's Accept header, not the rules",
@@ -52,7 +54,6 @@ NOT_EXPLAIN = {
 PENDING = {
     "ccroles.access_csv.ImportReport.ok": "a name saying what it holds",
     "ccroles.administration.Actor.may": "allows…",
-    "ccroles.policy.Engine.decide_form": "a name not decide… (a FormAnswer)",
 }
 
 

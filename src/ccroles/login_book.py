@@ -33,9 +33,9 @@ from ccroles.names import email_key, fold
 from ccroles.permissions import PERMISSIONS, Level, Permission
 from ccroles.plans import RolePlan, RolePlans
 from ccroles.reasons import (
-    holds,
+    allows_level,
+    allows_sign_in,
     login_reasons,
-    may_sign_in,
     unknown_login,
     website_reason,
 )
@@ -174,7 +174,7 @@ class LoginBook:
         found = plans.get(facts.role) or plans.get(fold(facts.role))
         keys = {cast("str", login.email), key}
         granted = _NOTHING
-        if found is not None and may_sign_in(
+        if found is not None and allows_sign_in(
             facts, customer_access=self.account.customer_access
         ):
             granted = found.features
@@ -246,7 +246,7 @@ class LoginBook:
         if (
             plan is None
             or login.assigned_website is not None
-            or not may_sign_in(login, customer_access=True)  # open: it is on
+            or not allows_sign_in(login, customer_access=True)  # open: it is on
         ):
             return None
         return plan
@@ -267,7 +267,7 @@ class LoginBook:
         assigned = login.assigned_website
         if assigned is not None and assigned not in self.websites:
             self.account.website(assigned)
-        may = may_sign_in(login, customer_access=self.account.customer_access)
+        may = allows_sign_in(login, customer_access=self.account.customer_access)
         return plan if may else None
 
     def website(self, website: str | None) -> str | None:
@@ -392,6 +392,6 @@ class LoginBook:
         if state is None:
             return None
         found, reasons, plan = state
-        if reasons or plan is None or not holds(plan.role, key, needed):
+        if reasons or plan is None or not allows_level(plan.role, key, needed):
             return None
         return found

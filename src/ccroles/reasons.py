@@ -43,12 +43,12 @@ if TYPE_CHECKING:
     from ccroles.roles import Capability, Role
 
 __all__ = [
+    "allows_level",
+    "allows_sign_in",
     "feature_reasons",
-    "holds",
     "level_reasons",
     "locked",
     "login_reasons",
-    "may_sign_in",
     "no_form",
     "not_own_record",
     "unknown_login",
@@ -62,7 +62,7 @@ _ACCESS_OFF: Final = Reason(ReasonCode.CUSTOMER_ACCESS_OFF)
 _UNKNOWN_LOGIN: Final = Reason(ReasonCode.UNKNOWN_LOGIN)
 
 
-def may_sign_in(login: LoginFacts, *, customer_access: bool) -> bool:
+def allows_sign_in(login: LoginFacts, *, customer_access: bool) -> bool:
     """Whether *login* may sign in, its role aside: the one rule, as a boolean.
 
     Customer Access is on, Give Access is ticked, and the customer and the
@@ -265,9 +265,9 @@ def level_reasons(
     *roots* are the built-in roles a denial suggests instead, those that
     hold *key* at *level*.
     """
-    if holds(role, key, level):
+    if allows_level(role, key, level):
         return ()
-    alternatives = tuple(r.name for r in roots if holds(r, key, level))
+    alternatives = tuple(r.name for r in roots if allows_level(r, key, level))
     return (
         _shortfall_reason(
             role, Shortfall(key, level, role.levels.get(key)), alternatives
@@ -275,7 +275,7 @@ def level_reasons(
     )
 
 
-def holds(role: Role, key: str, level: Level) -> bool:
+def allows_level(role: Role, key: str, level: Level) -> bool:
     """Whether *role* holds the permission *key* at *level* or above."""
     held = role.levels.get(key)
     return held is not None and held >= level

@@ -22,7 +22,7 @@ from ccroles.exceptions import MissingRecordTypeError, WrongRecordTypeError
 from ccroles.login_book import log_decision
 from ccroles.names import owner_id
 from ccroles.permissions import PERMISSIONS, Level, Permission
-from ccroles.reasons import holds, level_reasons, no_form, not_own_record
+from ccroles.reasons import allows_level, level_reasons, no_form, not_own_record
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -182,7 +182,7 @@ class RecordQuestions:
             reasons
             or plan is None
             or owner != found.internal_id
-            or not holds(plan.role, kind.value, Level.VIEW)
+            or not allows_level(plan.role, kind.value, Level.VIEW)
         ):
             return None
         return _view(plan.role, self._book.account.form_preferences, record, kind)
