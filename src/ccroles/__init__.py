@@ -92,7 +92,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.signin import SignInSettings as SignInSettings
     from ccroles.signin_store import MemorySignInStore as MemorySignInStore
     from ccroles.signin_store import SignInStore as SignInStore
-    from ccroles.signin_store import SQLiteSignInStore as SQLiteSignInStore
+    from ccroles.signin_store_sqlite import SQLiteSignInStore as SQLiteSignInStore
     from ccroles.writing import dump_account as dump_account
     from ccroles.writing import dump_roles as dump_roles
     from ccroles.writing import dumps_account as dumps_account
@@ -179,7 +179,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "loads_roles",
     ),
     "ccroles.signin": ("Session", "SignIn", "SignInSettings"),
-    "ccroles.signin_store": ("MemorySignInStore", "SQLiteSignInStore", "SignInStore"),
+    "ccroles.signin_store": ("MemorySignInStore", "SignInStore"),
+    "ccroles.signin_store_sqlite": ("SQLiteSignInStore",),
     "ccroles.writing": ("dump_account", "dump_roles", "dumps_account", "dumps_roles"),
 }
 
