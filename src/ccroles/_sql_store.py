@@ -217,11 +217,13 @@ class SQLSignInStore(abc.ABC):
     def _moment(self, value: Any) -> datetime:
         """A time read back from the database."""
 
+    @abc.abstractmethod
     def _maybe_column(self, moment: datetime | None) -> object:
-        return None if moment is None else self._column(moment)
+        """:meth:`_column`, or ``None`` for ``None``."""
 
-    def _maybe_moment(self, value: object) -> datetime | None:
-        return None if value is None else self._moment(value)
+    @abc.abstractmethod
+    def _maybe_moment(self, value: Any) -> datetime | None:
+        """:meth:`_moment`, or ``None`` for ``None``."""
 
     def _read(self, cursor: Cursor, key: str) -> LoginRecord | None:
         found = cursor.execute(self._SQL.read_login, (key,)).fetchone()

@@ -358,6 +358,14 @@ class PostgresSignInStore(SQLSignInStore):
         """A ``TIMESTAMPTZ`` as read (in UTC, the session's time zone)."""
         return value
 
+    def _maybe_column(self, moment: datetime | None) -> datetime | None:
+        """*moment* as it is, or ``None``."""
+        return moment
+
+    def _maybe_moment(self, value: datetime | None) -> datetime | None:
+        """A ``TIMESTAMPTZ`` as read, or ``None``."""
+        return value
+
     def close(self) -> None:
         """Close the store's own connection (a pool is the portal's to close)."""
         if self._connection is not None:

@@ -386,6 +386,14 @@ class SQLiteSignInStore(SQLSignInStore):
         """A time read back from its text."""
         return datetime.fromisoformat(value)
 
+    def _maybe_column(self, moment: datetime | None) -> str | None:
+        """*moment* as text, or ``None``."""
+        return None if moment is None else _text(moment)
+
+    def _maybe_moment(self, value: str | None) -> datetime | None:
+        """A time read back from its text, or ``None``."""
+        return None if value is None else datetime.fromisoformat(value)
+
     def close(self) -> None:
         """Close the file; the store cannot be used afterwards."""
         self._connection.close()
