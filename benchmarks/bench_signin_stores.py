@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING
 from ccroles import Account, Customer, Engine, Password, SignIn
 from ccroles.audit import AuditEvent, AuditKind, AuditOutcome, AuditQuery
 from ccroles.passwords import PasswordHash, ScryptParams
-from ccroles.signin_store import MemorySignInStore, SQLiteSignInStore
+from ccroles.signin_store import MemorySignInStore
 from ccroles.signin_store_pg import PostgresSignInStore
+from ccroles.signin_store_sqlite import SQLiteSignInStore
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator

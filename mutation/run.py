@@ -311,6 +311,24 @@ TESTS = {
         "tests/test_cedar.py",
         "tests/property/test_cedar_differential.py",
     ],
+    "signin_rules": [
+        "tests/test_signin_rules.py",
+        "tests/test_signin_store.py",
+        "tests/test_signin.py",
+        "tests/test_cli_signin.py",
+    ],
+    "signin_store_sqlite": [
+        "tests/test_signin_store.py",
+        "tests/test_signin_store_files.py",
+        "tests/test_signin.py",
+        "tests/test_cli_signin.py",
+    ],
+    "_sql_store": [
+        "tests/test_signin_store.py",
+        "tests/test_signin_store_files.py",
+        "tests/test_signin.py",
+        "tests/test_cli_signin.py",
+    ],
     "guards/__init__": [
         "tests/test_guards.py",
         "tests/test_portal.py",

@@ -18,8 +18,8 @@ from ccroles.audit import (
 )
 from ccroles.exceptions import InvalidEmailError, InvalidFieldError
 from ccroles.signin import SignInSettings
-from ccroles.signin_store import SQLiteSignInStore
 from ccroles.signin_store_pg import PostgresSignInStore
+from ccroles.signin_store_sqlite import SQLiteSignInStore
 from tests.access_fixtures import NOW
 from tests.cli_run import run
 from tests.test_signin_sessions import EMAIL, NEW, RIGHT, Portal

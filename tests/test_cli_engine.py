@@ -20,7 +20,7 @@ from ccroles import (
     load_account,
     render_report,
 )
-from ccroles.signin_store import SQLiteSignInStore
+from ccroles.signin_store_sqlite import SQLiteSignInStore
 from tests.cli_run import run
 
 EXAMPLES = Path(__file__).resolve().parents[1] / "examples"

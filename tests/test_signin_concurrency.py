@@ -29,7 +29,7 @@ from ccroles import (
 )
 from ccroles.passwords import PasswordHash
 from ccroles.signin import Attempt
-from ccroles.signin_store import LoginState
+from ccroles.signin_rules import LoginState
 from ccroles.signin_store_pg import PostgresSignInStore
 from tests.access_fixtures import CHEAP_SCRYPT, NOW
 

@@ -8,12 +8,8 @@ import pytest
 
 from ccroles import MemorySignInStore, SQLiteSignInStore
 from ccroles.exceptions import SignInStoreError
-from ccroles.signin_store import (
-    SCHEMA_VERSION,
-    LinkKind,
-    LinkStatus,
-    LoginState,
-)
+from ccroles.signin_rules import LinkKind, LinkStatus, LoginState
+from ccroles.signin_store_sqlite import SCHEMA_VERSION
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 LOCK = timedelta(minutes=30)

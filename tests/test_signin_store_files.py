@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from ccroles import SQLiteSignInStore, signin_store
+from ccroles import SQLiteSignInStore, signin_store_sqlite
+from ccroles._sql_store import Cursor
 from ccroles.exceptions import SignInStoreError
-from ccroles.signin_store import APPLICATION_ID, LoginState
+from ccroles.signin_rules import LoginState
+from ccroles.signin_store_sqlite import APPLICATION_ID
 from tests.cli_run import run
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -357,7 +359,7 @@ def test_a_file_made_newer_after_the_check_is_refused(
 ) -> None:
     """The version is read again in the migration's transaction."""
     path = newer_schema(tmp_path / "file.db")
-    monkeypatch.setattr(signin_store, "_inspect", lambda *_, **__: None)
+    monkeypatch.setattr(signin_store_sqlite, "check_file", lambda *_, **__: None)
     with pytest.raises(SignInStoreError, match="its schema version is 4"):
         SQLiteSignInStore(path)
 
@@ -368,11 +370,11 @@ class _Racing(SQLiteSignInStore):
     other: SQLiteSignInStore | None = None
 
     @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Cursor]:
+    def _transaction(self, *keys: str) -> Iterator[Cursor]:
         if self.other is not None:
             self.other.observe(EMAIL, NOW, b"new")
             self.other = None
-        with super()._transaction() as cursor:
+        with super()._transaction(*keys) as cursor:
             yield cursor
 
 

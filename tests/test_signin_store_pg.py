@@ -14,7 +14,7 @@ import psycopg_pool
 import pytest
 
 from ccroles.exceptions import SignInStoreError
-from ccroles.signin_store import LinkKind, LinkStatus, LoginState
+from ccroles.signin_rules import LinkKind, LinkStatus, LoginState
 from ccroles.signin_store_pg import PostgresSignInStore
 from tests.cli_run import run
 

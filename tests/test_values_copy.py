@@ -84,10 +84,11 @@ from ccroles.roles import (
 )
 from ccroles.signin import Attempt, Session, SignInSettings
 from ccroles.signin_links import Link, Redeemed
-from ccroles.signin_store import (
+from ccroles.signin_rules import (
     LinkKind,
     LinkStatus,
     LinkUse,
+    LoginRecord,
     LoginState,
     Reservation,
 )
@@ -215,6 +216,7 @@ EXAMPLES: dict[type, Callable[[], object]] = {
     SignInSettings: lambda: SignInSettings(lock_duration=timedelta(minutes=5)),
     LinkUse: lambda: LinkUse(LinkStatus.ACCEPTED, "ap@acme.example", LinkKind.RESET),
     LoginState: lambda: LoginState(1),
+    LoginRecord: lambda: LoginRecord(1, WHEN, b"c", WHEN),
     Session: lambda: Session("ap@acme.example", WHEN),
     Reservation: lambda: Reservation(True, LoginState(1)),  # noqa: FBT003
     CellDifference: lambda: CellDifference("Buyer", "Make a Payment", True, False),  # noqa: FBT003

@@ -82,14 +82,9 @@ _EXPORTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
         "Signing in": {
             "ccroles.signin": ("Attempt", "Session", "SignIn", "SignInSettings"),
             "ccroles.signin_links": ("Link", "Redeemed"),
-            "ccroles.signin_store": (
-                "LinkUse",
-                "LoginState",
-                "MemorySignInStore",
-                "Reservation",
-                "SQLiteSignInStore",
-                "SignInStore",
-            ),
+            "ccroles.signin_store": ("MemorySignInStore", "SignInStore"),
+            "ccroles.signin_store_sqlite": ("SQLiteSignInStore",),
+            "ccroles.signin_rules": ("LinkUse", "LoginState", "Reservation"),
             "ccroles.audit": ("AuditEvent",),
         },
         "Files": {

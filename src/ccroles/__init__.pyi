@@ -113,12 +113,12 @@ from ccroles.signin import SignIn as SignIn
 from ccroles.signin import SignInSettings as SignInSettings
 from ccroles.signin_links import Link as Link
 from ccroles.signin_links import Redeemed as Redeemed
-from ccroles.signin_store import LinkUse as LinkUse
-from ccroles.signin_store import LoginState as LoginState
+from ccroles.signin_rules import LinkUse as LinkUse
+from ccroles.signin_rules import LoginState as LoginState
+from ccroles.signin_rules import Reservation as Reservation
 from ccroles.signin_store import MemorySignInStore as MemorySignInStore
-from ccroles.signin_store import Reservation as Reservation
 from ccroles.signin_store import SignInStore as SignInStore
-from ccroles.signin_store import SQLiteSignInStore as SQLiteSignInStore
+from ccroles.signin_store_sqlite import SQLiteSignInStore as SQLiteSignInStore
 from ccroles.wording import customer_message as customer_message
 from ccroles.wording import explain as explain
 from ccroles.writing import dump_account as dump_account

@@ -1,8 +1,8 @@
 """The sign-in store in PostgreSQL: one lockout count for several web servers.
 
 :class:`PostgresSignInStore` keeps exactly what
-:class:`~ccroles.signin_store.SQLiteSignInStore` keeps, under the same rules
-(the same functions decide every change), in a PostgreSQL database that
+:class:`~ccroles.signin_store_sqlite.SQLiteSignInStore` keeps, under the same
+rules (:mod:`ccroles.signin_rules`) and the same steps, in a PostgreSQL database that
 several web servers share. It needs the ``ccroles[postgres]`` extra
 (psycopg 3).
 
@@ -28,40 +28,16 @@ import re
 import threading
 from typing import TYPE_CHECKING, Any, Final, Self
 
-import attrs
-
+from ccroles._sql_store import STATEMENTS, SQLSignInStore
 from ccroles.exceptions import SignInStoreError
-from ccroles.names import email_key
-from ccroles.signin_store import (
-    _CLOSED,
-    _EVERY_EVENT,
-    _NEW,
-    _OPEN,
-    _REPLACED,
-    _USED,
-    LinkKind,
-    LinkStatus,
-    LinkUse,
-    LoginState,
-    Reservation,
-    _current,
-    _event,
-    _event_row,
-    _link_use,
-    _observed,
-    _query_parameters,
-    _reserved,
-    _Row,
-    _settled,
-)
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
-    from datetime import datetime, timedelta
+    from collections.abc import Iterator
+    from datetime import datetime
 
     import psycopg
 
-    from ccroles.audit import AuditEvent, AuditQuery
+    from ccroles._sql_store import Cursor
 
 __all__ = ["DEFAULT_SCHEMA", "PG_SCHEMA_VERSION", "PostgresSignInStore"]
 
@@ -110,6 +86,20 @@ _MIGRATIONS: Final = (
 )
 """The statements that make version *i* + 1 from version *i* (in the schema)."""
 
+_SQL: Final = STATEMENTS.with_mark("%s")
+
+_SELECT_EVENTS: Final = (
+    "SELECT at, kind, login, outcome, reasons, actor, client "
+    "FROM events WHERE "
+    "(%(email)s::text IS NULL OR login = %(email)s) "
+    "AND (%(since)s::timestamptz IS NULL OR at >= %(since)s) "
+    "AND (%(until)s::timestamptz IS NULL OR at < %(until)s) "
+    "AND (%(kinds)s::text IS NULL "
+    "OR strpos(%(kinds)s, ',' || kind || ',') > 0) "
+    "AND (%(outcome)s::text IS NULL OR outcome = %(outcome)s) "
+    "ORDER BY at, id"
+)
+
 _INIT_LOCK: Final = 0x6363_7273_0000_0001
 """The advisory lock that makes two ``init`` runs at once take turns."""
 
@@ -150,7 +140,7 @@ def _shown_address(conninfo: str) -> str:
     return f"postgresql://{host}:{port}/{dbname}"
 
 
-class PostgresSignInStore:
+class PostgresSignInStore(SQLSignInStore):
     """A sign-in store in PostgreSQL, shared by several processes and machines.
 
     Args:
@@ -169,6 +159,9 @@ class PostgresSignInStore:
             is missing (run ``ccroles sign-in-store init URL``) or newer
             than this ccroles knows.
     """
+
+    _SQL = _SQL
+    _SELECT_EVENTS = _SELECT_EVENTS
 
     def __init__(
         self,
@@ -304,7 +297,7 @@ class PostgresSignInStore:
             yield self._connection
 
     @contextlib.contextmanager
-    def _transaction(self, *keys: str) -> Iterator[psycopg.Cursor[Any]]:
+    def _transaction(self, *keys: str) -> Iterator[Cursor]:
         """One transaction, holding the advisory lock of each login in *keys*."""
         psycopg = _psycopg()
         try:
@@ -328,271 +321,50 @@ class PostgresSignInStore:
         except psycopg.Error as error:
             raise SignInStoreError(self.address, _failure(error)) from None
 
-    def _read(self, cursor: psycopg.Cursor[Any], key: str) -> _Row | None:
-        cursor.execute(
-            "SELECT failures, locked_until, credentials, changed, expires "
-            "FROM logins WHERE email = %s",
-            (key,),
-        )
-        found = cursor.fetchone()
-        if found is None:
-            return None
-        failures, locked_until, credentials, changed, expires = found
-        return _Row(
-            failures,
-            locked_until,
-            None if credentials is None else bytes(credentials),
-            changed,
-            expires,
-        )
+    def _reading(self) -> contextlib.AbstractContextManager[Cursor]:
+        """A transaction that takes no login's lock."""
+        return self._transaction()
 
-    def _write(self, cursor: psycopg.Cursor[Any], key: str, row: _Row) -> None:
-        cursor.execute(
-            "INSERT INTO logins "
-            "(email, failures, locked_until, credentials, changed, expires) "
-            "VALUES (%s, %s, %s, %s, %s, %s) "
-            "ON CONFLICT (email) DO UPDATE SET "
-            "failures = excluded.failures, locked_until = excluded.locked_until, "
-            "credentials = excluded.credentials, changed = excluded.changed, "
-            "expires = excluded.expires",
-            (
-                key,
-                row.failures,
-                row.locked_until,
-                row.credentials,
-                row.changed,
-                row.expires,
-            ),
-        )
+    @contextlib.contextmanager
+    def _locking_link(self, digest: bytes) -> Iterator[Cursor]:
+        """A transaction holding the lock of the login of the link *digest*.
 
-    def _close_links(self, cursor: psycopg.Cursor[Any], key: str, state: str) -> None:
-        cursor.execute(
-            "UPDATE links SET state = %s WHERE email = %s AND state = %s",
-            (state, key, _OPEN),
-        )
-
-    def state(self, email: str, now: datetime) -> LoginState:
-        """See :meth:`~ccroles.signin_store.SignInStore.state`."""
-        key = email_key(email)
-        with self._transaction() as cursor:
-            row = self._read(cursor, key) or _NEW
-            return _current(row, now).state
-
-    def reserve(
-        self,
-        email: str,
-        now: datetime,
-        max_failures: int,
-        lock_for: timedelta,
-        credentials: bytes | None = None,
-    ) -> Reservation:
-        """See :meth:`~ccroles.signin_store.SignInStore.reserve`."""
-        key = email_key(email)
-        with self._transaction(key) as cursor:
-            # Forget the expired logins no account has; rows another
-            # transaction holds are left for a later attempt (no waiting).
-            cursor.execute(
-                "DELETE FROM logins WHERE email IN ("
-                "SELECT email FROM logins WHERE expires <= %s "
-                "AND email <> %s FOR UPDATE SKIP LOCKED)",
-                (now, key),
-            )
-            row, changed = _observed(self._read(cursor, key) or _NEW, now, credentials)
-            if changed:
-                self._close_links(cursor, key, _CLOSED)
-            row, granted = _reserved(row, now, max_failures, lock_for)
-            self._write(cursor, key, row)
-            return Reservation(granted, row.state)
-
-    def settle(
-        self,
-        email: str,
-        now: datetime,
-        reserved: LoginState,
-        *,
-        right: bool,
-        event: Callable[[LoginState], AuditEvent] | None = None,
-    ) -> LoginState:
-        """See :meth:`~ccroles.signin_store.SignInStore.settle`."""
-        key = email_key(email)
-        with self._transaction(key) as cursor:
-            found = self._read(cursor, key)
-            row = _settled(found or _NEW, now, reserved, right=right)
-            if found is not None and row != found:
-                self._write(cursor, key, row)
-            if event is not None:
-                self._insert_event(cursor, event(row.state))
-            return row.state
-
-    def record_failure(
-        self, email: str, now: datetime, max_failures: int, lock_for: timedelta
-    ) -> LoginState:
-        """Count one wrong password (a reservation found wrong); the state after.
-
-        The login's recorded credentials are left as they are.
+        The link's login is read first (it never changes), so that its lock
+        is taken before anything of the login is read or written.
         """
-        key = email_key(email)
-        with self._transaction(key) as cursor:
-            row, _ = _reserved(
-                self._read(cursor, key) or _NEW, now, max_failures, lock_for
-            )
-            self._write(cursor, key, row)
-            return row.state
-
-    def record_success(self, email: str, now: datetime) -> LoginState:
-        """Count one right password (:meth:`settle` with *right*)."""
-        return self.settle(email, now, LoginState(), right=True)
-
-    def observe(
-        self,
-        email: str,
-        now: datetime,
-        credentials: bytes | None,
-        *,
-        changed: bool = False,
-    ) -> datetime | None:
-        """See :meth:`~ccroles.signin_store.SignInStore.observe`."""
-        key = email_key(email)
-        with self._transaction(key) as cursor:
-            row, closes = _observed(
-                self._read(cursor, key) or _NEW, now, credentials, changed=changed
-            )
-            if closes:
-                self._close_links(cursor, key, _CLOSED)
-                self._write(cursor, key, row)
-            return row.changed
-
-    def unlock(self, email: str) -> bool:
-        """See :meth:`~ccroles.signin_store.SignInStore.unlock`."""
-        key = email_key(email)
-        with self._transaction(key) as cursor:
-            cursor.execute(
-                "DELETE FROM logins WHERE email = %s AND credentials IS NULL",
-                (key,),
-            )
-            if cursor.rowcount:
-                return True
-            cursor.execute(
-                "UPDATE logins SET failures = 0, locked_until = NULL WHERE email = %s",
-                (key,),
-            )
-            return bool(cursor.rowcount)
-
-    def add_link(  # noqa: PLR0913 (a link, the time and its login's credentials)
-        self,
-        email: str,
-        kind: LinkKind,
-        digest: bytes,
-        expires: datetime,
-        *,
-        now: datetime,
-        credentials: bytes | None,
-    ) -> None:
-        """See :meth:`~ccroles.signin_store.SignInStore.add_link`."""
-        key = email_key(email)
-        with self._transaction(key) as cursor:
-            row, changed = _observed(self._read(cursor, key) or _NEW, now, credentials)
-            if changed:
-                self._write(cursor, key, row)
-            self._close_links(cursor, key, _CLOSED if changed else _REPLACED)
-            cursor.execute(
-                "INSERT INTO links "
-                "(digest, email, kind, expires, state) VALUES (%s, %s, %s, %s, %s) "
-                "ON CONFLICT (digest) DO UPDATE SET email = excluded.email, "
-                "kind = excluded.kind, expires = excluded.expires, "
-                "state = excluded.state",
-                (digest, key, kind.value, expires, _OPEN),
-            )
-
-    def _find(
-        self, cursor: psycopg.Cursor[Any], digest: bytes
-    ) -> tuple[str, LinkKind, datetime, str] | None:
-        cursor.execute(
-            "SELECT email, kind, expires, state FROM links WHERE digest = %s",
-            (digest,),
-        )
-        found = cursor.fetchone()
-        if found is None:
-            return None
-        email, kind, expires, state = found
-        return email, LinkKind(kind), expires, state
-
-    def peek_link(self, digest: bytes, now: datetime) -> LinkUse:
-        """See :meth:`~ccroles.signin_store.SignInStore.peek_link`."""
-        with self._transaction() as cursor:
-            return _link_use(self._find(cursor, digest), now)
-
-    def use_link(
-        self, digest: bytes, now: datetime, before: bytes | None, after: bytes | None
-    ) -> LinkUse:
-        """See :meth:`~ccroles.signin_store.SignInStore.use_link`."""
-        # The link's login is read first (it never changes), so that its
-        # lock is taken before anything of the login is read or written.
         with self._transaction() as cursor:
             found = self._find(cursor, digest)
         with self._transaction(*(found[:1] if found else ())) as cursor:
-            use = _link_use(self._find(cursor, digest), now)
-            if use.status is not LinkStatus.ACCEPTED or use.email is None:
-                return use
-            key = use.email
-            row, closes = _observed(self._read(cursor, key) or _NEW, now, before)
-            self._close_links(cursor, key, _CLOSED)
-            if closes:
-                self._write(cursor, key, row)
-                return attrs.evolve(use, status=LinkStatus.CLOSED)
-            cursor.execute(
-                "UPDATE links SET state = %s WHERE digest = %s",
-                (_USED, digest),
-            )
-            self._write(
-                cursor,
-                key,
-                attrs.evolve(
-                    row, failures=0, locked_until=None, credentials=after, changed=now
-                ),
-            )
-            return use
+            yield cursor
 
-    @staticmethod
-    def _insert_event(cursor: psycopg.Cursor[Any], event: AuditEvent) -> None:
+    def _forget_expired(self, cursor: Cursor, key: str, now: datetime) -> None:
+        """Forget the expired records of emails no login has, but *key*'s.
+
+        Rows another transaction holds are left for a later attempt (no
+        waiting).
+        """
         cursor.execute(
-            "INSERT INTO events "
-            "(at, kind, login, outcome, reasons, actor, client) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            (event.at, *_event_row(event)),
+            "DELETE FROM logins WHERE email IN ("
+            "SELECT email FROM logins WHERE expires <= %s "
+            "AND email <> %s FOR UPDATE SKIP LOCKED)",
+            (now, key),
         )
 
-    def record_event(self, event: AuditEvent) -> None:
-        """See :meth:`~ccroles.signin_store.SignInStore.record_event`."""
-        with self._transaction() as cursor:
-            self._insert_event(cursor, event)
+    def _column(self, moment: datetime) -> datetime:
+        """*moment* as it is (a ``TIMESTAMPTZ``)."""
+        return moment
 
-    def events(self, query: AuditQuery = _EVERY_EVENT) -> tuple[AuditEvent, ...]:
-        """See :meth:`~ccroles.signin_store.SignInStore.events`."""
-        parameters = _query_parameters(query)
-        parameters["since"] = query.since
-        parameters["until"] = query.until
-        with self._transaction() as cursor:
-            cursor.execute(
-                "SELECT at, kind, login, outcome, reasons, actor, client "
-                "FROM events WHERE "
-                "(%(email)s::text IS NULL OR login = %(email)s) "
-                "AND (%(since)s::timestamptz IS NULL OR at >= %(since)s) "
-                "AND (%(until)s::timestamptz IS NULL OR at < %(until)s) "
-                "AND (%(kinds)s::text IS NULL "
-                "OR strpos(%(kinds)s, ',' || kind || ',') > 0) "
-                "AND (%(outcome)s::text IS NULL OR outcome = %(outcome)s) "
-                "ORDER BY at, id",
-                parameters,
-            )
-            rows = cursor.fetchall()
-        return tuple(_event(*row) for row in rows)
+    def _moment(self, value: datetime) -> datetime:
+        """A ``TIMESTAMPTZ`` as read (in UTC, the session's time zone)."""
+        return value
 
-    def prune_events(self, before: datetime) -> int:
-        """See :meth:`~ccroles.signin_store.SignInStore.prune_events`."""
-        with self._transaction() as cursor:
-            cursor.execute("DELETE FROM events WHERE at < %s", (before,))
-            return cursor.rowcount
+    def _maybe_column(self, moment: datetime | None) -> datetime | None:
+        """*moment* as it is, or ``None``."""
+        return moment
+
+    def _maybe_moment(self, value: datetime | None) -> datetime | None:
+        """A ``TIMESTAMPTZ`` as read, or ``None``."""
+        return value
 
     def close(self) -> None:
         """Close the store's own connection (a pool is the portal's to close)."""

@@ -4,7 +4,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ccroles.signin_store import (
+from ccroles.signin_rules import (
     LinkKind,
     LinkStatus,
     LinkUse,

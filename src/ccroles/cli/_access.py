@@ -50,7 +50,7 @@ def _folder_problem(name: str) -> str | None:
 def _store_problem(name: str) -> str | None:
     """Why the sign-in store *name* cannot be used, if it cannot."""
     from ccroles.exceptions import SignInStoreError  # noqa: PLC0415 (see _LAZY)
-    from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
+    from ccroles.signin_store_sqlite import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
 
     store = Path(name)
     if not store.exists():
@@ -171,7 +171,7 @@ def _applied_note(args: argparse.Namespace, report: ImportReport) -> str:
 def _register(name: str, account: Account, report: ImportReport) -> None:
     """Keep each notification's set-password link in the sign-in store *name*."""
     from ccroles.signin import SignIn  # noqa: PLC0415 (see _LAZY)
-    from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
+    from ccroles.signin_store_sqlite import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
 
     with SQLiteSignInStore(name) as store:
         sign_in = SignIn(Engine(account), store)

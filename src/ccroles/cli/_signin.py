@@ -10,8 +10,8 @@ from ccroles.wording import time_text
 if TYPE_CHECKING:
     import argparse
 
-    from ccroles.signin_store import SQLiteSignInStore
     from ccroles.signin_store_pg import PostgresSignInStore
+    from ccroles.signin_store_sqlite import SQLiteSignInStore
 
 __all__ = ["add_sign_in_commands"]
 
@@ -32,7 +32,7 @@ def _open_store(
         )
 
         return PostgresSignInStore(target, schema=schema or DEFAULT_SCHEMA)
-    from ccroles.signin_store import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
+    from ccroles.signin_store_sqlite import SQLiteSignInStore  # noqa: PLC0415 (see _LAZY)
 
     return SQLiteSignInStore(target, create=False)
 
