@@ -126,7 +126,27 @@ TESTS = {
         "tests/property/test_access_properties.py",
         "tests/test_rules_once.py",
     ],
+    "access_emails": [
+        "tests/test_access.py",
+        "tests/property/test_access_properties.py",
+        "tests/test_rules_once.py",
+    ],
     "access_csv": [
+        "tests/test_access.py",
+        "tests/test_cli.py",
+        "tests/test_bad_input.py",
+    ],
+    "access_report": [
+        "tests/test_access.py",
+        "tests/test_cli.py",
+        "tests/test_bad_input.py",
+    ],
+    "_access_rows": [
+        "tests/test_access.py",
+        "tests/test_cli.py",
+        "tests/test_bad_input.py",
+    ],
+    "_access_import": [
         "tests/test_access.py",
         "tests/test_cli.py",
         "tests/test_bad_input.py",

@@ -31,7 +31,7 @@ from ccroles import (
     revoke_access,
     set_password,
 )
-from ccroles.access_csv import ImportProblem, ImportReport
+from ccroles.access_report import ImportProblem, ImportReport
 from ccroles.exceptions import (
     CustomerAccessOffError,
     DuplicateReferenceError,
@@ -823,7 +823,7 @@ def test_rows_that_keep_their_emails_leave_the_rules_records_alone(
     *, apply: bool
 ) -> None:
     """Memory flat: a row keeping its email keeps no changed record in the rules."""
-    from ccroles.access_csv import _Import  # noqa: PLC0415 (the import's state)
+    from ccroles._access_import import AccessImport  # noqa: PLC0415 (its state)
 
     target = Account(
         notification=SETTINGS,
@@ -833,9 +833,9 @@ def test_rows_that_keep_their_emails_leave_the_rules_records_alone(
     )
     lines = ["Internal ID,Give Access,Role,Send New Access Notification Email"]
     lines += [f"{i},yes,Customer Center,yes" for i in range(50)]
-    state = _Import(target, apply=apply, scrypt=CHEAP_SCRYPT, now=NOW)
+    state = AccessImport(target, apply=apply, scrypt=CHEAP_SCRYPT, now=NOW)
     state.read(lines)
-    assert (state.grants, state.problems) == (50, [])
+    assert (state.grants, state.problems.found) == (50, [])
     assert all(
         state.rules.customers[customer.internal_id] is customer
         for customer in target.customers

@@ -563,7 +563,7 @@ def test_the_default_notification_reads_word_for_word() -> None:
     from datetime import UTC, datetime  # noqa: PLC0415 (only here)
 
     from ccroles import NotificationSettings  # noqa: PLC0415
-    from ccroles.access import Notification  # noqa: PLC0415
+    from ccroles.access_emails import Notification  # noqa: PLC0415
 
     settings = NotificationSettings(
         "admin@shop.example", "https://shop.example/cc", "https://shop.example/pw"

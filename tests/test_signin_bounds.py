@@ -21,7 +21,8 @@ from ccroles import (
     passwords,
     signin,
 )
-from ccroles.access import Grant, SendNotification, link_url, set_password
+from ccroles.access import Grant, SendNotification, set_password
+from ccroles.access_emails import link_url
 from ccroles.exceptions import InvalidFieldError
 from ccroles.passwords import hash_password
 from ccroles.signin import Link

@@ -19,14 +19,17 @@ import ccroles
 from ccroles import _shared
 from ccroles.access import (
     Grant,
+    GrantChange,
+    GrantCheck,
     Granted,
-    Notification,
+    GrantFault,
     Revoked,
     SendNotification,
     SeparateLogins,
-    SetUpNotification,
+    check_grant,
 )
-from ccroles.access_csv import ImportProblem, ImportReport
+from ccroles.access_emails import Notification, SetUpNotification
+from ccroles.access_report import ImportProblem, ImportReport
 from ccroles.accounts import (
     Account,
     AccountProblem,
@@ -139,6 +142,9 @@ SEPARATE = SeparateLogins("ACME", ("vendor",))
 EXAMPLES: dict[type, Callable[[], object]] = {
     Grant: lambda: Grant("101", SendNotification(), email="ap@acme.example"),
     Granted: lambda: Granted(ACCOUNT, NOTIFICATION),
+    GrantChange: lambda: GrantChange(AP, NOTIFICATION, None),
+    GrantFault: lambda: GrantFault("email", InvalidNameError("x", "")),
+    GrantCheck: lambda: check_grant(ACCOUNT, Grant(AP.internal_id, SendNotification())),
     Notification: lambda: NOTIFICATION,
     Revoked: lambda: Revoked(ACCOUNT, SEPARATE),
     SendNotification: SendNotification,
@@ -308,6 +314,8 @@ def _comparable(value: object) -> object:
     """*value*, or for a problem (errors compare by identity) its path and words."""
     if isinstance(value, AccountProblem):
         return value.path, type(value.error), str(value.error), vars(value.error)
+    if isinstance(value, GrantFault):
+        return value.field, type(value.error), str(value.error), vars(value.error)
     return value
 
 

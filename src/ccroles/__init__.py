@@ -25,7 +25,7 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
     from ccroles.access import revoke_access as revoke_access
     from ccroles.access import set_password as set_password
     from ccroles.access_csv import import_access as import_access
-    from ccroles.access_csv import render_report as render_report
+    from ccroles.access_report import render_report as render_report
     from ccroles.accounts import Account as Account
     from ccroles.accounts import Contact as Contact
     from ccroles.accounts import Customer as Customer
@@ -109,7 +109,8 @@ _EXPORTS: dict[str, tuple[str, ...]] = {
         "revoke_access",
         "set_password",
     ),
-    "ccroles.access_csv": ("import_access", "render_report"),
+    "ccroles.access_csv": ("import_access",),
+    "ccroles.access_report": ("render_report",),
     "ccroles.accounts": (
         "Account",
         "Contact",

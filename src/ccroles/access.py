@@ -5,8 +5,9 @@ to a new account, so every check of building an account applies. A login gets
 a password one of two ways: the preferred :class:`SendNotification` (the
 customer sets it from the emailed link) or :class:`AssignPassword` (a
 :class:`~ccroles.passwords.Password`, of which only the salted scrypt hash is
-stored). The CSV import of :mod:`ccroles.access_csv` grants and revokes by
-the same rules.
+stored). :func:`check_grant` and :func:`apply_grant` are the two steps of a
+grant; the CSV import of :mod:`ccroles.access_csv` takes them row by row.
+The emails a grant sends are in :mod:`ccroles.access_emails`.
 
 >>> from ccroles.accounts import Account, Customer, NotificationSettings
 >>> account = Account(
@@ -26,29 +27,20 @@ True
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import secrets
-import string
-import urllib.parse
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ccroles.accounts import (
-    Account,
-    AccountProblem,
-    AccountRules,
-    Customer,
-    Login,
-    NotificationSettings,
-)
+from ccroles._deprecation import moved_names
+from ccroles.access_emails import Notification, SetUpNotification
+from ccroles.accounts import Account, AccountRules, Customer, Login
 from ccroles.exceptions import (
     CCRolesError,
     CustomerAccessOffError,
     InvalidEmailError,
-    InvalidFieldError,
     MissingNotificationSettingsError,
     MissingValueError,
     PasswordMismatchError,
@@ -63,28 +55,40 @@ from ccroles.passwords import (
     hash_password,
     password_problems,
 )
-from ccroles.wording import time_text
 
 if TYPE_CHECKING:
     from ccroles.passwords import PasswordHash
 
 __all__ = [
-    "SET_UP_SUBJECT",
-    "SET_UP_TEMPLATE",
     "AssignPassword",
     "Grant",
+    "GrantChange",
+    "GrantCheck",
+    "GrantFault",
     "Granted",
-    "Notification",
     "Procedure",
     "Revoked",
     "SendNotification",
     "SeparateLogins",
-    "SetUpNotification",
+    "apply_grant",
+    "check_grant",
     "grant_access",
-    "link_url",
     "revoke_access",
+    "separate_logins",
     "set_password",
+    "without_access",
 ]
+
+# The emails and links moved to ccroles.access_emails (Notification and
+# SetUpNotification are imported above, for the results that hold them).
+__getattr__ = moved_names(
+    __name__,
+    {
+        "SET_UP_SUBJECT": "ccroles.access_emails",
+        "SET_UP_TEMPLATE": "ccroles.access_emails",
+        "link_url": "ccroles.access_emails",
+    },
+)
 
 _log = logging.getLogger(__name__)
 
@@ -139,167 +143,6 @@ class Grant:
     website: str | None = None
 
 
-def _addresses(
-    recipient: str, customer_id: str, settings: NotificationSettings
-) -> dict[str, str]:
-    """The placeholders every access email fills: who it is for, and where."""
-    return {
-        "customer_id": customer_id,
-        "login_email": recipient,
-        "administrator_email": settings.administrator_email,
-        "login_url": settings.login_url,
-    }
-
-
-_LOCAL_HOSTS: Final = frozenset({"localhost"})
-
-
-def _is_local(host: str) -> bool:
-    """Whether *host* is this machine: ``localhost`` or a loopback address."""
-    if host.casefold() in _LOCAL_HOSTS:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def link_url(base: str, token: str) -> str:
-    """The link a token is sent as: *base* with the token as its ``token`` parameter.
-
-    Every link ccroles builds (the access notification's set-password
-    link, a reset link) is built here. *base* is the configured address of
-    the portal's page: an absolute ``https`` address, or ``http`` on this
-    machine only (``localhost``, ``127.0.0.1``, ``[::1]``), so a token is
-    never sent in clear over a network.
-
-    Raises:
-        InvalidFieldError: *base* is not such an address.
-
-    >>> link_url("https://shop.example/reset?lang=en", "t0k")
-    'https://shop.example/reset?lang=en&token=t0k'
-    >>> link_url("http://shop.example/reset", "t0k")
-    Traceback (most recent call last):
-    ...
-    ccroles.exceptions.InvalidFieldError: link base URL 'http://shop.example/reset' is refused; expected an absolute https address (http only for localhost, 127.0.0.1 or [::1])
-    """  # noqa: E501
-    try:
-        parts = urllib.parse.urlsplit(base)
-        host = parts.hostname or ""
-    except ValueError:  # an unclosed [ in the host
-        parts, host = urllib.parse.urlsplit(""), ""
-    secure = parts.scheme == "https" or (parts.scheme == "http" and _is_local(host))
-    if not (secure and host) or parts.fragment or not base.isprintable():
-        raise InvalidFieldError(
-            "link",
-            "base URL",
-            base,
-            expected="an absolute https address (http only for localhost, "
-            "127.0.0.1 or [::1])",
-        )
-    query = urllib.parse.urlencode({"token": token})
-    return f"{base}{'&' if parts.query else '' if base.endswith('?') else '?'}{query}"
-
-
-@attrs.frozen
-class Notification:
-    """An access notification email, ready for the portal's mailer.
-
-    It carries the login email, the administrator's email, the customer
-    center login address and a set-password link, never a password.
-
-    Attributes:
-        recipient: The login email it is sent to.
-        customer_id: The customer's entity id.
-        token: The set-password token the portal must accept until *expires*.
-        expires: When the set-password link stops working.
-        settings: The account's notification settings (templates, addresses).
-    """
-
-    recipient: str
-    customer_id: str
-    token: str = attrs.field(repr=False)
-    expires: datetime
-    settings: NotificationSettings = attrs.field(repr=False)
-
-    @property
-    def link(self) -> str:
-        """The set-password link (:func:`link_url` of the settings' address).
-
-        Raises:
-            InvalidFieldError: The settings' set-password address is not an
-                absolute ``https`` address (or ``http`` on localhost).
-        """
-        return link_url(self.settings.set_password_url, self.token)
-
-    def _values(self) -> dict[str, str]:
-        return {
-            **_addresses(self.recipient, self.customer_id, self.settings),
-            "set_password_link": self.link,
-            "link_expires": time_text(self.expires),
-        }
-
-    @property
-    def subject(self) -> str:
-        """The subject line, from the account's subject template."""
-        return string.Template(self.settings.subject).substitute(self._values())
-
-    @property
-    def body(self) -> str:
-        """The email body, from the account's template."""
-        return string.Template(self.settings.template).substitute(self._values())
-
-
-SET_UP_SUBJECT: Final = "Your customer center access"
-"""The subject of the email telling a login its access was set up for it."""
-
-SET_UP_TEMPLATE: Final = """\
-Hello,
-
-Your administrator has set up your access to our customer center.
-
-Log in at: $login_url
-Your login email: $login_email
-
-Your administrator will give you your password by other means: a password
-is never sent by email.
-
-Questions? Write to $administrator_email.
-"""
-"""The body of a :class:`SetUpNotification` (placeholders as for notifications)."""
-
-
-@attrs.frozen
-class SetUpNotification:
-    """An email saying the administrator set up the login's access (source 003, 9.3).
-
-    Sent when the administrator assigns the password and ticks Notify. It
-    carries the login email, the administrator's email and the customer
-    center login address: no password, and no link.
-
-    Attributes:
-        recipient: The login email it is sent to.
-        customer_id: The customer's entity id.
-        settings: The account's notification settings (the addresses).
-    """
-
-    recipient: str
-    customer_id: str
-    settings: NotificationSettings = attrs.field(repr=False)
-
-    @property
-    def subject(self) -> str:
-        """The subject line (:data:`SET_UP_SUBJECT`)."""
-        values = _addresses(self.recipient, self.customer_id, self.settings)
-        return string.Template(SET_UP_SUBJECT).substitute(values)
-
-    @property
-    def body(self) -> str:
-        """The email body (:data:`SET_UP_TEMPLATE`)."""
-        values = _addresses(self.recipient, self.customer_id, self.settings)
-        return string.Template(SET_UP_TEMPLATE).substitute(values)
-
-
 @attrs.frozen
 class Granted:
     """The result of giving access.
@@ -351,12 +194,84 @@ class Revoked:
     notice: SeparateLogins | None
 
 
-# The shared checks of a grant, for grant_access and each CSV row. A fault is
-# the field it concerns (a CSV column for the import) and the error.
-_Fault = tuple[str, CCRolesError]
+# The order a grant's faults are reported in: the fields of a grant, then
+# the account rules' fields of the record it changes.
+_FIELD_ORDER: Final = (
+    "give_access",
+    "email",
+    "role",
+    "assigned_website",
+    "procedure",
+    "password",
+    "confirm",
+)
 
 
-def _email_faults(login: Login, given: str | None) -> tuple[list[_Fault], str | None]:
+@attrs.frozen
+class GrantFault:
+    """One reason a grant cannot be made: the field it concerns, and the error.
+
+    Attributes:
+        field: ``"give_access"`` (the account's Customer Access is off), a
+            field of the grant (``"email"``, ``"role"``, ``"procedure"``,
+            ``"password"``, ``"confirm"``) or a field the account rules
+            check on the changed record (``"assigned_website"``).
+        error: The error :func:`grant_access` raises for it.
+    """
+
+    field: str
+    error: CCRolesError
+
+
+@attrs.frozen
+class GrantCheck:
+    """What checking a grant found: its faults, or the email and role it ends with.
+
+    Attributes:
+        grant: The grant checked.
+        login: The login it gives access to, as the checked rules hold it.
+        position: The position of the login's customer in the account.
+        faults: Every fault, in the order of the fields; empty when allowed.
+        email: The login email the grant ends with; ``None`` with a fault.
+        role: The role the grant ends with; ``None`` with a fault.
+        tried: The changed record (without a new password) the account
+            rules were tried with; ``None`` when the grant changes nothing
+            they check (the same email and website).
+    """
+
+    grant: Grant
+    login: Login
+    position: int
+    faults: tuple[GrantFault, ...]
+    email: str | None
+    role: str | None
+    tried: Customer | None = attrs.field(repr=False)
+
+    @property
+    def allowed(self) -> bool:
+        """Whether the grant may be made: it has no fault."""
+        return not self.faults
+
+
+@attrs.frozen
+class GrantChange:
+    """What an allowed grant changes and sends.
+
+    Attributes:
+        customer: The login's customer record with access given.
+        notification: The email to send, when the procedure asks for one.
+        set_up: The set-up email to send, for an assigned password with
+            Notify ticked.
+    """
+
+    customer: Customer
+    notification: Notification | None
+    set_up: SetUpNotification | None
+
+
+def _email_faults(
+    login: Login, given: str | None
+) -> tuple[list[GrantFault], str | None]:
     """Check the email a grant ends with: *given*, else the record's.
 
     Whether another login has it is an account rule: the new account's
@@ -369,40 +284,44 @@ def _email_faults(login: Login, given: str | None) -> tuple[list[_Fault], str | 
             try:
                 check_email(given, owner=login.label)
             except InvalidEmailError as error:
-                return [("email", error)], None
+                return [GrantFault("email", error)], None
     if login.email is None:
-        return [("email", MissingValueError("email", owner=login.label))], None
+        missing = MissingValueError("email", owner=login.label)
+        return [GrantFault("email", missing)], None
     return [], login.email
 
 
 def _role_faults(
     account: Account, login: Login, given: str | None
-) -> tuple[list[_Fault], str | None]:
+) -> tuple[list[GrantFault], str | None]:
     """Check the role a grant ends with: *given*, else the record's."""
     role = given if given is not None else login.role
     if role is None:
-        return [("role", MissingValueError("role", owner=login.label))], None
+        return [GrantFault("role", MissingValueError("role", owner=login.label))], None
     try:
         account.role(role)
     except CCRolesError as error:
-        return [("role", error)], None
+        return [GrantFault("role", error)], None
     return [], role
 
 
 def _procedure_faults(
     account: Account, login: Login, procedure: Procedure, email: str | None
-) -> list[_Fault]:
+) -> list[GrantFault]:
     """Check an assigned password, or that notifications can be sent."""
     needs_settings = isinstance(procedure, SendNotification) or procedure.notify
     if needs_settings and account.notification is None:
-        return [("procedure", MissingNotificationSettingsError(login.label))]
+        return [GrantFault("procedure", MissingNotificationSettingsError(login.label))]
     if isinstance(procedure, SendNotification):
         return []
     problems = _login_password_problems(
         login, email, procedure.password, procedure.confirm
     )
     return [
-        ("password" if isinstance(problem, WeakPasswordError) else "confirm", problem)
+        GrantFault(
+            "password" if isinstance(problem, WeakPasswordError) else "confirm",
+            problem,
+        )
         for problem in problems
     ]
 
@@ -421,66 +340,84 @@ def _login_password_problems(
     )
 
 
-# The order a grant's faults are reported in: the fields of a grant, then
-# the account rules' fields of the record it changes.
-_FIELD_ORDER: Final = (
-    "give_access",
-    "email",
-    "role",
-    "assigned_website",
-    "procedure",
-    "password",
-    "confirm",
-)
+def check_grant(
+    account: Account, grant: Grant, *, rules: AccountRules | None = None
+) -> GrantCheck:
+    """Check *grant*: every fault, or the email and role the login ends with.
 
+    The checks are those :func:`grant_access` makes: Customer Access on, an
+    email and a role (the grant's, else the record's), the procedure (an
+    assigned password strong enough, or notification settings to send
+    with), and the account rules for the changed record (an email another
+    login has, a website the account lacks). Nothing changes.
 
-def _check_grant(  # noqa: PLR0913 (the grant, and what it is checked against)
-    account: Account,
-    rules: AccountRules,
-    position: int,
-    login: Login,
-    grant: Grant,
-    *,
-    check_procedure: bool = True,
-    keep: bool = False,
-) -> tuple[list[_Fault], tuple[str, str] | None]:
-    """Check *grant* for *login*: its faults, or the email and role it ends with.
+    Args:
+        account: The account.
+        grant: The grant to check.
+        rules: The account rules to check the changed record against, and
+            that hold the login's record; by default the account's. A bulk
+            import passes its own, which hold the rows already imported.
 
-    The changed record is tried against the account *rules* (an email
-    another login has, a website the account lacks) in place of the customer
-    at *position*. The rules do not change, unless *keep* is true and the
-    grant has no fault: then they hold the changed record.
+    Returns:
+        The check: its faults in the order of the fields, or the email and
+        role the grant ends with.
+
+    Raises:
+        UnknownReferenceError: No such customer or contact.
     """
-    faults: list[_Fault] = []
+    rules = account.rules() if rules is None else rules
+    login = _login(account, rules, grant.customer, grant.contact)
+    position = rules.positions[login.internal_id]
+    faults: list[GrantFault] = []
     if not account.customer_access:
-        faults.append(("give_access", CustomerAccessOffError(login.label)))
+        faults.append(GrantFault("give_access", CustomerAccessOffError(login.label)))
     email_faults, email = _email_faults(login, grant.email)
     role_faults, role = _role_faults(account, login, grant.role)
     faults += email_faults + role_faults
-    if check_procedure:
-        faults += _procedure_faults(account, login, grant.procedure, email)
-    if email is None:
-        return faults, None
-    kept = keep and not faults and role is not None
-    start = len(rules.problems)
-    changed = login.customer
-    if _same_keys(login, email, grant):
-        found: list[AccountProblem] = []  # nothing the rules check changes
-        kept = False
-    else:
-        changed = _with_access(login, email, role or login.role, grant, None)
-        if kept:
-            found = rules.replace_customer(position, login.customer, changed)
-        else:
-            found = rules.try_customer(position, login.customer, changed)
-    faults += [(str(problem.path[-1]), problem.error) for problem in found]
-    if faults or role is None:
-        if kept:  # refused after all: as try_customer leaves them
-            rules.replace_customer(position, changed, login.customer)
-            del rules.problems[start:]
-        faults.sort(key=lambda fault: _FIELD_ORDER.index(fault[0]))
-        return faults, None
-    return faults, (email, role)
+    faults += _procedure_faults(account, login, grant.procedure, email)
+    tried = None
+    if email is not None and not _same_keys(login, email, grant):
+        tried = _with_access(login, email, role or login.role, grant, None)
+        found = rules.try_customer(position, login.customer, tried)
+        faults += [GrantFault(str(p.path[-1]), p.error) for p in found]
+    if faults or email is None or role is None:
+        faults.sort(key=lambda fault: _FIELD_ORDER.index(fault.field))
+        return GrantCheck(grant, login, position, tuple(faults), None, None, tried)
+    return GrantCheck(grant, login, position, (), email, role, tried)
+
+
+def apply_grant(
+    account: Account,
+    check: GrantCheck,
+    *,
+    scrypt: ScryptParams = DEFAULT_SCRYPT,
+    now: datetime | None = None,
+) -> GrantChange:
+    """The change an allowed grant makes: the login's record, and the emails.
+
+    Args:
+        account: The account the grant was checked against.
+        check: The grant's check (:func:`check_grant`).
+        scrypt: The cost of hashing an assigned password.
+        now: The time the set-password link's validity starts (default: now).
+
+    Returns:
+        The login's customer record with access given and, for
+        :class:`SendNotification`, the email to send; for
+        :class:`AssignPassword` with *notify*, the set-up email.
+
+    Raises:
+        CCRolesError: The check found a fault: the first one's error.
+    """
+    email, role = check.email, check.role
+    if email is None or role is None:
+        raise check.faults[0].error
+    procedure = check.grant.procedure
+    stored = _stored(procedure, scrypt)
+    customer = _with_access(check.login, email, role, check.grant, stored)
+    notification = _notification(account, procedure, email, customer.customer_id, now)
+    set_up = _set_up(account, procedure, email, customer.customer_id)
+    return GrantChange(customer, notification, set_up)
 
 
 def _same_keys(login: Login, email: str, grant: Grant) -> bool:
@@ -556,8 +493,12 @@ def _with_access(
     )
 
 
-def _without_access(login: Login) -> Customer:
-    """The login's customer record with access revoked and its hash forgotten."""
+def without_access(login: Login) -> Customer:
+    """The login's customer record with access revoked and its hash forgotten.
+
+    The login keeps its email and role. :func:`revoke_access` makes this
+    change; a bulk import makes it for each revoking row.
+    """
     return _updated(
         login,
         email=login.email,
@@ -567,8 +508,24 @@ def _without_access(login: Login) -> Customer:
     )
 
 
-def _login(account: Account, internal_id: str, contact_id: str | None) -> Login:
-    customer = account.customer(internal_id)
+def separate_logins(login: Login) -> SeparateLogins | None:
+    """The notice a revocation of *login* gives, or ``None``.
+
+    Revoking a customer-level login whose customer is also a vendor,
+    partner or employee leaves those logins: they must be revoked on their
+    own records.
+    """
+    kinds = login.customer.other_logins
+    if login.contact is not None or not kinds:
+        return None
+    return SeparateLogins(login.customer.customer_id, kinds)
+
+
+def _login(
+    account: Account, rules: AccountRules, internal_id: str, contact_id: str | None
+) -> Login:
+    """The login of a customer (as *rules* hold it) or of one of its contacts."""
+    customer = rules.customers[account.customer(internal_id).internal_id]
     if contact_id is None:
         return Login(customer)
     for contact in customer.contacts:
@@ -651,21 +608,12 @@ def grant_access(
         MissingNotificationSettingsError: A notification is asked for and the
             account has no notification settings.
     """
-    login = _login(account, grant.customer, grant.contact)
-    rules = account.rules()
-    position = rules.positions[login.internal_id]
-    faults, resolved = _check_grant(account, rules, position, login, grant)
-    if resolved is None:
-        raise faults[0][1]
-    email, role = resolved
-    customer = _with_access(login, email, role, grant, _stored(grant.procedure, scrypt))
-    new_account = account.with_customer(customer)
-    notification = _notification(
-        account, grant.procedure, email, customer.customer_id, now
+    check = check_grant(account, grant)
+    change = apply_grant(account, check, scrypt=scrypt, now=now)
+    _log.info("gave %s access with role %r", check.login.label, check.role)
+    return Granted(
+        account.with_customer(change.customer), change.notification, change.set_up
     )
-    set_up = _set_up(account, grant.procedure, email, customer.customer_id)
-    _log.info("gave %s access with role %r", login.label, role)
-    return Granted(new_account, notification, set_up)
 
 
 def set_password(
@@ -732,15 +680,8 @@ def revoke_access(
     Raises:
         UnknownReferenceError: No such customer or contact.
     """
-    login = _login(account, customer, contact)
-    new_account = account.with_customer(_without_access(login))
-    notice = _separate_logins(login)
+    login = _login(account, account.rules(), customer, contact)
+    new_account = account.with_customer(without_access(login))
+    notice = separate_logins(login)
     _log.info("revoked access of %s", login.label)
     return Revoked(new_account, notice)
-
-
-def _separate_logins(login: Login) -> SeparateLogins | None:
-    kinds = login.customer.other_logins
-    if login.contact is not None or not kinds:
-        return None
-    return SeparateLogins(login.customer.customer_id, kinds)

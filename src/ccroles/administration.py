@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from ccroles.access import Grant, Granted, Revoked
-    from ccroles.access_csv import ImportReport
+    from ccroles.access_report import ImportReport
     from ccroles.accounts import Account
     from ccroles.passwords import Password
     from ccroles.policy import Preview

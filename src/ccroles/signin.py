@@ -57,7 +57,8 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ccroles.access import link_url, set_password
+from ccroles.access import set_password
+from ccroles.access_emails import link_url
 from ccroles.accounts import MAX_LINK_VALIDITY
 from ccroles.audit import AuditEvent, AuditKind, AuditOutcome
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
@@ -75,7 +76,7 @@ from ccroles.signin_store import LinkKind, LinkStatus, LinkUse, LoginState
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ccroles.access import Notification
+    from ccroles.access_emails import Notification
     from ccroles.accounts import Account
     from ccroles.passwords import PasswordHash
     from ccroles.policy import Engine
@@ -265,7 +266,7 @@ class Link:
     expires: datetime
 
     def url(self, base: str) -> str:
-        """The link: *base* with the token (:func:`~ccroles.access.link_url`).
+        """The link: *base* with the token (:func:`~ccroles.access_emails.link_url`).
 
         Raises:
             InvalidFieldError: *base* is not an absolute ``https`` address
