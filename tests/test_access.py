@@ -454,7 +454,7 @@ def test_csv_table(path: Path) -> None:
     expected = path.with_suffix(".txt").read_text(encoding="utf-8")
     report = read(path)
     assert render_report(report) + "\n" == expected
-    assert report.ok == path.name.startswith("good_")
+    assert report.found_no_problem == path.name.startswith("good_")
     assert report.account is None
 
 
@@ -645,7 +645,7 @@ def test_a_short_row_is_one_problem_that_shows_no_value() -> None:
 def test_a_bom_is_dropped_from_lines_not_decoded_as_utf8_sig() -> None:
     """A file opened as plain UTF-8 keeps its BOM; the import drops it."""
     lines = ["\ufeffInternal ID,Give Access", "103,n"]
-    assert import_access(account(), lines).ok
+    assert import_access(account(), lines).found_no_problem
 
 
 def test_problem_text_names_line_and_column() -> None:

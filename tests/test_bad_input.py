@@ -101,7 +101,7 @@ def test_the_typo_example_of_the_issue_changes_nothing(
 
 
 def test_other_columns_are_listed_as_ignored() -> None:
-    """Item 1: DOMAIN §7 lets other columns be present; the report names them."""
+    """Item 1: a file may have other columns; the report names them."""
     text = "Internal ID,Give Access,Notes,Phone Number\n103,no,x,y\n"
     assert report_of(text).splitlines()[1] == (
         "ignored columns: 'Notes', 'Phone Number'"

@@ -4,7 +4,7 @@ import importlib
 
 import pytest
 
-from ccroles import access_emails, access_report
+from ccroles import Account, access_emails, access_report, import_access
 
 
 @pytest.mark.parametrize(
@@ -34,3 +34,12 @@ def test_an_unknown_name_is_still_refused() -> None:
     module = importlib.import_module("ccroles.access_csv")
     with pytest.raises(AttributeError, match="no attribute 'nothing'"):
         module.nothing  # noqa: B018
+
+
+@pytest.mark.parametrize("lines", [["Internal ID,Give Access"], ["Give Access"]])
+def test_import_report_ok_warns_and_answers_found_no_problem(lines: list[str]) -> None:
+    """ImportReport.ok is ImportReport.found_no_problem, with a warning."""
+    report = import_access(Account(), lines)
+    with pytest.warns(DeprecationWarning, match=r"ImportReport\.ok is deprecated"):
+        old = report.ok
+    assert old is report.found_no_problem

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from ccroles._deprecation import warn_renamed
 from ccroles.formats import quoted
 
 if TYPE_CHECKING:
@@ -108,9 +109,15 @@ class ImportReport:
     ignored_columns: tuple[str, ...] = ()
 
     @property
-    def ok(self) -> bool:
-        """Whether the import found no problem."""
+    def found_no_problem(self) -> bool:
+        """Whether the import found no problem (``problems`` is empty)."""
         return not self.problems
+
+    @property
+    def ok(self) -> bool:
+        """Deprecated: :attr:`found_no_problem`, which it answers."""
+        warn_renamed("ImportReport.ok", "ImportReport.found_no_problem")
+        return self.found_no_problem
 
     @property
     def applied(self) -> bool:
