@@ -4,7 +4,21 @@ import importlib
 
 import pytest
 
-from ccroles import Account, access_emails, access_report, import_access
+from ccroles import (
+    Account,
+    Grant,
+    LoginId,
+    Password,
+    SendNotification,
+    access_emails,
+    access_report,
+    grant_access,
+    import_access,
+    revoke_access,
+    set_password,
+)
+from ccroles.exceptions import UnknownLoginError
+from tests.access_fixtures import CHEAP_SCRYPT, account
 
 
 @pytest.mark.parametrize(
@@ -43,3 +57,67 @@ def test_import_report_ok_warns_and_answers_found_no_problem(lines: list[str]) -
     with pytest.warns(DeprecationWarning, match=r"ImportReport\.ok is deprecated"):
         old = report.ok
     assert old is report.found_no_problem
+
+
+def test_a_grant_by_customer_id_warns_and_names_the_same_login() -> None:
+    """Grant(customer, procedure, contact=...) is Grant(LoginId(...), procedure)."""
+    with pytest.warns(DeprecationWarning, match=r"Grant\(customer, procedure"):
+        old = Grant("101", SendNotification(), contact="c1", role="Accountant")
+    new = Grant(LoginId("101", contact="c1"), SendNotification(), role="Accountant")
+    assert old == new
+
+
+def test_a_grant_with_a_login_id_refuses_a_contact_beside_it() -> None:
+    """A LoginId names its contact: contact= beside one is a mistake."""
+    with pytest.raises(TypeError, match="names its contact in its LoginId"):
+        Grant(LoginId("101"), SendNotification(), "c1")
+
+
+@pytest.mark.parametrize("contact", [None, "c1"])
+def test_revoke_access_by_customer_id_warns_and_revokes_the_same_login(
+    contact: str | None,
+) -> None:
+    """revoke_access(account, customer, contact=...) revokes LoginId(...)'s access."""
+    grant = Grant(LoginId("101"), SendNotification(), role="Customer Center")
+    before = grant_access(account(), grant)
+    with pytest.warns(DeprecationWarning, match=r"revoke_access\(account, customer"):
+        old = revoke_access(before.account, "101", contact=contact)
+    new = revoke_access(before.account, LoginId("101", contact=contact))
+    assert old == new
+
+
+def test_revoke_access_with_a_login_id_refuses_a_contact_beside_it() -> None:
+    """A LoginId names its contact: contact= beside one is a mistake."""
+    with pytest.raises(TypeError, match="names the contact in its LoginId"):
+        revoke_access(account(), LoginId("101"), contact="c1")
+
+
+def test_set_password_by_email_warns_and_sets_the_same_login() -> None:
+    """set_password(account, email, ...) sets LoginId.of(account.login(email))'s."""
+    base = account()
+    password = Password("plum-tractor-44")
+    with pytest.warns(DeprecationWarning, match=r"set_password\(account, email"):
+        old = set_password(
+            base, "BOOKS@acme.example", password, password, scrypt=CHEAP_SCRYPT
+        )
+    login = LoginId.of(base.login("books@acme.example"))
+    assert login == LoginId("101", contact="c1")
+    new = set_password(base, login, password, password, scrypt=CHEAP_SCRYPT)
+    old_hash = old.login("books@acme.example").contact
+    new_hash = new.login("books@acme.example").contact
+    assert old_hash is not None
+    assert new_hash is not None
+    assert old_hash.password_hash is not None
+    assert old_hash.password_hash.verify("plum-tractor-44")
+    assert new_hash.password_hash is not None
+    assert new_hash.password_hash.verify("plum-tractor-44")
+
+
+def test_set_password_by_an_unknown_email_still_says_so() -> None:
+    """The old form refuses an email no login has, as it did."""
+    password = Password("plum-tractor-44")
+    with (
+        pytest.warns(DeprecationWarning, match="set_password"),
+        pytest.raises(UnknownLoginError),
+    ):
+        set_password(account(), "who@nowhere.example", password, password)

@@ -17,19 +17,20 @@ import pytest
 
 import ccroles
 from ccroles import _shared
-from ccroles.access import (
+from ccroles.access import check_grant
+from ccroles.access_emails import Notification, SetUpNotification
+from ccroles.access_report import ImportProblem, ImportReport
+from ccroles.access_values import (
     Grant,
     GrantChange,
     GrantCheck,
     Granted,
     GrantFault,
+    LoginId,
     Revoked,
     SendNotification,
     SeparateLogins,
-    check_grant,
 )
-from ccroles.access_emails import Notification, SetUpNotification
-from ccroles.access_report import ImportProblem, ImportReport
 from ccroles.accounts import (
     Account,
     AccountProblem,
@@ -140,11 +141,14 @@ SEPARATE = SeparateLogins("ACME", ("vendor",))
 
 # One working example of each public attrs value.
 EXAMPLES: dict[type, Callable[[], object]] = {
-    Grant: lambda: Grant("101", SendNotification(), email="ap@acme.example"),
+    Grant: lambda: Grant(LoginId("101"), SendNotification(), email="ap@acme.example"),
     Granted: lambda: Granted(ACCOUNT, NOTIFICATION),
+    LoginId: lambda: LoginId("101", contact="c1"),
     GrantChange: lambda: GrantChange(AP, NOTIFICATION, None),
     GrantFault: lambda: GrantFault("email", InvalidNameError("x", "")),
-    GrantCheck: lambda: check_grant(ACCOUNT, Grant(AP.internal_id, SendNotification())),
+    GrantCheck: lambda: check_grant(
+        ACCOUNT, Grant(LoginId(AP.internal_id), SendNotification())
+    ),
     Notification: lambda: NOTIFICATION,
     Revoked: lambda: Revoked(ACCOUNT, SEPARATE),
     SendNotification: SendNotification,
@@ -243,7 +247,7 @@ EXAMPLES: dict[type, Callable[[], object]] = {
 
 # Public attrs classes that are not values, and why.
 NOT_VALUES = {
-    "ccroles.access.AssignPassword": "holds a Password, which never pickles",
+    "ccroles.access_values.AssignPassword": "holds a Password, which never pickles",
     "ccroles.signin.SignIn": "a service holding a store and a clock",
     "ccroles.administration.Administration": "a service holding a SignIn",
     "ccroles.guards.Gate": "a service holding an engine and a sign-in service",

@@ -66,6 +66,7 @@ from ccroles import (
     set_password,
 )
 from ccroles.access_emails import link_url
+from ccroles.access_values import LoginId
 from ccroles.administration import Actor, Administration, AdminPermission
 from ccroles.audit import AuditKind, AuditQuery
 from ccroles.exceptions import InvalidEmailError, NotPermittedError
@@ -282,7 +283,8 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
     account = load_account(ACCOUNT)
     for email in LOGINS:
         secret = Password(password)
-        account = set_password(account, email, secret, secret, scrypt=scrypt)
+        login = LoginId.of(account.login(email))
+        account = set_password(account, login, secret, secret, scrypt=scrypt)
     engine = Engine(account)
     store = SQLiteSignInStore(store_path)
     mail = mailer if mailer is not None else Mailer()

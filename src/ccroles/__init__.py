@@ -18,14 +18,15 @@ False
 # spares `import ccroles` the typing module.
 TYPE_CHECKING = False
 if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
-    from ccroles.access import AssignPassword as AssignPassword
-    from ccroles.access import Grant as Grant
-    from ccroles.access import SendNotification as SendNotification
     from ccroles.access import grant_access as grant_access
     from ccroles.access import revoke_access as revoke_access
     from ccroles.access import set_password as set_password
     from ccroles.access_csv import import_access as import_access
     from ccroles.access_report import render_report as render_report
+    from ccroles.access_values import AssignPassword as AssignPassword
+    from ccroles.access_values import Grant as Grant
+    from ccroles.access_values import LoginId as LoginId
+    from ccroles.access_values import SendNotification as SendNotification
     from ccroles.accounts import Account as Account
     from ccroles.accounts import Contact as Contact
     from ccroles.accounts import Customer as Customer
@@ -101,16 +102,15 @@ if TYPE_CHECKING:  # what type checkers and IDEs see; at run time, _EXPORTS
 # Each top-level name and the module that defines it. A test checks that this
 # table and the imports above name the same names from the same modules.
 _EXPORTS: dict[str, tuple[str, ...]] = {
-    "ccroles.access": (
-        "AssignPassword",
-        "Grant",
-        "SendNotification",
-        "grant_access",
-        "revoke_access",
-        "set_password",
-    ),
+    "ccroles.access": ("grant_access", "revoke_access", "set_password"),
     "ccroles.access_csv": ("import_access",),
     "ccroles.access_report": ("render_report",),
+    "ccroles.access_values": (
+        "AssignPassword",
+        "Grant",
+        "LoginId",
+        "SendNotification",
+    ),
     "ccroles.accounts": (
         "Account",
         "Contact",

@@ -13,18 +13,16 @@ from typing import TYPE_CHECKING
 import attrs
 
 from ccroles._access_rows import FIELD_COLUMNS, ImportProblems, ReadRow, RowReader
-from ccroles.access import (
+from ccroles.access import apply_grant, check_grant, separate_logins, without_access
+from ccroles.access_report import ImportReport
+from ccroles.access_values import (
     Grant,
     GrantCheck,
     GrantFault,
+    LoginId,
     SendNotification,
     SeparateLogins,
-    apply_grant,
-    check_grant,
-    separate_logins,
-    without_access,
 )
-from ccroles.access_report import ImportReport
 from ccroles.accounts import Login
 from ccroles.exceptions import CustomerAccessOffError
 
@@ -88,7 +86,7 @@ class AccessImport:
         """Check a row's grant; count it and, when applying, make it."""
         internal_id = self.account.customers[row.position].internal_id
         grant = Grant(
-            internal_id,
+            LoginId(internal_id),
             row.procedure or SendNotification(),
             email=row.email,
             role=row.role,

@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ccroles.access import AssignPassword, Procedure, SendNotification
 from ccroles.access_report import CSV_COLUMNS, ImportProblem
+from ccroles.access_values import AssignPassword, Procedure, SendNotification
 from ccroles.exceptions import CCRolesError, InvalidEmailError
 from ccroles.formats import quoted
 from ccroles.names import check_email, fold

@@ -1,11 +1,13 @@
 """Giving access: grants and revocation, and the notifications they send.
 
 Grants and revocations are functions from an :class:`~ccroles.accounts.Account`
-to a new account, so every check of building an account applies. A login gets
-a password one of two ways: the preferred :class:`SendNotification` (the
-customer sets it from the emailed link) or :class:`AssignPassword` (a
-:class:`~ccroles.passwords.Password`, of which only the salted scrypt hash is
-stored). :func:`check_grant` and :func:`apply_grant` are the two steps of a
+to a new account, so every check of building an account applies. A login (a
+:class:`~ccroles.access_values.LoginId`) gets a password one of two ways:
+the preferred :class:`~ccroles.access_values.SendNotification` (the customer
+sets it from the emailed link) or
+:class:`~ccroles.access_values.AssignPassword` (a
+:class:`~ccroles.passwords.Password`, of which only the salted scrypt hash
+is stored). :func:`check_grant` and :func:`apply_grant` are the two steps of a
 grant; the CSV import of :mod:`ccroles.access_csv` takes them row by row.
 The emails a grant sends are in :mod:`ccroles.access_emails`.
 
@@ -17,7 +19,7 @@ The emails a grant sends are in :mod:`ccroles.access_emails`.
 ...     ),
 ... )
 >>> granted = grant_access(
-...     account, Grant("101", SendNotification(), role="Customer Center")
+...     account, Grant(LoginId("101"), SendNotification(), role="Customer Center")
 ... )
 >>> granted.account.customer("101").give_access
 True
@@ -34,8 +36,21 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ccroles._deprecation import moved_names
+from ccroles._deprecation import moved_names, warn_renamed
 from ccroles.access_emails import Notification, SetUpNotification
+from ccroles.access_values import (
+    AssignPassword,
+    Grant,
+    GrantChange,
+    GrantCheck,
+    Granted,
+    GrantFault,
+    LoginId,
+    Procedure,
+    Revoked,
+    SendNotification,
+    SeparateLogins,
+)
 from ccroles.accounts import Account, AccountRules, Customer, Login
 from ccroles.exceptions import (
     CCRolesError,
@@ -60,16 +75,6 @@ if TYPE_CHECKING:
     from ccroles.passwords import PasswordHash
 
 __all__ = [
-    "AssignPassword",
-    "Grant",
-    "GrantChange",
-    "GrantCheck",
-    "GrantFault",
-    "Granted",
-    "Procedure",
-    "Revoked",
-    "SendNotification",
-    "SeparateLogins",
     "apply_grant",
     "check_grant",
     "grant_access",
@@ -79,8 +84,8 @@ __all__ = [
     "without_access",
 ]
 
-# The emails and links moved to ccroles.access_emails (Notification and
-# SetUpNotification are imported above, for the results that hold them).
+# The emails and links moved to ccroles.access_emails; the values (imported
+# above for this module's own use) are in ccroles.access_values.
 __getattr__ = moved_names(
     __name__,
     {
@@ -91,107 +96,6 @@ __getattr__ = moved_names(
 )
 
 _log = logging.getLogger(__name__)
-
-
-@attrs.frozen
-class SendNotification:
-    """The preferred procedure: email a link with which the customer sets a password."""
-
-
-@attrs.frozen
-class AssignPassword:
-    """The administrator sets the password (and tells the customer, never by email).
-
-    With *notify* (the administrator ticks Notify), the login still gets an
-    email: a :class:`SetUpNotification` saying the administrator set up its
-    access, without the password and without a link.
-
-    Attributes:
-        password: The password.
-        confirm: The same password again (Confirm Password).
-        notify: Whether to send the login a set-up notification.
-    """
-
-    password: Password
-    confirm: Password
-    notify: bool = attrs.field(default=False, kw_only=True)
-
-
-Procedure = SendNotification | AssignPassword
-"""How a login given access gets its password."""
-
-
-@attrs.frozen
-class Grant:
-    """Access to give one login: the customer's own or one of its contacts'.
-
-    Attributes:
-        customer: The customer's internal id.
-        procedure: How the login gets its password.
-        contact: The contact's id, or ``None`` for the customer-level login.
-        email: The login email; ``None`` keeps the record's email.
-        role: The role name; ``None`` keeps the record's role.
-        website: The customer's assigned website; ``None`` keeps it (the
-            model keeps one per customer, shared by its contacts).
-    """
-
-    customer: str
-    procedure: Procedure
-    contact: str | None = None
-    email: str | None = None
-    role: str | None = None
-    website: str | None = None
-
-
-@attrs.frozen
-class Granted:
-    """The result of giving access.
-
-    Attributes:
-        account: The new account.
-        notification: The email to send, when the procedure asks for one.
-        set_up: The set-up email to send, for an assigned password with
-            Notify ticked.
-    """
-
-    account: Account
-    notification: Notification | None
-    set_up: SetUpNotification | None = None
-
-
-@attrs.frozen
-class SeparateLogins:
-    """A notice: the revoked customer also has vendor, partner or employee logins.
-
-    Attributes:
-        customer_id: The customer's entity id.
-        kinds: The other logins it has (``"vendor"``, ``"partner"``, ...).
-    """
-
-    customer_id: str
-    kinds: tuple[str, ...]
-
-    def __str__(self) -> str:
-        """Say what the administrator must still do."""
-        kinds = [f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}" for kind in self.kinds]
-        return (
-            f"customer {self.customer_id!r} is also {' and '.join(kinds)}: those "
-            "logins are separate; revoke their access and inactivate the "
-            f"{' and '.join(self.kinds)} records too"
-        )
-
-
-@attrs.frozen
-class Revoked:
-    """The result of revoking access.
-
-    Attributes:
-        account: The new account.
-        notice: What else to revoke by hand, when the customer has other logins.
-    """
-
-    account: Account
-    notice: SeparateLogins | None
 
 
 # The order a grant's faults are reported in: the fields of a grant, then
@@ -205,68 +109,6 @@ _FIELD_ORDER: Final = (
     "password",
     "confirm",
 )
-
-
-@attrs.frozen
-class GrantFault:
-    """One reason a grant cannot be made: the field it concerns, and the error.
-
-    Attributes:
-        field: ``"give_access"`` (the account's Customer Access is off), a
-            field of the grant (``"email"``, ``"role"``, ``"procedure"``,
-            ``"password"``, ``"confirm"``) or a field the account rules
-            check on the changed record (``"assigned_website"``).
-        error: The error :func:`grant_access` raises for it.
-    """
-
-    field: str
-    error: CCRolesError
-
-
-@attrs.frozen
-class GrantCheck:
-    """What checking a grant found: its faults, or the email and role it ends with.
-
-    Attributes:
-        grant: The grant checked.
-        login: The login it gives access to, as the checked rules hold it.
-        position: The position of the login's customer in the account.
-        faults: Every fault, in the order of the fields; empty when allowed.
-        email: The login email the grant ends with; ``None`` with a fault.
-        role: The role the grant ends with; ``None`` with a fault.
-        tried: The changed record (without a new password) the account
-            rules were tried with; ``None`` when the grant changes nothing
-            they check (the same email and website).
-    """
-
-    grant: Grant
-    login: Login
-    position: int
-    faults: tuple[GrantFault, ...]
-    email: str | None
-    role: str | None
-    tried: Customer | None = attrs.field(repr=False)
-
-    @property
-    def allowed(self) -> bool:
-        """Whether the grant may be made: it has no fault."""
-        return not self.faults
-
-
-@attrs.frozen
-class GrantChange:
-    """What an allowed grant changes and sends.
-
-    Attributes:
-        customer: The login's customer record with access given.
-        notification: The email to send, when the procedure asks for one.
-        set_up: The set-up email to send, for an assigned password with
-            Notify ticked.
-    """
-
-    customer: Customer
-    notification: Notification | None
-    set_up: SetUpNotification | None
 
 
 def _email_faults(
@@ -366,7 +208,7 @@ def check_grant(
         UnknownReferenceError: No such customer or contact.
     """
     rules = account.rules() if rules is None else rules
-    login = _login(account, rules, grant.customer, grant.contact)
+    login = _login(account, rules, grant.login)
     position = rules.positions[login.internal_id]
     faults: list[GrantFault] = []
     if not account.customer_access:
@@ -403,8 +245,8 @@ def apply_grant(
 
     Returns:
         The login's customer record with access given and, for
-        :class:`SendNotification`, the email to send; for
-        :class:`AssignPassword` with *notify*, the set-up email.
+        :class:`~ccroles.access_values.SendNotification`, the email to send; for
+        :class:`~ccroles.access_values.AssignPassword` with *notify*, the set-up email.
 
     Raises:
         CCRolesError: The check found a fault: the first one's error.
@@ -521,11 +363,10 @@ def separate_logins(login: Login) -> SeparateLogins | None:
     return SeparateLogins(login.customer.customer_id, kinds)
 
 
-def _login(
-    account: Account, rules: AccountRules, internal_id: str, contact_id: str | None
-) -> Login:
-    """The login of a customer (as *rules* hold it) or of one of its contacts."""
-    customer = rules.customers[account.customer(internal_id).internal_id]
+def _login(account: Account, rules: AccountRules, login_id: LoginId) -> Login:
+    """The login *login_id* names, its customer as *rules* hold it."""
+    customer = rules.customers[account.customer(login_id.customer).internal_id]
+    contact_id = login_id.contact
     if contact_id is None:
         return Login(customer)
     for contact in customer.contacts:
@@ -593,8 +434,10 @@ def grant_access(
         now: The time the set-password link's validity starts (default: now).
 
     Returns:
-        The new account and, for :class:`SendNotification`, the email to
-        send; for :class:`AssignPassword` with *notify*, the set-up email.
+        The new account and, for
+        :class:`~ccroles.access_values.SendNotification`, the email to send;
+        for :class:`~ccroles.access_values.AssignPassword` with *notify*, the
+        set-up email.
 
     Raises:
         UnknownReferenceError: No such customer, contact or website.
@@ -618,20 +461,21 @@ def grant_access(
 
 def set_password(
     account: Account,
-    email: str,
+    login: LoginId | str,
     password: Password,
     confirm: Password,
     *,
     scrypt: ScryptParams = DEFAULT_SCRYPT,
 ) -> Account:
-    """Set the password of the login *email*, under the same rules as a grant.
+    """Set the password of *login*, under the same rules as a grant.
 
     This is what a set-password or reset link does once the link is accepted
-    (see :class:`ccroles.signin.SignIn`); access itself is left as it is.
+    (see :class:`ccroles.signin.SignIn`, which finds the login by its email:
+    ``LoginId.of(account.login(email))``); access itself is left as it is.
 
     Args:
         account: The account.
-        email: The login email (any case).
+        login: The login. A login email, the old form, is deprecated.
         password: The new password.
         confirm: The same password again.
         scrypt: The cost of hashing it.
@@ -640,37 +484,48 @@ def set_password(
         The new account, with the login's new password hash.
 
     Raises:
-        UnknownLoginError: No login has that email.
+        UnknownReferenceError: No such customer or contact.
+        UnknownLoginError: No login has that email (the old form).
+        MissingValueError: The login has no email.
         WeakPasswordError: The password is too short or easy to guess.
         PasswordMismatchError: Password and Confirm Password differ.
     """
-    login = account.login(email)
-    problems = _login_password_problems(login, login.email, password, confirm)
+    if isinstance(login, str):
+        warn_renamed(
+            "set_password(account, email, ...)",
+            "set_password(account, LoginId.of(account.login(email)), ...)",
+        )
+        login = LoginId.of(account.login(login))
+    found = _login(account, account.rules(), login)
+    if found.email is None:
+        raise MissingValueError("email", owner=found.label)
+    problems = _login_password_problems(found, found.email, password, confirm)
     if problems:
         raise problems[0]
     customer = _updated(
-        login,
-        email=login.email,
-        role=login.role,
-        give_access=login.give_access,
+        found,
+        email=found.email,
+        role=found.role,
+        give_access=found.give_access,
         password_hash=hash_password(password, scrypt),
     )
-    _log.info("set the password of %s", login.label)
+    _log.info("set the password of %s", found.label)
     return account.with_customer(customer)
 
 
 def revoke_access(
-    account: Account, customer: str, *, contact: str | None = None
+    account: Account, login: LoginId | str, *, contact: str | None = None
 ) -> Revoked:
-    """Revoke a customer's or contact's access; return the new account.
+    """Revoke a login's access; return the new account.
 
     The login keeps its email and role; its password hash is forgotten, so
     access given again needs a new password.
 
     Args:
         account: The account.
-        customer: The customer's internal id.
-        contact: The contact's id, or ``None`` for the customer-level login.
+        login: The login. A customer's internal id (with *contact*, the
+            contact's id), the old form, is deprecated.
+        contact: Only with the old form.
 
     Returns:
         The new account and, when the customer is also a vendor, partner or
@@ -680,8 +535,17 @@ def revoke_access(
     Raises:
         UnknownReferenceError: No such customer or contact.
     """
-    login = _login(account, account.rules(), customer, contact)
-    new_account = account.with_customer(without_access(login))
-    notice = separate_logins(login)
-    _log.info("revoked access of %s", login.label)
+    if isinstance(login, str):
+        warn_renamed(
+            "revoke_access(account, customer, contact=...)",
+            "revoke_access(account, LoginId(customer, contact=...))",
+        )
+        login = LoginId(login, contact=contact)
+    elif contact is not None:
+        message = "revoke_access names the contact in its LoginId, not as contact="
+        raise TypeError(message)
+    found = _login(account, account.rules(), login)
+    new_account = account.with_customer(without_access(found))
+    notice = separate_logins(found)
+    _log.info("revoked access of %s", found.label)
     return Revoked(new_account, notice)

@@ -1,6 +1,6 @@
 """The emails giving access sends, and the links they carry.
 
-A grant by :class:`~ccroles.access.SendNotification` sends a
+A grant by :class:`~ccroles.access_values.SendNotification` sends a
 :class:`Notification` with a set-password link; a password the administrator
 assigns with Notify ticked sends a :class:`SetUpNotification`, with no
 password and no link. Every link ccroles builds, a reset link too, is built

@@ -19,8 +19,8 @@ from ccroles._deprecation import warn_renamed
 from ccroles.formats import quoted
 
 if TYPE_CHECKING:
-    from ccroles.access import SeparateLogins
     from ccroles.access_emails import Notification, SetUpNotification
+    from ccroles.access_values import SeparateLogins
     from ccroles.accounts import Account
 
 __all__ = [

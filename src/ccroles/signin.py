@@ -59,6 +59,7 @@ import attrs
 
 from ccroles.access import set_password
 from ccroles.access_emails import link_url
+from ccroles.access_values import LoginId
 from ccroles.accounts import MAX_LINK_VALIDITY
 from ccroles.audit import AuditEvent, AuditKind, AuditOutcome
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
@@ -760,8 +761,10 @@ class SignIn:
         question = SignInQuestion()
         use = self.store.peek_link(digest, now)
         if use.status is LinkStatus.ACCEPTED and use.email is not None:
+            account = self.engine.account
+            login = LoginId.of(account.login(use.email))
             account = set_password(
-                self.engine.account, use.email, password, confirm, scrypt=self.scrypt
+                account, login, password, confirm, scrypt=self.scrypt
             )
             use = self.store.use_link(
                 digest,
