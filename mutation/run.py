@@ -126,6 +126,11 @@ TESTS = {
         "tests/property/test_access_properties.py",
         "tests/test_rules_once.py",
     ],
+    "access_values": [
+        "tests/test_access.py",
+        "tests/test_deprecated_access.py",
+        "tests/property/test_access_properties.py",
+    ],
     "access_emails": [
         "tests/test_access.py",
         "tests/property/test_access_properties.py",

@@ -91,6 +91,11 @@ class AccessImport:
             email=row.email,
             role=row.role,
         )
+        if row.email is not None and not self.owned:
+            # A row naming an email may change the rules' index of emails:
+            # copied once, before its first change, each costs a dict update.
+            self.rules = self.rules.copy(shared=False)
+            self.owned = True
         check = check_grant(self.account, grant, rules=self.rules)
         faults = check.faults
         if row.procedure is None:
@@ -98,11 +103,13 @@ class AccessImport:
             # stand-in procedure is not the row's, so it has nothing to check.
             faults = tuple(fault for fault in faults if fault.field != "procedure")
         self.note_faults(row.line, faults)
-        # A row with a procedure and no problem is applied if its grant is
-        # allowed: the rules then hold its change, for the rows below.
-        if not check.allowed or row.procedure is None or not row.clean:
+        if not check.allowed:
             return
-        self.keep(check)
+        # The rules now hold the grant's change, for the rows below. A row
+        # applies only with a procedure and no problem: else they give it back.
+        if row.procedure is None or not row.clean:
+            self.give_back(check)
+            return
         self.grants += 1
         procedure = row.procedure
         self.notified += isinstance(procedure, SendNotification) or procedure.notify
@@ -125,14 +132,11 @@ class AccessImport:
             column = FIELD_COLUMNS.get(fault.field)
             self.problems.add(line, column, str(fault.error))
 
-    def keep(self, check: GrantCheck) -> None:
-        """Let the rules hold the record an allowed grant changes, if they check it."""
-        if check.tried is None:
-            return
-        if not self.owned:
-            self.rules = self.rules.copy(shared=False)
-            self.owned = True
-        self.rules.replace_customer(check.position, check.login.customer, check.tried)
+    def give_back(self, check: GrantCheck) -> None:
+        """Let the rules hold the record as it was before an allowed grant."""
+        if check.tried is not None:
+            login = check.login
+            self.rules.replace_customer(check.position, check.tried, login.customer)
 
     def revoke(self, position: int, login: Login) -> None:
         """Count a revocation and, when applying, make it."""

@@ -13,9 +13,7 @@ import array
 import csv
 import difflib
 import itertools
-from typing import TYPE_CHECKING, Final
-
-import attrs
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from ccroles.access_report import CSV_COLUMNS, ImportProblem
 from ccroles.access_values import AssignPassword, Procedure, SendNotification
@@ -149,9 +147,8 @@ class ImportProblems:
         self.found.append(ImportProblem(line, column, _hide(message, self.secrets)))
 
 
-@attrs.frozen
-class ReadRow:
-    """A row whose customer and Give Access could be read.
+class ReadRow(NamedTuple):
+    """A row whose customer and Give Access could be read (one per row: a tuple).
 
     Attributes:
         line: The line where the row starts.
@@ -166,11 +163,11 @@ class ReadRow:
 
     line: int
     position: int
-    give: bool = attrs.field(kw_only=True)
-    procedure: Procedure | None = attrs.field(kw_only=True)
-    email: str | None = attrs.field(kw_only=True)
-    role: str | None = attrs.field(kw_only=True)
-    clean: bool = attrs.field(kw_only=True)
+    give: bool
+    procedure: Procedure | None
+    email: str | None
+    role: str | None
+    clean: bool
 
 
 class Header:

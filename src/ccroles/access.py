@@ -191,14 +191,17 @@ def check_grant(
     email and a role (the grant's, else the record's), the procedure (an
     assigned password strong enough, or notification settings to send
     with), and the account rules for the changed record (an email another
-    login has, a website the account lacks). Nothing changes.
+    login has, a website the account lacks). The account does not change.
 
     Args:
         account: The account.
         grant: The grant to check.
         rules: The account rules to check the changed record against, and
-            that hold the login's record; by default the account's. A bulk
-            import passes its own, which hold the rows already imported.
+            that hold the login's record; by default a copy of the
+            account's. When the grant is allowed they end holding the
+            changed record, as the account after the grant would (a bulk
+            import checks the rows below against it); otherwise they end as
+            they were.
 
     Returns:
         The check: its faults in the order of the fields, or the email and
@@ -218,11 +221,15 @@ def check_grant(
     faults += email_faults + role_faults
     faults += _procedure_faults(account, login, grant.procedure, email)
     tried = None
+    start = len(rules.problems)
     if email is not None and not _same_keys(login, email, grant):
         tried = _with_access(login, email, role or login.role, grant, None)
-        found = rules.try_customer(position, login.customer, tried)
+        found = rules.replace_customer(position, login.customer, tried)
         faults += [GrantFault(str(p.path[-1]), p.error) for p in found]
     if faults or email is None or role is None:
+        if tried is not None:  # refused: the rules give the record back
+            rules.replace_customer(position, tried, login.customer)
+            del rules.problems[start:]
         faults.sort(key=lambda fault: _FIELD_ORDER.index(fault.field))
         return GrantCheck(grant, login, position, tuple(faults), None, None, tried)
     return GrantCheck(grant, login, position, (), email, role, tried)
@@ -365,7 +372,9 @@ def separate_logins(login: Login) -> SeparateLogins | None:
 
 def _login(account: Account, rules: AccountRules, login_id: LoginId) -> Login:
     """The login *login_id* names, its customer as *rules* hold it."""
-    customer = rules.customers[account.customer(login_id.customer).internal_id]
+    customer = rules.customers.get(login_id.customer)
+    if customer is None:  # an id to normalize, or no customer's (it raises)
+        customer = rules.customers[account.customer(login_id.customer).internal_id]
     contact_id = login_id.contact
     if contact_id is None:
         return Login(customer)

@@ -217,8 +217,9 @@ class GrantCheck:
         email: The login email the grant ends with; ``None`` with a fault.
         role: The role the grant ends with; ``None`` with a fault.
         tried: The changed record (without a new password) the account
-            rules were tried with; ``None`` when the grant changes nothing
-            they check (the same email and website).
+            rules were checked with, and hold when the grant is allowed;
+            ``None`` when the grant changes nothing they check (the same
+            email and website).
     """
 
     grant: Grant
