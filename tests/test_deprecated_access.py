@@ -121,3 +121,16 @@ def test_set_password_by_an_unknown_email_still_says_so() -> None:
         pytest.raises(UnknownLoginError),
     ):
         set_password(account(), "who@nowhere.example", password, password)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [("customer", "101"), ("contact", "c1")],
+    ids=["customer", "contact"],
+)
+def test_a_grants_old_fields_warn_and_read_its_login(old: str, new: str) -> None:
+    """Grant.customer and Grant.contact read Grant.login's, with a warning."""
+    grant = Grant(LoginId("101", contact="c1"), SendNotification())
+    with pytest.warns(DeprecationWarning, match=rf"Grant\.{old} is deprecated"):
+        value = getattr(grant, old)
+    assert value == new == getattr(grant.login, old)

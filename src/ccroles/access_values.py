@@ -137,6 +137,18 @@ class Grant:
             raise TypeError(message)
         self.__attrs_init__(login, procedure, email, role, website)
 
+    @property
+    def customer(self) -> str:
+        """Deprecated: ``login.customer``, the customer's internal id."""
+        warn_renamed("Grant.customer", "Grant.login.customer")
+        return self.login.customer
+
+    @property
+    def contact(self) -> str | None:
+        """Deprecated: ``login.contact``, the contact's id."""
+        warn_renamed("Grant.contact", "Grant.login.contact")
+        return self.login.contact
+
 
 @attrs.frozen
 class Granted:
