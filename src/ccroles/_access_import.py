@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from datetime import datetime
 
     from ccroles.access_emails import Notification, SetUpNotification
-    from ccroles.accounts import Account
+    from ccroles.accounts import Account, Customer
     from ccroles.passwords import ScryptParams
 
 __all__ = ["AccessImport"]
@@ -113,10 +113,13 @@ class AccessImport:
         self.grants += 1
         procedure = row.procedure
         self.notified += isinstance(procedure, SendNotification) or procedure.notify
-        if self.customers is None or self.problems.found:
-            return
+        if self.customers is not None and not self.problems.found:
+            self.make_change(check, self.customers)
+
+    def make_change(self, check: GrantCheck, customers: list[Customer]) -> None:
+        """Make an allowed grant's change, and keep the emails it sends."""
         change = apply_grant(self.account, check, scrypt=self.scrypt, now=self.now)
-        self.customers[check.position] = change.customer
+        customers[check.position] = change.customer
         if change.notification is not None:
             self.notifications.append(change.notification)
         if change.set_up is not None:
