@@ -63,7 +63,7 @@ def run(account: Account, path: Path, *, apply: bool) -> None:
     """Import *path* once, checking it had no problem."""
     with path.open(encoding="utf-8-sig", newline="") as lines:
         report = import_access(account, lines, apply=apply)
-    if not report.ok or report.applied != apply:
+    if not report.found_no_problem or report.applied != apply:
         message = f"unexpected report for {path.name}: {report.problems[:3]}"
         raise SystemExit(message)
 

@@ -52,6 +52,7 @@ from ccroles import (
     Engine,
     Grant,
     LoginFacts,
+    LoginId,
     NotificationSettings,
     SendNotification,
     dump_account,
@@ -408,12 +409,14 @@ def changes(count: int, baseline: float | None = None) -> float:
     account = attrs.evolve(build(rows).account, notification=settings)
     engine = Engine(account)
     internal_id = rows[count // 2][0]
-    grant = Grant(internal_id, role="Customer Center", procedure=SendNotification())
+    grant = Grant(
+        LoginId(internal_id), role="Customer Center", procedure=SendNotification()
+    )
 
     def grant_and_revoke() -> None:
         granted = grant_access(account, grant).account
         engine.with_account(granted).allows(rows[count // 2][2], "Make a Payment")
-        revoke_access(granted, internal_id)
+        revoke_access(granted, LoginId(internal_id))
 
     grant_and_revoke()  # the first change pays for lazy imports
     ms = best_ms(grant_and_revoke)

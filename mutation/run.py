@@ -258,7 +258,32 @@ TESTS = {
         "tests/property/test_access_properties.py",
         "tests/test_rules_once.py",
     ],
+    "access_values": [
+        "tests/test_access.py",
+        "tests/test_deprecated_access.py",
+        "tests/property/test_access_properties.py",
+    ],
+    "access_emails": [
+        "tests/test_access.py",
+        "tests/property/test_access_properties.py",
+        "tests/test_rules_once.py",
+    ],
     "access_csv": [
+        "tests/test_access.py",
+        "tests/test_cli.py",
+        "tests/test_bad_input.py",
+    ],
+    "access_report": [
+        "tests/test_access.py",
+        "tests/test_cli.py",
+        "tests/test_bad_input.py",
+    ],
+    "_access_rows": [
+        "tests/test_access.py",
+        "tests/test_cli.py",
+        "tests/test_bad_input.py",
+    ],
+    "_access_import": [
         "tests/test_access.py",
         "tests/test_cli.py",
         "tests/test_bad_input.py",

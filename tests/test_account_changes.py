@@ -12,6 +12,7 @@ from ccroles import (
     Customer,
     Engine,
     Grant,
+    LoginId,
     SendNotification,
     grant_access,
     revoke_access,
@@ -87,11 +88,11 @@ def test_an_engine_for_other_settings_is_built_afresh() -> None:
 
 def test_grants_and_revocations_change_one_customer() -> None:
     """grant_access and revoke_access give the account a rebuild would."""
-    grant = Grant("101", SendNotification(), role="Customer Center")
+    grant = Grant(LoginId("101"), SendNotification(), role="Customer Center")
     account = attrs.evolve(ACCOUNT, notification=SETTINGS)
     granted = grant_access(account, grant).account
     assert granted == attrs.evolve(granted)
-    revoked = revoke_access(granted, "101").account
+    revoked = revoke_access(granted, LoginId("101")).account
     assert revoked == attrs.evolve(revoked)
     assert not revoked.customer("101").give_access
 

@@ -32,6 +32,7 @@ from ccroles import (
     FormPreferences,
     Grant,
     Level,
+    LoginId,
     ReasonCode,
     RecordType,
     Role,
@@ -189,7 +190,9 @@ def test_what_is_not_an_email_is_refused_everywhere(email: str) -> None:
     with pytest.raises(InvalidEmailError):
         Contact("c1", email=email)
     with pytest.raises(InvalidEmailError):
-        grant_access(access_account(), Grant("102", SendNotification(), email=email))
+        grant_access(
+            access_account(), Grant(LoginId("102"), SendNotification(), email=email)
+        )
 
 
 def test_an_email_that_is_not_text_is_refused() -> None:
@@ -340,7 +343,9 @@ def test_the_website_rule_on_the_assigned_website() -> None:
 
 def test_a_grant_to_an_unknown_website_is_refused() -> None:
     """Hole 3: grants check the website through the account rules."""
-    grant = Grant("101", SendNotification(), role="Customer Center", website="Shop")
+    grant = Grant(
+        LoginId("101"), SendNotification(), role="Customer Center", website="Shop"
+    )
     with pytest.raises(UnknownReferenceError, match="names website 'Shop'"):
         grant_access(access_account(), grant)
 

@@ -7,7 +7,7 @@ import attrs
 import pytest
 
 from ccroles import Contact, Customer, Password
-from ccroles.access import Grant, SendNotification
+from ccroles.access_values import Grant, LoginId, SendNotification
 from ccroles.administration import (
     REQUIRED,
     Act,
@@ -34,7 +34,7 @@ Run = Callable[[Administration, Portal], object]
 ACTS: dict[Act, Run] = {
     Act.CUSTOMER_ACCESS: lambda a, p: a.set_customer_access(p.account, on=False),
     Act.GRANT: lambda a, p: a.grant_access(
-        p.account, Grant("101", SendNotification()), now=NOW
+        p.account, Grant(LoginId("101"), SendNotification()), now=NOW
     ),
     Act.REVOKE: lambda a, p: a.revoke_access(p.account, "101"),
     Act.SET_PASSWORD: lambda a, p: a.set_password(
@@ -225,7 +225,7 @@ def test_a_grant_is_recorded_for_the_login_it_is_about(
     with contextlib.suppress(CCRolesError):  # some grants are refused by their rules
         acting.grant_access(
             portal.account,
-            Grant(customer, SendNotification(), contact=contact, email=email),
+            Grant(LoginId(customer, contact=contact), SendNotification(), email=email),
             now=NOW,
         )
     with contextlib.suppress(CCRolesError):

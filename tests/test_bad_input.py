@@ -22,6 +22,7 @@ from ccroles import (
     DataFileError,
     FileFormat,
     Grant,
+    LoginId,
     Password,
     WeakPasswordError,
     dump_account,
@@ -220,7 +221,7 @@ def test_a_lone_surrogate_password_is_refused_quoting_nothing() -> None:
     """Item 4: no UnicodeEncodeError carrying the password; a CCRolesError."""
     password = Password(SECRET + "\udcff")
     procedure = AssignPassword(password, password)
-    grant = Grant("102", procedure, email="it@bolt.example", role="Accountant")
+    grant = Grant(LoginId("102"), procedure, email="it@bolt.example", role="Accountant")
     with pytest.raises(WeakPasswordError) as caught:
         grant_access(account(), grant, scrypt=CHEAP_SCRYPT)
     assert "cannot be written as UTF-8" in str(caught.value)
@@ -492,7 +493,7 @@ def test_a_grant_refuses_the_customers_id_with_digits() -> None:
     """Item 11: grants use the rule with the customer's id and emails."""
     password = Password("GLOBEX12")
     procedure = AssignPassword(password, password)
-    grant = Grant("1", procedure, email="ap@globex.example", role="Accountant")
+    grant = Grant(LoginId("1"), procedure, email="ap@globex.example", role="Accountant")
     target = account(customers=[Customer("1", "GLOBEX")])
     with pytest.raises(WeakPasswordError, match="customer's id or email"):
         grant_access(target, grant, scrypt=CHEAP_SCRYPT)
@@ -563,7 +564,7 @@ def test_the_default_notification_reads_word_for_word() -> None:
     from datetime import UTC, datetime  # noqa: PLC0415 (only here)
 
     from ccroles import NotificationSettings  # noqa: PLC0415
-    from ccroles.access import Notification  # noqa: PLC0415
+    from ccroles.access_emails import Notification  # noqa: PLC0415
 
     settings = NotificationSettings(
         "admin@shop.example", "https://shop.example/cc", "https://shop.example/pw"

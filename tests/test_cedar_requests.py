@@ -35,7 +35,8 @@ from ccroles import (
     Role,
     load_account,
 )
-from ccroles.access import Grant, SendNotification, grant_access, revoke_access
+from ccroles.access import grant_access, revoke_access
+from ccroles.access_values import Grant, LoginId, SendNotification
 from ccroles.cedar import (
     ENTITIES_FILE,
     POLICIES_DIRECTORY,
@@ -414,12 +415,17 @@ def test_a_grant_changes_the_login_entity_only() -> None:
     """Access given to a login: its Login entity (new or changed), nothing else."""
     account = access_account()
     granted = grant_access(
-        account, Grant("101", SendNotification(), role="customer center")
+        account, Grant(LoginId("101"), SendNotification(), role="customer center")
     ).account
     assert changed(account, granted) == [("Login", "ap@acme.example")]
     new_email = grant_access(
         account,
-        Grant("102", SendNotification(), email="Bolt@bolt.example", role="Accountant"),
+        Grant(
+            LoginId("102"),
+            SendNotification(),
+            email="Bolt@bolt.example",
+            role="Accountant",
+        ),
     ).account
     assert changed(account, new_email) == [("Login", "bolt@bolt.example")]
 
@@ -429,7 +435,12 @@ def test_a_grant_with_a_website_changes_the_customer_too() -> None:
     account = access_account()
     granted = grant_access(
         account,
-        Grant("101", SendNotification(), role="Customer Center", website="main store"),
+        Grant(
+            LoginId("101"),
+            SendNotification(),
+            role="Customer Center",
+            website="main store",
+        ),
     ).account
     assert changed(account, granted) == [
         ("Customer", "101"),
@@ -440,7 +451,7 @@ def test_a_grant_with_a_website_changes_the_customer_too() -> None:
 def test_a_revocation_changes_the_login_entity_only() -> None:
     """Access revoked: the login's entity (Give Access cleared)."""
     account = access_account()
-    revoked = revoke_access(account, "103").account
+    revoked = revoke_access(account, LoginId("103")).account
     assert changed(account, revoked) == [("Login", "it@core.example")]
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from ccroles import wording
-from ccroles.access import Notification
+from ccroles.access_emails import Notification
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
 from ccroles.exceptions import DuplicateNameError, InvalidIdError, InvalidNameError
 from ccroles.features import Feature, Has, feature_matrix

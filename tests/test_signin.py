@@ -26,7 +26,7 @@ from ccroles import (
     explain,
     grant_access,
 )
-from ccroles.access import Grant, SendNotification
+from ccroles.access_values import Grant, LoginId, SendNotification
 from ccroles.audit import AuditEvent
 from ccroles.decisions import SignInQuestion
 from ccroles.exceptions import (
@@ -449,7 +449,7 @@ def test_no_reset_link_for_a_login_that_may_not_sign_in(email: str) -> None:
 def test_the_access_notification_link_is_valid_24_hours() -> None:
     """A registered set-password link works until the notification's expiry."""
     account = make_account()
-    granted = grant_access(account, Grant("102", SendNotification()), now=NOW)
+    granted = grant_access(account, Grant(LoginId("102"), SendNotification()), now=NOW)
     mail = granted.notification
     assert mail is not None
     clock = Clock()
@@ -464,7 +464,9 @@ def test_the_access_notification_link_is_valid_24_hours() -> None:
 
 def test_a_reset_link_replaces_the_access_link() -> None:
     """A new link of any kind makes the login's older links useless."""
-    granted = grant_access(make_account(), Grant("102", SendNotification()), now=NOW)
+    granted = grant_access(
+        make_account(), Grant(LoginId("102"), SendNotification()), now=NOW
+    )
     mail = granted.notification
     assert mail is not None
     sign_in = sign_in_for(account=granted.account)

@@ -20,7 +20,9 @@ from ccroles import (
     grant_access,
     passwords,
 )
-from ccroles.access import Grant, SendNotification, link_url, set_password
+from ccroles.access import set_password
+from ccroles.access_emails import link_url
+from ccroles.access_values import Grant, LoginId, SendNotification
 from ccroles.exceptions import InvalidFieldError
 from ccroles.passwords import hash_password
 from ccroles.signin_links import Link
@@ -132,7 +134,7 @@ def test_a_password_up_to_4096_characters_is_checked(
     account = make_account()
     account = set_password(
         account,
-        EMAIL,
+        LoginId.of(account.login(EMAIL)),
         Password(text[:4096]),
         Password(text[:4096]),
         scrypt=CHEAP_SCRYPT,
@@ -161,13 +163,15 @@ def test_a_password_set_is_at_most_4096_characters(
 ) -> None:
     """Setting one beyond the limit is refused, saying the limit, not the password."""
     text = ("plum-tractor-" * 400)[:length]
+    account = make_account()
+    login = LoginId.of(account.login(EMAIL))
     if not refused:
         set_password(
-            make_account(), EMAIL, Password(text), Password(text), scrypt=CHEAP_SCRYPT
+            account, login, Password(text), Password(text), scrypt=CHEAP_SCRYPT
         )
         return
     with pytest.raises(WeakPasswordError, match="more than 4096 characters") as caught:
-        set_password(make_account(), EMAIL, Password(text), Password(text))
+        set_password(account, login, Password(text), Password(text))
     assert text not in str(caught.value)
 
 
@@ -244,7 +248,9 @@ def test_unlock_says_whether_the_store_knew_the_login() -> None:
 
 def test_a_notification_is_registered_with_the_granted_account_only() -> None:
     """The account before the grant has the login without access: refused, say why."""
-    granted = grant_access(make_account(), Grant("102", SendNotification()), now=NOW)
+    granted = grant_access(
+        make_account(), Grant(LoginId("102"), SendNotification()), now=NOW
+    )
     assert granted.notification is not None
     with pytest.raises(InvalidFieldError, match="the account the grant returned"):
         sign_in_for().register(granted.notification)
@@ -261,7 +267,9 @@ def test_a_registered_link_works_at_most_31_days(
     expires: datetime, *, allowed: bool
 ) -> None:
     """A notification valid longer than the limit is refused when registered."""
-    granted = grant_access(make_account(), Grant("102", SendNotification()), now=NOW)
+    granted = grant_access(
+        make_account(), Grant(LoginId("102"), SendNotification()), now=NOW
+    )
     assert granted.notification is not None
     mail = granted.notification
     late = attrs.evolve(mail, expires=expires)
@@ -275,7 +283,9 @@ def test_a_registered_link_works_at_most_31_days(
 
 def test_a_naive_notification_expiry_is_refused() -> None:
     """An expiry without a time zone cannot be compared: refused."""
-    granted = grant_access(make_account(), Grant("102", SendNotification()), now=NOW)
+    granted = grant_access(
+        make_account(), Grant(LoginId("102"), SendNotification()), now=NOW
+    )
     assert granted.notification is not None
     naive = attrs.evolve(granted.notification, expires=NOW.replace(tzinfo=None))
     with pytest.raises(InvalidFieldError, match="aware"):
@@ -343,7 +353,7 @@ def test_the_notification_link_refuses_an_insecure_address() -> None:
     insecure = "http://shop.example/pw"
     settings = attrs.evolve(SETTINGS, set_password_url=insecure)
     account = attrs.evolve(make_account(), notification=settings)
-    granted = grant_access(account, Grant("102", SendNotification()), now=NOW)
+    granted = grant_access(account, Grant(LoginId("102"), SendNotification()), now=NOW)
     assert granted.notification is not None
     with pytest.raises(InvalidFieldError, match="link base URL"):
         _ = granted.notification.link

@@ -20,8 +20,9 @@ from ccroles import (
     grant_access,
     revoke_access,
 )
-from ccroles.access import AssignPassword, Grant, SendNotification, set_password
+from ccroles.access import set_password
 from ccroles.access_csv import import_access
+from ccroles.access_values import AssignPassword, Grant, LoginId, SendNotification
 from ccroles.decisions import Decision
 from ccroles.exceptions import InvalidFieldError
 from ccroles.passwords import hash_password
@@ -129,8 +130,9 @@ def test_a_fresh_session_holds() -> None:
 
 def set_by_administrator(portal: Portal) -> None:
     """The administrator sets a new password (access.set_password)."""
+    login = LoginId.of(portal.account.login(EMAIL))
     portal.account = set_password(
-        portal.account, EMAIL, Password(NEW), Password(NEW), scrypt=CHEAP_SCRYPT
+        portal.account, login, Password(NEW), Password(NEW), scrypt=CHEAP_SCRYPT
     )
 
 
@@ -141,7 +143,9 @@ def set_by_reset_link(portal: Portal) -> None:
 
 def set_by_access_link(portal: Portal) -> None:
     """The access notification is sent again and its link used."""
-    granted = grant_access(portal.account, Grant("101", SendNotification()), now=NOW)
+    granted = grant_access(
+        portal.account, Grant(LoginId("101"), SendNotification()), now=NOW
+    )
     assert granted.notification is not None
     portal.account = granted.account
     portal.sign_in().register(granted.notification)
@@ -160,13 +164,13 @@ def set_by_csv_import(portal: Portal) -> None:
 def set_by_grant(portal: Portal) -> None:
     """A grant with an assigned password changes it."""
     procedure = AssignPassword(Password(NEW), Password(NEW))
-    grant = Grant("101", procedure)
+    grant = Grant(LoginId("101"), procedure)
     portal.account = grant_access(portal.account, grant, scrypt=CHEAP_SCRYPT).account
 
 
 def revoked(portal: Portal) -> None:
     """Access is revoked."""
-    portal.account = revoke_access(portal.account, "101").account
+    portal.account = revoke_access(portal.account, LoginId("101")).account
 
 
 def revoked_and_granted_again(portal: Portal) -> None:
@@ -326,13 +330,15 @@ def test_the_session_boundary_is_the_moment_of_the_change() -> None:
 
 def test_access_given_again_starts_with_no_password() -> None:
     """Revoked, then given access again by notification: the old password is gone."""
-    account = revoke_access(make_account(), "101").account
-    regranted = grant_access(account, Grant("101", SendNotification()), now=NOW)
+    account = revoke_access(make_account(), LoginId("101")).account
+    regranted = grant_access(
+        account, Grant(LoginId("101"), SendNotification()), now=NOW
+    )
     assert regranted.account.customer("101").password_hash is None
     hashed = attrs.evolve(
         account.customer("101"),
         password_hash=hash_password(Password(RIGHT), CHEAP_SCRYPT),
     )
     from_file = account.with_customer(hashed)  # no access, yet a hash kept
-    again = grant_access(from_file, Grant("101", SendNotification()), now=NOW)
+    again = grant_access(from_file, Grant(LoginId("101"), SendNotification()), now=NOW)
     assert again.account.customer("101").password_hash is None

@@ -17,16 +17,20 @@ import pytest
 
 import ccroles
 from ccroles import _shared
-from ccroles.access import (
+from ccroles.access import check_grant
+from ccroles.access_emails import Notification, SetUpNotification
+from ccroles.access_report import ImportProblem, ImportReport
+from ccroles.access_values import (
     Grant,
+    GrantChange,
+    GrantCheck,
     Granted,
-    Notification,
+    GrantFault,
+    LoginId,
     Revoked,
     SendNotification,
     SeparateLogins,
-    SetUpNotification,
 )
-from ccroles.access_csv import ImportProblem, ImportReport
 from ccroles.account_rules import AccountProblem
 from ccroles.accounts import Account
 from ccroles.administration import Actor, AdminPermission
@@ -137,8 +141,14 @@ SEPARATE = SeparateLogins("ACME", ("vendor",))
 
 # One working example of each public attrs value.
 EXAMPLES: dict[type, Callable[[], object]] = {
-    Grant: lambda: Grant("101", SendNotification(), email="ap@acme.example"),
+    Grant: lambda: Grant(LoginId("101"), SendNotification(), email="ap@acme.example"),
     Granted: lambda: Granted(ACCOUNT, NOTIFICATION),
+    LoginId: lambda: LoginId("101", contact="c1"),
+    GrantChange: lambda: GrantChange(AP, NOTIFICATION, None),
+    GrantFault: lambda: GrantFault("email", InvalidNameError("x", "")),
+    GrantCheck: lambda: check_grant(
+        ACCOUNT, Grant(LoginId(AP.internal_id), SendNotification())
+    ),
     Notification: lambda: NOTIFICATION,
     Revoked: lambda: Revoked(ACCOUNT, SEPARATE),
     SendNotification: SendNotification,
@@ -243,7 +253,7 @@ EXAMPLES: dict[type, Callable[[], object]] = {
 
 # Public attrs classes that are not values, and why.
 NOT_VALUES = {
-    "ccroles.access.AssignPassword": "holds a Password, which never pickles",
+    "ccroles.access_values.AssignPassword": "holds a Password, which never pickles",
     "ccroles.signin.SignIn": "a service holding a store and a clock",
     "ccroles.signin_links.SignInLinks": "a service holding a store and a clock",
     "ccroles.administration.Administration": "a service holding a SignIn",
@@ -315,6 +325,8 @@ def _comparable(value: object) -> object:
     """*value*, or for a problem (errors compare by identity) its path and words."""
     if isinstance(value, AccountProblem):
         return value.path, type(value.error), str(value.error), vars(value.error)
+    if isinstance(value, GrantFault):
+        return value.field, type(value.error), str(value.error), vars(value.error)
     return value
 
 

@@ -65,7 +65,8 @@ from ccroles import (
     load_account,
     set_password,
 )
-from ccroles.access import link_url
+from ccroles.access_emails import link_url
+from ccroles.access_values import LoginId
 from ccroles.administration import Actor, Administration, AdminPermission
 from ccroles.audit import AuditKind, AuditQuery
 from ccroles.exceptions import InvalidEmailError, NotPermittedError
@@ -245,8 +246,9 @@ def origin_of(url: str) -> str:
 def check_base_url(base_url: str) -> str:
     """The base URL without a trailing slash; absolute https, or http on localhost.
 
-    The library's rule for the links it builds (:func:`ccroles.access.link_url`)
-    is checked at start, not at the first email.
+    The library's rule for the links it builds
+    (:func:`ccroles.access_emails.link_url`) is checked at start, not at the
+    first email.
 
     Raises:
         InvalidFieldError: Not absolute https (http on localhost only).
@@ -281,7 +283,8 @@ def create_app(  # noqa: C901, PLR0913, PLR0915 (one page per nested function)
     account = load_account(ACCOUNT)
     for email in LOGINS:
         secret = Password(password)
-        account = set_password(account, email, secret, secret, scrypt=scrypt)
+        login = LoginId.of(account.login(email))
+        account = set_password(account, login, secret, secret, scrypt=scrypt)
     engine = Engine(account)
     store = SQLiteSignInStore(store_path)
     mail = mailer if mailer is not None else Mailer()

@@ -66,17 +66,17 @@ _EXPORTS: dict[str, dict[str, dict[str, tuple[str, ...]]]] = {
             "ccroles.form_views": ("FormView", "role_form_view"),
         },
         "Access and passwords": {
-            "ccroles.access": (
+            "ccroles.access_values": (
                 "AssignPassword",
                 "Grant",
                 "Granted",
+                "LoginId",
                 "Revoked",
                 "SendNotification",
-                "grant_access",
-                "revoke_access",
-                "set_password",
             ),
-            "ccroles.access_csv": ("ImportReport", "import_access", "render_report"),
+            "ccroles.access": ("grant_access", "revoke_access", "set_password"),
+            "ccroles.access_csv": ("import_access",),
+            "ccroles.access_report": ("ImportReport", "render_report"),
             "ccroles.passwords": ("Password",),
         },
         "Signing in": {

@@ -3,17 +3,18 @@
 # command again (a test fails when this file is stale). Old names kept for
 # one release are left out, so type checkers point at the new ones.
 
-from ccroles.access import AssignPassword as AssignPassword
-from ccroles.access import Grant as Grant
-from ccroles.access import Granted as Granted
-from ccroles.access import Revoked as Revoked
-from ccroles.access import SendNotification as SendNotification
 from ccroles.access import grant_access as grant_access
 from ccroles.access import revoke_access as revoke_access
 from ccroles.access import set_password as set_password
-from ccroles.access_csv import ImportReport as ImportReport
 from ccroles.access_csv import import_access as import_access
-from ccroles.access_csv import render_report as render_report
+from ccroles.access_report import ImportReport as ImportReport
+from ccroles.access_report import render_report as render_report
+from ccroles.access_values import AssignPassword as AssignPassword
+from ccroles.access_values import Grant as Grant
+from ccroles.access_values import Granted as Granted
+from ccroles.access_values import LoginId as LoginId
+from ccroles.access_values import Revoked as Revoked
+from ccroles.access_values import SendNotification as SendNotification
 from ccroles.account_rules import AccountProblem as AccountProblem
 from ccroles.account_rules import AccountRules as AccountRules
 from ccroles.account_rules import account_problems as account_problems
@@ -174,6 +175,7 @@ __all__ = [
     "LinkUse",
     "Login",
     "LoginFacts",
+    "LoginId",
     "LoginState",
     "MemorySignInStore",
     "NoFormInEffectError",

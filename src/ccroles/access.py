@@ -1,12 +1,15 @@
 """Giving access: grants and revocation, and the notifications they send.
 
 Grants and revocations are functions from an :class:`~ccroles.accounts.Account`
-to a new account, so every check of building an account applies. A login gets
-a password one of two ways: the preferred :class:`SendNotification` (the
-customer sets it from the emailed link) or :class:`AssignPassword` (a
-:class:`~ccroles.passwords.Password`, of which only the salted scrypt hash is
-stored). The CSV import of :mod:`ccroles.access_csv` grants and revokes by
-the same rules.
+to a new account, so every check of building an account applies. A login (a
+:class:`~ccroles.access_values.LoginId`) gets a password one of two ways:
+the preferred :class:`~ccroles.access_values.SendNotification` (the customer
+sets it from the emailed link) or
+:class:`~ccroles.access_values.AssignPassword` (a
+:class:`~ccroles.passwords.Password`, of which only the salted scrypt hash
+is stored). :func:`check_grant` and :func:`apply_grant` are the two steps of a
+grant; the CSV import of :mod:`ccroles.access_csv` takes them row by row.
+The emails a grant sends are in :mod:`ccroles.access_emails`.
 
 >>> from ccroles.accounts import Account
 >>> from ccroles.customers import Customer
@@ -18,7 +21,7 @@ the same rules.
 ...     ),
 ... )
 >>> granted = grant_access(
-...     account, Grant("101", SendNotification(), role="Customer Center")
+...     account, Grant(LoginId("101"), SendNotification(), role="Customer Center")
 ... )
 >>> granted.account.customer("101").give_access
 True
@@ -28,21 +31,35 @@ True
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import secrets
-import string
-import urllib.parse
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from ccroles._deprecation import moved_names, warn_renamed
+from ccroles.access_emails import Notification, SetUpNotification
+from ccroles.access_values import (
+    AssignPassword,
+    Grant,
+    GrantChange,
+    GrantCheck,
+    Granted,
+    GrantFault,
+    LoginId,
+    Procedure,
+    Revoked,
+    SendNotification,
+    SeparateLogins,
+)
+from ccroles.account_rules import AccountRules
+from ccroles.accounts import Account
+from ccroles.customers import Customer
 from ccroles.exceptions import (
     CCRolesError,
     CustomerAccessOffError,
     InvalidEmailError,
-    InvalidFieldError,
     MissingNotificationSettingsError,
     MissingValueError,
     PasswordMismatchError,
@@ -58,304 +75,53 @@ from ccroles.passwords import (
     hash_password,
     password_problems,
 )
-from ccroles.wording import time_text
 
 if TYPE_CHECKING:
-    from ccroles.account_rules import AccountProblem, AccountRules
+    from ccroles.account_rules import AccountRules
     from ccroles.accounts import Account
     from ccroles.customers import Customer
-    from ccroles.notifications import NotificationSettings
     from ccroles.passwords import PasswordHash
 
 __all__ = [
-    "SET_UP_SUBJECT",
-    "SET_UP_TEMPLATE",
-    "AssignPassword",
-    "Grant",
-    "Granted",
-    "Notification",
-    "Procedure",
-    "Revoked",
-    "SendNotification",
-    "SeparateLogins",
-    "SetUpNotification",
+    "apply_grant",
+    "check_grant",
     "grant_access",
-    "link_url",
     "revoke_access",
+    "separate_logins",
     "set_password",
+    "without_access",
 ]
+
+# The emails and links moved to ccroles.access_emails; the values (imported
+# above for this module's own use) are in ccroles.access_values.
+__getattr__ = moved_names(
+    __name__,
+    {
+        "SET_UP_SUBJECT": "ccroles.access_emails",
+        "SET_UP_TEMPLATE": "ccroles.access_emails",
+        "link_url": "ccroles.access_emails",
+    },
+)
 
 _log = logging.getLogger(__name__)
 
 
-@attrs.frozen
-class SendNotification:
-    """The preferred procedure: email a link with which the customer sets a password."""
+# The order a grant's faults are reported in: the fields of a grant, then
+# the account rules' fields of the record it changes.
+_FIELD_ORDER: Final = (
+    "give_access",
+    "email",
+    "role",
+    "assigned_website",
+    "procedure",
+    "password",
+    "confirm",
+)
 
 
-@attrs.frozen
-class AssignPassword:
-    """The administrator sets the password (and tells the customer, never by email).
-
-    With *notify* (the administrator ticks Notify), the login still gets an
-    email: a :class:`SetUpNotification` saying the administrator set up its
-    access, without the password and without a link.
-
-    Attributes:
-        password: The password.
-        confirm: The same password again (Confirm Password).
-        notify: Whether to send the login a set-up notification.
-    """
-
-    password: Password
-    confirm: Password
-    notify: bool = attrs.field(default=False, kw_only=True)
-
-
-Procedure = SendNotification | AssignPassword
-"""How a login given access gets its password."""
-
-
-@attrs.frozen
-class Grant:
-    """Access to give one login: the customer's own or one of its contacts'.
-
-    Attributes:
-        customer: The customer's internal id.
-        procedure: How the login gets its password.
-        contact: The contact's id, or ``None`` for the customer-level login.
-        email: The login email; ``None`` keeps the record's email.
-        role: The role name; ``None`` keeps the record's role.
-        website: The customer's assigned website; ``None`` keeps it (the
-            model keeps one per customer, shared by its contacts).
-    """
-
-    customer: str
-    procedure: Procedure
-    contact: str | None = None
-    email: str | None = None
-    role: str | None = None
-    website: str | None = None
-
-
-def _addresses(
-    recipient: str, customer_id: str, settings: NotificationSettings
-) -> dict[str, str]:
-    """The placeholders every access email fills: who it is for, and where."""
-    return {
-        "customer_id": customer_id,
-        "login_email": recipient,
-        "administrator_email": settings.administrator_email,
-        "login_url": settings.login_url,
-    }
-
-
-_LOCAL_HOSTS: Final = frozenset({"localhost"})
-
-
-def _is_local(host: str) -> bool:
-    """Whether *host* is this machine: ``localhost`` or a loopback address."""
-    if host.casefold() in _LOCAL_HOSTS:
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def link_url(base: str, token: str) -> str:
-    """The link a token is sent as: *base* with the token as its ``token`` parameter.
-
-    Every link ccroles builds (the access notification's set-password
-    link, a reset link) is built here. *base* is the configured address of
-    the portal's page: an absolute ``https`` address, or ``http`` on this
-    machine only (``localhost``, ``127.0.0.1``, ``[::1]``), so a token is
-    never sent in clear over a network.
-
-    Raises:
-        InvalidFieldError: *base* is not such an address.
-
-    >>> link_url("https://shop.example/reset?lang=en", "t0k")
-    'https://shop.example/reset?lang=en&token=t0k'
-    >>> link_url("http://shop.example/reset", "t0k")
-    Traceback (most recent call last):
-    ...
-    ccroles.exceptions.InvalidFieldError: link base URL 'http://shop.example/reset' is refused; expected an absolute https address (http only for localhost, 127.0.0.1 or [::1])
-    """  # noqa: E501
-    try:
-        parts = urllib.parse.urlsplit(base)
-        host = parts.hostname or ""
-    except ValueError:  # an unclosed [ in the host
-        parts, host = urllib.parse.urlsplit(""), ""
-    secure = parts.scheme == "https" or (parts.scheme == "http" and _is_local(host))
-    if not (secure and host) or parts.fragment or not base.isprintable():
-        raise InvalidFieldError(
-            "link",
-            "base URL",
-            base,
-            expected="an absolute https address (http only for localhost, "
-            "127.0.0.1 or [::1])",
-        )
-    query = urllib.parse.urlencode({"token": token})
-    return f"{base}{'&' if parts.query else '' if base.endswith('?') else '?'}{query}"
-
-
-@attrs.frozen
-class Notification:
-    """An access notification email, ready for the portal's mailer.
-
-    It carries the login email, the administrator's email, the customer
-    center login address and a set-password link, never a password.
-
-    Attributes:
-        recipient: The login email it is sent to.
-        customer_id: The customer's entity id.
-        token: The set-password token the portal must accept until *expires*.
-        expires: When the set-password link stops working.
-        settings: The account's notification settings (templates, addresses).
-    """
-
-    recipient: str
-    customer_id: str
-    token: str = attrs.field(repr=False)
-    expires: datetime
-    settings: NotificationSettings = attrs.field(repr=False)
-
-    @property
-    def link(self) -> str:
-        """The set-password link (:func:`link_url` of the settings' address).
-
-        Raises:
-            InvalidFieldError: The settings' set-password address is not an
-                absolute ``https`` address (or ``http`` on localhost).
-        """
-        return link_url(self.settings.set_password_url, self.token)
-
-    def _values(self) -> dict[str, str]:
-        return {
-            **_addresses(self.recipient, self.customer_id, self.settings),
-            "set_password_link": self.link,
-            "link_expires": time_text(self.expires),
-        }
-
-    @property
-    def subject(self) -> str:
-        """The subject line, from the account's subject template."""
-        return string.Template(self.settings.subject).substitute(self._values())
-
-    @property
-    def body(self) -> str:
-        """The email body, from the account's template."""
-        return string.Template(self.settings.template).substitute(self._values())
-
-
-SET_UP_SUBJECT: Final = "Your customer center access"
-"""The subject of the email telling a login its access was set up for it."""
-
-SET_UP_TEMPLATE: Final = """\
-Hello,
-
-Your administrator has set up your access to our customer center.
-
-Log in at: $login_url
-Your login email: $login_email
-
-Your administrator will give you your password by other means: a password
-is never sent by email.
-
-Questions? Write to $administrator_email.
-"""
-"""The body of a :class:`SetUpNotification` (placeholders as for notifications)."""
-
-
-@attrs.frozen
-class SetUpNotification:
-    """An email saying the administrator set up the login's access (source 003, 9.3).
-
-    Sent when the administrator assigns the password and ticks Notify. It
-    carries the login email, the administrator's email and the customer
-    center login address: no password, and no link.
-
-    Attributes:
-        recipient: The login email it is sent to.
-        customer_id: The customer's entity id.
-        settings: The account's notification settings (the addresses).
-    """
-
-    recipient: str
-    customer_id: str
-    settings: NotificationSettings = attrs.field(repr=False)
-
-    @property
-    def subject(self) -> str:
-        """The subject line (:data:`SET_UP_SUBJECT`)."""
-        values = _addresses(self.recipient, self.customer_id, self.settings)
-        return string.Template(SET_UP_SUBJECT).substitute(values)
-
-    @property
-    def body(self) -> str:
-        """The email body (:data:`SET_UP_TEMPLATE`)."""
-        values = _addresses(self.recipient, self.customer_id, self.settings)
-        return string.Template(SET_UP_TEMPLATE).substitute(values)
-
-
-@attrs.frozen
-class Granted:
-    """The result of giving access.
-
-    Attributes:
-        account: The new account.
-        notification: The email to send, when the procedure asks for one.
-        set_up: The set-up email to send, for an assigned password with
-            Notify ticked.
-    """
-
-    account: Account
-    notification: Notification | None
-    set_up: SetUpNotification | None = None
-
-
-@attrs.frozen
-class SeparateLogins:
-    """A notice: the revoked customer also has vendor, partner or employee logins.
-
-    Attributes:
-        customer_id: The customer's entity id.
-        kinds: The other logins it has (``"vendor"``, ``"partner"``, ...).
-    """
-
-    customer_id: str
-    kinds: tuple[str, ...]
-
-    def __str__(self) -> str:
-        """Say what the administrator must still do."""
-        kinds = [f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}" for kind in self.kinds]
-        return (
-            f"customer {self.customer_id!r} is also {' and '.join(kinds)}: those "
-            "logins are separate; revoke their access and inactivate the "
-            f"{' and '.join(self.kinds)} records too"
-        )
-
-
-@attrs.frozen
-class Revoked:
-    """The result of revoking access.
-
-    Attributes:
-        account: The new account.
-        notice: What else to revoke by hand, when the customer has other logins.
-    """
-
-    account: Account
-    notice: SeparateLogins | None
-
-
-# The shared checks of a grant, for grant_access and each CSV row. A fault is
-# the field it concerns (a CSV column for the import) and the error.
-_Fault = tuple[str, CCRolesError]
-
-
-def _email_faults(login: Login, given: str | None) -> tuple[list[_Fault], str | None]:
+def _email_faults(
+    login: Login, given: str | None
+) -> tuple[list[GrantFault], str | None]:
     """Check the email a grant ends with: *given*, else the record's.
 
     Whether another login has it is an account rule: the new account's
@@ -368,40 +134,44 @@ def _email_faults(login: Login, given: str | None) -> tuple[list[_Fault], str | 
             try:
                 check_email(given, owner=login.label)
             except InvalidEmailError as error:
-                return [("email", error)], None
+                return [GrantFault("email", error)], None
     if login.email is None:
-        return [("email", MissingValueError("email", owner=login.label))], None
+        missing = MissingValueError("email", owner=login.label)
+        return [GrantFault("email", missing)], None
     return [], login.email
 
 
 def _role_faults(
     account: Account, login: Login, given: str | None
-) -> tuple[list[_Fault], str | None]:
+) -> tuple[list[GrantFault], str | None]:
     """Check the role a grant ends with: *given*, else the record's."""
     role = given if given is not None else login.role
     if role is None:
-        return [("role", MissingValueError("role", owner=login.label))], None
+        return [GrantFault("role", MissingValueError("role", owner=login.label))], None
     try:
         account.role(role)
     except CCRolesError as error:
-        return [("role", error)], None
+        return [GrantFault("role", error)], None
     return [], role
 
 
 def _procedure_faults(
     account: Account, login: Login, procedure: Procedure, email: str | None
-) -> list[_Fault]:
+) -> list[GrantFault]:
     """Check an assigned password, or that notifications can be sent."""
     needs_settings = isinstance(procedure, SendNotification) or procedure.notify
     if needs_settings and account.notification is None:
-        return [("procedure", MissingNotificationSettingsError(login.label))]
+        return [GrantFault("procedure", MissingNotificationSettingsError(login.label))]
     if isinstance(procedure, SendNotification):
         return []
     problems = _login_password_problems(
         login, email, procedure.password, procedure.confirm
     )
     return [
-        ("password" if isinstance(problem, WeakPasswordError) else "confirm", problem)
+        GrantFault(
+            "password" if isinstance(problem, WeakPasswordError) else "confirm",
+            problem,
+        )
         for problem in problems
     ]
 
@@ -420,66 +190,91 @@ def _login_password_problems(
     )
 
 
-# The order a grant's faults are reported in: the fields of a grant, then
-# the account rules' fields of the record it changes.
-_FIELD_ORDER: Final = (
-    "give_access",
-    "email",
-    "role",
-    "assigned_website",
-    "procedure",
-    "password",
-    "confirm",
-)
+def check_grant(
+    account: Account, grant: Grant, *, rules: AccountRules | None = None
+) -> GrantCheck:
+    """Check *grant*: every fault, or the email and role the login ends with.
 
+    The checks are those :func:`grant_access` makes: Customer Access on, an
+    email and a role (the grant's, else the record's), the procedure (an
+    assigned password strong enough, or notification settings to send
+    with), and the account rules for the changed record (an email another
+    login has, a website the account lacks). The account does not change.
 
-def _check_grant(  # noqa: PLR0913 (the grant, and what it is checked against)
-    account: Account,
-    rules: AccountRules,
-    position: int,
-    login: Login,
-    grant: Grant,
-    *,
-    check_procedure: bool = True,
-    keep: bool = False,
-) -> tuple[list[_Fault], tuple[str, str] | None]:
-    """Check *grant* for *login*: its faults, or the email and role it ends with.
+    Args:
+        account: The account.
+        grant: The grant to check.
+        rules: The account rules to check the changed record against, and
+            that hold the login's record; by default a copy of the
+            account's. When the grant is allowed they end holding the
+            changed record, as the account after the grant would (a bulk
+            import checks the rows below against it); otherwise they end as
+            they were.
 
-    The changed record is tried against the account *rules* (an email
-    another login has, a website the account lacks) in place of the customer
-    at *position*. The rules do not change, unless *keep* is true and the
-    grant has no fault: then they hold the changed record.
+    Returns:
+        The check: its faults in the order of the fields, or the email and
+        role the grant ends with.
+
+    Raises:
+        UnknownReferenceError: No such customer or contact.
     """
-    faults: list[_Fault] = []
+    rules = account.rules() if rules is None else rules
+    login = _login(account, rules, grant.login)
+    position = rules.positions[login.internal_id]
+    faults: list[GrantFault] = []
     if not account.customer_access:
-        faults.append(("give_access", CustomerAccessOffError(login.label)))
+        faults.append(GrantFault("give_access", CustomerAccessOffError(login.label)))
     email_faults, email = _email_faults(login, grant.email)
     role_faults, role = _role_faults(account, login, grant.role)
     faults += email_faults + role_faults
-    if check_procedure:
-        faults += _procedure_faults(account, login, grant.procedure, email)
-    if email is None:
-        return faults, None
-    kept = keep and not faults and role is not None
+    faults += _procedure_faults(account, login, grant.procedure, email)
+    tried = None
     start = len(rules.problems)
-    changed = login.customer
-    if _same_keys(login, email, grant):
-        found: list[AccountProblem] = []  # nothing the rules check changes
-        kept = False
-    else:
-        changed = _with_access(login, email, role or login.role, grant, None)
-        if kept:
-            found = rules.replace_customer(position, login.customer, changed)
-        else:
-            found = rules.try_customer(position, login.customer, changed)
-    faults += [(str(problem.path[-1]), problem.error) for problem in found]
-    if faults or role is None:
-        if kept:  # refused after all: as try_customer leaves them
-            rules.replace_customer(position, changed, login.customer)
+    if email is not None and not _same_keys(login, email, grant):
+        tried = _with_access(login, email, role or login.role, grant, None)
+        found = rules.replace_customer(position, login.customer, tried)
+        faults += [GrantFault(str(p.path[-1]), p.error) for p in found]
+    if faults or email is None or role is None:
+        if tried is not None:  # refused: the rules give the record back
+            rules.replace_customer(position, tried, login.customer)
             del rules.problems[start:]
-        faults.sort(key=lambda fault: _FIELD_ORDER.index(fault[0]))
-        return faults, None
-    return faults, (email, role)
+        faults.sort(key=lambda fault: _FIELD_ORDER.index(fault.field))
+        return GrantCheck(grant, login, position, tuple(faults), None, None, tried)
+    return GrantCheck(grant, login, position, (), email, role, tried)
+
+
+def apply_grant(
+    account: Account,
+    check: GrantCheck,
+    *,
+    scrypt: ScryptParams = DEFAULT_SCRYPT,
+    now: datetime | None = None,
+) -> GrantChange:
+    """The change an allowed grant makes: the login's record, and the emails.
+
+    Args:
+        account: The account the grant was checked against.
+        check: The grant's check (:func:`check_grant`).
+        scrypt: The cost of hashing an assigned password.
+        now: The time the set-password link's validity starts (default: now).
+
+    Returns:
+        The login's customer record with access given and, for
+        :class:`~ccroles.access_values.SendNotification`, the email to send; for
+        :class:`~ccroles.access_values.AssignPassword` with *notify*, the set-up email.
+
+    Raises:
+        CCRolesError: The check found a fault: the first one's error.
+    """
+    email, role = check.email, check.role
+    if email is None or role is None:
+        raise check.faults[0].error
+    procedure = check.grant.procedure
+    stored = _stored(procedure, scrypt)
+    customer = _with_access(check.login, email, role, check.grant, stored)
+    notification = _notification(account, procedure, email, customer.customer_id, now)
+    set_up = _set_up(account, procedure, email, customer.customer_id)
+    return GrantChange(customer, notification, set_up)
 
 
 def _same_keys(login: Login, email: str, grant: Grant) -> bool:
@@ -555,8 +350,12 @@ def _with_access(
     )
 
 
-def _without_access(login: Login) -> Customer:
-    """The login's customer record with access revoked and its hash forgotten."""
+def without_access(login: Login) -> Customer:
+    """The login's customer record with access revoked and its hash forgotten.
+
+    The login keeps its email and role. :func:`revoke_access` makes this
+    change; a bulk import makes it for each revoking row.
+    """
     return _updated(
         login,
         email=login.email,
@@ -566,8 +365,25 @@ def _without_access(login: Login) -> Customer:
     )
 
 
-def _login(account: Account, internal_id: str, contact_id: str | None) -> Login:
-    customer = account.customer(internal_id)
+def separate_logins(login: Login) -> SeparateLogins | None:
+    """The notice a revocation of *login* gives, or ``None``.
+
+    Revoking a customer-level login whose customer is also a vendor,
+    partner or employee leaves those logins: they must be revoked on their
+    own records.
+    """
+    kinds = login.customer.other_logins
+    if login.contact is not None or not kinds:
+        return None
+    return SeparateLogins(login.customer.customer_id, kinds)
+
+
+def _login(account: Account, rules: AccountRules, login_id: LoginId) -> Login:
+    """The login *login_id* names, its customer as *rules* hold it."""
+    customer = rules.customers.get(login_id.customer)
+    if customer is None:  # an id to normalize, or no customer's (it raises)
+        customer = rules.customers[account.customer(login_id.customer).internal_id]
+    contact_id = login_id.contact
     if contact_id is None:
         return Login(customer)
     for contact in customer.contacts:
@@ -635,8 +451,10 @@ def grant_access(
         now: The time the set-password link's validity starts (default: now).
 
     Returns:
-        The new account and, for :class:`SendNotification`, the email to
-        send; for :class:`AssignPassword` with *notify*, the set-up email.
+        The new account and, for
+        :class:`~ccroles.access_values.SendNotification`, the email to send;
+        for :class:`~ccroles.access_values.AssignPassword` with *notify*, the
+        set-up email.
 
     Raises:
         UnknownReferenceError: No such customer, contact or website.
@@ -650,39 +468,31 @@ def grant_access(
         MissingNotificationSettingsError: A notification is asked for and the
             account has no notification settings.
     """
-    login = _login(account, grant.customer, grant.contact)
-    rules = account.rules()
-    position = rules.positions[login.internal_id]
-    faults, resolved = _check_grant(account, rules, position, login, grant)
-    if resolved is None:
-        raise faults[0][1]
-    email, role = resolved
-    customer = _with_access(login, email, role, grant, _stored(grant.procedure, scrypt))
-    new_account = account.with_customer(customer)
-    notification = _notification(
-        account, grant.procedure, email, customer.customer_id, now
+    check = check_grant(account, grant)
+    change = apply_grant(account, check, scrypt=scrypt, now=now)
+    _log.info("gave %s access with role %r", check.login.label, check.role)
+    return Granted(
+        account.with_customer(change.customer), change.notification, change.set_up
     )
-    set_up = _set_up(account, grant.procedure, email, customer.customer_id)
-    _log.info("gave %s access with role %r", login.label, role)
-    return Granted(new_account, notification, set_up)
 
 
 def set_password(
     account: Account,
-    email: str,
+    login: LoginId | str,
     password: Password,
     confirm: Password,
     *,
     scrypt: ScryptParams = DEFAULT_SCRYPT,
 ) -> Account:
-    """Set the password of the login *email*, under the same rules as a grant.
+    """Set the password of *login*, under the same rules as a grant.
 
     This is what a set-password or reset link does once the link is accepted
-    (see :class:`ccroles.signin.SignIn`); access itself is left as it is.
+    (see :class:`ccroles.signin.SignIn`, which finds the login by its email:
+    ``LoginId.of(account.login(email))``); access itself is left as it is.
 
     Args:
         account: The account.
-        email: The login email (any case).
+        login: The login. A login email, the old form, is deprecated.
         password: The new password.
         confirm: The same password again.
         scrypt: The cost of hashing it.
@@ -691,37 +501,48 @@ def set_password(
         The new account, with the login's new password hash.
 
     Raises:
-        UnknownLoginError: No login has that email.
+        UnknownReferenceError: No such customer or contact.
+        UnknownLoginError: No login has that email (the old form).
+        MissingValueError: The login has no email.
         WeakPasswordError: The password is too short or easy to guess.
         PasswordMismatchError: Password and Confirm Password differ.
     """
-    login = account.login(email)
-    problems = _login_password_problems(login, login.email, password, confirm)
+    if isinstance(login, str):
+        warn_renamed(
+            "set_password(account, email, ...)",
+            "set_password(account, LoginId.of(account.login(email)), ...)",
+        )
+        login = LoginId.of(account.login(login))
+    found = _login(account, account.rules(), login)
+    if found.email is None:
+        raise MissingValueError("email", owner=found.label)
+    problems = _login_password_problems(found, found.email, password, confirm)
     if problems:
         raise problems[0]
     customer = _updated(
-        login,
-        email=login.email,
-        role=login.role,
-        give_access=login.give_access,
+        found,
+        email=found.email,
+        role=found.role,
+        give_access=found.give_access,
         password_hash=hash_password(password, scrypt),
     )
-    _log.info("set the password of %s", login.label)
+    _log.info("set the password of %s", found.label)
     return account.with_customer(customer)
 
 
 def revoke_access(
-    account: Account, customer: str, *, contact: str | None = None
+    account: Account, login: LoginId | str, *, contact: str | None = None
 ) -> Revoked:
-    """Revoke a customer's or contact's access; return the new account.
+    """Revoke a login's access; return the new account.
 
     The login keeps its email and role; its password hash is forgotten, so
     access given again needs a new password.
 
     Args:
         account: The account.
-        customer: The customer's internal id.
-        contact: The contact's id, or ``None`` for the customer-level login.
+        login: The login. A customer's internal id (with *contact*, the
+            contact's id), the old form, is deprecated.
+        contact: Only with the old form.
 
     Returns:
         The new account and, when the customer is also a vendor, partner or
@@ -731,15 +552,17 @@ def revoke_access(
     Raises:
         UnknownReferenceError: No such customer or contact.
     """
-    login = _login(account, customer, contact)
-    new_account = account.with_customer(_without_access(login))
-    notice = _separate_logins(login)
-    _log.info("revoked access of %s", login.label)
+    if isinstance(login, str):
+        warn_renamed(
+            "revoke_access(account, customer, contact=...)",
+            "revoke_access(account, LoginId(customer, contact=...))",
+        )
+        login = LoginId(login, contact=contact)
+    elif contact is not None:
+        message = "revoke_access names the contact in its LoginId, not as contact="
+        raise TypeError(message)
+    found = _login(account, account.rules(), login)
+    new_account = account.with_customer(without_access(found))
+    notice = separate_logins(found)
+    _log.info("revoked access of %s", found.label)
     return Revoked(new_account, notice)
-
-
-def _separate_logins(login: Login) -> SeparateLogins | None:
-    kinds = login.customer.other_logins
-    if login.contact is not None or not kinds:
-        return None
-    return SeparateLogins(login.customer.customer_id, kinds)

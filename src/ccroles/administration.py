@@ -44,6 +44,7 @@ import attrs
 
 from ccroles.access import grant_access, revoke_access, set_password
 from ccroles.access_csv import import_access
+from ccroles.access_values import LoginId
 from ccroles.audit import AuditEvent, AuditKind, AuditOutcome
 from ccroles.exceptions import NotPermittedError
 from ccroles.names import check_email, email_key, fold
@@ -53,8 +54,8 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
     from datetime import datetime
 
-    from ccroles.access import Grant, Granted, Revoked
-    from ccroles.access_csv import ImportReport
+    from ccroles.access_report import ImportReport
+    from ccroles.access_values import Grant, Granted, Revoked
     from ccroles.accounts import Account
     from ccroles.passwords import Password
     from ccroles.policy import Preview
@@ -237,7 +238,7 @@ class Administration:
         now: datetime | None = None,
     ) -> Granted:
         """:func:`~ccroles.access.grant_access`, when the actor may."""
-        login = _email(account, grant.customer, grant.contact, grant.email)
+        login = _email(account, grant.login.customer, grant.login.contact, grant.email)
         self._check(Act.GRANT, login)
         granted = grant_access(account, grant, scrypt=scrypt, now=now)
         self._record(Act.GRANT, login)
@@ -249,7 +250,7 @@ class Administration:
         """:func:`~ccroles.access.revoke_access`, when the actor may."""
         login = _email(account, customer, contact, None)
         self._check(Act.REVOKE, login)
-        revoked = revoke_access(account, customer, contact=contact)
+        revoked = revoke_access(account, LoginId(customer, contact=contact))
         self._record(Act.REVOKE, login)
         return revoked
 
@@ -265,7 +266,8 @@ class Administration:
         """:func:`~ccroles.access.set_password`, when the actor may."""
         login = email_key(check_email(email))
         self._check(Act.SET_PASSWORD, login)
-        changed = set_password(account, email, password, confirm, scrypt=scrypt)
+        found = LoginId.of(account.login(email))
+        changed = set_password(account, found, password, confirm, scrypt=scrypt)
         self._record(Act.SET_PASSWORD, login)
         return changed
 

@@ -82,7 +82,7 @@ from ccroles.signin_store import LoginState
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from ccroles.access import Notification
+    from ccroles.access_emails import Notification
     from ccroles.accounts import Account
     from ccroles.passwords import PasswordHash
     from ccroles.policy import Engine

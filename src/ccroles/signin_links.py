@@ -38,7 +38,9 @@ from ccroles._signin_common import (
     shown,
     utc_now,
 )
-from ccroles.access import link_url, set_password
+from ccroles.access import set_password
+from ccroles.access_emails import link_url
+from ccroles.access_values import LoginId
 from ccroles.audit import AuditKind, AuditOutcome
 from ccroles.decisions import Decision, Reason, ReasonCode, SignInQuestion
 from ccroles.exceptions import InvalidFieldError
@@ -51,7 +53,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable
     from datetime import datetime, timedelta
 
-    from ccroles.access import Notification
+    from ccroles.access_emails import Notification
     from ccroles.accounts import Account
     from ccroles.passwords import Password
     from ccroles.policy import Engine
@@ -121,7 +123,7 @@ class Link:
     expires: datetime
 
     def url(self, base: str) -> str:
-        """The link: *base* with the token (:func:`~ccroles.access.link_url`).
+        """The link: *base* with the token (:func:`~ccroles.access_emails.link_url`).
 
         Raises:
             InvalidFieldError: *base* is not an absolute ``https`` address
@@ -294,8 +296,10 @@ class SignInLinks:
         question = SignInQuestion()
         use = self.store.peek_link(digest, now)
         if use.status is LinkStatus.ACCEPTED and use.email is not None:
+            account = self.engine.account
+            login = LoginId.of(account.login(use.email))
             account = set_password(
-                self.engine.account, use.email, password, confirm, scrypt=self.scrypt
+                account, login, password, confirm, scrypt=self.scrypt
             )
             use = self.store.use_link(
                 digest,

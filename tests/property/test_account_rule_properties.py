@@ -29,6 +29,7 @@ from ccroles import (
     FileFormat,
     Grant,
     Level,
+    LoginId,
     Role,
     SendNotification,
     grant_access,
@@ -209,7 +210,7 @@ def test_a_grant_keeps_every_login_within_its_root(
     customer = data.draw(st.sampled_from(account.customers))
     role = data.draw(st.sampled_from([*names_of(list(account.custom_roles)), "Nobody"]))
     grant = Grant(
-        customer.internal_id,
+        LoginId(customer.internal_id),
         SendNotification(),
         email=f"new-{customer.customer_id.encode().hex()}@x.example",
         role=role,

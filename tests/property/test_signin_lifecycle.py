@@ -38,7 +38,8 @@ from ccroles import (
     grant_access,
     revoke_access,
 )
-from ccroles.access import AssignPassword, Grant, SendNotification, set_password
+from ccroles.access import set_password
+from ccroles.access_values import AssignPassword, Grant, LoginId, SendNotification
 from ccroles.passwords import hash_password
 from ccroles.signin_store import LoginState
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, SETTINGS
@@ -233,15 +234,16 @@ class SignInLifecycle(RuleBasedStateMachine):
     def administrator_sets_a_password(self) -> None:
         """The administrator sets a new password."""
         text = self.fresh()
+        login = LoginId.of(self.account.login(EMAIL))
         self.account = set_password(
-            self.account, EMAIL, Password(text), Password(text), scrypt=CHEAP_SCRYPT
+            self.account, login, Password(text), Password(text), scrypt=CHEAP_SCRYPT
         )
         self.model.new_password(text)
 
     @rule()
     def revoke(self) -> None:
         """Access is revoked; the password is forgotten."""
-        self.account = revoke_access(self.account, "101").account
+        self.account = revoke_access(self.account, LoginId("101")).account
         self.model.access = False
         if self.model.password is not None:
             self.model.new_password(None)
@@ -250,7 +252,7 @@ class SignInLifecycle(RuleBasedStateMachine):
     def grant_by_notification(self) -> None:
         """Access given (again) by a notification, whose link is registered."""
         granted = grant_access(
-            self.account, Grant("101", SendNotification()), now=self.model.now
+            self.account, Grant(LoginId("101"), SendNotification()), now=self.model.now
         )
         if not self.model.access and self.model.password is not None:
             self.model.new_password(None)  # given again: no password kept
@@ -269,7 +271,7 @@ class SignInLifecycle(RuleBasedStateMachine):
         """Access given (again) with a password the administrator assigns."""
         text = self.fresh()
         procedure = AssignPassword(Password(text), Password(text))
-        grant = Grant("101", procedure)
+        grant = Grant(LoginId("101"), procedure)
         self.account = grant_access(self.account, grant, scrypt=CHEAP_SCRYPT).account
         self.model.access = True
         self.model.new_password(text)

@@ -21,8 +21,8 @@ if TYPE_CHECKING:
     import argparse
     from collections.abc import Sequence
 
-    from ccroles.access import Notification, SetUpNotification
-    from ccroles.access_csv import ImportReport
+    from ccroles.access_emails import Notification, SetUpNotification
+    from ccroles.access_report import ImportReport
     from ccroles.accounts import Account
 
 __all__ = ["add_import_access"]
@@ -81,7 +81,8 @@ def _check_destinations(args: argparse.Namespace) -> str | None:
 
 def _import_access(args: argparse.Namespace) -> int:
     """Import the CSV; print the report; save and deliver what it made if asked."""
-    from ccroles.access_csv import import_access, render_report  # noqa: PLC0415 (_LAZY)
+    from ccroles.access_csv import import_access  # noqa: PLC0415 (see _LAZY)
+    from ccroles.access_report import render_report  # noqa: PLC0415 (see _LAZY)
 
     problem = _check_destinations(args)
     if problem is not None:
@@ -118,7 +119,7 @@ def _dry_run_hint(args: argparse.Namespace) -> str:
 
 def _deliver(args: argparse.Namespace, report: ImportReport, account: Account) -> int:
     """Save the new account, register the links, write the emails: in order."""
-    from ccroles.access_csv import render_report  # noqa: PLC0415 (see _LAZY)
+    from ccroles.access_report import render_report  # noqa: PLC0415 (see _LAZY)
     from ccroles.writing import dump_account  # noqa: PLC0415 (see _LAZY)
 
     output: str | None = args.output
