@@ -12,8 +12,6 @@ import inspect
 import pkgutil
 from collections.abc import Callable, Iterator
 
-import pytest
-
 import ccroles
 
 MODULES = sorted(
@@ -46,14 +44,6 @@ VAGUE = {"ok", "result", "data", "flag"}
 # Words for a person that are not explain…, each with its reason.
 NOT_EXPLAIN = {
     "customer_message": "the customer's words, named for whom they are for",
-}
-
-# Names still off, each with the name the vocabulary wants: they belong to
-# modules renamed elsewhere in issue 27. An entry that is no longer off fails
-# the last test below, so each is removed as its module is renamed.
-PENDING = {
-    "ccroles.access_csv.ImportReport.ok": "a name saying what it holds",
-    "ccroles.administration.Actor.may": "allows…",
 }
 
 
@@ -172,8 +162,7 @@ def _violations() -> dict[str, str]:
 
 def test_public_names_follow_the_vocabulary() -> None:
     """Questions are allows…, answers decide…, words explain…, truth allowed."""
-    off = {name: why for name, why in _violations().items() if name not in PENDING}
-    assert off == {}
+    assert _violations() == {}
 
 
 def test_no_public_name_is_an_alias() -> None:
@@ -205,9 +194,3 @@ def test_methods_are_not_bound_twice() -> None:
         ):
             aliases.append(qualified)
     assert aliases == []
-
-
-@pytest.mark.parametrize("qualified", sorted(PENDING))
-def test_each_pending_name_is_still_off(qualified: str) -> None:
-    """A name fixed on its branch leaves PENDING (the list cannot go stale)."""
-    assert qualified in _violations()

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
+from ccroles._deprecation import warn_renamed
 from ccroles.access import grant_access, revoke_access, set_password
 from ccroles.access_csv import import_access
 from ccroles.access_values import LoginId
@@ -149,17 +150,23 @@ class Actor:
         """Whether the role is the Administrator role."""
         return fold(self.role) == fold(ADMINISTRATOR_ROLE)
 
-    def may(self, act: Act) -> bool:
+    def allows(self, act: Act) -> bool:
         """Whether the actor's role holds what *act* needs.
 
-        >>> Actor("a@x.example", "Importer", {AdminPermission.IMPORT_CSV_FILE}).may(
-        ...     Act.BULK_IMPORT)
-        True
+        >>> csv_only = {AdminPermission.IMPORT_CSV_FILE}
+        >>> importer = Actor("a@x.example", "Importer", csv_only)
+        >>> importer.allows(Act.BULK_IMPORT), importer.allows(Act.UNLOCK)
+        (True, False)
         """
         needed = REQUIRED[act]
         if self.is_administrator:
             return True
         return needed is not None and needed in self.permissions
+
+    def may(self, act: Act) -> bool:
+        """Deprecated: use :meth:`allows` (the same question)."""
+        warn_renamed("Actor.may", "Actor.allows")
+        return self.allows(act)
 
 
 def _refusal(actor: Actor, act: Act) -> NotPermittedError:
@@ -194,7 +201,7 @@ class Administration:
 
     def _check(self, act: Act, login: str | None) -> None:
         """Refuse *act* unless the actor may do it; a refusal is recorded."""
-        if self.actor is None or self.actor.may(act):
+        if self.actor is None or self.actor.allows(act):
             return
         self._record(act, login, AuditOutcome.DENIED, ("not_permitted",))
         raise _refusal(self.actor, act)
