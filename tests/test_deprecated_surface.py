@@ -75,4 +75,4 @@ def test_unknown_names_still_raise_attribute_error() -> None:
         with pytest.raises(AttributeError, match="has no attribute 'nope'"):
             importlib.import_module(module).nope  # noqa: B018
     with pytest.raises(AttributeError):
-        ccroles.nope  # type: ignore[attr-defined]  # noqa: B018
+        ccroles.nope  # noqa: B018

@@ -14,9 +14,7 @@ import pytest
 
 import ccroles
 from ccroles import exceptions
-from ccroles._exports import EXPORTS, MODULE_OF, STUB, stub_text
-
-_INIT = Path(ccroles.__file__ or "").with_name("__init__.py")
+from ccroles._exports import EXPORTS, INIT, MODULE_OF, block_text, with_block
 
 MODULES = sorted(
     name
@@ -78,34 +76,40 @@ def test_package_names_come_from_the_one_table() -> None:
     assert len(set(listed)) == len(listed)
 
 
-def test_the_type_stub_is_generated_from_the_table() -> None:
-    """__init__.pyi is stale when it differs from `python -m ccroles._exports`."""
-    assert STUB.read_text(encoding="utf-8") == stub_text()
+def test_the_type_checking_imports_are_generated_from_the_table() -> None:
+    """The block is stale when it differs from `python -m ccroles._exports`."""
+    text = INIT.read_text(encoding="utf-8")
+    assert with_block(text) == text
+    assert block_text() in text
 
 
-def test_the_stub_command_writes_the_stub(tmp_path: Path) -> None:
+def test_the_command_writes_the_file_with_the_block(tmp_path: Path) -> None:
     """`python -m ccroles._exports PATH` writes what the freshness test expects."""
-    written = tmp_path / "__init__.pyi"
+    written = tmp_path / "__init__.py"
     subprocess.run(  # noqa: S603 (our own interpreter, fixed arguments)
         [sys.executable, "-m", "ccroles._exports", str(written)], check=True
     )
-    assert written.read_text(encoding="utf-8") == stub_text()
+    assert written.read_text(encoding="utf-8") == INIT.read_text(encoding="utf-8")
 
 
-def test_the_type_stub_imports_each_name_from_its_module() -> None:
-    """Type checkers see every top-level name, from the module that defines it."""
-    tree = ast.parse(STUB.read_text(encoding="utf-8"))
+def test_a_file_without_the_markers_is_refused() -> None:
+    """The block is only ever written between its two marker lines."""
+    with pytest.raises(ValueError, match="marker lines are missing"):
+        with_block("TYPE_CHECKING = False\n")
+
+
+def test_type_checkers_see_each_name_from_its_module() -> None:
+    """The type-checking block imports every top-level name from its module."""
+    tree = ast.parse(INIT.read_text(encoding="utf-8"))
+    (block,) = [node for node in tree.body if isinstance(node, ast.If)]
     imported = {
         alias.name: node.module
-        for node in tree.body
+        for node in block.body
         if isinstance(node, ast.ImportFrom)
         for alias in node.names
         if alias.asname == alias.name
     }
     assert imported == MODULE_OF
-    assert not any(
-        isinstance(node, ast.If) for node in ast.parse(_INIT.read_text()).body
-    )
 
 
 @pytest.mark.parametrize("attr", ccroles.__all__)
@@ -173,7 +177,7 @@ def test_package_names_are_listed_by_dir_and_unknown_ones_refused() -> None:
     assert set(ccroles.__all__) <= set(dir(ccroles))
     assert "__getattr__" in dir(ccroles)
     with pytest.raises(AttributeError, match="no attribute 'text_table'"):
-        ccroles.text_table  # type: ignore[attr-defined]  # noqa: B018
+        ccroles.text_table  # noqa: B018
 
 
 def test_package_all_is_curated() -> None:
