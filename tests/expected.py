@@ -13,7 +13,7 @@ COLUMNS = {
 
 
 def source_matrix() -> dict[tuple[str, str], bool]:
-    """The source's feature matrix: (feature, role name) to Yes/No."""
+    """The written-out feature matrix: (feature, role name) to Yes/No."""
     lines = (DATA / "feature_matrix.md").read_text(encoding="utf-8").splitlines()
     rows = [
         [cell.strip() for cell in line.strip("|").split("|")]
@@ -30,7 +30,7 @@ def source_matrix() -> dict[tuple[str, str], bool]:
 
 
 def source_feature_order() -> list[tuple[str, bool]]:
-    """The features in the source's order, with whether each is a child row."""
+    """The features in the written-out order, with whether each is a child row."""
     lines = (DATA / "feature_matrix.md").read_text(encoding="utf-8").splitlines()
     names = [
         line.strip("|").split("|")[0].strip() for line in lines if line.startswith("|")

@@ -69,7 +69,7 @@ def expected_features(role: Role) -> list[str]:
 
 
 def base_role(feature: str) -> Role:
-    """The first built-in role that has *feature* in the source's matrix."""
+    """The first built-in role that has *feature* in the written-out matrix."""
     return next(r for r in BUILTIN_ROLES if MATRIX[feature, r.name])
 
 

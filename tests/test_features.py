@@ -41,7 +41,7 @@ def test_all_66_cells_match_the_written_out_matrix() -> None:
 
 
 def test_features_follow_the_written_out_order_and_nesting() -> None:
-    """22 features, in the source's order; children are the indented rows."""
+    """22 features, in the written-out order; children are the indented rows."""
     assert [(f.name, f.parent is not None) for f in FEATURES.values()] == (
         source_feature_order()
     )

@@ -228,7 +228,7 @@ REFUSED = [
 
 @pytest.mark.parametrize(("role", "form"), ALLOWED)
 def test_allowed_markings(role: Role, form: TransactionForm) -> None:
-    """DOMAIN §8: these forms may be preferred for these roles."""
+    """These forms may be preferred for these roles."""
     preferences = FormPreferences().with_role_form(role, form)
     assert preferences.form_in_effect(role, form.record_type) == form
     assert allows_preferred_form(role, form)
@@ -238,7 +238,7 @@ def test_allowed_markings(role: Role, form: TransactionForm) -> None:
 def test_refused_markings(
     role: Role, form: TransactionForm, error: type[FormNotAllowedError]
 ) -> None:
-    """DOMAIN §8: each refused marking raises its own error, with the facts."""
+    """Each refused marking raises its own error, with the facts."""
     with pytest.raises(error) as caught:
         FormPreferences().with_role_form(role, form)
     assert (caught.value.form, caught.value.role, caught.value.center_type) == (
@@ -504,7 +504,7 @@ PREFERENCES = (
 def test_a_saved_order_stores_the_form_in_effect(
     origin: Origin, role: Role, expected: TransactionForm
 ) -> None:
-    """DOMAIN §8: the preferred form, or the website's Sales Order Type."""
+    """The preferred form, or the website's Sales Order Type."""
     order = PREFERENCES.save_sales_order("101", origin, role=role)
     assert order == SavedOrder("101", origin, expected)
     assert order.record_type is SO
@@ -540,7 +540,7 @@ def test_a_saved_order_stores_the_form_in_effect(
 def test_an_online_form_is_never_stored(
     preferences: FormPreferences, origin: Origin, role: Role, expected: TransactionForm
 ) -> None:
-    """DOMAIN §8: an online preferred form gives way to the next non-online one."""
+    """An online preferred form gives way to the next non-online one."""
     assert preferences.save_sales_order("101", origin, role=role).form == expected
 
 
@@ -591,7 +591,7 @@ def test_a_saved_order_holds_a_sales_order_form() -> None:
 
 
 def test_a_saved_order_keeps_its_form_when_preferences_change() -> None:
-    """DOMAIN §8: later preference changes do not change saved orders."""
+    """Later preference changes do not change saved orders."""
     order = PREFERENCES.save_sales_order(
         "101", Origin.customer_center(), role=CUSTOMER_CENTER
     )

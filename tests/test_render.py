@@ -60,8 +60,8 @@ def test_csv_matrix_has_one_row_per_feature() -> None:
     assert len(rows) == 23
 
 
-def test_markdown_matrix_reproduces_the_source_rows() -> None:
-    """Markdown: the source's rows, children marked with a dash."""
+def test_markdown_matrix_reproduces_the_written_out_rows() -> None:
+    """Markdown: the written-out rows, children marked with a dash."""
     lines = render_matrix(feature_matrix(), OutputFormat.MARKDOWN).splitlines()
     assert lines[0].split(" | ") == [
         "| feature",
@@ -133,15 +133,15 @@ MATRIX_ROWS = [
 ]
 
 
-def test_rst_matrix_is_a_list_table_of_the_source_rows() -> None:
-    """reST: a list table that docutils parses, cell for cell the source's."""
+def test_rst_matrix_is_a_list_table_of_the_written_out_rows() -> None:
+    """reST: a list table that docutils parses, cell for cell the written-out matrix."""
     (table,) = rst_tables(render_matrix(feature_matrix(), OutputFormat.RST))
     assert table[0] == ["feature", *(role.name for role in BUILTIN_ROLES)]
     assert table[1:] == MATRIX_ROWS
 
 
-def test_html_matrix_is_a_table_of_the_source_rows() -> None:
-    """HTML: one table whose cells are the source's, row headers per feature."""
+def test_html_matrix_is_a_table_of_the_written_out_rows() -> None:
+    """HTML: one table of the written-out matrix, row headers per feature."""
     text = render_matrix(feature_matrix(), OutputFormat.HTML)
     assert text.startswith('<table class="ccroles-matrix">\n<thead>')
     assert text.endswith("</tbody>\n</table>")

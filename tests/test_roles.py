@@ -63,7 +63,7 @@ def _levels(role: Role) -> dict[str, str]:
 
 
 def test_builtin_names() -> None:
-    """The built-ins carry exactly the source's names, in column order."""
+    """The built-ins carry exactly the written-out names, in column order."""
     assert [r.name for r in BUILTIN_ROLES] == [
         "Customer Center",
         "Premium Customer Center",
@@ -115,7 +115,7 @@ def test_level_of_an_unknown_key_raises() -> None:
 
 
 def test_customize_lowers_a_level() -> None:
-    """The source's example: Customer Payment from Edit to None."""
+    """A copy of the standard role with Customer Payment from Edit to None."""
     role = CUSTOMER_CENTER.customize("No Payments", levels={"TRAN_CUSTPYMT": "None"})
     assert role.level("TRAN_CUSTPYMT") is Level.NONE
     assert role.base is CUSTOMER_CENTER

@@ -54,8 +54,8 @@ from tests.expected import source_matrix
 T = TypeVar("T")
 
 
-def test_assert_matrix_passes_on_the_source_table() -> None:
-    """The built-ins' matrix equals the source's table, written as expectations."""
+def test_assert_matrix_passes_on_the_written_out_matrix() -> None:
+    """The built-ins' matrix equals the written-out matrix, written as expectations."""
     expected: dict[str, list[str]] = {role.name: [] for role in BUILTIN_ROLES}
     for (feature, role), allowed in source_matrix().items():
         if allowed:
