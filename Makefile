@@ -76,25 +76,27 @@ demo: $(VENV)/.installed-demo
 # `make test` runs these four steps, naming each as it starts (about 7
 # minutes on a quiet 2-core machine; pytest shows its progress in per cent).
 lint: $(VENV)/.installed-test
-	@echo "== make test 1/4: ruff check and ruff format --check"
+	@echo "== make test 1/3: ruff check and ruff format --check"
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
 typecheck: $(VENV)/.installed-test
-	@echo "== make test 2/4: mypy --strict"
+	@echo "== make test 2/3: mypy --strict"
 	$(BIN)/mypy
 
 pytest: $(VENV)/.installed-test
-	@echo "== make test 3/4: pytest on every core (the longest step)"
+	@echo "== make test 3/3: pytest on every core, the docs site built inside it (tests/test_docs.py)"
 	$(BIN)/pytest -n auto --dist worksteal -o console_output_style=progress
 
 # The documentation site, from scratch (-E), with warnings as errors.
 docs: $(VENV)/.installed-docs
-	@echo "== make test 4/4 (or make docs): the documentation site"
+	@echo "== make docs: the documentation site"
 	$(BIN)/sphinx-build -E -W --keep-going -q -b html docs docs/_build/html
 	@echo "docs: built docs/_build/html/index.html"
 
-test: lint typecheck pytest docs
+# The docs site is built by pytest (tests/test_docs.py: warnings fail it), so
+# make test does not build it a second time.
+test: lint typecheck pytest
 
 # The source archive and the wheel, in dist/, checked as the package index
 # would check them (twine check --strict).
