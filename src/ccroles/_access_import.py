@@ -8,7 +8,7 @@ change when applying; then it answers the :class:`ImportReport`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -20,6 +20,7 @@ from ccroles.access_values import (
     GrantCheck,
     GrantFault,
     LoginId,
+    Procedure,
     SendNotification,
     SeparateLogins,
 )
@@ -35,6 +36,24 @@ if TYPE_CHECKING:
     from ccroles.passwords import ScryptParams
 
 __all__ = ["AccessImport"]
+
+_NOTIFY: Final = SendNotification()
+"""The stand-in procedure of a row whose procedure columns disagree."""
+
+
+def _row_grant(
+    login: LoginId, procedure: Procedure, email: str | None, role: str | None
+) -> Grant:
+    """The grant a row asks for, by attrs' initializer (``Grant.__attrs_init__``).
+
+    ``Grant.__init__`` adds to it only the deprecated form (a customer's
+    internal id for *login*), which a row never takes: skipping it saves a
+    call with keywords per row. The fields are checked by
+    :func:`~ccroles.access.check_grant`, as for any grant.
+    """
+    grant = object.__new__(Grant)
+    grant.__attrs_init__(login, procedure, email, role, None)
+    return grant
 
 
 class AccessImport:
@@ -85,11 +104,8 @@ class AccessImport:
     def grant(self, row: ReadRow) -> None:
         """Check a row's grant; count it and, when applying, make it."""
         internal_id = self.account.customers[row.position].internal_id
-        grant = Grant(
-            LoginId(internal_id),
-            row.procedure or SendNotification(),
-            email=row.email,
-            role=row.role,
+        grant = _row_grant(
+            LoginId(internal_id), row.procedure or _NOTIFY, row.email, row.role
         )
         if row.email is not None and not self.owned:
             # A row naming an email may change the rules' index of emails:
@@ -98,12 +114,12 @@ class AccessImport:
             self.owned = True
         check = check_grant(self.account, grant, rules=self.rules)
         faults = check.faults
-        if row.procedure is None:
-            # Its procedure columns disagree (a problem already): the grant's
-            # stand-in procedure is not the row's, so it has nothing to check.
-            faults = tuple(fault for fault in faults if fault.field != "procedure")
-        self.note_faults(row.line, faults)
-        if not check.allowed:
+        if faults:  # not allowed: the rules are as they were
+            if row.procedure is None:
+                # Its procedure columns disagree (a problem already): the
+                # grant's stand-in procedure is not the row's, nothing to check.
+                faults = tuple(f for f in faults if f.field != "procedure")
+            self.note_faults(row.line, faults)
             return
         # The rules now hold the grant's change, for the rows below. A row
         # applies only with a procedure and no problem: else they give it back.

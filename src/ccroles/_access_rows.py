@@ -51,6 +51,9 @@ FIELD_COLUMNS: Final = {
 }
 """The CSV column of each field a grant's checks can fault (no website column)."""
 
+_NOTIFICATION: Final = SendNotification()
+"""The procedure of every row that asks for a notification (a value: shared)."""
+
 _TRUE: Final = ("TRUE", "YES", "T", "Y")
 _FALSE: Final = ("FALSE", "NO", "F", "N")
 
@@ -274,6 +277,8 @@ class RowReader:
         self.positions = positions
         self.problems = problems
         self.header = Header(problems)
+        # The header's columns, which it fills in place: read for every cell.
+        self.columns = self.header.columns
         self.by_customer_id: dict[str, int] | None = None
         self.first_line = array.array("I", [0]) * len(account.customers)
         self.rows = 0
@@ -317,7 +322,7 @@ class RowReader:
             )
 
     def cell(self, cells: Sequence[str], column: str, *, strip: bool = True) -> str:
-        index = self.header.columns.get(column)
+        index = self.columns.get(column)
         if index is None:  # rows have every column of the header (see row)
             return ""
         return cells[index].strip() if strip else cells[index]
@@ -362,14 +367,15 @@ class RowReader:
         if position is None or give is None:
             self.unchecked(line, cells)
             return None
+        # Positional: a tuple per row, without the keywords' cost.
         return ReadRow(
             line,
             position,
-            give=give,
-            procedure=procedure,
-            email=self.cell(cells, _EMAIL) or None,
-            role=self.cell(cells, _ROLE) or None,
-            clean=len(self.problems.found) == start,
+            give,
+            procedure,
+            self.cell(cells, _EMAIL) or None,
+            self.cell(cells, _ROLE) or None,
+            len(self.problems.found) == start,
         )
 
     def unchecked(self, line: int, cells: Sequence[str]) -> None:
@@ -466,7 +472,7 @@ class RowReader:
             for column in filled:
                 message = f"must be blank with {_NOTIFY!r}: a password is never emailed"
                 self.problem(line, column, message)
-            return None if filled else SendNotification()
+            return None if filled else _NOTIFICATION
         else:
             message = (
                 f"giving access needs a procedure: set {_NOTIFY!r} (preferred) "

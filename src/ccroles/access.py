@@ -220,7 +220,7 @@ def check_grant(
     """
     rules = account.rules() if rules is None else rules
     login = _login(account, rules, grant.login)
-    position = rules.positions[login.internal_id]
+    position = rules.positions[login.customer.internal_id]
     faults: list[GrantFault] = []
     if not account.customer_access:
         faults.append(GrantFault("give_access", CustomerAccessOffError(login.label)))
