@@ -359,11 +359,16 @@ class RowReader:
             )
             return None
         # A row's passwords are never shown, wherever they are quoted.
-        secrets = (self.cell(cells, _PASSWORD), self.cell(cells, _CONFIRM))
-        self.problems.secrets = tuple(text for text in secrets if text)
+        password = self.cell(cells, _PASSWORD, strip=False)
+        confirm = self.cell(cells, _CONFIRM, strip=False)
+        if password or confirm:
+            secrets = (password.strip(), confirm.strip())
+            self.problems.secrets = tuple(text for text in secrets if text)
+        else:  # most rows: a notification, or a revocation
+            self.problems.secrets = ()
         position = self.customer(line, cells)
         give = self.flag(line, cells, _GIVE_ACCESS, required=True)
-        procedure = self.procedure(line, cells, give=give)
+        procedure = self.procedure(line, cells, (password, confirm), give=give)
         if position is None or give is None:
             self.unchecked(line, cells)
             return None
@@ -446,13 +451,21 @@ class RowReader:
         return position
 
     def procedure(
-        self, line: int, cells: Sequence[str], *, give: bool | None
+        self,
+        line: int,
+        cells: Sequence[str],
+        passwords: tuple[str, str],
+        *,
+        give: bool | None,
     ) -> Procedure | None:
-        """The row's procedure when it gives access and the columns agree."""
+        """The row's procedure when it gives access and the columns agree.
+
+        *passwords* are the row's Password and Confirm Password cells, as
+        typed (not stripped).
+        """
         notify = self.flag(line, cells, _NOTIFY)
         manual = self.flag(line, cells, _MANUAL)
-        password = self.cell(cells, _PASSWORD, strip=False)
-        confirm = self.cell(cells, _CONFIRM, strip=False)
+        password, confirm = passwords
         texts = ((_PASSWORD, password), (_CONFIRM, confirm))
         filled = [column for column, text in texts if text]
         if give is None or notify is None or manual is None:
