@@ -84,7 +84,12 @@ class AccessImport:
         self.rules = account.rules()
         self.owned = False
         self.reader = RowReader(account, self.rules.positions, self.problems)
-        self.customers = list(account.customers) if apply else None
+        # The records as the account holds them, a plain tuple (each item of
+        # the account's shared one is read through a method; the whole slice
+        # is its tuple, not a copy): rows read their internal ids here, which
+        # no change touches.
+        self.records = account.customers[:]
+        self.customers = list(self.records) if apply else None
         self.notifications: list[Notification] = []
         self.set_up_notifications: list[SetUpNotification] = []
         self.notices: list[SeparateLogins] = []
@@ -98,12 +103,12 @@ class AccessImport:
                 self.grant(row)
             elif row.clean:
                 # The customer as the rows above left it.
-                internal_id = self.account.customers[row.position].internal_id
+                internal_id = self.records[row.position].internal_id
                 self.revoke(row.position, Login(self.rules.customers[internal_id]))
 
     def grant(self, row: ReadRow) -> None:
         """Check a row's grant; count it and, when applying, make it."""
-        internal_id = self.account.customers[row.position].internal_id
+        internal_id = self.records[row.position].internal_id
         grant = _row_grant(
             LoginId(internal_id), row.procedure or _NOTIFY, row.email, row.role
         )
