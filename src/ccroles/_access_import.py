@@ -8,7 +8,7 @@ change when applying; then it answers the :class:`ImportReport`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -20,6 +20,7 @@ from ccroles.access_values import (
     GrantCheck,
     GrantFault,
     LoginId,
+    Procedure,
     SendNotification,
     SeparateLogins,
 )
@@ -35,6 +36,24 @@ if TYPE_CHECKING:
     from ccroles.passwords import ScryptParams
 
 __all__ = ["AccessImport"]
+
+_NOTIFY: Final = SendNotification()
+"""The stand-in procedure of a row whose procedure columns disagree."""
+
+
+def _row_grant(
+    login: LoginId, procedure: Procedure, email: str | None, role: str | None
+) -> Grant:
+    """The grant a row asks for, by attrs' initializer (``Grant.__attrs_init__``).
+
+    ``Grant.__init__`` adds to it only the deprecated form (a customer's
+    internal id for *login*), which a row never takes: skipping it saves a
+    call with keywords per row. The fields are checked by
+    :func:`~ccroles.access.check_grant`, as for any grant.
+    """
+    grant = object.__new__(Grant)
+    grant.__attrs_init__(login, procedure, email, role, None)
+    return grant
 
 
 class AccessImport:
@@ -65,7 +84,12 @@ class AccessImport:
         self.rules = account.rules()
         self.owned = False
         self.reader = RowReader(account, self.rules.positions, self.problems)
-        self.customers = list(account.customers) if apply else None
+        # The records as the account holds them, a plain tuple (each item of
+        # the account's shared one is read through a method; the whole slice
+        # is its tuple, not a copy): rows read their internal ids here, which
+        # no change touches.
+        self.records = account.customers[:]
+        self.customers = list(self.records) if apply else None
         self.notifications: list[Notification] = []
         self.set_up_notifications: list[SetUpNotification] = []
         self.notices: list[SeparateLogins] = []
@@ -79,17 +103,14 @@ class AccessImport:
                 self.grant(row)
             elif row.clean:
                 # The customer as the rows above left it.
-                internal_id = self.account.customers[row.position].internal_id
+                internal_id = self.records[row.position].internal_id
                 self.revoke(row.position, Login(self.rules.customers[internal_id]))
 
     def grant(self, row: ReadRow) -> None:
         """Check a row's grant; count it and, when applying, make it."""
-        internal_id = self.account.customers[row.position].internal_id
-        grant = Grant(
-            LoginId(internal_id),
-            row.procedure or SendNotification(),
-            email=row.email,
-            role=row.role,
+        internal_id = self.records[row.position].internal_id
+        grant = _row_grant(
+            LoginId(internal_id), row.procedure or _NOTIFY, row.email, row.role
         )
         if row.email is not None and not self.owned:
             # A row naming an email may change the rules' index of emails:
@@ -98,12 +119,12 @@ class AccessImport:
             self.owned = True
         check = check_grant(self.account, grant, rules=self.rules)
         faults = check.faults
-        if row.procedure is None:
-            # Its procedure columns disagree (a problem already): the grant's
-            # stand-in procedure is not the row's, so it has nothing to check.
-            faults = tuple(fault for fault in faults if fault.field != "procedure")
-        self.note_faults(row.line, faults)
-        if not check.allowed:
+        if faults:  # not allowed: the rules are as they were
+            if row.procedure is None:
+                # Its procedure columns disagree (a problem already): the
+                # grant's stand-in procedure is not the row's, nothing to check.
+                faults = tuple(f for f in faults if f.field != "procedure")
+            self.note_faults(row.line, faults)
             return
         # The rules now hold the grant's change, for the rows below. A row
         # applies only with a procedure and no problem: else they give it back.

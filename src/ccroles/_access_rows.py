@@ -51,6 +51,9 @@ FIELD_COLUMNS: Final = {
 }
 """The CSV column of each field a grant's checks can fault (no website column)."""
 
+_NOTIFICATION: Final = SendNotification()
+"""The procedure of every row that asks for a notification (a value: shared)."""
+
 _TRUE: Final = ("TRUE", "YES", "T", "Y")
 _FALSE: Final = ("FALSE", "NO", "F", "N")
 
@@ -274,6 +277,8 @@ class RowReader:
         self.positions = positions
         self.problems = problems
         self.header = Header(problems)
+        # The header's columns, which it fills in place: read for every cell.
+        self.columns = self.header.columns
         self.by_customer_id: dict[str, int] | None = None
         self.first_line = array.array("I", [0]) * len(account.customers)
         self.rows = 0
@@ -317,7 +322,7 @@ class RowReader:
             )
 
     def cell(self, cells: Sequence[str], column: str, *, strip: bool = True) -> str:
-        index = self.header.columns.get(column)
+        index = self.columns.get(column)
         if index is None:  # rows have every column of the header (see row)
             return ""
         return cells[index].strip() if strip else cells[index]
@@ -354,22 +359,28 @@ class RowReader:
             )
             return None
         # A row's passwords are never shown, wherever they are quoted.
-        secrets = (self.cell(cells, _PASSWORD), self.cell(cells, _CONFIRM))
-        self.problems.secrets = tuple(text for text in secrets if text)
+        password = self.cell(cells, _PASSWORD, strip=False)
+        confirm = self.cell(cells, _CONFIRM, strip=False)
+        if password or confirm:
+            secrets = (password.strip(), confirm.strip())
+            self.problems.secrets = tuple(text for text in secrets if text)
+        else:  # most rows: a notification, or a revocation
+            self.problems.secrets = ()
         position = self.customer(line, cells)
         give = self.flag(line, cells, _GIVE_ACCESS, required=True)
-        procedure = self.procedure(line, cells, give=give)
+        procedure = self.procedure(line, cells, (password, confirm), give=give)
         if position is None or give is None:
             self.unchecked(line, cells)
             return None
+        # Positional: a tuple per row, without the keywords' cost.
         return ReadRow(
             line,
             position,
-            give=give,
-            procedure=procedure,
-            email=self.cell(cells, _EMAIL) or None,
-            role=self.cell(cells, _ROLE) or None,
-            clean=len(self.problems.found) == start,
+            give,
+            procedure,
+            self.cell(cells, _EMAIL) or None,
+            self.cell(cells, _ROLE) or None,
+            len(self.problems.found) == start,
         )
 
     def unchecked(self, line: int, cells: Sequence[str]) -> None:
@@ -440,13 +451,21 @@ class RowReader:
         return position
 
     def procedure(
-        self, line: int, cells: Sequence[str], *, give: bool | None
+        self,
+        line: int,
+        cells: Sequence[str],
+        passwords: tuple[str, str],
+        *,
+        give: bool | None,
     ) -> Procedure | None:
-        """The row's procedure when it gives access and the columns agree."""
+        """The row's procedure when it gives access and the columns agree.
+
+        *passwords* are the row's Password and Confirm Password cells, as
+        typed (not stripped).
+        """
         notify = self.flag(line, cells, _NOTIFY)
         manual = self.flag(line, cells, _MANUAL)
-        password = self.cell(cells, _PASSWORD, strip=False)
-        confirm = self.cell(cells, _CONFIRM, strip=False)
+        password, confirm = passwords
         texts = ((_PASSWORD, password), (_CONFIRM, confirm))
         filled = [column for column, text in texts if text]
         if give is None or notify is None or manual is None:
@@ -466,7 +485,7 @@ class RowReader:
             for column in filled:
                 message = f"must be blank with {_NOTIFY!r}: a password is never emailed"
                 self.problem(line, column, message)
-            return None if filled else SendNotification()
+            return None if filled else _NOTIFICATION
         else:
             message = (
                 f"giving access needs a procedure: set {_NOTIFY!r} (preferred) "

@@ -220,7 +220,7 @@ def check_grant(
     """
     rules = account.rules() if rules is None else rules
     login = _login(account, rules, grant.login)
-    position = rules.positions[login.internal_id]
+    position = rules.positions[login.customer.internal_id]
     faults: list[GrantFault] = []
     if not account.customer_access:
         faults.append(GrantFault("give_access", CustomerAccessOffError(login.label)))
@@ -233,7 +233,8 @@ def check_grant(
     if email is not None and not _same_keys(login, email, grant):
         tried = _with_access(login, email, role or login.role, grant, None)
         found = rules.replace_customer(position, login.customer, tried)
-        faults += [GrantFault(str(p.path[-1]), p.error) for p in found]
+        if found:  # rarely: the list comprehension is a call
+            faults += [GrantFault(str(p.path[-1]), p.error) for p in found]
     if faults or email is None or role is None:
         if tried is not None:  # refused: the rules give the record back
             rules.replace_customer(position, tried, login.customer)
@@ -271,7 +272,10 @@ def apply_grant(
         raise check.faults[0].error
     procedure = check.grant.procedure
     stored = _stored(procedure, scrypt)
-    customer = _with_access(check.login, email, role, check.grant, stored)
+    if stored is None and check.tried is not None:
+        customer = check.tried  # the record checked, as no password is added
+    else:
+        customer = _with_access(check.login, email, role, check.grant, stored)
     notification = _notification(account, procedure, email, customer.customer_id, now)
     set_up = _set_up(account, procedure, email, customer.customer_id)
     return GrantChange(customer, notification, set_up)
