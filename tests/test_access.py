@@ -31,6 +31,7 @@ from ccroles import (
     revoke_access,
     set_password,
 )
+from ccroles.access import check_grant
 from ccroles.access_report import ImportProblem, ImportReport
 from ccroles.exceptions import (
     CustomerAccessOffError,
@@ -871,3 +872,13 @@ def test_a_row_changing_its_email_keeps_the_new_one_taken() -> None:
     )
     report = import_access(target, lines)
     assert [(p.line, p.column) for p in report.problems] == [(3, "Email")]
+
+
+def test_check_grant_answers_allowed_exactly_when_it_found_no_fault() -> None:
+    """The check's truth is `allowed`: no fault; a fault names its field."""
+    acme = LoginId("101")
+    fine = check_grant(account(), Grant(acme, SendNotification(), role="Accountant"))
+    assert (fine.allowed, fine.faults, fine.email) == (True, (), "ap@acme.example")
+    no_role = check_grant(account(), Grant(acme, SendNotification()))
+    assert no_role.allowed is False
+    assert [fault.field for fault in no_role.faults] == ["role"]
