@@ -11,8 +11,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ccroles.exceptions import InvalidEmailError
-from ccroles.names import MAX_EMAIL_LENGTH, ascii_email, check_email, email_key, fold
+from ccroles.exceptions import InvalidEmailError, InvalidIdError
+from ccroles.names import (
+    MAX_EMAIL_LENGTH,
+    as_id,
+    ascii_email,
+    check_email,
+    email_key,
+    fold,
+    owner_id,
+)
 
 # The limits, written as numbers: a test never reads the constant it checks.
 LONGEST_EMAIL = 254
@@ -172,3 +180,48 @@ def test_names_and_emails_fold_whatever_a_subclass_overrides() -> None:
 
     assert fold(Sly(" Staff ")) == "staff"
     assert email_key(Sly("AP@acme.example")) == "ap@acme.example"
+
+
+# Ids: the words of each refusal, and what an owner id keeps as it is.
+
+
+@pytest.mark.parametrize(
+    ("value", "words"),
+    [
+        (10**5000, "id 'an integer' is refused: it has too many digits"),
+        ("bad\udcff", "id 'bad\\udcff' is refused: it holds text that is not UTF-8"),
+        (True, "id True is refused: an id is text or an integer"),
+        (" ", "id ' ' is refused: an id must not be blank"),
+    ],
+    ids=["huge integer", "lone surrogate", "bool", "blank"],
+)
+def test_as_id_refuses_with_words_naming_the_id(value: object, words: str) -> None:
+    """Each refusal names the id ("id" unless told) and why, word for word."""
+    with pytest.raises(InvalidIdError) as caught:
+        as_id(value)
+    assert str(caught.value) == words
+    assert caught.value.field is None
+
+
+def test_as_id_names_what_it_reads_and_the_field() -> None:
+    """*what* and *field* reach the error."""
+    with pytest.raises(InvalidIdError) as caught:
+        as_id("bad\udcff", "customer internal_id", field="Internal ID")
+    assert str(caught.value).startswith("customer internal_id 'bad\\udcff' is refused")
+    assert caught.value.field == "Internal ID"
+
+
+@pytest.mark.parametrize("text", ["", "  ", "Zü", "bad\udcff", "101"])
+def test_owner_id_keeps_text_as_it_is(text: str) -> None:
+    """A record's owner written as text is taken as written, even blank."""
+    assert owner_id(text) == text
+
+
+def test_owner_id_reads_integers_and_refuses_the_rest_by_name() -> None:
+    """An integer owner is its decimal text; anything else names the owner id."""
+    assert owner_id(101) == "101"
+    with pytest.raises(InvalidIdError) as caught:
+        owner_id(1.5)
+    assert str(caught.value) == (
+        "record owner id 1.5 is refused: an id is text or an integer"
+    )
