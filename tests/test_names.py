@@ -225,3 +225,39 @@ def test_owner_id_reads_integers_and_refuses_the_rest_by_name() -> None:
     assert str(caught.value) == (
         "record owner id 1.5 is refused: an id is text or an integer"
     )
+
+
+def test_anything_but_text_folds_to_nothing() -> None:
+    """Fold and email_key give the empty key, which no name or email has."""
+    assert [fold(None), fold(5), email_key(None), email_key(b"ap@x.example")] == [
+        "",
+        "",
+        "",
+        "",
+    ]
+
+
+RULE = (
+    "an email is a local part, one '@' and a domain with a dot, without "
+    "spaces or control characters, at most 254 characters"
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [("x", "'x'"), (5, "5")], ids=["no @", "not text"]
+)
+def test_check_email_names_a_login_unless_told_whose(value: object, shown: str) -> None:
+    """The refusal says whose email it is: "a login" by default."""
+    with pytest.raises(InvalidEmailError) as caught:
+        check_email(value)
+    assert str(caught.value) == f"a login cannot log in as {shown}: {RULE}"
+    with pytest.raises(InvalidEmailError) as caught:
+        check_email(value, owner="customer 'ACME'")
+    assert str(caught.value).startswith(f"customer 'ACME' cannot log in as {shown}:")
+
+
+def test_a_local_part_beyond_ascii_holds_64_characters_not_65() -> None:
+    """The full rule (text beyond ASCII) pins the local part at 64."""
+    assert check_email("é" + "a" * 63 + "@x.example").startswith("éa")
+    with pytest.raises(InvalidEmailError):
+        check_email("é" + "a" * 64 + "@x.example")
