@@ -14,7 +14,7 @@ forgotten. Opening, creating and migrating a database are the dialect's own.
 from __future__ import annotations
 
 import abc
-from typing import TYPE_CHECKING, Any, Final, Protocol
+from typing import TYPE_CHECKING, Any, Final, Protocol, Self
 
 import attrs
 
@@ -192,6 +192,18 @@ class SQLSignInStore(abc.ABC):
     _SELECT_EVENTS: str
     """The events query, with the named parameters of :func:`query_parameters`
     and ``since``, ``until``."""
+
+    @abc.abstractmethod
+    def close(self) -> None:
+        """Close the store's connections."""
+
+    def __enter__(self) -> Self:
+        """Use the store in a ``with`` block; it is closed at the end."""
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        """Close the store."""
+        self.close()
 
     @abc.abstractmethod
     def _transaction(self, *keys: str) -> AbstractContextManager[Cursor]:

@@ -52,6 +52,7 @@ from ccroles.access_values import (
     Revoked,
     SendNotification,
     SeparateLogins,
+    login_id_given,
 )
 from ccroles.account_rules import AccountRules
 from ccroles.accounts import Account
@@ -556,15 +557,13 @@ def revoke_access(
     Raises:
         UnknownReferenceError: No such customer or contact.
     """
-    if isinstance(login, str):
-        warn_renamed(
-            "revoke_access(account, customer, contact=...)",
-            "revoke_access(account, LoginId(customer, contact=...))",
-        )
-        login = LoginId(login, contact=contact)
-    elif contact is not None:
-        message = "revoke_access names the contact in its LoginId, not as contact="
-        raise TypeError(message)
+    login = login_id_given(
+        login,
+        contact,
+        old="revoke_access(account, customer, contact=...)",
+        new="revoke_access(account, LoginId(customer, contact=...))",
+        refusal="revoke_access names the contact in its LoginId, not as contact=",
+    )
     found = _login(account, account.rules(), login)
     new_account = account.with_customer(without_access(found))
     notice = separate_logins(found)

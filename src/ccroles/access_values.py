@@ -35,6 +35,7 @@ __all__ = [
     "Revoked",
     "SendNotification",
     "SeparateLogins",
+    "login_id_given",
 ]
 
 
@@ -91,6 +92,30 @@ class LoginId:
         return cls(login.internal_id, contact=contact)
 
 
+def login_id_given(
+    login: LoginId | str, contact: str | None, *, old: str, new: str, refusal: str
+) -> LoginId:
+    """The login an access call names, in its form or the deprecated one.
+
+    The deprecated form names a customer's internal id and, apart, a
+    ``contact=``: it warns (*old* is the call as written, *new* what to write
+    instead) and gives that login's :class:`LoginId`.
+
+    Raises:
+        TypeError: A ``contact=`` beside a :class:`LoginId`, which names its
+            contact itself; *refusal* is the message.
+
+    >>> login_id_given(LoginId("101"), None, old="", new="", refusal="")
+    LoginId(customer='101', contact=None)
+    """
+    if isinstance(login, str):
+        warn_renamed(old, new, stacklevel=4)  # the user's line, past the caller
+        return LoginId(login, contact=contact)
+    if contact is not None:
+        raise TypeError(refusal)
+    return login
+
+
 @attrs.frozen(init=False)
 class Grant:
     """Access to give one login: the customer's own or one of its contacts'.
@@ -128,15 +153,13 @@ class Grant:
         ``Grant(customer, procedure, contact=...)``, the old form, warns and
         names the login ``LoginId(customer, contact=contact)``.
         """
-        if isinstance(login, str):
-            warn_renamed(
-                "Grant(customer, procedure, contact=...)",
-                "Grant(LoginId(customer, contact=...), procedure)",
-            )
-            login = LoginId(login, contact=contact)
-        elif contact is not None:
-            message = "a grant names its contact in its LoginId, not as contact="
-            raise TypeError(message)
+        login = login_id_given(
+            login,
+            contact,
+            old="Grant(customer, procedure, contact=...)",
+            new="Grant(LoginId(customer, contact=...), procedure)",
+            refusal="a grant names its contact in its LoginId, not as contact=",
+        )
         self.__attrs_init__(login, procedure, email, role, website)
 
     @property

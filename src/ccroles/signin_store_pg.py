@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from typing import TYPE_CHECKING, Any, Final, Self
+from typing import TYPE_CHECKING, Any, Final
 
 from ccroles._sql_store import STATEMENTS, SQLSignInStore
 from ccroles.exceptions import SignInStoreError
@@ -277,14 +277,6 @@ class PostgresSignInStore(SQLSignInStore):
     def __repr__(self) -> str:
         """Show the database and schema, never the password."""
         return f"PostgresSignInStore({self.address!r}, schema={self.schema!r})"
-
-    def __enter__(self) -> Self:
-        """Use the store in a ``with`` block; it is closed at the end."""
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        """Close the store."""
-        self.close()
 
     @contextlib.contextmanager
     def _connected(self) -> Iterator[psycopg.Connection[Any]]:

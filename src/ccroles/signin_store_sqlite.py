@@ -27,7 +27,7 @@ import sqlite3
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Final, Self
+from typing import TYPE_CHECKING, Final
 
 from ccroles._sql_store import STATEMENTS, SQLSignInStore
 from ccroles.exceptions import SignInStoreError
@@ -314,14 +314,6 @@ class SQLiteSignInStore(SQLSignInStore):
     def __repr__(self) -> str:
         """Show the file."""
         return f"SQLiteSignInStore({str(self.path)!r})"
-
-    def __enter__(self) -> Self:
-        """Use the store in a ``with`` block; it is closed at the end."""
-        return self
-
-    def __exit__(self, *_: object) -> None:
-        """Close the store."""
-        self.close()
 
     @contextlib.contextmanager
     def _transaction(self, *keys: str) -> Iterator[Cursor]:
