@@ -33,3 +33,16 @@ def test_a_moved_name_is_found_in_its_new_module_with_a_warning() -> None:
         AttributeError, match=r"module 'ccroles\.old' has no attribute 'Nope'"
     ):
         getattr_("Nope")
+
+
+def test_a_renamed_name_is_found_under_its_new_name() -> None:
+    """A (module, new name) entry gives the object renamed there."""
+    getattr_ = moved_names("ccroles.old", {"Degree": ("ccroles.permissions", "Level")})
+    from ccroles.permissions import Level  # noqa: PLC0415
+
+    with pytest.warns(
+        DeprecationWarning,
+        match=r"ccroles\.old\.Degree is deprecated, use "
+        r"ccroles\.permissions\.Level;",
+    ):
+        assert getattr_("Degree") is Level

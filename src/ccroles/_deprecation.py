@@ -41,12 +41,15 @@ def warn_renamed(old: str, new: str, *, stacklevel: int = 3) -> None:
     warnings.warn(message, DeprecationWarning, stacklevel=stacklevel)
 
 
-def moved_names(module: str, moved: Mapping[str, str]) -> Callable[[str], object]:
-    """A module ``__getattr__`` that finds names moved out of *module*.
+def moved_names(
+    module: str, moved: Mapping[str, str | tuple[str, str]]
+) -> Callable[[str], object]:
+    """A module ``__getattr__`` that finds names moved out of *module*, or renamed.
 
     Args:
         module: The module's own name (``__name__``), for the messages.
-        moved: Each old name and the module that holds it now.
+        moved: Each old name and the module that holds it now, or that module
+            and the name it has there when it was renamed too.
 
     Returns:
         The function to assign to the module's ``__getattr__``: it warns,
@@ -55,11 +58,12 @@ def moved_names(module: str, moved: Mapping[str, str]) -> Callable[[str], object
     """
 
     def __getattr__(name: str) -> object:  # noqa: N807 (a module's __getattr__)
-        home = moved.get(name)
-        if home is None:
+        found = moved.get(name)
+        if found is None:
             message = f"module {module!r} has no attribute {name!r}"
             raise AttributeError(message, name=name)
-        warn_renamed(f"{module}.{name}", f"{home}.{name}")
-        return getattr(import_module(home), name)
+        home, new = (found, name) if isinstance(found, str) else found
+        warn_renamed(f"{module}.{name}", f"{home}.{new}")
+        return getattr(import_module(home), new)
 
     return __getattr__

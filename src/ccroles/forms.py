@@ -27,12 +27,11 @@ from __future__ import annotations
 import enum
 import types
 from collections.abc import Collection, Iterable, Mapping
-from importlib import import_module
 from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ccroles._deprecation import warn_renamed
+from ccroles._deprecation import moved_names, warn_renamed
 from ccroles.exceptions import (
     AdvancedPrintingForCustomerCenterError,
     DuplicateNameError,
@@ -647,21 +646,11 @@ def unknown_preference_target(
 
 
 # Old names, kept for one release with a DeprecationWarning: module, new name.
-_RENAMED: Final = types.MappingProxyType(
+__getattr__ = moved_names(
+    __name__,
     {
         "form_view": ("ccroles.form_views", "role_form_view"),
-        "FormView": ("ccroles.form_views", "FormView"),
+        "FormView": "ccroles.form_views",
         "may_prefer": (__name__, "allows_preferred_form"),
-    }
+    },
 )
-
-
-def __getattr__(name: str) -> object:
-    """Find an old name, kept for one release with a :class:`DeprecationWarning`."""
-    found = _RENAMED.get(name)
-    if found is None:
-        message = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(message, name=name)
-    module, new = found
-    warn_renamed(f"{__name__}.{name}", f"{module}.{new}")
-    return getattr(import_module(module), new)

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Final
 
 import attrs
 
-from ccroles._deprecation import warn_renamed
+from ccroles._deprecation import moved_names
 from ccroles.exceptions import MarkerError
 from ccroles.features import FEATURES, Feature, FeatureCatalogue, FeatureMatrix
 from ccroles.permissions import PERMISSIONS
@@ -682,10 +682,5 @@ def _split_once(text: str, marker: str, where: str) -> tuple[str, str, str]:
     return text.partition(marker)
 
 
-def __getattr__(name: str) -> object:
-    """Find the old name of :class:`OutputFormat`, kept for one release."""
-    if name != "Format":
-        message = f"module {__name__!r} has no attribute {name!r}"
-        raise AttributeError(message, name=name)
-    warn_renamed("ccroles.render.Format", "ccroles.render.OutputFormat")
-    return OutputFormat
+# The old name of OutputFormat, kept for one release with a warning.
+__getattr__ = moved_names(__name__, {"Format": (__name__, "OutputFormat")})
