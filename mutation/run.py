@@ -272,6 +272,7 @@ TESTS = {
         "tests/test_access.py",
         "tests/test_cli.py",
         "tests/test_bad_input.py",
+        "tests/test_access_csv_rows.py",
     ],
     "access_report": [
         "tests/test_access.py",
@@ -282,11 +283,13 @@ TESTS = {
         "tests/test_access.py",
         "tests/test_cli.py",
         "tests/test_bad_input.py",
+        "tests/test_access_csv_rows.py",
     ],
     "_access_import": [
         "tests/test_access.py",
         "tests/test_cli.py",
         "tests/test_bad_input.py",
+        "tests/test_access_csv_rows.py",
     ],
     "signin": [
         "tests/test_signin.py",
