@@ -175,7 +175,6 @@ class AccessImport:
         """What the import found and did."""
         account = None
         problems = self.problems.found
-        header = self.reader.header
         if self.customers is not None and not problems:
             account = attrs.evolve(self.account, customers=self.customers)
         return ImportReport(
@@ -191,5 +190,6 @@ class AccessImport:
             set_up_notifications=(
                 tuple(self.set_up_notifications) if account is not None else ()
             ),
-            ignored_columns=tuple(header.ignored) if header.columns else (),
+            # A header that cannot be read lists no ignored column (Header.read).
+            ignored_columns=tuple(self.reader.header.ignored),
         )
