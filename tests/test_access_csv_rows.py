@@ -302,12 +302,10 @@ def test_a_row_with_a_problem_is_no_grant() -> None:
 
 def test_each_revoking_row_is_counted() -> None:
     """Two revoking rows are two revocations."""
-    assert (run([ID_GIVE, "103,no", "104,no"]).revocations) == 2
+    assert run([ID_GIVE, "103,no", "104,no"]).revocations == 2
 
 
-def test_customer_access_off_is_said_once_and_other_faults_of_later_rows_still() -> (
-    None
-):
+def test_later_rows_keep_their_faults_when_customer_access_is_off() -> None:
     """Later rows skip the Customer Access problem but keep their other faults."""
     lines = [f"{ID_GIVE},Role,{NOTIFY}", "101,yes,Customer Center,yes"]
     lines.append("104,yes,Acountant,yes")
