@@ -24,6 +24,7 @@ from ccroles import (
 )
 from ccroles.access import apply_grant, check_grant
 from ccroles.accounts import Account
+from ccroles.customers import Customer
 from ccroles.exceptions import (
     MissingNotificationSettingsError,
     MissingValueError,
@@ -105,6 +106,24 @@ def test_an_assigned_password_may_not_be_the_email_the_grant_gives() -> None:
 
 
 # What a check finds and keeps
+
+
+def test_an_assigned_password_may_not_be_the_customer_id_with_a_few_added() -> None:
+    """The customer's id counts as a name to guess, beside its emails' parts."""
+    globex = Customer("105", "GLOBEX", email="pay@shop.example")
+    grant = assign(LoginId("105"), "GLOBEX12", role="Customer Center")
+    with pytest.raises(WeakPasswordError, match="the customer's id or email with"):
+        grant_access(account().with_customer(globex), grant, scrypt=CHEAP_SCRYPT)
+
+
+def test_a_contact_given_access_with_a_new_email_gets_it() -> None:
+    """A contact's grant changes the contact's email, not the customer's."""
+    grant = notify(contact="c1", email="ledger@acme.example", role="Accountant")
+    customer = grant_access(account(), grant, now=NOW).account.customer("101")
+    assert (customer.email, customer.contacts[0].email) == (
+        "ap@acme.example",
+        "ledger@acme.example",
+    )
 
 
 def test_a_check_reports_every_fault_with_one_from_the_account_rules() -> None:
