@@ -272,6 +272,7 @@ TESTS = {
         "tests/property/test_access_properties.py",
         "tests/test_rules_once.py",
         "tests/test_signin_bounds.py",  # the bases a link is refused on
+        "tests/test_access_edges.py",
     ],
     "access_csv": [
         "tests/test_access.py",

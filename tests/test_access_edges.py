@@ -23,9 +23,11 @@ from ccroles import (
     set_password,
 )
 from ccroles.access import apply_grant, check_grant
+from ccroles.access_emails import link_url
 from ccroles.accounts import Account
 from ccroles.customers import Customer
 from ccroles.exceptions import (
+    InvalidFieldError,
     MissingNotificationSettingsError,
     MissingValueError,
     UnknownReferenceError,
@@ -82,8 +84,21 @@ def assign(login: LoginId, password: str, **fields: str) -> Grant:
             UnknownReferenceError,
             "the account names customer '999', which the account lacks",
         ),
+        (
+            lambda: revoke_access(account(), LoginId("101", contact="c9")),
+            UnknownReferenceError,
+            "customer 'ACME' names contact 'c9', which the account lacks",
+        ),
+        (
+            lambda: link_url("http://shop.example/reset", "t0k"),
+            InvalidFieldError,
+            (
+                "link base URL 'http://shop.example/reset' is refused; expected an "
+                "absolute https address (http only for localhost, 127.0.0.1 or [::1])"
+            ),
+        ),
     ],
-    ids=["no-settings", "no-role", "no-email", "no-customer"],
+    ids=["no-settings", "no-role", "no-email", "no-customer", "no-contact", "http"],
 )
 def test_an_access_refusal_names_the_login_and_what_it_lacks(
     act: Callable[[], object], error: type[Exception], message: str
