@@ -61,15 +61,24 @@ def test_import_report_ok_warns_and_answers_found_no_problem(lines: list[str]) -
 
 def test_a_grant_by_customer_id_warns_and_names_the_same_login() -> None:
     """Grant(customer, procedure, contact=...) is Grant(LoginId(...), procedure)."""
-    with pytest.warns(DeprecationWarning, match=r"Grant\(customer, procedure"):
+    with pytest.warns(DeprecationWarning, match=r"Grant\(customer, procedure") as got:
         old = Grant("101", SendNotification(), contact="c1", role="Accountant")
     new = Grant(LoginId("101", contact="c1"), SendNotification(), role="Accountant")
     assert old == new
+    (warning,) = got
+    assert str(warning.message) == (
+        "Grant(customer, procedure, contact=...) is deprecated, use "
+        "Grant(LoginId(customer, contact=...), procedure); the old name goes in "
+        "the next release"
+    )
+    assert warning.filename == __file__  # the line that made the grant
 
 
 def test_a_grant_with_a_login_id_refuses_a_contact_beside_it() -> None:
     """A LoginId names its contact: contact= beside one is a mistake."""
-    with pytest.raises(TypeError, match="names its contact in its LoginId"):
+    with pytest.raises(
+        TypeError, match=r"^a grant names its contact in its LoginId, not as contact=$"
+    ):
         Grant(LoginId("101"), SendNotification(), "c1")
 
 
@@ -80,15 +89,27 @@ def test_revoke_access_by_customer_id_warns_and_revokes_the_same_login(
     """revoke_access(account, customer, contact=...) revokes LoginId(...)'s access."""
     grant = Grant(LoginId("101"), SendNotification(), role="Customer Center")
     before = grant_access(account(), grant)
-    with pytest.warns(DeprecationWarning, match=r"revoke_access\(account, customer"):
+    with pytest.warns(
+        DeprecationWarning, match=r"revoke_access\(account, customer"
+    ) as got:
         old = revoke_access(before.account, "101", contact=contact)
     new = revoke_access(before.account, LoginId("101", contact=contact))
     assert old == new
+    (warning,) = got
+    assert str(warning.message) == (
+        "revoke_access(account, customer, contact=...) is deprecated, use "
+        "revoke_access(account, LoginId(customer, contact=...)); the old name "
+        "goes in the next release"
+    )
+    assert warning.filename == __file__  # the line that revoked
 
 
 def test_revoke_access_with_a_login_id_refuses_a_contact_beside_it() -> None:
     """A LoginId names its contact: contact= beside one is a mistake."""
-    with pytest.raises(TypeError, match="names the contact in its LoginId"):
+    with pytest.raises(
+        TypeError,
+        match=r"^revoke_access names the contact in its LoginId, not as contact=$",
+    ):
         revoke_access(account(), LoginId("101"), contact="c1")
 
 
@@ -96,10 +117,17 @@ def test_set_password_by_email_warns_and_sets_the_same_login() -> None:
     """set_password(account, email, ...) sets LoginId.of(account.login(email))'s."""
     base = account()
     password = Password("plum-tractor-44")
-    with pytest.warns(DeprecationWarning, match=r"set_password\(account, email"):
+    with pytest.warns(DeprecationWarning, match=r"set_password\(account, email") as got:
         old = set_password(
             base, "BOOKS@acme.example", password, password, scrypt=CHEAP_SCRYPT
         )
+    (warning,) = got
+    assert str(warning.message) == (
+        "set_password(account, email, ...) is deprecated, use "
+        "set_password(account, LoginId.of(account.login(email)), ...); the old "
+        "name goes in the next release"
+    )
+    assert warning.filename == __file__  # the line that set the password
     login = LoginId.of(base.login("books@acme.example"))
     assert login == LoginId("101", contact="c1")
     new = set_password(base, login, password, password, scrypt=CHEAP_SCRYPT)
