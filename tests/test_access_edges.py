@@ -23,7 +23,7 @@ from ccroles import (
     set_password,
 )
 from ccroles.access import apply_grant, check_grant
-from ccroles.access_emails import link_url
+from ccroles.access_emails import SetUpNotification, link_url
 from ccroles.accounts import Account
 from ccroles.customers import Customer
 from ccroles.exceptions import (
@@ -34,6 +34,7 @@ from ccroles.exceptions import (
     WeakPasswordError,
 )
 from ccroles.logins import Login
+from ccroles.notifications import NotificationSettings
 from ccroles.passwords import PasswordHash
 from tests.access_fixtures import CHEAP_SCRYPT, NOW, account
 
@@ -314,3 +315,27 @@ def test_each_access_change_logs_one_line_naming_the_login(
         for record in caplog.records
         if record.name == "ccroles.access"
     ] == [message]
+
+
+def test_the_set_up_email_reads_word_for_word() -> None:
+    """The set-up email a login receives, subject and body, as a person reads it."""
+    settings = NotificationSettings(
+        "admin@seller.example",
+        "https://seller.example/customer-center",
+        "https://seller.example/set-password",
+    )
+    email = SetUpNotification("ap@acme.example", "ACME", settings)
+    assert email.subject == "Your customer center access"
+    assert email.body == (
+        "Hello,\n"
+        "\n"
+        "Your administrator has set up your access to our customer center.\n"
+        "\n"
+        "Log in at: https://seller.example/customer-center\n"
+        "Your login email: ap@acme.example\n"
+        "\n"
+        "Your administrator will give you your password by other means: a password\n"
+        "is never sent by email.\n"
+        "\n"
+        "Questions? Write to admin@seller.example.\n"
+    )
