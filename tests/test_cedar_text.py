@@ -300,6 +300,7 @@ def test_no_namespace_names_the_types_alone() -> None:
         ("line\nbreak", r'"feature: line\u{a}break"'),
         ("del\x7f", r'"feature: del\u{7f}"'),
         ("Café ok", '"feature: Café ok"'),
+        ("XL size", '"feature: XL size"'),
     ],
 )
 def test_names_are_written_as_cedar_string_literals(name: str, literal: str) -> None:
