@@ -323,14 +323,17 @@ TESTS = {
     ],
     "cedar/_syntax": [
         "tests/test_cedar.py",
+        "tests/test_cedar_text.py",
         "tests/property/test_cedar_differential.py",
     ],
     "cedar/_schema": [
         "tests/test_cedar.py",
+        "tests/test_cedar_text.py",
         "tests/property/test_cedar_differential.py",
     ],
     "cedar/_policies": [
         "tests/test_cedar.py",
+        "tests/test_cedar_text.py",
         "tests/property/test_cedar_differential.py",
     ],
     "cedar/_entities": [
