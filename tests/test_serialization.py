@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import shlex
 import sys
@@ -1383,6 +1384,10 @@ def test_each_shape_is_read_as_its_own_type() -> None:
         ({"tags": "ab"}, [(("tags",), "expected an array, got a string")]),
         ({"names": {"a": 1}}, [(("names",), "expected an array, got a table")]),
         ({"counts": ["e"]}, [(("counts",), "expected a table, got an array")]),
+        (
+            {"counts": {"e": "2"}},
+            [(("counts", "e"), "expected an integer, got a string")],
+        ),
         ({"names": [5]}, [(("names", 0), "expected a string, got an integer")]),
         ({"flag": "yes"}, [(("flag",), "expected a boolean, got a string")]),
         ({"count": "1"}, [(("count",), "expected an integer, got a string")]),
@@ -1563,3 +1568,22 @@ def test_problems_are_listed_by_section_then_entry_whatever_the_order_found() ->
         "a.toml: customers[0]: the first customer",
         "a.toml: extra: an unnamed section",
     ]
+
+
+@dataclasses.dataclass
+class _Note:
+    """A dataclass, which the converter writes as cattrs does, defaults omitted."""
+
+    text: str
+    stars: int = 0
+
+
+@pytest.mark.parametrize(
+    ("note", "written"),
+    [(_Note("a"), {"text": "a"}), (_Note("a", 1), {"text": "a", "stars": 1})],
+)
+def test_a_dataclass_is_written_without_its_defaults(
+    note: _Note, written: dict[str, object]
+) -> None:
+    """Defaults are left out of what is written, for a dataclass too."""
+    assert make_converter().unstructure(note) == written
