@@ -1,3 +1,4 @@
+import dataclasses
 import json
 import shlex
 import sys
@@ -35,7 +36,7 @@ from ccroles import (
     loads_account,
     loads_roles,
 )
-from ccroles._problems import validation_problems
+from ccroles._problems import ProblemCollector, validation_problems
 from ccroles.converter import make_converter
 from ccroles.exceptions import MissingExtraError, Problem, UnwritableRoleError
 from ccroles.formats import toml_lines
@@ -1332,3 +1333,257 @@ def test_a_level_error_lists_the_words_a_person_types() -> None:
         "'Admin' is not a permission level; expected one of None, View, Create, "
         "Edit, Full (any case; '_none' and the like are read too)"
     )
+
+
+# --- the converter's shapes and words, one record at a time ------------------
+
+
+@attrs.frozen
+class _Shapes:
+    """A record holding each shape of value the converter reads."""
+
+    names: list[str] = attrs.field(factory=list)
+    tags: tuple[str, ...] = ()
+    pair: tuple[int, str] = (0, "")
+    counts: dict[str, int] = attrs.field(factory=dict)
+    flag: bool = False
+    count: int = 0
+    data: bytes = b""
+    centers: list[CenterType] = attrs.field(factory=list)
+
+
+def problems_of(
+    value: object, cls: type = _Shapes
+) -> list[tuple[tuple[object, ...], str]]:
+    """Structure *value* as *cls* and return each problem's path and message."""
+    with pytest.raises((cattrs.BaseValidationError, TypeError)) as caught:
+        make_converter().structure(value, cls)
+    return list(validation_problems(caught.value, ()))
+
+
+def test_each_shape_is_read_as_its_own_type() -> None:
+    """A list is read as a list, a tuple of any length or a fixed one as a tuple."""
+    read = make_converter().structure(
+        {
+            "names": ["a"],
+            "tags": ["b", "c"],
+            "pair": [1, "d"],
+            "counts": {"e": 2},
+            "data": "QUJD",
+        },
+        _Shapes,
+    )
+    assert read == _Shapes(["a"], ("b", "c"), (1, "d"), {"e": 2}, data=b"ABC")
+    assert (type(read.names), type(read.tags), type(read.pair)) == (list, tuple, tuple)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ({"names": "ab"}, [(("names",), "expected an array, got a string")]),
+        ({"tags": "ab"}, [(("tags",), "expected an array, got a string")]),
+        ({"names": {"a": 1}}, [(("names",), "expected an array, got a table")]),
+        ({"counts": ["e"]}, [(("counts",), "expected a table, got an array")]),
+        (
+            {"counts": {"e": "2"}},
+            [(("counts", "e"), "expected an integer, got a string")],
+        ),
+        ({"names": [5]}, [(("names", 0), "expected a string, got an integer")]),
+        ({"flag": "yes"}, [(("flag",), "expected a boolean, got a string")]),
+        ({"count": "1"}, [(("count",), "expected an integer, got a string")]),
+        ({"count": True}, [(("count",), "expected an integer, got a boolean")]),
+        ({"data": 5}, [(("data",), "expected a string, got an integer")]),
+        ({"data": "QUJD!"}, [(("data",), "invalid value for type, expected bytes")]),
+        (["a"], [((), "expected a table, got an array")]),
+        (
+            {"colour": 1},
+            [
+                (
+                    (),
+                    (
+                        "unknown key 'colour'; expected keys: names, tags, pair, "
+                        "counts, flag, count, data, centers"
+                    ),
+                )
+            ],
+        ),
+        (
+            {"colour": 1, "an": 2},
+            [
+                (
+                    (),
+                    (
+                        "unknown key 'an', 'colour'; expected keys: names, tags, "
+                        "pair, counts, flag, count, data, centers"
+                    ),
+                )
+            ],
+        ),
+        (
+            {"centers": ["Sales Center", "Moon Center"]},
+            [(("centers", 1), "invalid value for type, expected CenterType")],
+        ),
+    ],
+)
+def test_a_value_of_the_wrong_shape_is_refused_word_for_word(
+    value: object, expected: list[tuple[tuple[object, ...], str]]
+) -> None:
+    """Each refusal names the path, the kind expected and the kind written."""
+    assert problems_of(value) == expected
+
+
+def test_a_missing_key_is_named_word_for_word() -> None:
+    """A required key left out is a problem at its own path."""
+    assert problems_of({}, _Login) == [(("name",), "required key is missing")]
+
+
+@pytest.mark.parametrize(
+    ("written", "read"), [(101, "101"), ("101", "101"), ("A-7", "A-7")]
+)
+def test_an_id_may_be_written_as_text_or_an_integer(written: object, read: str) -> None:
+    """Internal, customer and contact ids read an integer as its decimal text."""
+    account = loads_account(
+        json.dumps(
+            {
+                "format": 1,
+                "customers": [customer(written, written, contacts=[{"id": written}])],
+            }
+        ),
+        FileFormat.JSON,
+    )
+    [found] = account.customers
+    assert (found.internal_id, found.customer_id, found.contacts[0].id) == (
+        read,
+        read,
+        read,
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "kind"), [([1], "an array"), (1.5, "a float"), (None, "null")]
+)
+def test_an_id_of_another_kind_is_refused_word_for_word(
+    written: object, kind: str
+) -> None:
+    """An id that is neither text nor an integer names the kind written."""
+    assert problems({"format": 1, "customers": [customer(written, "A")]}) == [
+        (
+            "customers[0].internal_id",
+            f"expected a string or an integer, got {kind}",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("duration", "written"),
+    [
+        (timedelta(seconds=59), {"seconds": 59}),
+        (timedelta(seconds=60), {"minutes": 1}),
+        (timedelta(seconds=3599), {"minutes": 59, "seconds": 59}),
+        (timedelta(seconds=3600), {"hours": 1}),
+        (timedelta(seconds=3601), {"hours": 1, "seconds": 1}),
+        (timedelta(hours=23, minutes=59), {"hours": 23, "minutes": 59}),
+        (timedelta(hours=24), {"days": 1}),
+        (timedelta(microseconds=1), {"microseconds": 1}),
+    ],
+)
+def test_a_duration_is_written_in_whole_units_at_each_boundary(
+    duration: timedelta, written: dict[str, int]
+) -> None:
+    """A duration is a table of its non-zero units, each carried at its limit."""
+    converter = make_converter()
+    assert converter.unstructure(duration) == written
+    assert converter.structure(written, timedelta) == duration
+
+
+def test_an_account_read_alone_is_named_account_in_its_problems() -> None:
+    """The converter reads an account as a document called <account>."""
+    with pytest.raises(DataFileError) as caught:
+        make_converter().structure({"format": 1, "websites": [1]}, Account)
+    assert caught.value.file == "<account>"
+    assert [str(problem) for problem in caught.value.problems] == [
+        "<account>: websites[0]: expected a string, got an integer"
+    ]
+
+
+@attrs.frozen
+class _Keyring:
+    """A record whose one secret field holds several password hashes."""
+
+    hashes: list[PasswordHash] = attrs.field(factory=list, metadata={"secret": True})
+
+
+def test_a_secret_field_shows_only_the_first_public_refusal() -> None:
+    """Of several hashes refusing a public cost, the first refusal is shown alone."""
+    written = make_converter(include_secrets=True).unstructure(HASH)
+    value = {"hashes": [{**written, "n": 3}, {**written, "r": 0}]}
+    assert problems_of(value, _Keyring) == [
+        (
+            ("hashes",),
+            "password hash n 3 is refused; expected a power of 2 from 2 to 131072",
+        )
+    ]
+    assert make_converter().structure({"hashes": [written]}, _Keyring) == _Keyring(
+        [HASH]
+    )
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "n",
+            3,
+            "password hash n 3 is refused; expected a power of 2 from 2 to 131072",
+        ),
+        ("r", 0, "password hash r 0 is refused; expected an integer from 1 to 32"),
+        ("salt", "QUJD!", "invalid value (not shown: the field is secret)"),
+        ("hash", 5, "invalid value (not shown: the field is secret)"),
+    ],
+)
+def test_a_hash_shows_a_public_refusal_and_hides_a_secret_one(
+    field: str, value: object, message: str
+) -> None:
+    """A hash's costs are named with their value; its salt and key never are."""
+    written = make_converter(include_secrets=True).unstructure(HASH)
+    document = {"format": 1, "customers": [customer("1", "A", password_hash=written)]}
+    written[field] = value
+    assert problems(document) == [("customers[0].password_hash", message)]
+
+
+def test_problems_are_listed_by_section_then_entry_whatever_the_order_found() -> None:
+    """The top, each named section (its own problems, then its entries), the rest."""
+    found = ProblemCollector("a.toml", ["", "roles", "customers"])
+    found.add(("extra",), "an unnamed section")
+    found.add(("customers", 0), "the first customer")
+    found.add(("customers", "key"), "a key of the customers")
+    found.add(("roles", 0, "name"), "the first role")
+    found.add(("roles",), "the roles")
+    found.add((), "the top")
+    assert [str(problem) for problem in found.problems] == [
+        "a.toml: the top",
+        "a.toml: roles: the roles",
+        "a.toml: roles[0].name: the first role",
+        "a.toml: customers.key: a key of the customers",
+        "a.toml: customers[0]: the first customer",
+        "a.toml: extra: an unnamed section",
+    ]
+
+
+@dataclasses.dataclass
+class _Note:
+    """A dataclass, which the converter writes as cattrs does, defaults omitted."""
+
+    text: str
+    stars: int = 0
+
+
+@pytest.mark.parametrize(
+    ("note", "written"),
+    [(_Note("a"), {"text": "a"}), (_Note("a", 1), {"text": "a", "stars": 1})],
+)
+def test_a_dataclass_is_written_without_its_defaults(
+    note: _Note, written: dict[str, object]
+) -> None:
+    """Defaults are left out of what is written, for a dataclass too."""
+    assert make_converter().unstructure(note) == written
