@@ -20,6 +20,7 @@ from ccroles import (
     Feature,
     FeatureCatalogue,
     Level,
+    LoginFacts,
     Role,
     load_account,
 )
@@ -39,6 +40,7 @@ from ccroles.cedar import (
 )
 from ccroles.exceptions import (
     DuplicateNameError,
+    InvalidFieldError,
     UnknownFeatureError,
     UnknownWebsiteError,
     UntranslatableRequirementError,
@@ -639,6 +641,75 @@ def test_record_questions_name_the_level_and_bring_the_record() -> None:
             "parents": [],
         },
     )
+
+
+def test_questions_in_a_namespace_name_every_type_in_it() -> None:
+    """Principal, action, resource, website and record all carry the namespace."""
+    contact = LoginFacts("7", "buyer", contact_id="c-7")
+    sign_in = sign_in_question(ACCOUNT, contact, "wholesale portal", namespace="Shop")
+    assert sign_in == CedarQuestion(
+        {
+            "principal": {"type": "Shop::Login", "id": "contact c-7"},
+            "action": {"type": "Shop::Action", "id": "sign in"},
+            "resource": {"type": "Shop::Account", "id": "account"},
+            "context": {
+                "website": {
+                    "__entity": {"type": "Shop::Website", "id": "Wholesale Portal"}
+                }
+            },
+        }
+    )
+    feature = feature_question(
+        ACCOUNT,
+        LoginFacts("7", None),
+        " gift CARDS",
+        features=FeatureCatalogue([Feature("Gift Cards", Has("website"))]),
+        namespace="Shop",
+    )
+    assert feature.request == {
+        "principal": {"type": "Shop::Login", "id": "customer 7"},
+        "action": {"type": "Shop::Action", "id": "feature: Gift Cards"},
+        "resource": {"type": "Shop::Account", "id": "account"},
+        "context": {},
+    }
+    record = record_question(
+        ACCOUNT, None, "TRAN_SALESORD", Record(101), namespace="Shop"
+    )
+    assert record == CedarQuestion(
+        {
+            "principal": {"type": "Shop::Login", "id": ""},
+            "action": {"type": "Shop::Action", "id": "record at View"},
+            "resource": {"type": "Shop::Record", "id": "record"},
+            "context": {},
+        },
+        (
+            {
+                "uid": {"type": "Shop::Record", "id": "record"},
+                "attrs": {
+                    "owner": {"__entity": {"type": "Shop::Customer", "id": "101"}},
+                    "permission": "TRAN_SALESORD",
+                },
+                "parents": [],
+            },
+        ),
+    )
+
+
+@pytest.mark.parametrize("namespace", ["no name", "Shop::", "1Shop"])
+def test_questions_refuse_a_namespace_that_is_no_cedar_name(namespace: str) -> None:
+    """Each question checks its namespace, as the export does."""
+    with pytest.raises(InvalidFieldError, match="namespace"):
+        sign_in_question(ACCOUNT, "ap@acme.example", namespace=namespace)
+    with pytest.raises(InvalidFieldError, match="namespace"):
+        feature_question(ACCOUNT, "ap@acme.example", "Billing", namespace=namespace)
+    with pytest.raises(InvalidFieldError, match="namespace"):
+        record_question(
+            ACCOUNT,
+            "ap@acme.example",
+            "TRAN_SALESORD",
+            Record(101),
+            namespace=namespace,
+        )
 
 
 def test_export_is_plain_data() -> None:
