@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ccroles import LoginFacts, load_account
+from ccroles import Account, LoginFacts, load_account
 from ccroles.cedar import login_entities, login_id, to_cedar
 from ccroles.exceptions import InvalidFieldError
 
@@ -202,3 +202,20 @@ def test_a_logins_id_is_its_email_key_or_its_customer_or_contact(
 ) -> None:
     """An email's key; facts name their contact, or else their customer."""
     assert login_id(login) == expected
+
+
+def test_the_entities_file_is_compact_json_one_entity_a_line() -> None:
+    """No spaces after separators, and text outside ASCII written as itself."""
+    lines = to_cedar(Account(websites=["Café Zürich"])).entities.split("\n")
+    assert lines[:3] == [
+        "[",
+        (
+            '{"uid":{"type":"Account","id":"account"},"attrs":{"customer_access":true},'
+            '"parents":[]},'
+        ),
+        (
+            '{"uid":{"type":"Website","id":"Café Zürich"},"attrs":{},'
+            '"parents":[{"type":"Account","id":"account"}]},'
+        ),
+    ]
+    assert lines[-2:] == ["]", ""]
