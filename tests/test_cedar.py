@@ -121,6 +121,25 @@ def test_a_failed_write_keeps_the_old_file_and_leaves_no_temporary(
 ONE_FEATURE = FeatureCatalogue([Feature("Wish Lists", Has("website"))])
 
 
+def test_the_files_have_the_names_services_look_for(tmp_path: Path) -> None:
+    """The names a service reads: they are part of the export's interface."""
+    EXPORT.write(tmp_path / "text")
+    EXPORT.write(tmp_path / "json", schema_format="json")
+    assert sorted(p.name for p in (tmp_path / "text").iterdir()) == [
+        "ccroles.cedar",
+        "ccroles.cedarschema",
+        "entities.json",
+        "policies",
+    ]
+    assert sorted(p.name for p in (tmp_path / "json").iterdir()) == [
+        "ccroles.cedar",
+        "ccroles.cedarschema.json",
+        "entities.json",
+        "policies",
+    ]
+    assert (tmp_path / "text" / "policies" / "sign-in.cedar").is_file()
+
+
 def test_the_schema_in_json_replaces_the_schema_text() -> None:
     """Asked for JSON, the files hold the JSON schema and not the schema text."""
     files = EXPORT.files("json")
