@@ -338,6 +338,7 @@ TESTS = {
     ],
     "cedar/_entities": [
         "tests/test_cedar.py",
+        "tests/test_cedar_entities.py",
         "tests/property/test_cedar_differential.py",
     ],
     "cedar/_export": [
