@@ -244,8 +244,9 @@ def test_an_unreadable_file_is_refused(
     monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(
         SignInStoreError, match=r"it cannot be read \(Permission denied\)"
-    ):
+    ) as caught:
         SQLiteSignInStore(path)
+    assert caught.value.path == path
 
 
 def test_a_store_that_becomes_read_only_fails_clearly(tmp_path: Path) -> None:
@@ -388,3 +389,111 @@ def test_a_change_recorded_meanwhile_is_recorded_once(tmp_path: Path) -> None:
     later = NOW + timedelta(minutes=1)
     assert racing.observe(EMAIL, later, b"new") == NOW
     racing.close()
+
+
+LOCKED = (
+    "another process has held it locked for more than 0.05 seconds; "
+    "try again, or stop the process that holds it"
+)
+READ_ONLY = "it is read-only; give this process write access to it and its folder"
+CORRUPT = (
+    "it is corrupt; restore it from a backup, or move it away to start "
+    "with no sign-in state"
+)
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("database is locked", LOCKED),
+        ("database is busy", LOCKED),
+        ("attempt to write a readonly database", READ_ONLY),
+        ("read-only file system", READ_ONLY),
+        ("database disk image is malformed", CORRUPT),
+        ("file is not a database", CORRUPT),
+        ("disk I/O error", "SQLite failed: disk I/O error"),
+    ],
+)
+def test_each_sqlite_failure_is_said_with_what_to_do(error: str, reason: str) -> None:
+    """SQLite's words become the store's reason, and its remedy."""
+    failure = sqlite3.OperationalError(error)
+    assert signin_store_sqlite._failure(failure, 0.05) == reason
+
+
+def store_shaped(path: Path, version: int, *tables: str) -> Path:
+    """A file marked as a store of *version*, holding *tables*."""
+    return database(
+        path,
+        *(f"CREATE TABLE {table} (x)" for table in tables),
+        f"PRAGMA user_version = {version}",
+        f"PRAGMA application_id = {APPLICATION_ID}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "tables", "names"),
+    [
+        (3, ("logins", "links"), "links, logins"),
+        (2, (), "none"),
+        (1, ("links",), "links"),
+    ],
+)
+def test_a_store_missing_its_version_s_tables_is_refused(
+    tmp_path: Path, version: int, tables: tuple[str, ...], names: str
+) -> None:
+    """Marked as a store, but not the tables of its version: refused, tables named."""
+    path = store_shaped(tmp_path / "file.db", version, *tables)
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert caught.value.path == path
+    assert caught.value.reason == (
+        f"it is a SQLite database but not a sign-in store (tables: {names})"
+    )
+
+
+def test_an_empty_database_is_refused_with_its_path(tmp_path: Path) -> None:
+    """create=False: the file and the reason, in full."""
+    path = database(tmp_path / "empty.db", "CREATE TABLE t (x)", "DROP TABLE t")
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path, create=False)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "it is an empty SQLite database, not a sign-in store",
+    )
+
+
+@pytest.mark.parametrize("read_only", ["file", "folder"])
+def test_a_store_is_refused_when_its_file_or_its_folder_is_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_only: str
+) -> None:
+    """SQLite writes beside the file too: both must be writable."""
+    path = tmp_path / "signin.db"
+    SQLiteSignInStore(path).close()
+    refused = path if read_only == "file" else tmp_path
+
+    def access(where: object, mode: int) -> bool:
+        return not (mode == os.W_OK and Path(str(where)) == refused)
+
+    monkeypatch.setattr(os, "access", access)
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (path, READ_ONLY)
+
+
+def test_a_file_sqlite_cannot_open_is_refused_with_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure to open the file for the check names the file and SQLite's words."""
+    path = tmp_path / "signin.db"
+    SQLiteSignInStore(path).close()
+
+    def refuse(*_: object, **__: object) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(sqlite3, "connect", refuse)
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "SQLite failed: unable to open database file",
+    )
