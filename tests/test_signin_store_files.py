@@ -199,8 +199,12 @@ def test_a_version_1_store_is_migrated_with_its_state(tmp_path: Path) -> None:
 def test_a_store_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
     """The folder must exist: say so, create nothing."""
     path = tmp_path / "missing" / "signin.db"
-    with pytest.raises(SignInStoreError, match="its folder does not exist"):
+    with pytest.raises(SignInStoreError) as caught:
         SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "its folder does not exist; create it first",
+    )
     assert not path.parent.exists()
 
 
@@ -227,8 +231,13 @@ def test_a_new_store_in_a_read_only_folder_is_refused(
 ) -> None:
     """Nowhere to create the file: say so."""
     monkeypatch.setattr(os, "access", lambda _, mode: mode != os.W_OK)
-    with pytest.raises(SignInStoreError, match="its folder is read-only"):
-        SQLiteSignInStore(tmp_path / "signin.db")
+    path = tmp_path / "signin.db"
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "its folder is read-only; give this process write access to it",
+    )
 
 
 def test_an_unreadable_file_is_refused(
