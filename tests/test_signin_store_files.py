@@ -506,3 +506,31 @@ def test_a_file_sqlite_cannot_open_is_refused_with_its_path(
         path,
         "SQLite failed: unable to open database file",
     )
+
+
+class _LockedReader:
+    """A read-only connection to a file another process holds locked."""
+
+    def execute(self, *_: object) -> sqlite3.Cursor:
+        raise sqlite3.OperationalError("database is locked")
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def test_a_file_locked_during_its_check_is_refused_with_the_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check waits SQLite's 5 seconds for another writer, and says so."""
+    path = tmp_path / "signin.db"
+    SQLiteSignInStore(path).close()
+    monkeypatch.setattr(sqlite3, "connect", lambda *_, **__: _LockedReader())
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        (
+            "another process has held it locked for more than 5 seconds; "
+            "try again, or stop the process that holds it"
+        ),
+    )
