@@ -370,8 +370,12 @@ def test_a_file_made_newer_after_the_check_is_refused(
     """The version is read again in the migration's transaction."""
     path = newer_schema(tmp_path / "file.db")
     monkeypatch.setattr(signin_store_sqlite, "check_file", lambda *_, **__: None)
-    with pytest.raises(SignInStoreError, match="its schema version is 4"):
+    with pytest.raises(SignInStoreError) as caught:
         SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "its schema version is 4; this ccroles knows versions up to 3",
+    )
 
 
 class _Racing(SQLiteSignInStore):
