@@ -2,6 +2,7 @@
 
 import contextlib
 import hashlib
+import inspect
 import os
 import re
 import sqlite3
@@ -15,7 +16,7 @@ from ccroles import SQLiteSignInStore, signin_store_sqlite
 from ccroles._sql_store import Cursor
 from ccroles.exceptions import SignInStoreError
 from ccroles.signin_rules import LoginState
-from ccroles.signin_store_sqlite import APPLICATION_ID
+from ccroles.signin_store_sqlite import APPLICATION_ID, check_file
 from tests.cli_run import run
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -139,8 +140,12 @@ def test_an_empty_file_becomes_a_store_only_when_asked(tmp_path: Path) -> None:
     """0 bytes: a new store for create=True; refused otherwise, and by the CLI."""
     path = tmp_path / "new.db"
     path.touch()
-    with pytest.raises(SignInStoreError, match="it is empty, not a sign-in store"):
+    with pytest.raises(SignInStoreError) as caught:
         SQLiteSignInStore(path, create=False)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "it is empty, not a sign-in store",
+    )
     assert path.stat().st_size == 0
     with SQLiteSignInStore(path) as store:
         assert store.state(EMAIL, NOW) == LoginState()
@@ -538,3 +543,38 @@ def test_a_file_locked_during_its_check_is_refused_with_the_wait(
             "try again, or stop the process that holds it"
         ),
     )
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (text_file, "it is not a SQLite database"),
+        (lambda path: path.parent, "it is a folder; give the path of a store file"),
+    ],
+    ids=["text", "folder"],
+)
+def test_what_is_not_a_store_file_is_refused_in_these_words(
+    tmp_path: Path, make: Callable[[Path], Path], reason: str
+) -> None:
+    """The whole reason, and the path given."""
+    path = make(tmp_path / "file.db")
+    with pytest.raises(SignInStoreError) as caught:
+        check_file(path)
+    assert (caught.value.path, caught.value.reason) == (path, reason)
+
+
+def test_the_check_lets_a_missing_or_empty_file_become_a_store(tmp_path: Path) -> None:
+    """By default a new or 0-byte file may be created; the check writes nothing."""
+    missing = tmp_path / "new.db"
+    check_file(missing)
+    assert not missing.exists()
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    check_file(empty)
+    assert empty.stat().st_size == 0
+
+
+def test_a_store_waits_30_seconds_for_another_writer_by_default() -> None:
+    """The documented default of timeout."""
+    parameters = inspect.signature(SQLiteSignInStore).parameters
+    assert parameters["timeout"].default == 30.0
