@@ -6,9 +6,11 @@ import inspect
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -578,3 +580,47 @@ def test_a_store_waits_30_seconds_for_another_writer_by_default() -> None:
     """The documented default of timeout."""
     parameters = inspect.signature(SQLiteSignInStore).parameters
     assert parameters["timeout"].default == 30.0
+
+
+def test_a_private_in_memory_store_needs_no_file() -> None:
+    """A private in-memory store is no file: nothing is checked, even create=False."""
+    with SQLiteSignInStore(":memory:", create=False) as store:
+        assert store.record_failure(EMAIL, NOW, 5, LOCK) == LoginState(1)
+
+
+def test_a_file_sqlite_cannot_open_after_its_check_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file checked, then SQLite fails to open it: the path and SQLite's words."""
+    path = tmp_path / "signin.db"
+    SQLiteSignInStore(path).close()
+    connect = sqlite3.connect
+
+    def only_the_check(database: str, **kwargs: Any) -> sqlite3.Connection:
+        if kwargs.get("uri"):
+            return connect(database, uri=True)
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(sqlite3, "connect", only_the_check)
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "SQLite failed: unable to open database file",
+    )
+
+
+def test_a_store_waits_only_its_timeout_for_another_writer(tmp_path: Path) -> None:
+    """timeout=0.05 is obeyed: the refusal comes long before SQLite's own 5 seconds."""
+    path = tmp_path / "signin.db"
+    SQLiteSignInStore(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    start = time.monotonic()
+    try:
+        with pytest.raises(SignInStoreError, match="held it locked"):
+            SQLiteSignInStore(path, timeout=0.05)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert time.monotonic() - start < 4
