@@ -380,7 +380,8 @@ def test_each_change_locks_the_login_it_names(tmp_path: Path) -> None:
         )
         store.use_link(b"d1", NOW, CREDENTIALS, CREDENTIALS)
         store.unlock(EMAIL.upper())
-        assert store.locked == [(EMAIL,), (EMAIL,), (b"d1",), (), (EMAIL,)]
+        store.observe(EMAIL.upper(), NOW, b"c2")
+        assert store.locked == [(EMAIL,), (EMAIL,), (b"d1",), (), (EMAIL,), (EMAIL,)]
 
 
 @pytest.mark.parametrize("kind", [SignInStore, MemorySignInStore, SQLiteSignInStore])
@@ -388,3 +389,9 @@ def test_observe_records_no_change_unless_told(kind: type[SignInStore]) -> None:
     """By default observe's changed is False, in the protocol and in each store."""
     parameters = inspect.signature(kind.observe).parameters
     assert parameters["changed"].default is False
+
+
+def test_a_change_to_no_credentials_is_remembered(store: Store) -> None:
+    """A login whose credentials went (access revoked) keeps when that happened."""
+    assert store.observe(EMAIL, NOW, None, changed=True) == NOW
+    assert store.observe(EMAIL, LATER, None) == NOW
