@@ -2,12 +2,15 @@
 
 import contextlib
 import hashlib
+import inspect
 import os
 import re
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -15,7 +18,7 @@ from ccroles import SQLiteSignInStore, signin_store_sqlite
 from ccroles._sql_store import Cursor
 from ccroles.exceptions import SignInStoreError
 from ccroles.signin_rules import LoginState
-from ccroles.signin_store_sqlite import APPLICATION_ID
+from ccroles.signin_store_sqlite import APPLICATION_ID, check_file
 from tests.cli_run import run
 
 NOW = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -139,8 +142,12 @@ def test_an_empty_file_becomes_a_store_only_when_asked(tmp_path: Path) -> None:
     """0 bytes: a new store for create=True; refused otherwise, and by the CLI."""
     path = tmp_path / "new.db"
     path.touch()
-    with pytest.raises(SignInStoreError, match="it is empty, not a sign-in store"):
+    with pytest.raises(SignInStoreError) as caught:
         SQLiteSignInStore(path, create=False)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "it is empty, not a sign-in store",
+    )
     assert path.stat().st_size == 0
     with SQLiteSignInStore(path) as store:
         assert store.state(EMAIL, NOW) == LoginState()
@@ -199,8 +206,12 @@ def test_a_version_1_store_is_migrated_with_its_state(tmp_path: Path) -> None:
 def test_a_store_in_a_missing_folder_is_refused(tmp_path: Path) -> None:
     """The folder must exist: say so, create nothing."""
     path = tmp_path / "missing" / "signin.db"
-    with pytest.raises(SignInStoreError, match="its folder does not exist"):
+    with pytest.raises(SignInStoreError) as caught:
         SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "its folder does not exist; create it first",
+    )
     assert not path.parent.exists()
 
 
@@ -227,8 +238,13 @@ def test_a_new_store_in_a_read_only_folder_is_refused(
 ) -> None:
     """Nowhere to create the file: say so."""
     monkeypatch.setattr(os, "access", lambda _, mode: mode != os.W_OK)
-    with pytest.raises(SignInStoreError, match="its folder is read-only"):
-        SQLiteSignInStore(tmp_path / "signin.db")
+    path = tmp_path / "signin.db"
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "its folder is read-only; give this process write access to it",
+    )
 
 
 def test_an_unreadable_file_is_refused(
@@ -244,8 +260,9 @@ def test_an_unreadable_file_is_refused(
     monkeypatch.setattr(Path, "open", refuse)
     with pytest.raises(
         SignInStoreError, match=r"it cannot be read \(Permission denied\)"
-    ):
+    ) as caught:
         SQLiteSignInStore(path)
+    assert caught.value.path == path
 
 
 def test_a_store_that_becomes_read_only_fails_clearly(tmp_path: Path) -> None:
@@ -360,8 +377,12 @@ def test_a_file_made_newer_after_the_check_is_refused(
     """The version is read again in the migration's transaction."""
     path = newer_schema(tmp_path / "file.db")
     monkeypatch.setattr(signin_store_sqlite, "check_file", lambda *_, **__: None)
-    with pytest.raises(SignInStoreError, match="its schema version is 4"):
+    with pytest.raises(SignInStoreError) as caught:
         SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "its schema version is 4; this ccroles knows versions up to 3",
+    )
 
 
 class _Racing(SQLiteSignInStore):
@@ -388,3 +409,218 @@ def test_a_change_recorded_meanwhile_is_recorded_once(tmp_path: Path) -> None:
     later = NOW + timedelta(minutes=1)
     assert racing.observe(EMAIL, later, b"new") == NOW
     racing.close()
+
+
+LOCKED = (
+    "another process has held it locked for more than 0.05 seconds; "
+    "try again, or stop the process that holds it"
+)
+READ_ONLY = "it is read-only; give this process write access to it and its folder"
+CORRUPT = (
+    "it is corrupt; restore it from a backup, or move it away to start "
+    "with no sign-in state"
+)
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        ("database is locked", LOCKED),
+        ("database is busy", LOCKED),
+        ("attempt to write a readonly database", READ_ONLY),
+        ("read-only file system", READ_ONLY),
+        ("database disk image is malformed", CORRUPT),
+        ("file is not a database", CORRUPT),
+        ("disk I/O error", "SQLite failed: disk I/O error"),
+    ],
+)
+def test_each_sqlite_failure_is_said_with_what_to_do(error: str, reason: str) -> None:
+    """SQLite's words become the store's reason, and its remedy."""
+    failure = sqlite3.OperationalError(error)
+    assert signin_store_sqlite._failure(failure, 0.05) == reason
+
+
+def store_shaped(path: Path, version: int, *tables: str) -> Path:
+    """A file marked as a store of *version*, holding *tables*."""
+    return database(
+        path,
+        *(f"CREATE TABLE {table} (x)" for table in tables),
+        f"PRAGMA user_version = {version}",
+        f"PRAGMA application_id = {APPLICATION_ID}",
+    )
+
+
+@pytest.mark.parametrize(
+    ("version", "tables", "names"),
+    [
+        (3, ("logins", "links"), "links, logins"),
+        (2, (), "none"),
+        (1, ("links",), "links"),
+    ],
+)
+def test_a_store_missing_its_version_s_tables_is_refused(
+    tmp_path: Path, version: int, tables: tuple[str, ...], names: str
+) -> None:
+    """Marked as a store, but not the tables of its version: refused, tables named."""
+    path = store_shaped(tmp_path / "file.db", version, *tables)
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert caught.value.path == path
+    assert caught.value.reason == (
+        f"it is a SQLite database but not a sign-in store (tables: {names})"
+    )
+
+
+def test_an_empty_database_is_refused_with_its_path(tmp_path: Path) -> None:
+    """create=False: the file and the reason, in full."""
+    path = database(tmp_path / "empty.db", "CREATE TABLE t (x)", "DROP TABLE t")
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path, create=False)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "it is an empty SQLite database, not a sign-in store",
+    )
+
+
+@pytest.mark.parametrize("read_only", ["file", "folder"])
+def test_a_store_is_refused_when_its_file_or_its_folder_is_read_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_only: str
+) -> None:
+    """SQLite writes beside the file too: both must be writable."""
+    path = tmp_path / "signin.db"
+    SQLiteSignInStore(path).close()
+    refused = path if read_only == "file" else tmp_path
+
+    def access(where: object, mode: int) -> bool:
+        return not (mode == os.W_OK and Path(str(where)) == refused)
+
+    monkeypatch.setattr(os, "access", access)
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (path, READ_ONLY)
+
+
+def test_a_file_sqlite_cannot_open_is_refused_with_its_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure to open the file for the check names the file and SQLite's words."""
+    path = tmp_path / "signin.db"
+    SQLiteSignInStore(path).close()
+
+    def refuse(*_: object, **__: object) -> sqlite3.Connection:
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(sqlite3, "connect", refuse)
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "SQLite failed: unable to open database file",
+    )
+
+
+class _LockedReader:
+    """A read-only connection to a file another process holds locked."""
+
+    def execute(self, *_: object) -> sqlite3.Cursor:
+        raise sqlite3.OperationalError("database is locked")
+
+    def close(self) -> None:
+        """Nothing to close."""
+
+
+def test_a_file_locked_during_its_check_is_refused_with_the_wait(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check waits SQLite's 5 seconds for another writer, and says so."""
+    path = tmp_path / "signin.db"
+    SQLiteSignInStore(path).close()
+    monkeypatch.setattr(sqlite3, "connect", lambda *_, **__: _LockedReader())
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        (
+            "another process has held it locked for more than 5 seconds; "
+            "try again, or stop the process that holds it"
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [
+        (text_file, "it is not a SQLite database"),
+        (lambda path: path.parent, "it is a folder; give the path of a store file"),
+    ],
+    ids=["text", "folder"],
+)
+def test_what_is_not_a_store_file_is_refused_in_these_words(
+    tmp_path: Path, make: Callable[[Path], Path], reason: str
+) -> None:
+    """The whole reason, and the path given."""
+    path = make(tmp_path / "file.db")
+    with pytest.raises(SignInStoreError) as caught:
+        check_file(path)
+    assert (caught.value.path, caught.value.reason) == (path, reason)
+
+
+def test_the_check_lets_a_missing_or_empty_file_become_a_store(tmp_path: Path) -> None:
+    """By default a new or 0-byte file may be created; the check writes nothing."""
+    missing = tmp_path / "new.db"
+    check_file(missing)
+    assert not missing.exists()
+    empty = tmp_path / "empty.db"
+    empty.touch()
+    check_file(empty)
+    assert empty.stat().st_size == 0
+
+
+def test_a_store_waits_30_seconds_for_another_writer_by_default() -> None:
+    """The documented default of timeout."""
+    parameters = inspect.signature(SQLiteSignInStore).parameters
+    assert parameters["timeout"].default == 30.0
+
+
+def test_a_private_in_memory_store_needs_no_file() -> None:
+    """A private in-memory store is no file: nothing is checked, even create=False."""
+    with SQLiteSignInStore(":memory:", create=False) as store:
+        assert store.record_failure(EMAIL, NOW, 5, LOCK) == LoginState(1)
+
+
+def test_a_file_sqlite_cannot_open_after_its_check_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file checked, then SQLite fails to open it: the path and SQLite's words."""
+    path = tmp_path / "signin.db"
+    SQLiteSignInStore(path).close()
+    connect = sqlite3.connect
+
+    def only_the_check(database: str, **kwargs: Any) -> sqlite3.Connection:
+        if kwargs.get("uri"):
+            return connect(database, uri=True)
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(sqlite3, "connect", only_the_check)
+    with pytest.raises(SignInStoreError) as caught:
+        SQLiteSignInStore(path)
+    assert (caught.value.path, caught.value.reason) == (
+        path,
+        "SQLite failed: unable to open database file",
+    )
+
+
+def test_a_store_waits_only_its_timeout_for_another_writer(tmp_path: Path) -> None:
+    """timeout=0.05 is obeyed: the refusal comes long before SQLite's own 5 seconds."""
+    path = tmp_path / "signin.db"
+    SQLiteSignInStore(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    start = time.monotonic()
+    try:
+        with pytest.raises(SignInStoreError, match="held it locked"):
+            SQLiteSignInStore(path, timeout=0.05)
+    finally:
+        holder.rollback()
+        holder.close()
+    assert time.monotonic() - start < 4

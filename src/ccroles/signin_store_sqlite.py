@@ -92,6 +92,11 @@ _TABLES: Final[tuple[frozenset[str], ...]] = (
 )
 """The tables of a store of each schema version."""
 _HEADER: Final = b"SQLite format 3\x00"
+_CHECK_TIMEOUT: Final = 5.0
+"""How long the check's reader waits for another process's write, in seconds.
+
+It is sqlite3's own default: the reader is opened without a timeout.
+"""
 
 
 def _text(moment: datetime) -> str:
@@ -177,7 +182,7 @@ def _read_facts(path: Path) -> tuple[int, int, frozenset[str]]:
     try:
         reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as error:  # pragma: no cover (opening reads nothing yet)
-        raise SignInStoreError(path, _failure(error, 0)) from None
+        raise SignInStoreError(path, _failure(error, _CHECK_TIMEOUT)) from None
     try:
         (check,) = reader.execute("PRAGMA quick_check").fetchone()
         if check != "ok":  # damage found inside a page rather than raised
@@ -191,7 +196,7 @@ def _read_facts(path: Path) -> tuple[int, int, frozenset[str]]:
             )
         )
     except sqlite3.Error as error:
-        raise SignInStoreError(path, _failure(error, 0)) from None
+        raise SignInStoreError(path, _failure(error, _CHECK_TIMEOUT)) from None
     finally:
         reader.close()
     return version, application, tables
