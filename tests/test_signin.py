@@ -800,3 +800,10 @@ def test_a_registered_link_is_logged_and_kept_with_its_login(
     assert store.events() == (
         AuditEvent(NOW, AuditKind.LINK_ISSUED, "line@line.example"),
     )
+
+
+def test_a_change_without_an_actor_is_kept_without_one() -> None:
+    """A change no administrator made (a user's own password) names no actor."""
+    store = MemorySignInStore()
+    sign_in_for(store).record(AuditKind.PASSWORD_CHANGE, "AP@acme.example")
+    assert store.events() == (AuditEvent(NOW, AuditKind.PASSWORD_CHANGE, EMAIL),)
