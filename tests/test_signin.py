@@ -569,6 +569,7 @@ def test_without_a_clock_the_time_is_now() -> None:
             ),
         ),
     ],
+    ids=["max_failures", "lock_duration", "reset_link_validity", "audit_retention"],
 )
 def test_a_refused_setting_names_itself_its_value_and_its_range(
     changes: dict[str, object], message: str
@@ -772,6 +773,7 @@ def notification_for_line() -> tuple[Account, Notification]:
             ),
         ),
     ],
+    ids=["naive expiry", "expiry too far", "recipient without access"],
 )
 def test_a_refused_notification_says_what_is_wrong(
     changes: dict[str, object], message: str
