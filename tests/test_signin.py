@@ -809,3 +809,15 @@ def test_a_change_without_an_actor_is_kept_without_one() -> None:
     store = MemorySignInStore()
     sign_in_for(store).record(AuditKind.PASSWORD_CHANGE, "AP@acme.example")
     assert store.events() == (AuditEvent(NOW, AuditKind.PASSWORD_CHANGE, EMAIL),)
+
+
+def test_a_naive_clock_is_refused_in_words() -> None:
+    """The refusal names the clock, shows its time and asks for a time zone."""
+    naive = datetime(2026, 3, 1, 9, 30)  # noqa: DTZ001 (naive on purpose)
+    sign_in = SignIn(Engine(make_account()), MemorySignInStore(), clock=lambda: naive)
+    with pytest.raises(InvalidFieldError) as caught:
+        sign_in.status(EMAIL)
+    assert str(caught.value) == (
+        "sign-in clock datetime.datetime(2026, 3, 1, 9, 30) is refused; "
+        "expected an aware datetime (with a time zone)"
+    )
