@@ -821,3 +821,14 @@ def test_a_naive_clock_is_refused_in_words() -> None:
         "sign-in clock datetime.datetime(2026, 3, 1, 9, 30) is refused; "
         "expected an aware datetime (with a time zone)"
     )
+
+
+def test_a_naive_session_start_is_refused_in_words() -> None:
+    """The refusal names the session's start, shows it and asks for a time zone."""
+    naive = datetime(2026, 3, 1, 9, 30)  # noqa: DTZ001 (naive on purpose)
+    with pytest.raises(InvalidFieldError) as caught:
+        Session(EMAIL, naive)
+    assert str(caught.value) == (
+        "session started datetime.datetime(2026, 3, 1, 9, 30) is refused; "
+        "expected an aware datetime"
+    )
