@@ -7,6 +7,7 @@ import importlib
 import pytest
 
 from ccroles import Password, ReasonCode, signin_links
+from ccroles.exceptions import UnknownWebsiteError
 from tests.test_signin import EMAIL, NEW, sign_in_for, wrong
 
 
@@ -19,6 +20,22 @@ def test_sign_in_decide_warns_and_answers_as_decide_sign_in() -> None:
     new = sign_in.decide_sign_in(EMAIL)
     assert old == new
     assert [reason.code for reason in new.reasons] == [ReasonCode.LOCKED]
+
+
+def test_sign_in_decide_names_the_new_method_and_passes_the_website() -> None:
+    """The warning names both methods; the website asked about reaches the engine."""
+    sign_in = sign_in_for()
+    with (
+        pytest.warns(DeprecationWarning, match=r"^SignIn\.decide ") as caught,
+        pytest.raises(UnknownWebsiteError, match="'Outlet'"),
+    ):
+        sign_in.decide(EMAIL, "Outlet")
+    assert [str(warning.message) for warning in caught] == [
+        (
+            "SignIn.decide is deprecated, use SignIn.decide_sign_in; "
+            "the old name goes in the next release"
+        )
+    ]
 
 
 def test_redeemed_accepted_warns_and_answers_as_allowed() -> None:

@@ -18,6 +18,7 @@ from ccroles import (
     PasswordMismatchError,
     ReasonCode,
     Role,
+    Session,
     SignIn,
     SignInSettings,
     SignInStore,
@@ -26,9 +27,10 @@ from ccroles import (
     explain,
     grant_access,
 )
+from ccroles.access_emails import Notification
 from ccroles.access_values import Grant, LoginId, SendNotification
-from ccroles.audit import AuditEvent
-from ccroles.decisions import SignInQuestion
+from ccroles.audit import AuditEvent, AuditKind, AuditOutcome
+from ccroles.decisions import Reason, SignInQuestion
 from ccroles.exceptions import (
     DecisionTruthinessError,
     InvalidFieldError,
@@ -530,3 +532,303 @@ def test_without_a_clock_the_time_is_now() -> None:
     after = datetime.now(UTC)
     assert link is not None
     assert before + timedelta(minutes=60) <= link.expires <= after + timedelta(hours=1)
+
+
+# What each refusal says, and what the log and the trail keep
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"max_failures": 0},
+            (
+                "sign-in settings max_failures 0 is refused; "
+                "expected a whole number from 1 to 100"
+            ),
+        ),
+        (
+            {"lock_duration": timedelta(0)},
+            (
+                "sign-in settings lock_duration datetime.timedelta(0) is refused; "
+                "expected a positive duration of at most 365 days"
+            ),
+        ),
+        (
+            {"reset_link_validity": timedelta(days=32)},
+            (
+                "sign-in settings reset_link_validity datetime.timedelta(days=32) is "
+                "refused; expected a positive duration of at most 31 days"
+            ),
+        ),
+        (
+            {"audit_retention": timedelta(days=3654)},
+            (
+                "sign-in settings audit_retention datetime.timedelta(days=3654) is "
+                "refused; expected a positive duration of at most 3653 days"
+            ),
+        ),
+    ],
+    ids=["max_failures", "lock_duration", "reset_link_validity", "audit_retention"],
+)
+def test_a_refused_setting_names_itself_its_value_and_its_range(
+    changes: dict[str, object], message: str
+) -> None:
+    """The refusal names the setting, shows the value given and what is allowed."""
+    with pytest.raises(InvalidFieldError) as caught:
+        SignInSettings(**changes)  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+def test_an_attempt_while_locked_is_logged_and_kept_with_the_login_and_client(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Refused as locked: log and trail name the login, the trail the client."""
+    store = MemorySignInStore()
+    sign_in = sign_in_for(store)
+    wrong(sign_in, 5)
+    caplog.set_level(logging.INFO, logger="ccroles.signin")
+    sign_in.attempt(EMAIL, Password(RIGHT), client="192.0.2.7")
+    assert [record.getMessage() for record in caplog.records] == [
+        "sign-in by ap@acme.example: denied (locked)"
+    ]
+    assert store.events()[-1] == AuditEvent(
+        NOW,
+        AuditKind.SIGN_IN,
+        EMAIL,
+        AuditOutcome.DENIED,
+        ("locked",),
+        client="192.0.2.7",
+    )
+
+
+def test_an_unlock_is_logged_and_kept_with_whether_the_login_was_known(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A known login is unlocked (done); an email never seen has no record (denied)."""
+    store = MemorySignInStore()
+    sign_in = sign_in_for(store)
+    wrong(sign_in, 1)
+    caplog.set_level(logging.INFO, logger="ccroles.signin")
+    assert sign_in.unlock(EMAIL) is True
+    assert sign_in.unlock("nobody@nowhere.example") is False
+    assert [record.getMessage() for record in caplog.records] == [
+        "unlocked ap@acme.example: done",
+        "unlocked nobody@nowhere.example: no record",
+    ]
+    assert store.events()[-2:] == (
+        AuditEvent(NOW, AuditKind.UNLOCK, EMAIL),
+        AuditEvent(
+            NOW,
+            AuditKind.UNLOCK,
+            "nobody@nowhere.example",
+            AuditOutcome.DENIED,
+            ("no_record",),
+        ),
+    )
+
+
+def test_a_reset_link_is_logged_and_kept_with_the_login_and_client(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The link names the email as asked; log and trail name the login's key."""
+    caplog.set_level(logging.INFO, logger="ccroles.signin")
+    store = MemorySignInStore()
+    sign_in = sign_in_for(store)
+    link = sign_in.issue_reset_link("AP@acme.example", client="192.0.2.7")
+    assert link is not None
+    assert (link.email, link.kind, link.expires) == (
+        "AP@acme.example",
+        LinkKind.RESET,
+        NOW + timedelta(minutes=60),
+    )
+    assert sign_in.issue_reset_link("nobody@nowhere.example") is None
+    assert [record.getMessage() for record in caplog.records] == [
+        (
+            "issued a reset link for ap@acme.example, "
+            "valid until 2026-03-01 10:30:00+00:00"
+        ),
+        "no reset link for nobody@nowhere.example: it may not sign in",
+    ]
+    assert store.events() == (
+        AuditEvent(NOW, AuditKind.LINK_ISSUED, EMAIL, client="192.0.2.7"),
+    )
+
+
+def test_a_used_link_is_logged_and_kept_with_the_login_and_client(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Accepted, then refused as used: both with the login and the client's address."""
+    store = MemorySignInStore()
+    sign_in = sign_in_for(store)
+    link = sign_in.issue_reset_link(EMAIL)
+    assert link is not None
+    caplog.set_level(logging.INFO, logger="ccroles.signin")
+    first = sign_in.redeem(link.token, Password(NEW), Password(NEW), client="192.0.2.7")
+    again = sign_in.redeem(link.token, Password(NEW), Password(NEW), client="192.0.2.8")
+    assert (first.allowed, first.email) == (True, EMAIL)
+    assert again.decision.reasons == (Reason(ReasonCode.LINK_USED),)
+    assert [record.getMessage() for record in caplog.records] == [
+        "a link set the password of ap@acme.example",
+        "a link was refused: used",
+    ]
+    assert store.events()[1:] == (
+        AuditEvent(NOW, AuditKind.LINK_REDEEMED, EMAIL, client="192.0.2.7"),
+        AuditEvent(
+            NOW,
+            AuditKind.LINK_REFUSED,
+            EMAIL,
+            AuditOutcome.DENIED,
+            ("link_used",),
+            client="192.0.2.8",
+        ),
+    )
+
+
+def test_an_expired_link_is_refused_before_the_passwords_are_read() -> None:
+    """Expired: refused as expired even when the two passwords differ, and kept so."""
+    clock = Clock()
+    store = MemorySignInStore()
+    sign_in = sign_in_for(store, clock=clock)
+    link = sign_in.issue_reset_link(EMAIL)
+    assert link is not None
+    clock.now += timedelta(minutes=60)
+    late = sign_in.redeem(
+        link.token, Password(NEW), Password("copper-lantern-58"), client="192.0.2.7"
+    )
+    assert late.decision.reasons == (
+        Reason(ReasonCode.LINK_EXPIRED, until=NOW + timedelta(minutes=60)),
+    )
+    assert store.events()[-1] == AuditEvent(
+        NOW + timedelta(minutes=60),
+        AuditKind.LINK_EXPIRED,
+        EMAIL,
+        AuditOutcome.DENIED,
+        ("link_expired",),
+        client="192.0.2.7",
+    )
+
+
+def test_a_password_set_through_a_link_is_hashed_at_the_sign_ins_cost() -> None:
+    """The new hash uses the scrypt parameters the SignIn was given (n=2, r=1, p=1)."""
+    sign_in = sign_in_for()
+    link = sign_in.issue_reset_link(EMAIL)
+    assert link is not None
+    redeemed = sign_in.redeem(link.token, Password(NEW), Password(NEW))
+    assert redeemed.account is not None
+    login = redeemed.account.find_login(EMAIL)
+    assert login is not None
+    stored = login.customer.password_hash
+    assert stored is not None
+    assert (stored.n, stored.r, stored.p) == (2, 1, 1)
+
+
+def test_a_session_started_as_a_link_set_the_password_holds() -> None:
+    """The store keeps the new credentials: the change is the link's moment."""
+    clock = Clock()
+    store = MemorySignInStore()
+    sign_in = sign_in_for(store, clock=clock)
+    link = sign_in.issue_reset_link(EMAIL)
+    assert link is not None
+    redeemed = sign_in.redeem(link.token, Password(NEW), Password(NEW))
+    assert redeemed.account is not None
+    clock.now += timedelta(minutes=1)
+    later = sign_in_for(store, account=redeemed.account, clock=clock)
+    assert later.decide_session(Session(EMAIL, NOW)) == Decision(SignInQuestion())
+
+
+def notification_for_line() -> tuple[Account, Notification]:
+    """LINE granted access with a set-password link: the account and the email."""
+    granted = grant_access(
+        make_account(), Grant(LoginId("102"), SendNotification()), now=NOW
+    )
+    assert granted.notification is not None
+    return granted.account, granted.notification
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"expires": datetime(2026, 3, 2, 9, 30)},  # noqa: DTZ001 (naive on purpose)
+            (
+                "notification expires datetime.datetime(2026, 3, 2, 9, 30) is refused; "
+                "expected an aware datetime"
+            ),
+        ),
+        (
+            {"expires": datetime(2026, 4, 1, 9, 30, 0, 1, tzinfo=UTC)},
+            (
+                "notification expires datetime.datetime(2026, 4, 1, 9, 30, 0, 1, "
+                "tzinfo=datetime.timezone.utc) is refused; "
+                "expected at most 31 days from now"
+            ),
+        ),
+        (
+            {"recipient": "nobody@nowhere.example"},
+            (
+                "notification recipient 'nobody@nowhere.example' is refused; expected "
+                "a login with access in the sign-in's account "
+                "(build the SignIn with the account the grant returned)"
+            ),
+        ),
+    ],
+    ids=["naive expiry", "expiry too far", "recipient without access"],
+)
+def test_a_refused_notification_says_what_is_wrong(
+    changes: dict[str, object], message: str
+) -> None:
+    """A naive or too distant expiry, a recipient without access: each says so."""
+    account, mail = notification_for_line()
+    with pytest.raises(InvalidFieldError) as caught:
+        sign_in_for(account=account).register(attrs.evolve(mail, **changes))  # type: ignore[arg-type]
+    assert str(caught.value) == message
+
+
+def test_a_registered_link_is_logged_and_kept_with_its_login(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Registering the notification's link is logged and kept as a link issued."""
+    account, mail = notification_for_line()
+    store = MemorySignInStore()
+    caplog.set_level(logging.INFO, logger="ccroles.signin")
+    sign_in_for(store, account=account).register(mail)
+    assert [record.getMessage() for record in caplog.records] == [
+        (
+            "registered the set-password link for line@line.example, "
+            "valid until 2026-03-02 09:30:00+00:00"
+        )
+    ]
+    assert store.events() == (
+        AuditEvent(NOW, AuditKind.LINK_ISSUED, "line@line.example"),
+    )
+
+
+def test_a_change_without_an_actor_is_kept_without_one() -> None:
+    """A change no administrator made (a user's own password) names no actor."""
+    store = MemorySignInStore()
+    sign_in_for(store).record(AuditKind.PASSWORD_CHANGE, "AP@acme.example")
+    assert store.events() == (AuditEvent(NOW, AuditKind.PASSWORD_CHANGE, EMAIL),)
+
+
+def test_a_naive_clock_is_refused_in_words() -> None:
+    """The refusal names the clock, shows its time and asks for a time zone."""
+    naive = datetime(2026, 3, 1, 9, 30)  # noqa: DTZ001 (naive on purpose)
+    sign_in = SignIn(Engine(make_account()), MemorySignInStore(), clock=lambda: naive)
+    with pytest.raises(InvalidFieldError) as caught:
+        sign_in.status(EMAIL)
+    assert str(caught.value) == (
+        "sign-in clock datetime.datetime(2026, 3, 1, 9, 30) is refused; "
+        "expected an aware datetime (with a time zone)"
+    )
+
+
+def test_a_naive_session_start_is_refused_in_words() -> None:
+    """The refusal names the session's start, shows it and asks for a time zone."""
+    naive = datetime(2026, 3, 1, 9, 30)  # noqa: DTZ001 (naive on purpose)
+    with pytest.raises(InvalidFieldError) as caught:
+        Session(EMAIL, naive)
+    assert str(caught.value) == (
+        "session started datetime.datetime(2026, 3, 1, 9, 30) is refused; "
+        "expected an aware datetime"
+    )
