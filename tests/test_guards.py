@@ -450,3 +450,62 @@ def test_a_session_without_sign_in_is_a_configuration_error() -> None:
         gate.features_of(session)
     with pytest.raises(SessionWithoutSignInError):
         gate.check_signed_in(session, "TRAN_CUSTINVC")
+
+
+def test_a_gate_on_a_website_asks_about_records_on_it() -> None:
+    """A login assigned to another website is refused its records on this one."""
+    umbrella, invoice = "orders@umbrella.example", Invoice("INV-9", "104")
+    main, wholesale = (
+        Gate(ENGINE, website="Main Store"),
+        Gate(ENGINE, website="Wholesale Portal"),
+    )
+    denial = main.check_record(umbrella, "TRAN_CUSTINVC", invoice)
+    assert denial is not None
+    assert (denial.status, denial.reasons) == (403, ["website_not_assigned"])
+    assert denial.decision.question == RecordQuestion(
+        "TRAN_CUSTINVC", Level.VIEW, "104", "Main Store"
+    )
+    assert main.own(umbrella, "TRAN_CUSTINVC", [invoice]) == []
+    assert wholesale.check_record(umbrella, "TRAN_CUSTINVC", invoice) is None
+    assert wholesale.own(umbrella, "TRAN_CUSTINVC", [invoice]) == [invoice]
+
+
+def test_nobodys_record_question_names_the_owner_and_the_website() -> None:
+    """A 401 on a record asks about its owner; before loading, about no owner."""
+    gate = Gate(ENGINE, website="Main Store")
+    record = gate.check_record(None, "TRAN_CUSTINVC", Invoice("INV-1", "101"))
+    before = gate.check_signed_in(None, "TRAN_CUSTINVC", Level.EDIT)
+    assert record is not None
+    assert before is not None
+    assert record.decision.question == RecordQuestion(
+        "TRAN_CUSTINVC", Level.VIEW, "101", "Main Store"
+    )
+    assert before.decision.question == RecordQuestion(
+        "TRAN_CUSTINVC", Level.EDIT, "", "Main Store"
+    )
+
+
+def test_an_ended_sessions_401_on_a_record_logs_its_login(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The log of a record's 401 names the login whose session ended."""
+    gate, _ = make_gate()
+    session = Session(AP, NOW - timedelta(seconds=1))
+    with caplog.at_level(logging.INFO, logger="ccroles.guards"):
+        gate.check_record(session, "TRAN_CUSTINVC", Invoice("INV-1", "101"))
+        gate.check_signed_in(session, "TRAN_CUSTINVC")
+    assert [record.getMessage()[:25] for record in caplog.records] == [
+        "401: ap@acme.example may "
+    ] * 2
+    assert [record.login for record in caplog.records] == [AP] * 2  # type: ignore[attr-defined]
+
+
+def test_a_locked_login_is_refused_its_own_records() -> None:
+    """While locked, a login's own invoice is a 403 and its list is empty."""
+    gate, store = make_gate()
+    lock(store, AP)
+    invoice = Invoice("INV-1", "101")
+    denial = gate.check_record(AP, "TRAN_CUSTINVC", invoice)
+    assert denial is not None
+    assert (denial.status, denial.reasons) == (403, ["locked"])
+    assert gate.own(AP, "TRAN_CUSTINVC", [invoice]) == []
