@@ -147,6 +147,15 @@ def test_same_sentence_is_said_once() -> None:
         ("application/json;q=0", "html"),
         ("image/png", "html"),
         (",;;,=,", "html"),
+        # A type takes the quality of its most specific range (the first of
+        # equally specific ones); a range without q has quality 1.
+        ("text/html;q=0.5, */*", "json"),
+        ("text/html;q=1, application/json", "html"),
+        ("text/*;q=0.9, text/html;q=0.5, application/json;q=0.7", "json"),
+        ("*/*;q=0.9, text/*;q=0.2", "json"),
+        ("application/json;q=0.1, application/*;q=0.9, text/html;q=0.5", "html"),
+        ("application/json;q=0.9, application/json;q=0.1, text/html;q=0.5", "json"),
+        ("application/json;q=0.5=1", "html"),
     ],
 )
 def test_accept_header_chooses_json_or_html(accept: str | None, expected: str) -> None:
