@@ -173,6 +173,21 @@ def test_html_body_escapes_what_it_shows() -> None:
     assert "&lt;script&gt;x&lt;/script&gt; is not available to you." in body
 
 
+def test_html_body_is_a_whole_page() -> None:
+    """The HTML body is a complete page: doctype, language, title and message."""
+    reason = Reason(ReasonCode.UNKNOWN_LOGIN, signed_in=False)
+    denial = Denial(401, Decision(FeatureQuestion("Wish Lists"), (reason,)))
+    page = (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8"><title>Please sign in</title>'
+        "</head>\n"
+        '<body><main class="ccroles-denial"><h1>Please sign in</h1>'
+        "<p>Wish Lists is not available to you. Please sign in first.</p>"
+        "</main></body></html>"
+    )
+    assert denial.render("text/html") == (HTML, page)
+
+
 @pytest.mark.parametrize(
     ("status", "title"),
     [(401, "Please sign in"), (403, "Not allowed"), (429, "Not allowed")],
