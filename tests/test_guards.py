@@ -494,9 +494,23 @@ def test_a_gate_on_a_website_asks_about_records_on_it() -> None:
     assert wholesale.own(umbrella, "TRAN_CUSTINVC", [invoice]) == [invoice]
 
 
-def test_nobodys_record_question_names_the_owner_and_the_website() -> None:
-    """A 401 on a record asks about its owner; before loading, about no owner."""
+def test_a_gate_on_a_website_asks_about_features_on_it() -> None:
+    """A login assigned to another website is refused a feature on this one."""
+    umbrella = "orders@umbrella.example"
+    main = Gate(ENGINE, website="Main Store")
+    denial = main.check_feature(umbrella, PAY)
+    assert denial is not None
+    assert (denial.status, denial.reasons) == (403, ["website_not_assigned"])
+    assert denial.decision.question == FeatureQuestion(PAY, "Main Store")
+    assert Gate(ENGINE, website="Wholesale Portal").check_feature(umbrella, PAY) is None
+
+
+def test_nobodys_question_names_the_owner_and_the_website() -> None:
+    """A 401 asks on the gate's website; about a record's owner, none before loading."""
     gate = Gate(ENGINE, website="Main Store")
+    feature = gate.check_feature(None, PAY)
+    assert feature is not None
+    assert feature.decision.question == FeatureQuestion(PAY, "Main Store")
     record = gate.check_record(None, "TRAN_CUSTINVC", Invoice("INV-1", "101"))
     before = gate.check_signed_in(None, "TRAN_CUSTINVC", Level.EDIT)
     assert record is not None
