@@ -503,6 +503,8 @@ def test_a_gate_on_a_website_asks_about_features_on_it() -> None:
     assert (denial.status, denial.reasons) == (403, ["website_not_assigned"])
     assert denial.decision.question == FeatureQuestion(PAY, "Main Store")
     assert Gate(ENGINE, website="Wholesale Portal").check_feature(umbrella, PAY) is None
+    assert main.features_of(umbrella) == frozenset()
+    assert PAY in Gate(ENGINE, website="Wholesale Portal").features_of(umbrella)
 
 
 def test_nobodys_question_names_the_owner_and_the_website() -> None:
