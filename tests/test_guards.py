@@ -10,7 +10,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ccroles import Decision, Level, LoginFacts, Reason, ReasonCode, Session
+from ccroles import (
+    Decision,
+    Engine,
+    Level,
+    LoginFacts,
+    MemorySignInStore,
+    Reason,
+    ReasonCode,
+    Session,
+    SignIn,
+)
 from ccroles.decisions import (
     FeatureQuestion,
     FormQuestion,
@@ -549,3 +559,21 @@ def test_a_locked_login_is_refused_its_own_records() -> None:
     assert denial is not None
     assert (denial.status, denial.reasons) == (403, ["locked"])
     assert gate.own(AP, "TRAN_CUSTINVC", [invoice]) == []
+
+
+def test_a_gates_lock_check_asks_on_its_website(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An engine that logs its decisions shows the lock asked on the gate's website."""
+    engine = Engine(ENGINE.account, log_decisions=True)
+    sign_in = SignIn(engine, MemorySignInStore(), clock=lambda: NOW)
+    gate = Gate(engine, sign_in, website="Main Store")
+    with caplog.at_level(logging.DEBUG, logger="ccroles.policy"):
+        assert gate.check_feature(AP, PAY) is None
+    asked = [
+        record.decision.question  # type: ignore[attr-defined]
+        for record in caplog.records
+        if record.name == "ccroles.policy"
+    ]
+    assert SignInQuestion("Main Store") in asked
+    assert SignInQuestion() not in asked
