@@ -10,7 +10,17 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from ccroles import Decision, Level, LoginFacts, Reason, ReasonCode, Session
+from ccroles import (
+    Decision,
+    Engine,
+    Level,
+    LoginFacts,
+    MemorySignInStore,
+    Reason,
+    ReasonCode,
+    Session,
+    SignIn,
+)
 from ccroles.decisions import (
     FeatureQuestion,
     FormQuestion,
@@ -147,6 +157,15 @@ def test_same_sentence_is_said_once() -> None:
         ("application/json;q=0", "html"),
         ("image/png", "html"),
         (",;;,=,", "html"),
+        # A type takes the quality of its most specific range (the first of
+        # equally specific ones); a range without q has quality 1.
+        ("text/html;q=0.5, */*", "json"),
+        ("text/html;q=1, application/json", "html"),
+        ("text/*;q=0.9, text/html;q=0.5, application/json;q=0.7", "json"),
+        ("*/*;q=0.9, text/*;q=0.2", "json"),
+        ("application/json;q=0.1, application/*;q=0.9, text/html;q=0.5", "html"),
+        ("application/json;q=0.9, application/json;q=0.1, text/html;q=0.5", "json"),
+        ("application/json;q=0.5=1", "html"),
     ],
 )
 def test_accept_header_chooses_json_or_html(accept: str | None, expected: str) -> None:
@@ -162,6 +181,21 @@ def test_html_body_escapes_what_it_shows() -> None:
     assert content_type == HTML
     assert "<script>" not in body
     assert "&lt;script&gt;x&lt;/script&gt; is not available to you." in body
+
+
+def test_html_body_is_a_whole_page() -> None:
+    """The HTML body is a complete page: doctype, language, title and message."""
+    reason = Reason(ReasonCode.UNKNOWN_LOGIN, signed_in=False)
+    denial = Denial(401, Decision(FeatureQuestion("Wish Lists"), (reason,)))
+    page = (
+        "<!doctype html>\n"
+        '<html lang="en"><head><meta charset="utf-8"><title>Please sign in</title>'
+        "</head>\n"
+        '<body><main class="ccroles-denial"><h1>Please sign in</h1>'
+        "<p>Wish Lists is not available to you. Please sign in first.</p>"
+        "</main></body></html>"
+    )
+    assert denial.render("text/html") == (HTML, page)
 
 
 @pytest.mark.parametrize(
@@ -450,3 +484,96 @@ def test_a_session_without_sign_in_is_a_configuration_error() -> None:
         gate.features_of(session)
     with pytest.raises(SessionWithoutSignInError):
         gate.check_signed_in(session, "TRAN_CUSTINVC")
+
+
+def test_a_gate_on_a_website_asks_about_records_on_it() -> None:
+    """A login assigned to another website is refused its records on this one."""
+    umbrella, invoice = "orders@umbrella.example", Invoice("INV-9", "104")
+    main, wholesale = (
+        Gate(ENGINE, website="Main Store"),
+        Gate(ENGINE, website="Wholesale Portal"),
+    )
+    denial = main.check_record(umbrella, "TRAN_CUSTINVC", invoice)
+    assert denial is not None
+    assert (denial.status, denial.reasons) == (403, ["website_not_assigned"])
+    assert denial.decision.question == RecordQuestion(
+        "TRAN_CUSTINVC", Level.VIEW, "104", "Main Store"
+    )
+    assert main.own(umbrella, "TRAN_CUSTINVC", [invoice]) == []
+    assert wholesale.check_record(umbrella, "TRAN_CUSTINVC", invoice) is None
+    assert wholesale.own(umbrella, "TRAN_CUSTINVC", [invoice]) == [invoice]
+
+
+def test_a_gate_on_a_website_asks_about_features_on_it() -> None:
+    """A login assigned to another website is refused a feature on this one."""
+    umbrella = "orders@umbrella.example"
+    main = Gate(ENGINE, website="Main Store")
+    denial = main.check_feature(umbrella, PAY)
+    assert denial is not None
+    assert (denial.status, denial.reasons) == (403, ["website_not_assigned"])
+    assert denial.decision.question == FeatureQuestion(PAY, "Main Store")
+    assert Gate(ENGINE, website="Wholesale Portal").check_feature(umbrella, PAY) is None
+    assert main.features_of(umbrella) == frozenset()
+    assert PAY in Gate(ENGINE, website="Wholesale Portal").features_of(umbrella)
+
+
+def test_nobodys_question_names_the_owner_and_the_website() -> None:
+    """A 401 asks on the gate's website; about a record's owner, none before loading."""
+    gate = Gate(ENGINE, website="Main Store")
+    feature = gate.check_feature(None, PAY)
+    assert feature is not None
+    assert feature.decision.question == FeatureQuestion(PAY, "Main Store")
+    record = gate.check_record(None, "TRAN_CUSTINVC", Invoice("INV-1", "101"))
+    before = gate.check_signed_in(None, "TRAN_CUSTINVC", Level.EDIT)
+    assert record is not None
+    assert before is not None
+    assert record.decision.question == RecordQuestion(
+        "TRAN_CUSTINVC", Level.VIEW, "101", "Main Store"
+    )
+    assert before.decision.question == RecordQuestion(
+        "TRAN_CUSTINVC", Level.EDIT, "", "Main Store"
+    )
+
+
+def test_an_ended_sessions_401_on_a_record_logs_its_login(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The log of a record's 401 names the login whose session ended."""
+    gate, _ = make_gate()
+    session = Session(AP, NOW - timedelta(seconds=1))
+    with caplog.at_level(logging.INFO, logger="ccroles.guards"):
+        gate.check_record(session, "TRAN_CUSTINVC", Invoice("INV-1", "101"))
+        gate.check_signed_in(session, "TRAN_CUSTINVC")
+    assert [record.getMessage()[:25] for record in caplog.records] == [
+        "401: ap@acme.example may "
+    ] * 2
+    assert [record.login for record in caplog.records] == [AP] * 2  # type: ignore[attr-defined]
+
+
+def test_a_locked_login_is_refused_its_own_records() -> None:
+    """While locked, a login's own invoice is a 403 and its list is empty."""
+    gate, store = make_gate()
+    lock(store, AP)
+    invoice = Invoice("INV-1", "101")
+    denial = gate.check_record(AP, "TRAN_CUSTINVC", invoice)
+    assert denial is not None
+    assert (denial.status, denial.reasons) == (403, ["locked"])
+    assert gate.own(AP, "TRAN_CUSTINVC", [invoice]) == []
+
+
+def test_a_gates_lock_check_asks_on_its_website(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An engine that logs its decisions shows the lock asked on the gate's website."""
+    engine = Engine(ENGINE.account, log_decisions=True)
+    sign_in = SignIn(engine, MemorySignInStore(), clock=lambda: NOW)
+    gate = Gate(engine, sign_in, website="Main Store")
+    with caplog.at_level(logging.DEBUG, logger="ccroles.policy"):
+        assert gate.check_feature(AP, PAY) is None
+    asked = [
+        record.decision.question  # type: ignore[attr-defined]
+        for record in caplog.records
+        if record.name == "ccroles.policy"
+    ]
+    assert SignInQuestion("Main Store") in asked
+    assert SignInQuestion() not in asked

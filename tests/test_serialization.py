@@ -587,6 +587,28 @@ def test_every_problem_is_carried_and_roles_copying_a_broken_role_are_quiet() ->
     ]
 
 
+@pytest.mark.parametrize(
+    ("document", "path"),
+    [
+        (
+            {"roles": [{"name": "X", "base": 5}, role("A"), role("a")]},
+            "roles[2].name",
+        ),
+        (
+            {"forms": [form("X", "Nope"), form("A"), form("a", "Invoice")]},
+            "forms[2].name",
+        ),
+    ],
+)
+def test_an_account_rule_names_the_entry_after_one_that_did_not_load(
+    document: dict[str, object], path: str
+) -> None:
+    """A duplicate name is reported at its own place in the file, not one earlier."""
+    found = problems({"format": 1, **document})
+    assert [found_path for found_path, _ in found][1:] == [path]
+    assert "which is already taken" in found[1][1]
+
+
 def test_a_role_may_copy_a_role_written_after_it() -> None:
     """Roles are built in the order they copy each other, not the file's order."""
     roles = loads_roles(
