@@ -10,6 +10,7 @@ from ccroles import (
     CUSTOMER_CENTER,
     Account,
     CenterType,
+    Contact,
     Customer,
     Decision,
     Engine,
@@ -832,3 +833,36 @@ def test_a_naive_session_start_is_refused_in_words() -> None:
         "session started datetime.datetime(2026, 3, 1, 9, 30) is refused; "
         "expected an aware datetime"
     )
+
+
+def test_each_answer_is_logged_with_its_codes(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """An allowed attempt logs ``allowed``; a denied one lists every reason's code."""
+    caplog.set_level(logging.INFO, logger="ccroles.signin")
+    account = make_account()
+    revoked = attrs.evolve(account.customer("101"), give_access=False, role=None)
+    changed = attrs.evolve(account, customers=[revoked, *account.customers[1:]])
+    sign_in_for().attempt(EMAIL, Password(RIGHT))
+    sign_in_for(account=changed).attempt(EMAIL, Password(RIGHT))
+    assert [record.getMessage() for record in caplog.records] == [
+        "sign-in by ap@acme.example: allowed",
+        "sign-in by ap@acme.example: denied (no_access, no_role)",
+    ]
+
+
+def test_a_contact_signs_in_with_its_own_password() -> None:
+    """A contact's password is the contact's, not its customer's."""
+    account = make_account()
+    contact = Contact(
+        "c1",
+        "books@acme.example",
+        give_access=True,
+        role="Customer Center",
+        password_hash=hash_password(Password(NEW), CHEAP_SCRYPT),
+    )
+    acme = attrs.evolve(account.customer("101"), contacts=[contact])
+    changed = attrs.evolve(account, customers=[acme, *account.customers[1:]])
+    sign_in = sign_in_for(account=changed)
+    assert sign_in.attempt("books@acme.example", Password(NEW)).allowed
+    assert not sign_in.attempt("books@acme.example", Password(RIGHT)).allowed
