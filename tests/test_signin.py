@@ -866,3 +866,21 @@ def test_a_contact_signs_in_with_its_own_password() -> None:
     sign_in = sign_in_for(account=changed)
     assert sign_in.attempt("books@acme.example", Password(NEW)).allowed
     assert not sign_in.attempt("books@acme.example", Password(RIGHT)).allowed
+
+
+def test_an_attempt_by_no_email_is_answered_and_kept_like_any_other() -> None:
+    """Not an email: the question asked (website included) and the client are kept."""
+    store = MemorySignInStore()
+    attempt = sign_in_for(store).attempt(
+        "not an email", Password(RIGHT), "Main Store", client="192.0.2.8"
+    )
+    assert attempt.decision.question == SignInQuestion("Main Store")
+    assert codes(attempt.decision) == [ReasonCode.WRONG_PASSWORD]
+    assert store.events()[-1] == AuditEvent(
+        NOW,
+        AuditKind.SIGN_IN,
+        None,
+        AuditOutcome.DENIED,
+        ("wrong_password",),
+        client="192.0.2.8",
+    )
