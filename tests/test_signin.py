@@ -36,6 +36,7 @@ from ccroles.exceptions import (
     DecisionTruthinessError,
     InvalidFieldError,
     SecondFactorNotAllowedError,
+    UnknownWebsiteError,
 )
 from ccroles.passwords import hash_password
 from ccroles.signin import DEFAULT_SIGN_IN, Attempt
@@ -884,3 +885,30 @@ def test_an_attempt_by_no_email_is_answered_and_kept_like_any_other() -> None:
         ("wrong_password",),
         client="192.0.2.8",
     )
+
+
+def test_every_answer_keeps_the_website_asked_and_the_lock_its_client() -> None:
+    """Each attempt asks about the website given; the lock keeps its client.
+
+    Wrong, locking and locked attempts carry the question with its website;
+    the lock is kept in the trail with the login and the client; a right
+    password is checked against that website.
+    """
+    store = MemorySignInStore()
+    sign_in = sign_in_for(store)
+    asked = SignInQuestion("Main Store")
+    answers = [
+        sign_in.attempt(
+            EMAIL, Password("wrong-password-1"), "Main Store", client="192.0.2.5"
+        )
+        for _ in range(6)
+    ]
+    assert {answer.decision.question for answer in answers} == {asked}
+    assert [codes(answer.decision) for answer in answers[3:]] == [
+        [ReasonCode.WRONG_PASSWORD],
+        [ReasonCode.LOCKED],
+        [ReasonCode.LOCKED],
+    ]
+    assert AuditEvent(NOW, AuditKind.LOCK, EMAIL, client="192.0.2.5") in store.events()
+    with pytest.raises(UnknownWebsiteError, match=r"^unknown website 'Main Store'$"):
+        sign_in_for().attempt(EMAIL, Password(RIGHT), "Main Store")
