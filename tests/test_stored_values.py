@@ -5,10 +5,17 @@ states of links stored in it, and the names of the answers a store gives, are
 part of its format. Each is written here as the text itself.
 """
 
+import hashlib
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import attrs
+
+from ccroles.accounts import Account
+from ccroles.customers import Customer
+from ccroles.passwords import PasswordHash
+from ccroles.signin_links import credentials_digest
 from ccroles.signin_rules import LinkKind, LinkStatus
 from ccroles.signin_store_sqlite import SQLiteSignInStore
 
@@ -66,3 +73,32 @@ def test_link_kinds_and_answers_keep_their_names() -> None:
         "replaced",
         "closed",
     ]
+
+
+def test_a_logins_credentials_digest_is_written_as_documented() -> None:
+    """A store keeps SHA-256 of a fixed label, the access, and the whole hash.
+
+    A store file keeps this digest between releases: a change of its layout
+    would end every session and close every link at the upgrade.
+    """
+    salt, key = b"s" * 16, b"k" * 32
+    stored = PasswordHash("scrypt", 16384, 8, 1, salt, key)
+    customer = Customer("101", "ACME", email="ap@acme.example", role="Customer Center")
+    without = Account(customers=[customer])
+    granted = Account(
+        customers=[attrs.evolve(customer, give_access=True, password_hash=stored)]
+    )
+    label = b"ccroles credentials 1\x00"
+    assert credentials_digest(without, "ap@acme.example") == (
+        hashlib.sha256(label + b"no access\x00").digest()
+    )
+    assert credentials_digest(granted, "AP@acme.example") == (
+        hashlib.sha256(
+            label
+            + b"access\x00"
+            + b"scrypt:16384:8:1\x00"
+            + b"\x00\x00\x00\x10"
+            + salt
+            + key
+        ).digest()
+    )
