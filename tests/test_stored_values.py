@@ -13,7 +13,7 @@ from pathlib import Path
 import attrs
 
 from ccroles.accounts import Account
-from ccroles.customers import Customer
+from ccroles.customers import Contact, Customer
 from ccroles.passwords import PasswordHash
 from ccroles.signin_links import credentials_digest
 from ccroles.signin_rules import LinkKind, LinkStatus
@@ -100,5 +100,35 @@ def test_a_logins_credentials_digest_is_written_as_documented() -> None:
             + b"\x00\x00\x00\x10"
             + salt
             + key
+        ).digest()
+    )
+
+
+def test_a_contacts_credentials_digest_covers_its_own_password() -> None:
+    """A contact's digest is of the contact's hash, not its customer's."""
+    mine = PasswordHash("scrypt", 16384, 8, 1, b"c" * 16, b"k" * 32)
+    theirs = PasswordHash("scrypt", 16384, 8, 1, b"s" * 16, b"k" * 32)
+    contact = Contact(
+        "c1",
+        "books@acme.example",
+        give_access=True,
+        role="Customer Center",
+        password_hash=mine,
+    )
+    customer = Customer(
+        "101",
+        "ACME",
+        email="ap@acme.example",
+        give_access=True,
+        role="Customer Center",
+        password_hash=theirs,
+        contacts=[contact],
+    )
+    account = Account(customers=[customer])
+    assert credentials_digest(account, "books@acme.example") == (
+        hashlib.sha256(
+            b"ccroles credentials 1\x00access\x00scrypt:16384:8:1\x00\x00\x00\x00\x10"
+            + b"c" * 16
+            + b"k" * 32
         ).digest()
     )
