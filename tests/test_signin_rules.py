@@ -40,6 +40,15 @@ def test_the_record_of_an_unknown_email_is_forgotten_when_it_expires() -> None:
     assert current(record, NOW + LOCK) == NO_RECORD
 
 
+def test_an_email_that_becomes_a_login_is_no_longer_forgotten() -> None:
+    """Credentials observed for an unknown email's record end its expiry."""
+    record, _ = reserved(NO_RECORD, NOW, 5, LOCK)
+    known, changed = observed(record, NOW, b"c")
+    assert changed
+    assert known == LoginRecord(1, None, b"c", NOW, None)
+    assert current(known, NOW + 2 * LOCK) == known
+
+
 def test_the_last_allowed_wrong_password_locks() -> None:
     """The max_failures-th reservation locks; the next is not granted."""
     record, _ = reserved(LoginRecord(4, credentials=b"c", changed=NOW), NOW, 5, LOCK)
