@@ -14,9 +14,11 @@ import attrs
 
 from ccroles.accounts import Account
 from ccroles.customers import Contact, Customer
-from ccroles.passwords import PasswordHash
+from ccroles.passwords import Password, PasswordHash
+from ccroles.policy import Engine
+from ccroles.signin import SignIn
 from ccroles.signin_links import credentials_digest
-from ccroles.signin_rules import LinkKind, LinkStatus
+from ccroles.signin_rules import LinkKind, LinkStatus, LoginState
 from ccroles.signin_store_sqlite import SQLiteSignInStore
 
 NOW = datetime(2026, 3, 1, 10, tzinfo=UTC)
@@ -132,3 +134,19 @@ def test_a_contacts_credentials_digest_covers_its_own_password() -> None:
             + b"k" * 32
         ).digest()
     )
+
+
+def test_a_store_file_forgets_an_unknown_email_when_its_record_expires(
+    tmp_path: Path,
+) -> None:
+    """A wrong password for an email no login has is kept until its lock would end."""
+    store = SQLiteSignInStore(tmp_path / "signin.db")
+    later = NOW + timedelta(minutes=30)
+    try:
+        sign_in = SignIn(Engine(Account()), store, clock=lambda: NOW)
+        sign_in.attempt("who@x.example", Password("wrong-password-1"))
+        before = store.state("who@x.example", later - timedelta(microseconds=1))
+        after = store.state("who@x.example", later)
+    finally:
+        store.close()
+    assert (before, after) == (LoginState(1), LoginState())
