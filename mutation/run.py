@@ -69,6 +69,7 @@ _STORE = [
     "tests/test_deprecated_stores.py",
     "tests/test_signin.py",
     "tests/test_cli_signin.py",
+    "tests/contract/test_signin_store.py",  # every store, PostgreSQL included
 ]
 _CEDAR = [
     "tests/test_cedar_text.py",

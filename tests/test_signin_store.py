@@ -395,3 +395,28 @@ def test_a_change_to_no_credentials_is_remembered(store: Store) -> None:
     """A login whose credentials went (access revoked) keeps when that happened."""
     assert store.observe(EMAIL, NOW, None, changed=True) == NOW
     assert store.observe(EMAIL, LATER, None) == NOW
+
+
+def test_reservations_count_to_the_lock_and_a_right_password_ends_its_own(
+    store: Store,
+) -> None:
+    """Four wrong passwords count 1 to 4; the fifth locks, the sixth is refused.
+
+    A right password settled for the reservation that set the lock ends that
+    lock (the attempt was counted before its password was checked).
+    """
+    counts = []
+    for _ in range(4):
+        reservation = store.reserve("a@x.example", NOW, 5, LOCK, b"c")
+        counts.append(reservation.state)
+        store.settle("a@x.example", NOW, reservation.state, right=False)
+    assert counts == [LoginState(n) for n in (1, 2, 3, 4)]
+    fifth = store.reserve("a@x.example", NOW, 5, LOCK, b"c")
+    assert fifth == Reservation(granted=True, state=LoginState(5, NOW + LOCK))
+    assert store.settle("a@x.example", NOW, fifth.state, right=True) == LoginState()
+    for _ in range(5):
+        last = store.reserve("a@x.example", NOW, 5, LOCK, b"c")
+        store.settle("a@x.example", NOW, last.state, right=False)
+    assert store.reserve("a@x.example", NOW, 5, LOCK, b"c") == Reservation(
+        granted=False, state=LoginState(5, NOW + LOCK)
+    )
