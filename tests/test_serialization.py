@@ -24,6 +24,7 @@ from ccroles import (
     Customer,
     DataFileError,
     FileFormat,
+    Level,
     NotificationSettings,
     RecordType,
     Role,
@@ -37,6 +38,7 @@ from ccroles import (
     loads_roles,
 )
 from ccroles._problems import ProblemCollector, validation_problems
+from ccroles._written import PermissionKey
 from ccroles.converter import make_converter
 from ccroles.exceptions import MissingExtraError, Problem, UnwritableRoleError
 from ccroles.formats import toml_lines
@@ -1047,7 +1049,7 @@ def test_roles_a_file_cannot_hold_are_refused(roles: list[Role], reason: str) ->
     """Root roles, copies of unwritten roles and odd copies are not written."""
     with pytest.raises(UnwritableRoleError) as caught:
         dumps_roles(roles, FileFormat.JSON)
-    assert caught.value.reason == reason
+    assert (caught.value.role, caught.value.reason) == (roles[-1].name, reason)
 
 
 def test_writing_toml_without_the_extra_says_which_extra(
@@ -1609,3 +1611,17 @@ def test_a_dataclass_is_written_without_its_defaults(
 ) -> None:
     """Defaults are left out of what is written, for a dataclass too."""
     assert make_converter().unstructure(note) == written
+
+
+@attrs.frozen
+class _Levels:
+    """A record of permission levels by key, as a role's copy holds them."""
+
+    levels: dict[PermissionKey, Level]
+
+
+def test_a_permission_key_that_is_no_string_is_refused_word_for_word() -> None:
+    """A key is read as text before the catalogue is asked about it."""
+    assert problems_of({"levels": {1: "None", "LIST_CASE": "View"}}, _Levels) == [
+        (("levels", 1), "expected a string, got an integer")
+    ]
