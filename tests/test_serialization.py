@@ -1625,3 +1625,13 @@ def test_a_permission_key_that_is_no_string_is_refused_word_for_word() -> None:
     assert problems_of({"levels": {1: "None", "LIST_CASE": "View"}}, _Levels) == [
         (("levels", 1), "expected a string, got an integer")
     ]
+
+
+def test_a_collector_calls_with_every_argument_and_notes_a_refusal() -> None:
+    """``fails`` passes positional and keyword arguments; a refusal is noted."""
+    found = ProblemCollector("a.toml", ["", "roles"])
+    assert not found.fails(("roles", 0), CUSTOMER_CENTER.customize, "A", levels={})
+    assert found.fails(
+        ("roles", 1), CUSTOMER_CENTER.customize, "B", levels={"NOPE": "View"}
+    )
+    assert [problem.path for problem in found.problems] == ["roles[1]"]
