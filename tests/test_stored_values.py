@@ -150,3 +150,53 @@ def test_a_store_file_forgets_an_unknown_email_when_its_record_expires(
     finally:
         store.close()
     assert (before, after) == (LoginState(1), LoginState())
+
+
+def test_a_store_file_is_marked_and_indexed_as_documented(tmp_path: Path) -> None:
+    """Application id ``ccrs``, schema version 3, and an index for each lookup."""
+    path = tmp_path / "signin.db"
+    SQLiteSignInStore(path).close()
+    with sqlite3.connect(path) as connection:
+        marks = [
+            connection.execute(f"PRAGMA {name}").fetchone()[0]
+            for name in ("application_id", "user_version")
+        ]
+        indexes = connection.execute(
+            "SELECT name, tbl_name FROM sqlite_master"
+            " WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+        ).fetchall()
+    assert marks == [int.from_bytes(b"ccrs", "big"), 3]
+    assert indexes == [
+        ("events_by_login", "events"),
+        ("events_by_time", "events"),
+        ("links_by_email", "links"),
+        ("logins_by_expiry", "logins"),
+    ]
+
+
+def test_a_version_2_store_file_is_taken_up_and_migrated(tmp_path: Path) -> None:
+    """A file an earlier release wrote (logins and links, version 2) opens."""
+    path = tmp_path / "signin.db"
+    with sqlite3.connect(path) as connection:
+        connection.executescript(
+            """
+            CREATE TABLE logins (
+                email TEXT PRIMARY KEY, failures INTEGER NOT NULL,
+                locked_until TEXT, credentials BLOB, changed TEXT, expires TEXT
+            );
+            CREATE TABLE links (
+                digest BLOB PRIMARY KEY, email TEXT NOT NULL, kind TEXT NOT NULL,
+                expires TEXT NOT NULL, state TEXT NOT NULL
+            );
+            INSERT INTO logins VALUES ('a@x.example', 2, NULL, NULL, NULL, NULL);
+            PRAGMA application_id = 1667461747;
+            PRAGMA user_version = 2;
+            """
+        )
+    connection.close()
+    store = SQLiteSignInStore(path)
+    try:
+        assert store.state("a@x.example", NOW) == LoginState(2)
+        assert store.events() == ()
+    finally:
+        store.close()
