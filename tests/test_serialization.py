@@ -1635,3 +1635,23 @@ def test_a_collector_calls_with_every_argument_and_notes_a_refusal() -> None:
         ("roles", 1), CUSTOMER_CENTER.customize, "B", levels={"NOPE": "View"}
     )
     assert [problem.path for problem in found.problems] == ["roles[1]"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        (
+            "algorithm",
+            "bcrypt",
+            "password hash algorithm 'bcrypt' is refused; expected 'scrypt'",
+        ),
+        ("p", 0, "password hash p 0 is refused; expected an integer from 1 to 16"),
+    ],
+)
+def test_a_hashs_algorithm_and_parallelism_are_shown_when_refused(
+    field: str, value: object, message: str
+) -> None:
+    """The algorithm and the cost p are no secret: their refusals are shown."""
+    written = make_converter(include_secrets=True).unstructure(HASH)
+    found = problems_of({"hashes": [{**written, field: value}]}, _Keyring)
+    assert found == [(("hashes",), message)]
