@@ -7,10 +7,12 @@ part of its format. Each is written here as the text itself.
 
 import hashlib
 import sqlite3
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import attrs
+import pytest
 
 from ccroles.accounts import Account
 from ccroles.customers import Contact, Customer
@@ -200,3 +202,24 @@ def test_a_version_2_store_file_is_taken_up_and_migrated(tmp_path: Path) -> None
         assert store.events() == ()
     finally:
         store.close()
+
+
+def test_a_store_file_writes_times_in_utc_whatever_the_local_zone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Times are kept as UTC text, so that text order is time order."""
+    path = tmp_path / "signin.db"
+    monkeypatch.setenv("TZ", "JST-9")  # nine hours east of UTC, no database needed
+    time.tzset()
+    try:
+        store = SQLiteSignInStore(path)
+        store.add_link(
+            "a@x.example", LinkKind.RESET, b"1", NOW + HOUR, now=NOW, credentials=b"c"
+        )
+        store.close()
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+    with sqlite3.connect(path) as connection:
+        written = connection.execute("SELECT expires FROM links").fetchone()[0]
+    assert written == "2026-03-01T11:00:00.000000+00:00"
