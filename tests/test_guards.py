@@ -551,9 +551,11 @@ def test_an_ended_sessions_401_on_a_record_logs_its_login(
 
 
 def test_a_locked_login_is_refused_its_own_records() -> None:
-    """While locked, a login's own invoice is a 403 and its list is empty."""
+    """While locked, a login's own invoice is a 403, its list and menu empty."""
     gate, store = make_gate()
+    assert PAY in gate.features_of(AP)
     lock(store, AP)
+    assert gate.features_of(AP) == frozenset()
     invoice = Invoice("INV-1", "101")
     denial = gate.check_record(AP, "TRAN_CUSTINVC", invoice)
     assert denial is not None
