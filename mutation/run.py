@@ -335,6 +335,7 @@ TESTS = {
     "_sql_store": _STORE,
     "guards/__init__": [
         "tests/test_guards.py",
+        "tests/test_deprecated_surface.py",
         "tests/test_portal.py",
     ],
     "converter": _SER,

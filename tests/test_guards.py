@@ -579,3 +579,11 @@ def test_a_gates_lock_check_asks_on_its_website(
     ]
     assert SignInQuestion("Main Store") in asked
     assert SignInQuestion() not in asked
+
+
+def test_a_denial_names_its_content_types_as_http_does() -> None:
+    """JSON bodies are ``application/json``; HTML ones ``text/html``."""
+    reason = Reason(ReasonCode.UNKNOWN_LOGIN, signed_in=False)
+    denial = Denial(401, Decision(FeatureQuestion("Wish Lists"), (reason,)))
+    assert denial.render("application/json")[0] == "application/json"
+    assert denial.render("text/html")[0].split(";")[0] == "text/html"
