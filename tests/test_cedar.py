@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import cast
+from typing import Literal, cast
 
 import cedarpy
 import pytest
@@ -28,6 +28,7 @@ from ccroles.cedar import (
     ENTITIES_FILE,
     POLICIES_FILE,
     SCHEMA_FILE,
+    SCHEMA_FORMATS,
     CedarExport,
     CedarQuestion,
     export_cedar,
@@ -161,6 +162,45 @@ def test_write_and_export_cedar_write_the_json_schema_when_asked(
             EXPORT.schema_json
         )
         assert not (tmp_path / folder / "ccroles.cedarschema").exists()
+
+
+def test_the_schema_formats_are_the_text_first_then_json() -> None:
+    """The two forms, the default first: what the command's help names."""
+    assert SCHEMA_FORMATS == ("cedar", "json")
+
+
+class _Json(str):
+    """A subclass of str: its value, not its type, decides."""
+
+    __slots__ = ()
+
+
+def test_a_str_subclass_spelling_json_is_the_json_form() -> None:
+    """Only the value counts: a subclass of str spelling json is json."""
+    assert SCHEMA_FILE not in EXPORT.files(cast("Literal['json']", _Json("json")))
+
+
+_NOT_A_FORMAT: list[object] = ["", "JSON", "Cedar", " json", "yaml", "text", None, 1]
+
+
+@pytest.mark.parametrize("schema_format", _NOT_A_FORMAT)
+def test_a_schema_format_that_is_neither_form_is_refused_with_nothing_written(
+    tmp_path: Path, schema_format: object
+) -> None:
+    """Deny by default: files, write and export_cedar refuse it, writing nothing."""
+    message = (
+        f"Cedar export schema_format {schema_format!r} is refused; "
+        "expected 'cedar' or 'json'"
+    )
+    bad = cast("Literal['cedar']", schema_format)
+    with pytest.raises(InvalidFieldError) as files_error:
+        EXPORT.files(bad)
+    assert str(files_error.value) == message
+    with pytest.raises(InvalidFieldError, match="schema_format"):
+        EXPORT.write(tmp_path / "write", schema_format=bad)
+    with pytest.raises(InvalidFieldError, match="schema_format"):
+        export_cedar(ACCOUNT, tmp_path / "export", schema_format=bad)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_export_cedar_writes_in_the_namespace_and_catalogue_given(
@@ -850,6 +890,28 @@ def test_export_cedar_command_lists_the_problems_of_a_broken_file(
     assert status == 1
     assert len(out.splitlines()) == 8
     assert list(tmp_path.iterdir()) == []
+
+
+def test_export_cedar_command_refuses_an_unknown_schema_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """--schema-format yaml: the export's own refusal on stderr, status 2, no files."""
+    status, out, err = run(
+        capsys,
+        "export",
+        "cedar",
+        str(ACCOUNT_FILE),
+        "--schema-format",
+        "yaml",
+        "--out",
+        str(tmp_path / "out"),
+    )
+    assert (status, out) == (2, "")
+    assert err == (
+        "ccroles: error: Cedar export schema_format 'yaml' is refused; "
+        "expected 'cedar' or 'json'\n"
+    )
+    assert not (tmp_path / "out").exists()
 
 
 def test_export_cedar_command_reports_an_unwritable_directory(

@@ -72,6 +72,7 @@ __all__ = [
     "POLICIES_DIRECTORY",
     "POLICIES_FILE",
     "SCHEMA_FILE",
+    "SCHEMA_FORMATS",
     "SCHEMA_JSON_FILE",
     "SIGN_IN",
     "CedarExport",
@@ -110,3 +111,5 @@ SIGN_IN: Final = _syntax.SIGN_IN
 
 SchemaFormat: TypeAlias = _schema.SchemaFormat
 """The forms the schema is written in: Cedar's schema text, or its JSON form."""
+SCHEMA_FORMATS: Final = _schema.SCHEMA_FORMATS
+"""Every :data:`SchemaFormat`, the default (``"cedar"``) first."""

@@ -9,9 +9,9 @@ import attrs
 
 from ccroles.cedar._entities import all_entities, json_lines
 from ccroles.cedar._policies import policy_file_id, policy_texts
-from ccroles.cedar._schema import schema_json, schema_text
+from ccroles.cedar._schema import SCHEMA_FORMATS, schema_json, schema_text
 from ccroles.cedar._syntax import HEADER, CedarNames, check_namespace
-from ccroles.exceptions import DuplicateNameError
+from ccroles.exceptions import DuplicateNameError, InvalidFieldError
 from ccroles.features import FEATURES
 from ccroles.writing import write_atomically
 
@@ -95,8 +95,18 @@ class CedarExport:
         in its own under :data:`POLICIES_DIRECTORY`, and the entities.
 
         Raises:
+            InvalidFieldError: *schema_format* is not one of
+                :data:`SCHEMA_FORMATS`.
             DuplicateNameError: See :meth:`policy_files`.
         """
+        given: object = schema_format  # a caller may pass anything
+        if not (isinstance(given, str) and given in SCHEMA_FORMATS):
+            raise InvalidFieldError(
+                "Cedar export",
+                "schema_format",
+                given,
+                expected=" or ".join(map(repr, SCHEMA_FORMATS)),
+            )
         schema = (
             {SCHEMA_JSON_FILE: self.schema_json}
             if schema_format == "json"
@@ -129,6 +139,7 @@ class CedarExport:
 
         Raises:
             OSError: The directory or a file cannot be written.
+            InvalidFieldError: See :meth:`files`; nothing is written.
             DuplicateNameError: See :meth:`policy_files`.
         """
         folder = Path(directory)
@@ -187,7 +198,8 @@ def export_cedar(
 
     Raises:
         UntranslatableRequirementError: See :func:`to_cedar`.
-        InvalidFieldError: *namespace* is not a Cedar name.
+        InvalidFieldError: *namespace* is not a Cedar name, or
+            *schema_format* is not a schema format (nothing is written).
         OSError: The directory or a file cannot be written.
     """
     export = to_cedar(account, features, namespace=namespace)

@@ -7,7 +7,7 @@ from it, so the two forms cannot differ.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, Final, Literal
+from typing import TYPE_CHECKING, Any, Final, Literal, get_args
 
 from ccroles.cedar._syntax import (
     HEADER,
@@ -23,10 +23,12 @@ if TYPE_CHECKING:
 
     from ccroles.features import FeatureCatalogue
 
-__all__ = ["SchemaFormat", "schema_json", "schema_text"]
+__all__ = ["SCHEMA_FORMATS", "SchemaFormat", "schema_json", "schema_text"]
 
 SchemaFormat = Literal["cedar", "json"]
 """The forms the schema is written in: Cedar's schema text, or its JSON form."""
+SCHEMA_FORMATS: Final[tuple[SchemaFormat, ...]] = get_args(SchemaFormat)
+"""Every :data:`SchemaFormat`, the default (``"cedar"``) first."""
 
 _BOOL: Final = {"type": "Boolean"}
 _TEXT: Final = {"type": "String"}

@@ -96,9 +96,10 @@ def add_export_commands(commands: argparse._SubParsersAction[Parser]) -> None:
     )
     cedar.add_argument(
         "--schema-format",
-        choices=["cedar", "json"],
+        metavar="cedar|json",
         default="cedar",
-        help="the schema as Cedar's schema text (default) or its JSON form",
+        help="the schema as Cedar's schema text (default) or its JSON form "
+        "(the export refuses any other value: see ccroles.cedar.SCHEMA_FORMATS)",
     )
     cedar.add_argument(
         "--out", metavar="DIR", required=True, help="the directory to write into"
