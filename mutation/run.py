@@ -78,6 +78,7 @@ _CEDAR = [
     "tests/property/test_cedar_differential.py",
 ]
 _SER = [
+    "tests/test_documents.py",
     "tests/test_serialization.py",
     "tests/test_bad_input.py",
     "tests/test_form_references.py",

@@ -31,7 +31,7 @@ shape gets a new format version in :data:`READABLE_VERSIONS`.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Final, TypeVar, TypeVarTuple
 
 import attrs
 
@@ -82,7 +82,7 @@ FORMAT_VERSION: Final = 1
 READABLE_VERSIONS: Final = (1,)
 """The format versions this release reads."""
 
-_P = ParamSpec("_P")
+_Ts = TypeVarTuple("_Ts")
 _T = TypeVar("_T")
 _Path = tuple[str | int, ...]
 
@@ -391,13 +391,12 @@ class _PreferencesBuilder:
     def change(
         self,
         where: _Path,
-        method: Callable[_P, FormPreferences],
-        *args: _P.args,
-        **kwargs: _P.kwargs,
+        method: Callable[[*_Ts], FormPreferences],
+        *args: *_Ts,
     ) -> None:
         """Apply ``method(*args)`` to the preferences, or note why it is refused."""
         try:
-            self.preferences = method(*args, **kwargs)
+            self.preferences = method(*args)
         except CCRolesError as error:
             self.found.add(where, error)
 
@@ -406,10 +405,10 @@ class _PreferencesBuilder:
         known, found = self.known, self.found
         section = (*at, "account_forms")
         setting = "the account-wide preference"
-        for where, form in _by_record_type(
+        for _, form in _by_record_type(
             entry.account_forms, setting, known, section, found
-        ):
-            self.change(where, self.preferences.with_account_form, form)
+        ):  # filed under its own record type: an account-wide form refuses nothing
+            self.preferences = self.preferences.with_account_form(form)
         for name, own in entry.role_forms.items():
             section = (*at, "role_forms", name)
             role = known.role(name, section, found)
