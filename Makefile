@@ -73,7 +73,7 @@ demo: $(VENV)/.installed-demo
 	@echo; echo "== A broken bulk access CSV: every problem with its line and column (status 1)"
 	$(BIN)/ccroles import-access examples/account.toml examples/broken-access.csv || test $$? -eq 1
 
-# `make test` runs these four steps, naming each as it starts (about 7
+# `make test` runs these four steps, naming each as it starts (about 5
 # minutes on a quiet 2-core machine; pytest shows its progress in per cent).
 lint: $(VENV)/.installed-test
 	@echo "== make test 1/3: ruff check and ruff format --check"

@@ -62,6 +62,7 @@ from ccroles.testing._spellings import (
     lookalike_ids,
     respell,
     spellings,
+    spelt,
 )
 
 __all__ = [
@@ -101,6 +102,7 @@ __all__ = [
     "respell",
     "role_names",
     "spellings",
+    "spelt",
     "staff_roles",
     "transaction_forms",
 ]

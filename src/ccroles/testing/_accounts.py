@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, TypeVar
+import functools
+from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 import attrs
 from hypothesis import strategies as st
@@ -22,7 +23,14 @@ from ccroles.names import fold
 from ccroles.policy import Engine
 from ccroles.roles import BUILTIN_ROLES, Role
 from ccroles.testing._roles import custom_roles, role_names
-from ccroles.testing._spellings import any_emails, any_ids, any_names, spellings
+from ccroles.testing._spellings import (
+    _AROUND,
+    _CASE_NUMBER,
+    _spell,
+    any_emails,
+    any_ids,
+    any_names,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Collection, Iterable, Sequence
@@ -43,22 +51,78 @@ __all__ = [
 _T = TypeVar("_T")
 
 
-def _maybe(values: Sequence[str]) -> st.SearchStrategy[str | None]:
-    """None, or one of *values* in any spelling the rules read as it."""
-    if not values:
-        return st.none()
-    return st.none() | st.sampled_from(tuple(values)).flatmap(spellings)
+# One of an account's names, picked before the names are known: an index
+# (taken modulo their number) and a spelling of the name (see _spell). The
+# strategies below are made once: a strategy made for each account drawn
+# would be checked again by Hypothesis each time, which cost more than the
+# drawing.
+_PICK: Final = st.none() | st.tuples(
+    st.integers(0, 255), _CASE_NUMBER, _AROUND, _AROUND
+)
+_Pick = tuple[int, int, str, str] | None
+
+
+def _picked(pick: _Pick, values: Sequence[str]) -> str | None:
+    """The name of *values* that *pick* picks, spelt its way; or None."""
+    if pick is None or not values:
+        return None
+    index, number, before, after = pick
+    return _spell(values[index % len(values)], number, before, after)
+
+
+_CONTACT_FIELDS: Final = st.fixed_dictionaries(
+    {
+        "id": any_ids(),
+        "email": st.none() | any_emails(),
+        "give_access": st.booleans(),
+        "role": _PICK,
+        "active": st.booleans(),
+    }
+)
+
+
+def _contact(fields: dict[str, Any], roles: Sequence[str]) -> Contact:
+    return Contact(**{**fields, "role": _picked(fields["role"], roles)})
 
 
 def contacts(*, roles: Sequence[str] = ()) -> st.SearchStrategy[Contact]:
     """Contacts with any id, maybe an email, and maybe one of *roles*."""
-    return st.builds(
-        Contact,
-        id=any_ids(),
-        email=st.none() | any_emails(),
-        give_access=st.booleans(),
-        role=_maybe(roles),
-        active=st.booleans(),
+    return _CONTACT_FIELDS.map(functools.partial(_contact, roles=tuple(roles)))
+
+
+@functools.cache
+def _customer_fields(max_contacts: int) -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {
+            "internal_id": any_ids(),
+            "customer_id": any_ids(),
+            "email": st.none() | any_emails(),
+            "give_access": st.booleans(),
+            "role": _PICK,
+            "assigned_website": _PICK,
+            "active": st.booleans(),
+            "also_vendor": st.booleans(),
+            "also_partner": st.booleans(),
+            "also_employee": st.booleans(),
+            "contacts": st.lists(_CONTACT_FIELDS, max_size=max_contacts),
+        }
+    )
+
+
+def _customer(
+    fields: dict[str, Any], roles: Sequence[str], websites: Sequence[str]
+) -> Customer:
+    unique: dict[str, Contact] = {}
+    for each in fields["contacts"]:
+        contact = _contact(each, roles)
+        unique.setdefault(contact.id, contact)
+    return Customer(
+        **{
+            **fields,
+            "role": _picked(fields["role"], roles),
+            "assigned_website": _picked(fields["assigned_website"], websites),
+            "contacts": list(unique.values()),
+        }
     )
 
 
@@ -73,22 +137,8 @@ def customers(
     Ids and emails are unique within a customer; :func:`accounts` also makes
     them unique across customers.
     """
-    return st.builds(
-        Customer,
-        internal_id=any_ids(),
-        customer_id=any_ids(),
-        email=st.none() | any_emails(),
-        give_access=st.booleans(),
-        role=_maybe(roles),
-        assigned_website=_maybe(websites),
-        active=st.booleans(),
-        also_vendor=st.booleans(),
-        also_partner=st.booleans(),
-        also_employee=st.booleans(),
-        contacts=st.lists(
-            contacts(roles=roles), max_size=max_contacts, unique_by=lambda c: c.id
-        ),
-    )
+    build = functools.partial(_customer, roles=tuple(roles), websites=tuple(websites))
+    return _customer_fields(max_contacts).map(build)
 
 
 @st.composite

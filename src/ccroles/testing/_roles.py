@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Final
 
 from hypothesis import strategies as st
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from ccroles.features import FEATURES
 from ccroles.permissions import PERMISSIONS, Level
 from ccroles.roles import BUILTIN_ROLES, Capability, CenterType, Role
-from ccroles.testing._spellings import any_names, spellings
+from ccroles.testing._spellings import any_names, spelt
 
 __all__ = [
     "builtin_roles",
@@ -60,7 +61,7 @@ def feature_names() -> st.SearchStrategy[str]:
     ...     assert FEATURES[name].name in FEATURES
     >>> test_a_feature()
     """
-    return st.sampled_from(list(FEATURES)).flatmap(spellings)
+    return spelt(st.sampled_from(list(FEATURES)))
 
 
 def role_names() -> st.SearchStrategy[str]:
@@ -69,16 +70,40 @@ def role_names() -> st.SearchStrategy[str]:
     Not blank, writable as UTF-8, up to 30 characters, any script; some
     have white space around them, which the rules ignore.
     """
-    return any_names().flatmap(spellings)
+    return _ROLE_NAMES
+
+
+@functools.cache
+def _changes(root: Role) -> st.SearchStrategy[dict[str, Level]]:
+    """Levels a copy of a role of *root* may set: any keys, never above the root.
+
+    One strategy for each root, made once: a draw is one list, not a
+    strategy made and checked for every key.
+    """
+    pairs = [
+        (key, level)
+        for key, held in root.levels.items()
+        for level in Level
+        if level <= held
+    ]
+    return st.lists(st.sampled_from(pairs), unique_by=lambda pair: pair[0]).map(dict)
+
+
+@functools.cache
+def _capabilities(root: Role) -> st.SearchStrategy[frozenset[Capability] | None]:
+    """A copy's capabilities: its base's (``None``), or any of *root*'s."""
+    return st.none() | capability_sets(within=root.capabilities)
+
+
+_ROLE_NAMES: Final = spelt(any_names())
 
 
 @st.composite
 def _copy_of(draw: st.DrawFn, role: Role) -> Role:
     root = role.root
-    keys = draw(st.lists(st.sampled_from(tuple(root.levels)), unique=True))
-    changed = {key: draw(levels(max_level=root.levels[key])) for key in keys}
-    capabilities = draw(st.none() | capability_sets(within=root.capabilities))
-    return role.customize(draw(role_names()), levels=changed, capabilities=capabilities)
+    changed = draw(_changes(root))
+    capabilities = draw(_capabilities(root))
+    return role.customize(draw(_ROLE_NAMES), levels=changed, capabilities=capabilities)
 
 
 @st.composite
