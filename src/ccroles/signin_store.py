@@ -336,7 +336,8 @@ class MemorySignInStore:
         key = email_key(email)
         with self._lock:
             row, changed = observed(self._rows.get(key, NO_RECORD), now, credentials)
-            self._rows[key] = row
+            if changed:  # as the SQL stores: a login without credentials gets no row
+                self._rows[key] = row
             self._close_links(key, LINK_CLOSED if changed else LINK_REPLACED)
             self._links[digest] = (key, kind, expires, LINK_OPEN)
 

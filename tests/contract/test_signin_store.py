@@ -201,6 +201,13 @@ def test_a_right_password_for_a_login_never_seen_stores_nothing(store: Store) ->
     assert store.unlock(EMAIL) is False
 
 
+def test_a_link_for_a_login_without_credentials_stores_no_login(store: Store) -> None:
+    """A link for an email with no credentials on record adds no login row."""
+    store.add_link(EMAIL, LinkKind.RESET, b"d1", NOW + LOCK, now=NOW, credentials=None)
+    assert store.unlock(EMAIL) is False
+    assert store.peek_link(b"d1", NOW).status is LinkStatus.ACCEPTED
+
+
 @pytest.mark.parametrize(
     ("after", "kept"),
     [(LOCK - timedelta(microseconds=1), True), (LOCK, False)],
