@@ -209,9 +209,8 @@ def reserved(
         return record, False
     failures = record.failures + 1
     locked_until = now + lock_for if failures >= max_failures else None
-    expires = None
-    if record.credentials is None:
-        expires = locked_until if locked_until is not None else now + lock_for
+    # A lock set now ends at now + lock_for too: one expiry for both cases.
+    expires = now + lock_for if record.credentials is None else None
     record = attrs.evolve(
         record, failures=failures, locked_until=locked_until, expires=expires
     )
