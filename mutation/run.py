@@ -70,11 +70,13 @@ _STORE = [
     "tests/test_signin.py",
     "tests/test_cli_signin.py",
     "tests/contract/test_signin_store.py",  # every store, PostgreSQL included
+    "tests/test_signin_concurrency.py",  # processes and threads at once (slow)
 ]
 _CEDAR = [
     "tests/test_cedar_text.py",
     "tests/test_cedar_entities.py",
     "tests/test_cedar.py",
+    "tests/test_cedar_requests.py",
     "tests/property/test_cedar_differential.py",
 ]
 _SER = [
