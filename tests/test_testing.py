@@ -47,6 +47,7 @@ from ccroles.testing import (
     recording_cells,
     records_owned_by_others,
     spellings,
+    spelt,
     transaction_forms,
 )
 from tests.expected import source_matrix
@@ -396,6 +397,18 @@ def test_spellings_reach_other_cases_and_surrounding_space() -> None:
     assert find(spellings("Buyer"), lambda spelt: spelt.strip() == "bUYER")
     assert find(spellings("Buyer"), lambda spelt: spelt.startswith("\u00a0"))
     assert find(spellings("ß"), lambda spelt: spelt == "SS") == "SS"
+
+
+def test_spelt_shrinks_to_the_name_as_written() -> None:
+    """With nothing asked of it, the spelling shrinks to the name unchanged."""
+    assert find(spelt(st.just("Straße Portal")), lambda _: True) == "Straße Portal"
+
+
+@pytest.mark.parametrize("position", [0, 1, 63, 64, 149])
+def test_spelt_varies_each_character_of_a_150_character_name(position: int) -> None:
+    """The one number picking the cases is wide enough for the last letter too."""
+    upper = find(spelt(st.just("a" * 150)), lambda name: name.strip()[position] == "A")
+    assert upper.strip()[position] == "A"
 
 
 @given(customers(max_contacts=2))

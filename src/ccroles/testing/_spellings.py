@@ -61,7 +61,9 @@ def spellings(name: str) -> st.SearchStrategy[str]:
 # Around a name: up to two characters that str.strip() removes.
 _AROUND: Final = st.text(st.sampled_from(SPACES), max_size=2)
 # Picks every character's case at once (see _spell): shrinks to 0, as written.
-_CASE_NUMBER: Final = st.integers(min_value=0, max_value=2**64 - 1)
+# 256 bits pick among 2**256 spellings: every case of names of 160 characters
+# with three cases each (a name longer still keeps its tail as written).
+_CASE_NUMBER: Final = st.integers(min_value=0, max_value=2**256 - 1)
 
 
 def _spell(name: str, number: int, before: str, after: str) -> str:
