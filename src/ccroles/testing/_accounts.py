@@ -57,7 +57,7 @@ _T = TypeVar("_T")
 # would be checked again by Hypothesis each time, which cost more than the
 # drawing.
 _PICK: Final = st.none() | st.tuples(
-    st.integers(0, 255), _CASE_NUMBER, _AROUND, _AROUND
+    st.integers(0, 2**32 - 1), _CASE_NUMBER, _AROUND, _AROUND
 )
 _Pick = tuple[int, int, str, str] | None
 
