@@ -34,6 +34,24 @@ def test_email_spellings_find_the_same_login(spelt: str) -> None:
     assert email_key(spelt) == "ap@acme.example"
 
 
+_LONG_EMAIL = "a" * 64 + "@" + "b" * 181 + ".example"  # 254 characters, the most
+
+
+def test_email_spellings_shrink_to_the_email_as_written() -> None:
+    """With nothing asked of it, the spelling is the email unchanged."""
+    assert len(_LONG_EMAIL) == 254
+    assert find(email_spellings(_LONG_EMAIL), lambda _: True) == _LONG_EMAIL
+
+
+@pytest.mark.parametrize("position", [0, 63, 65, 244, 253])
+def test_email_spellings_vary_each_letter_of_the_longest_email(position: int) -> None:
+    """Each letter may change case, the last of a 254-character email too."""
+    changed = find(
+        email_spellings(_LONG_EMAIL), lambda email: email[position].isupper()
+    )
+    assert changed.lower() == _LONG_EMAIL
+
+
 def test_id_spellings_offer_the_integer_only_for_its_decimal_text() -> None:
     """``"101"`` may come as ``101``; ``"0101"`` and ``"A1"`` only as text."""
     assert find(id_spellings("101"), lambda value: isinstance(value, int)) == 101
