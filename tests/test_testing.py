@@ -399,6 +399,12 @@ def test_spellings_reach_other_cases_and_surrounding_space() -> None:
     assert find(spellings("ß"), lambda spelt: spelt == "SS") == "SS"
 
 
+def test_spellings_of_one_name_vary_its_last_letter_however_long() -> None:
+    """For one given name every character varies: 300 of them, the last too."""
+    upper = find(spellings("a" * 300), lambda name: name.strip()[299] == "A")
+    assert upper.strip().lower() == "a" * 300
+
+
 def test_spelt_shrinks_to_the_name_as_written() -> None:
     """With nothing asked of it, the spelling shrinks to the name unchanged."""
     assert find(spelt(st.just("Straße Portal")), lambda _: True) == "Straße Portal"

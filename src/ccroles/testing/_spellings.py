@@ -56,7 +56,8 @@ def spellings(name: str) -> st.SearchStrategy[str]:
     ...     assert fold(spelt) == fold("Straße Portal")
     >>> test_same_name()
     """
-    return spelt(st.just(name))
+    spell = functools.partial(_spell, name)
+    return st.builds(spell, _case_numbers(name), _AROUND, _AROUND)
 
 
 # Around a name: up to two characters that str.strip() removes.
@@ -65,6 +66,11 @@ _AROUND: Final = st.text(st.sampled_from(SPACES), max_size=2)
 # 256 bits pick among 2**256 spellings: every case of names of 160 characters
 # with three cases each (a name longer still keeps its tail as written).
 _CASE_NUMBER: Final = st.integers(min_value=0, max_value=2**256 - 1)
+
+
+def _case_numbers(name: str) -> st.SearchStrategy[int]:
+    """The numbers :func:`_spell` reads as *name*'s spellings, each once."""
+    return st.integers(0, math.prod(len(cases_of(char)) for char in name) - 1)
 
 
 def _spell(name: str, number: int, before: str, after: str) -> str:
@@ -151,10 +157,7 @@ def email_spellings(email: str) -> st.SearchStrategy[str]:
     ...     assert email_key(spelt) == email_key("AP@acme.example")
     >>> test_same_login()
     """
-    spellings = math.prod(len(cases_of(char)) for char in email)
-    return st.integers(0, spellings - 1).map(
-        lambda number: _spell(email, number, "", "")
-    )
+    return _case_numbers(email).map(lambda number: _spell(email, number, "", ""))
 
 
 def id_spellings(internal_id: str) -> st.SearchStrategy[str | int]:
