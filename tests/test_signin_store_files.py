@@ -500,14 +500,18 @@ def test_a_store_is_refused_when_its_file_or_its_folder_is_read_only(
     assert (caught.value.path, caught.value.reason) == (path, READ_ONLY)
 
 
+@pytest.mark.parametrize("refused", ["the check", "the store"])
 def test_a_file_sqlite_cannot_open_is_refused_with_its_path(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, refused: str
 ) -> None:
-    """A failure to open the file for the check names the file and SQLite's words."""
+    """SQLite fails to open the file, for the check or after it: path and words."""
     path = tmp_path / "signin.db"
     SQLiteSignInStore(path).close()
+    connect = sqlite3.connect
 
-    def refuse(*_: object, **__: object) -> sqlite3.Connection:
+    def refuse(database: str, **kwargs: Any) -> sqlite3.Connection:
+        if refused == "the store" and kwargs.get("uri"):
+            return connect(database, uri=True)
         raise sqlite3.OperationalError("unable to open database file")
 
     monkeypatch.setattr(sqlite3, "connect", refuse)
@@ -586,28 +590,6 @@ def test_a_private_in_memory_store_needs_no_file() -> None:
     """A private in-memory store is no file: nothing is checked, even create=False."""
     with SQLiteSignInStore(":memory:", create=False) as store:
         assert store.record_failure(EMAIL, NOW, 5, LOCK) == LoginState(1)
-
-
-def test_a_file_sqlite_cannot_open_after_its_check_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The file checked, then SQLite fails to open it: the path and SQLite's words."""
-    path = tmp_path / "signin.db"
-    SQLiteSignInStore(path).close()
-    connect = sqlite3.connect
-
-    def only_the_check(database: str, **kwargs: Any) -> sqlite3.Connection:
-        if kwargs.get("uri"):
-            return connect(database, uri=True)
-        raise sqlite3.OperationalError("unable to open database file")
-
-    monkeypatch.setattr(sqlite3, "connect", only_the_check)
-    with pytest.raises(SignInStoreError) as caught:
-        SQLiteSignInStore(path)
-    assert (caught.value.path, caught.value.reason) == (
-        path,
-        "SQLite failed: unable to open database file",
-    )
 
 
 def test_a_store_waits_only_its_timeout_for_another_writer(tmp_path: Path) -> None:
